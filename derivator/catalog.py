@@ -1,0 +1,57 @@
+"""The derivations the course covers, declared as the lectures declare them."""
+import sympy as sp
+
+from .functions import sigmoid
+from .model import Definition, Domain, Model
+
+x, y, w, b, m = sp.symbols("x y w b m", real=True)
+i = sp.Symbol("i", integer=True, positive=True)
+X, Y = sp.IndexedBase("x"), sp.IndexedBase("y")
+z, h, L, J = (sp.Function(n) for n in ("z", "h", "L", "J"))
+p = sp.Symbol("p")   # the parameter of L that h(x) fills
+
+
+def _bce():
+    with sp.evaluate(False):
+        loss = -y * sp.log(p) - (1 - y) * sp.log(1 - p)
+        linear = w * x + b
+    cost = sp.Mul(sp.Pow(m, -1), sp.Sum(L(Y[i], h(X[i])), (i, 1, m)), evaluate=False)
+    return Model(
+        name="bce",
+        title={"en": "Binary cross-entropy: dJ/dw for logistic regression",
+               "ko": "Binary cross-entropy: 로지스틱 회귀의 dJ/dw"},
+        definitions=(
+            Definition(z, (x,), linear),
+            Definition(h, (x,), sigmoid(z(x))),
+            Definition(L, (y, p), loss),
+            Definition(J, (w, b), cost),
+        ),
+        target=J(w, b), params=(w, b), sample_index=i, sample_count=m, samples=(X, Y),
+        domains={Y: Domain(0, 1, integer=True), m: Domain(3, 3, integer=True)},
+    )
+
+
+def _sigmoid():
+    return Model(
+        name="sigmoid",
+        title={"en": "The sigmoid's derivative by the quotient rule",
+               "ko": "몫의 미분법으로 구하는 sigmoid의 미분"},
+        definitions=(), target=sigmoid(sp.Symbol("x")), params=(sp.Symbol("x"),),
+    )
+
+
+BUILDERS = {"bce": _bce, "sigmoid": _sigmoid}
+_built = {}
+
+
+def catalog():
+    """The names of the derivations `show` knows."""
+    return list(BUILDERS)
+
+
+def get_model(name):
+    if name not in BUILDERS:
+        raise KeyError(name)
+    if name not in _built:
+        _built[name] = BUILDERS[name]()
+    return _built[name]

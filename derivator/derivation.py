@@ -1,0 +1,46 @@
+"""A derivation as plain data: the steps, each with its rule, and the result."""
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line: `lhs = expr`, obtained from the line before by `rule`."""
+
+    section: str          # which part of the derivation: cost, loss, lemma, back, result
+    lhs: sp.Expr          # the quantity this line computes, e.g. Derivative(L(y, h(x)), w)
+    expr: sp.Expr         # the right-hand side, in the lecture's written order
+    rule: str             # rule id, see render/messages.py
+    params: dict = field(default_factory=dict)   # what the explanation names
+    chain_start: bool = False   # first line for this lhs: checked against its definition
+
+    @property
+    def explanation(self):
+        return self.explain("en")
+
+    def explain(self, lang="en"):
+        from .render.messages import explain
+        return explain(self, lang)
+
+
+@dataclass
+class Derivation:
+    name: str
+    wrt: sp.Symbol
+    steps: list
+    result: sp.Expr
+    model: object = None
+
+    @property
+    def sections(self):
+        """The sections in order of first appearance, each with its steps."""
+        out = {}
+        for step in self.steps:
+            out.setdefault(step.section, []).append(step)
+        return list(out.items())
+
+    def verify(self, points=5, seed=0):
+        """Check every step against the one before it; returns one Check per step."""
+        from .verify import verify_derivation
+        return verify_derivation(self, points=points, seed=seed)

@@ -1,0 +1,172 @@
+"""The strategy: which rule or rewrite comes next. It records Steps; it prints nothing.
+
+The order follows the lecture: from the cost into the sum, the loss of one sample with
+the intermediates kept opaque, each intermediate's derivative on the side (a named
+function such as the sigmoid gets its own lemma first), substituted back, tidied, and
+finally put back into the cost.
+"""
+import sympy as sp
+
+from . import rewrites
+from .algebra import depends_on, factors_of, product, replace_exact, tidy
+from .derivation import Derivation, Step
+from .functions import sigmoid
+from .model import Definition
+from .rules import RULES, ChainThroughLemma, Context, D
+
+NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
+
+
+def lemma_definition(func):
+    t = sp.Symbol("x")
+    return Definition(func, (t,), func.definition(t), opaque=False)
+
+
+def derivatives_in(expr):
+    """The Derivative nodes of expr in written (pre-)order."""
+    return [e for e in sp.preorder_traversal(expr) if isinstance(e, sp.Derivative)]
+
+
+class Engine:
+    def __init__(self, model, wrt):
+        self.model = model
+        self.wrt = wrt
+        self.steps = []
+        self.lemmas = {}            # func -> Lambda of its derivative, once derived
+
+    # --- recording ---------------------------------------------------------------
+    def emit(self, section, lhs, expr, rule, **params):
+        start = not any(s.lhs == lhs for s in self.steps)
+        self.steps.append(Step(section, lhs, expr, rule, params, chain_start=start))
+        return expr
+
+    def context(self, var):
+        return Context(var, frozenset(d.name for d in self.model.definitions if d.opaque))
+
+    def opaque_in(self, expr, ctx):
+        """Derivatives of opaque intermediates left in expr, e.g. ∂h(x)/∂w."""
+        return [d for d in derivatives_in(expr) if ctx.is_opaque(d.expr)]
+
+    # --- the strategy ------------------------------------------------------------
+    def run(self, others=True):
+        target = self.model.target
+        if target.func in NAMED_FUNCTIONS:
+            result = self.lemma(target.func, section="lemma", var=target.args[0])
+        else:
+            result = self.derive(target, "cost")
+            for other in self.model.params if others else ():
+                if other != self.wrt:     # the lecture ends with every parameter's result
+                    also = Engine(self.model, other).run(others=False)
+                    self.emit("result", also.steps[-1].lhs, also.result, "likewise", var=other)
+        return Derivation(self.model.name, self.wrt, self.steps, result, self.model)
+
+    def derive(self, app, section):
+        """d app / d wrt, from app's definition, all the way down."""
+        ctx = self.context(self.wrt)
+        lhs = D(app, self.wrt)
+        body = self.model.definition(app.func).apply(app.args)
+        expr = self.emit(section, lhs, D(body, self.wrt), "definition", name=app)
+        expr = self.apply_rules(expr, lhs, section, ctx)
+        if any(isinstance(e, sp.Sum) for e in sp.preorder_traversal(expr)):
+            return self.through_one_sample(expr, lhs)
+        return self.resolve_intermediates(expr, lhs, section, ctx)
+
+    def apply_rules(self, expr, lhs, section, ctx):
+        """Apply differentiation rules, one kind per step, until none matches."""
+        while True:
+            nodes = [d for d in derivatives_in(expr) if not ctx.is_opaque(d.expr)]
+            for rule in RULES:
+                hits = [d for d in nodes if rule.matches(d, ctx)]
+                if not hits:
+                    continue
+                if isinstance(rule, ChainThroughLemma):
+                    for d in hits:
+                        self.ensure_lemma(d.expr.func)
+                new = tidy(replace_exact(expr, {d: rule.apply(d, ctx) for d in hits}))
+                expr = self.emit(section, lhs, new, rule.id, **rule.params(hits[0], ctx))
+                break
+            else:
+                return expr
+
+    def through_one_sample(self, expr, lhs):
+        """Σ_i ∂L(y_i, h(x_i))/∂w: derive for one sample (x, y), then put it back in the sum."""
+        generic = self.model.generic_sample()
+        back = {v: k for k, v in generic.items()}
+        mapping = {}
+        for d in derivatives_in(expr):
+            one = replace_exact(d.expr, generic)
+            per_sample = self.derive(one, "loss")
+            mapping[d] = replace_exact(per_sample, back)
+        result = tidy(replace_exact(expr, mapping))
+        return self.emit("result", lhs, result, "substitute_sample")
+
+    def resolve_intermediates(self, expr, lhs, section, ctx):
+        """Replace each ∂h/∂w of an opaque intermediate by its own derivation."""
+        while True:
+            pending = self.opaque_in(expr, ctx)
+            if not pending:
+                return expr
+            first = pending[0]
+            factored = rewrites.factor_out(expr, first)
+            if factored and len(pending) > 1:
+                expr = self.emit(section, lhs, factored[0], "factor_out", **factored[1])
+                continue
+            expr = self.resolve_one(expr, first, lhs, ctx)
+            section = "back"
+
+    def resolve_one(self, expr, d, lhs, ctx):
+        app = d.expr
+        body = self.model.definition(app.func).apply(app.args)
+        if isinstance(body, tuple(NAMED_FUNCTIONS)) and depends_on(body, self.wrt, ctx.opaque):
+            # h(x) = σ(z(x)): the lemma on the side, then the chain rule, then h again.
+            self.ensure_lemma(body.func)
+            rule = ChainThroughLemma()
+            side = self.emit("back", d, rule.apply(D(body, self.wrt), ctx), rule.id,
+                             **rule.params(D(body, self.wrt), ctx))
+            side = self.emit("back", d, replace_exact(side, {body: app}), "name_again",
+                             name=app, body=body)
+            expr = self.emit("back", lhs, tidy(replace_exact(expr, {d: side})), "substitute",
+                             what=d)
+            return self.simplify(expr, lhs, "back")
+        # z(x) = w x + b: substitute the definition, then differentiate it.
+        expr = self.emit("back", lhs, replace_exact(expr, {d: D(body, self.wrt)}),
+                         "substitute_definition", name=app, body=body)
+        return self.apply_rules(expr, lhs, "back", ctx)
+
+    def simplify(self, expr, lhs, section):
+        for rule, rewrite in (("cancel", rewrites.cancel_into_bracket),
+                              ("expand", rewrites.expand_bracket),
+                              ("collect", rewrites.collect_terms)):
+            done = rewrite(expr)
+            if done:
+                expr = self.emit(section, lhs, done[0], rule, **done[1])
+        return expr
+
+    def ensure_lemma(self, func):
+        if func not in self.lemmas:
+            self.lemma(func, section="lemma", var=sp.Symbol("x"))
+
+    def lemma(self, func, section, var):
+        """The derivative of a named function from its definition (section C)."""
+        app = func(var)
+        lhs = D(app, var)
+        body = func.definition(var)
+        ctx = Context(var)
+        expr = self.emit(section, lhs, D(body, var), "definition", name=app)
+        expr = self.apply_rules(expr, lhs, section, ctx)
+        form = rewrites.reciprocal_form(expr, body, var)
+        if form:
+            _, g, c = form
+            for rule, make in (("add_and_subtract", lambda: rewrites.add_and_subtract(g, c)),
+                               ("split_fraction", lambda: rewrites.split_fraction(g, c)),
+                               ("cancel", lambda: rewrites.cancel_fraction(g, c)),
+                               ("recognise", lambda: rewrites.recognise(g, c, app)),
+                               ("factor", lambda: rewrites.factor_function(g, c, app))):
+                new, params = make()
+                expr = self.emit(section, lhs, new, rule, **params)
+        self.lemmas[func] = sp.Lambda(var, expr)
+        return expr
+
+
+def run_engine(model, wrt):
+    return Engine(model, wrt).run()

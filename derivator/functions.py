@@ -1,0 +1,31 @@
+"""The named functions the lectures use, as SymPy functions.
+
+`sigmoid` stays a function of its own (so a derivation can keep it opaque and print it as
+the lecture does) but knows its definition and its derivative, so SymPy can check steps.
+"""
+import sympy as sp
+
+
+class sigmoid(sp.Function):
+    """sigmoid(t) = 1 / (1 + e^(-t))."""
+
+    nargs = 1
+
+    @staticmethod
+    def definition(t):
+        return 1 / (1 + sp.exp(-t))
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, t, **kwargs):
+        return sigmoid.definition(t)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+
+def expand_named_functions(expr):
+    """Replace every named function by its definition (for checking and lambdify)."""
+    return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: sigmoid.definition(e.args[0]))

@@ -1,0 +1,313 @@
+"""Printers that write expressions the way the lecture does.
+
+SymPy's printers sort terms and factors and turn `-y (1/h) ∂h/∂w` into a fraction.
+These keep the written order of unevaluated products and sums, print a reciprocal factor
+as 1/g in place, always use ∂, write samples as x⁽ⁱ⁾, and put positive terms first in
+sums SymPy has sorted (h(x) - y rather than -y + h(x)).
+"""
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
+from sympy.printing.str import StrPrinter
+
+SUPERSCRIPT = str.maketrans("0123456789abcdefghijklmnoprstuvwxyz()+-",
+                            "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ⁽⁾⁺⁻")
+
+
+def _is_sorted_by_sympy(expr):
+    """True when SymPy built this sum or product itself (so its order means nothing)."""
+    try:
+        return expr.func(*expr.args).args == expr.args
+    except Exception:          # an argument SymPy cannot combine: keep the written order
+        return False
+
+
+def ordered_terms(expr):
+    if not _is_sorted_by_sympy(expr):
+        return list(expr.args)
+    terms = list(expr.as_ordered_terms())
+    return sorted(terms, key=lambda t: t.could_extract_minus_sign())
+
+
+def ordered_factors(expr):
+    if not _is_sorted_by_sympy(expr):
+        return list(expr.args)
+    # numbers first and derivatives last, as a person writes
+    return sorted(expr.args, key=lambda f: (0 if f.is_Number else
+                                            2 if isinstance(f, sp.Derivative) else 1))
+
+
+def signed_terms(printer, expr):
+    """Join the terms of a sum with + and -, in the order ordered_terms gives."""
+    out = ""
+    for k, t in enumerate(ordered_terms(expr)):
+        s = printer._print(t)
+        if s.startswith("-"):
+            out += ("-" if k == 0 else " - ") + s[1:]
+        else:
+            out += ("" if k == 0 else " + ") + s
+    return out
+
+
+def mul_layout(expr):
+    """(coefficient, factors, denominators or None): how to write a product.
+
+    A product with a squared (or higher) denominator is written as one fraction; other
+    reciprocals stay in place as 1/g factors, as in -y (1/h(x)) ∂h/∂w.
+    """
+    coeff = sp.Integer(1)
+    factors = []
+    for f in ordered_factors(expr):
+        if f.is_Number:
+            coeff *= f
+        else:
+            factors.append(f)
+    big = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < -1]
+    if big:
+        num = [f for f in factors if not (isinstance(f, sp.Pow) and f.exp.is_Number
+                                          and f.exp < 0)]
+        den = [sp.Pow(f.base, -f.exp, evaluate=False) for f in factors if f not in num]
+        return coeff, num, den
+    return coeff, factors, None
+
+
+def _is_atom_like(expr):
+    return expr.is_Atom or isinstance(expr, (sp.Function, sp.Indexed)) and not isinstance(
+        expr, sp.exp)
+
+
+class LectureLatexPrinter(LatexPrinter):
+    def _print_Add(self, expr, order=None):
+        return signed_terms(self, expr)
+
+    def _print_Derivative(self, expr):
+        var = "".join(r"\partial " + self._print(v) for v, n in expr.variable_count)
+        arg = self._print(expr.expr)
+        if not _is_atom_like(expr.expr):
+            arg = r"\left(%s\right)" % arg
+        return r"\frac{\partial}{%s} %s" % (var, arg)
+
+    def _print_Indexed(self, expr):
+        return "%s^{(%s)}" % (self._print(expr.base.label),
+                              ",".join(self._print(i) for i in expr.indices))
+
+    def _print_sigmoid(self, expr, exp=None):
+        out = r"\operatorname{sigmoid}\left(%s\right)" % self._print(expr.args[0])
+        return out if exp is None else "%s^{%s}" % (out, exp)
+
+    def _print_Sum(self, expr):
+        (i, a, b), = expr.limits
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = r"\left(%s\right)" % body
+        return r"\sum_{%s=%s}^{%s} %s" % (self._print(i), self._print(a), self._print(b), body)
+
+    def _print_Mul(self, expr):
+        coeff, factors, den = mul_layout(expr)
+        sign = "-" if coeff < 0 else ""
+        coeff = abs(coeff)
+        if den is not None:
+            if len(factors) == 1 and coeff == 1:
+                num = self._print(factors[0])
+            else:
+                num = " ".join(self._factor(f) for f in factors) or "1"
+                if coeff != 1:
+                    num = self._print(coeff) + " " + num if factors else self._print(coeff)
+            return sign + r"\frac{%s}{%s}" % (num, " ".join(self._factor(f) for f in den))
+        parts = [self._factor(f, last=(k == len(factors) - 1)) for k, f in enumerate(factors)]
+        if coeff != 1:
+            if factors and isinstance(factors[0], sp.Pow) and factors[0].exp == -1 \
+                    and factors[0].base.is_Symbol and coeff.is_Integer:
+                parts[0] = r"\frac{%s}{%s}" % (self._print(coeff), self._print(factors[0].base))
+            else:
+                parts.insert(0, self._print(coeff))
+        return sign + " ".join(parts)
+
+    def _factor(self, f, last=True):
+        if isinstance(f, sp.Pow) and f.exp == -1:
+            return r"\frac{1}{%s}" % self._print(f.base)
+        if isinstance(f, sp.Derivative):
+            return self._print(f) if last else r"\left(%s\right)" % self._print(f)
+        if isinstance(f, sp.Sum) and last:
+            return self._print(f)
+        if isinstance(f, (sp.Add, sp.Sum)):
+            return r"\left(%s\right)" % self._print(f)
+        return self.parenthesize(f, PRECEDENCE["Mul"])
+
+    def _print_Pow(self, expr):
+        if expr.exp.is_Number and expr.exp < 0:
+            inverse = expr.base if expr.exp == -1 else sp.Pow(expr.base, -expr.exp)
+            return r"\frac{1}{%s}" % self._print(inverse)
+        if isinstance(expr.base, sp.Pow) and expr.base.exp == -1:
+            return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
+        return super()._print_Pow(expr)
+
+
+class LecturePrettyPrinter(PrettyPrinter):
+    def __init__(self, **settings):
+        settings.setdefault("use_unicode", True)
+        super().__init__(settings)
+
+    def _as_ordered_terms(self, expr, order=None):
+        return ordered_terms(expr)
+
+    def _print_Derivative(self, deriv):
+        var = prettyForm(" ".join("∂" + str(v) for v, n in deriv.variable_count))
+        frac = prettyForm(*prettyForm("∂").below(stringPict.LINE, var))
+        frac.baseline = frac.baseline + 1
+        arg = self._print(deriv.expr)
+        if not _is_atom_like(deriv.expr):
+            arg = prettyForm(*arg.parens())
+        out = prettyForm(*stringPict.next(frac, arg))
+        out.binding = prettyForm.MUL
+        return out
+
+    def _print_Indexed(self, expr):
+        idx = ",".join(str(i) for i in expr.indices)
+        sup = ("(" + idx + ")").translate(SUPERSCRIPT)
+        return prettyForm(str(expr.base.label) + sup)
+
+    def _print_Sum(self, expr):
+        out = super()._print_Sum(expr)
+        return out
+
+    def _print_Mul(self, expr):
+        coeff, factors, den = mul_layout(expr)
+        negative = coeff < 0
+        coeff = abs(coeff)
+        if den is not None:
+            if len(factors) == 1 and coeff == 1:
+                num = self._print(factors[0])
+            elif factors or coeff != 1:
+                num = self._product([coeff] * (coeff != 1) + factors)
+            else:
+                num = prettyForm("1")
+            out = prettyForm.__truediv__(num, self._product(den))
+        else:
+            lead = [coeff] if coeff != 1 else []
+            out = self._product(lead + factors)
+        if negative:
+            out = prettyForm(*stringPict.next(prettyForm("-"), out))
+            out.binding = prettyForm.NEG
+        return out
+
+    def _product(self, factors):
+        forms = []
+        for k, f in enumerate(factors):
+            last = k == len(factors) - 1
+            if isinstance(f, sp.Pow) and f.exp == -1:
+                p = prettyForm.__truediv__(prettyForm("1"), self._print(f.base))
+            elif isinstance(f, sp.Derivative) and not last:
+                p = prettyForm(*self._print(f).parens())
+            elif isinstance(f, sp.Add) or (isinstance(f, sp.Sum) and not last):
+                p = prettyForm(*self._print(f).parens())
+            else:
+                p = self._print(f)
+                if precedence(f) < PRECEDENCE["Mul"]:
+                    p = prettyForm(*p.parens())
+            forms.append(p)
+        if not forms:
+            return prettyForm("1")
+        out = forms[0]
+        for p in forms[1:]:
+            out = prettyForm(*stringPict.next(out, " ", p))
+        out.binding = prettyForm.MUL
+        return out
+
+    def _print_Pow(self, expr):
+        if expr.exp.is_Number and expr.exp < 0:
+            inverse = expr.base if expr.exp == -1 else sp.Pow(expr.base, -expr.exp)
+            return prettyForm.__truediv__(prettyForm("1"), self._print(inverse))
+        if isinstance(expr.base, sp.Pow) and expr.base.exp == -1:
+            base = prettyForm(*self._print(expr.base).parens())
+            return base ** self._print(expr.exp)
+        return super()._print_Pow(expr)
+
+
+class LectureStrPrinter(StrPrinter):
+    """One line of plain text, for JSON and explanations."""
+
+    printmethod = "_derivator_str"    # not Indexed._sympystr: our own methods decide
+
+    def _as_ordered_terms(self, expr, order=None):
+        return ordered_terms(expr)
+
+    def _print_Add(self, expr, order=None):
+        return signed_terms(self, expr)
+
+    def _print_Derivative(self, expr):
+        var = " ".join("∂" + self._print(v) for v, n in expr.variable_count)
+        arg = self._print(expr.expr)
+        return "∂/%s %s" % (var, arg if _is_atom_like(expr.expr) else "(%s)" % arg)
+
+    def _print_Indexed(self, expr):
+        idx = ",".join(str(i) for i in expr.indices)
+        return str(expr.base.label) + ("(" + idx + ")").translate(SUPERSCRIPT)
+
+    def _print_exp(self, expr):
+        arg = expr.args[0]
+        return "e^" + (self._print(arg) if arg.is_Atom else "(%s)" % self._print(arg))
+
+    def _print_Sum(self, expr):
+        (i, a, b), = expr.limits
+        return "Σ_{%s=%s}^{%s} %s" % (i, a, b, self._wrap(expr.function))
+
+    def _wrap(self, f):
+        s = self._print(f)
+        return "(%s)" % s if isinstance(f, (sp.Add, sp.Sum)) else s
+
+    def _print_Mul(self, expr):
+        coeff, factors, den = mul_layout(expr)
+        sign = "-" if coeff < 0 else ""
+        coeff = abs(coeff)
+
+        def one(f, last=True):
+            if isinstance(f, sp.Pow) and f.exp == -1:
+                return "(1/%s)" % self._wrap_atom(f.base)
+            if isinstance(f, sp.Add) or (isinstance(f, (sp.Sum, sp.Derivative)) and not last):
+                return "(%s)" % self._print(f)
+            return self.parenthesize(f, PRECEDENCE["Mul"])
+
+        if den is not None:
+            if len(factors) == 1 and coeff == 1:
+                num = self._print(factors[0])
+            else:
+                num = " ".join(one(f) for f in factors) or "1"
+                if coeff != 1:
+                    num = "%s %s" % (coeff, num) if factors else str(coeff)
+            if len(factors) > 1 or any(isinstance(f, (sp.Add, sp.Derivative)) for f in factors):
+                num = "(%s)" % num
+            return sign + "%s/%s" % (num, " ".join(self._wrap_atom(f) for f in den))
+        parts = [one(f, k == len(factors) - 1) for k, f in enumerate(factors)]
+        if coeff != 1:
+            parts.insert(0, self._print(coeff))
+        return sign + " ".join(parts)
+
+    def _wrap_atom(self, f):
+        s = self._print(f)
+        return s if _is_atom_like(f) or isinstance(f, sp.Pow) else "(%s)" % s
+
+    def _print_Pow(self, expr, rational=False):
+        if expr.exp.is_Number and expr.exp < 0:
+            inverse = expr.base if expr.exp == -1 else sp.Pow(expr.base, -expr.exp)
+            return "1/%s" % self._wrap_atom(inverse)
+        base = self._print(expr.base)
+        if not _is_atom_like(expr.base):
+            base = "(%s)" % base
+        exp = self._print(expr.exp)
+        return "%s^%s" % (base, exp if expr.exp.is_Atom and not expr.exp.is_negative else "(%s)" % exp)
+
+
+def to_latex(expr):
+    return LectureLatexPrinter().doprint(expr)
+
+
+def to_pretty(expr, width=None):
+    printer = LecturePrettyPrinter(num_columns=width) if width else LecturePrettyPrinter()
+    return printer.doprint(expr)
+
+
+def to_text(expr):
+    return LectureStrPrinter().doprint(expr)

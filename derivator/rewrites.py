@@ -1,0 +1,136 @@
+"""The algebra between differentiation rules, as the lecture does it: one function per
+named rewrite. Each takes the expression and returns (new expression, params), or None
+when it does not apply or would not make the expression simpler."""
+import sympy as sp
+
+from .algebra import canonical, factors_of, product, split_coefficient, terms_of, total
+
+
+def _ops(expr):
+    return sp.count_ops(canonical(expr))
+
+
+def _first_bracket(factors):
+    """The first sum among the factors: the bracket the lecture works on."""
+    return next((f for f in factors if isinstance(f, sp.Add)), None)
+
+
+def factor_out(expr, derivative):
+    """a ∂f + b ∂f = (a + b) ∂f."""
+    terms = terms_of(expr)
+    if len(terms) < 2 or not all(derivative in factors_of(t) for t in terms):
+        return None
+    coeffs = []
+    for t in terms:
+        fs = factors_of(t)
+        fs.remove(derivative)
+        coeffs.append(product(*fs))
+    return product(total(*coeffs), derivative), {"f": derivative}
+
+
+def cancel_into_bracket(expr):
+    """(a/f + b/g) f g ∂z = (a g + b f) ∂z: multiply the bracket out term by term and cancel."""
+    fs = factors_of(expr)
+    bracket = _first_bracket(fs)
+    if bracket is None:
+        return None
+    others = [f for f in fs if f is not bracket and not f.has(sp.Derivative) and not f.is_Number]
+    if not others:
+        return None
+    new_terms = [sp.Mul(t, *others) for t in terms_of(bracket)]
+    new_bracket = total(*new_terms)
+    if _ops(new_bracket) >= _ops(product(bracket, *others)):
+        return None
+    kept = [f for f in fs if f is not bracket and f not in others]
+    return product(new_bracket, *kept), {"factors": others}
+
+
+def _distribute(term):
+    """Multiply out one product of sums, left to right, keeping the written order."""
+    partial = [sp.Integer(1)]
+    for f in factors_of(term):
+        parts = terms_of(f) if isinstance(f, sp.Add) else [f]
+        partial = [sp.Mul(p, q) for p in partial for q in parts]
+    return partial
+
+
+def expand_bracket(expr):
+    """(a (b + c) + (d + e) f) ∂z = (a b + a c + d f + e f) ∂z, if it leads somewhere simpler."""
+    fs = factors_of(expr)
+    bracket = _first_bracket(fs)
+    if bracket is None:
+        return None
+    if not any(isinstance(g, sp.Add) for t in terms_of(bracket) for g in factors_of(t)):
+        return None
+    expanded = [p for t in terms_of(bracket) for p in _distribute(t)]
+    if _ops(sp.Add(*expanded)) >= _ops(bracket):   # expanding only pays if terms cancel
+        return None
+    new = total(*expanded)
+    return product(*[new if f is bracket else f for f in fs]), {}
+
+
+def collect_terms(expr):
+    """Add like terms: -y + y h + h - y h = h - y."""
+    fs = factors_of(expr)
+    bracket = _first_bracket(fs)
+    if bracket is None:
+        return None
+    collected = sp.Add(*terms_of(bracket))
+    if len(terms_of(collected)) >= len(terms_of(bracket)):
+        return None
+    new = ordered_sum(collected)
+    return product(*[new if f is bracket else f for f in fs]), {}
+
+
+def ordered_sum(expr):
+    """Write a sum as a person would: positive terms first, functions before constants."""
+    terms = terms_of(expr)
+    terms.sort(key=lambda t: (split_coefficient(t)[0].is_negative is True,
+                           not t.atoms(sp.Function)))
+    return total(*terms)
+
+
+# The side derivation of a function f = 1/g whose derivative came out as N/g²
+# (the sigmoid, section C of the lecture): write N/g² in terms of f itself.
+
+def reciprocal_form(expr, definition_body, var):
+    """(N, g) when expr = N/g² and the definition is 1/g with N - g free of var."""
+    if not (isinstance(definition_body, sp.Pow) and definition_body.exp == -1):
+        return None
+    g = definition_body.base
+    fs = factors_of(expr)
+    dens = [f for f in fs if isinstance(f, sp.Pow) and f.exp == -2 and f.base == g]
+    if len(dens) != 1:
+        return None
+    numerator = product(*[f for f in fs if f is not dens[0]])
+    c = sp.simplify(canonical(numerator) - g)
+    if c.has(var) or c == 0:
+        return None
+    return numerator, g, c
+
+
+def add_and_subtract(g, c):
+    """N/g² = (g + (N - g))/g²: add and subtract to make the denominator appear on top."""
+    return product(total(g, c), sp.Pow(g, -2, evaluate=False)), {"c": abs(c)}
+
+
+def split_fraction(g, c):
+    """(g + c)/g² = g/g² + c/g²."""
+    den = sp.Pow(g, -2, evaluate=False)
+    return total(product(g, den), product(c, den)), {}
+
+
+def cancel_fraction(g, c):
+    """g/g² + c/g² = 1/g + c (1/g)²."""
+    inv = sp.Pow(g, -1, evaluate=False)
+    return total(inv, product(c, sp.Pow(inv, 2, evaluate=False))), {"factors": [g]}
+
+
+def recognise(g, c, app):
+    """1/g is the function itself: 1/g + c (1/g)² = f + c f²."""
+    return total(app, product(c, sp.Pow(app, 2, evaluate=False))), {"function": app}
+
+
+def factor_function(g, c, app):
+    """f + c f² = f (1 + c f)."""
+    return product(app, total(1, product(c, app))), {"function": app}
