@@ -1,0 +1,41 @@
+"""derivator: step-by-step derivations of machine-learning gradients, checked at every step.
+
+    >>> import derivator
+    >>> d = derivator.derive("bce", wrt="w")
+    >>> [step.rule for step in d.steps][:3]
+    ['definition', 'into_sum', 'definition']
+"""
+from functools import lru_cache
+
+__version__ = "0.1.0"
+__all__ = ["derive", "catalog", "DerivatorError"]
+
+
+class DerivatorError(ValueError):
+    """Bad input from a user: an unknown name, an unknown variable."""
+
+
+def catalog():
+    """The names of the derivations `derive` and `python -m derivator show` know."""
+    from .registry import catalog as names
+    return names()
+
+
+@lru_cache(maxsize=None)
+def derive(name, wrt=None):
+    """The Derivation of `name` with respect to `wrt` (a parameter's name; default the first).
+
+    Raises DerivatorError for an unknown derivation or parameter.
+    """
+    from .registry import get_model
+    from .engine import run_engine
+    if name not in catalog():
+        raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
+    model = get_model(name)
+    params = {str(p): p for p in model.params}
+    if wrt is None:
+        wrt = next(iter(params))
+    if str(wrt) not in params:
+        raise DerivatorError(f"{name} has no parameter {str(wrt)!r}; "
+                             f"differentiate with respect to {' or '.join(params)}")
+    return run_engine(model, params[str(wrt)])

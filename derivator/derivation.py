@@ -32,6 +32,13 @@ class Derivation:
     result: sp.Expr
     model: object = None
 
+    def steps_result_lhs(self):
+        """The quantity the result is: the lhs of the step that produced it."""
+        for step in reversed(self.steps):
+            if step.expr == self.result:
+                return step.lhs
+        return sp.Derivative(self.model.target, self.wrt)
+
     @property
     def sections(self):
         """The sections in order of first appearance, each with its steps."""

@@ -27,6 +27,18 @@ def derivatives_in(expr):
     return [e for e in sp.preorder_traversal(expr) if isinstance(e, sp.Derivative)]
 
 
+def merged_params(rule, hits, ctx):
+    """The explanation's values for a rule applied at several places: lists are joined."""
+    params = {}
+    for d in hits:
+        for key, value in rule.params(d, ctx).items():
+            if isinstance(value, list):
+                params[key] = list(dict.fromkeys(params.get(key, []) + value))
+            else:
+                params.setdefault(key, value)
+    return params
+
+
 class Engine:
     def __init__(self, model, wrt):
         self.model = model
@@ -83,7 +95,7 @@ class Engine:
                     for d in hits:
                         self.ensure_lemma(d.expr.func)
                 new = tidy(replace_exact(expr, {d: rule.apply(d, ctx) for d in hits}))
-                expr = self.emit(section, lhs, new, rule.id, **rule.params(hits[0], ctx))
+                expr = self.emit(section, lhs, new, rule.id, **merged_params(rule, hits, ctx))
                 break
             else:
                 return expr
@@ -97,8 +109,13 @@ class Engine:
             one = replace_exact(d.expr, generic)
             per_sample = self.derive(one, "loss")
             mapping[d] = replace_exact(per_sample, back)
-        result = tidy(replace_exact(expr, mapping))
-        return self.emit("result", lhs, result, "substitute_sample")
+        result = self.emit("result", lhs, tidy(replace_exact(expr, mapping)), "substitute_sample")
+        for rule, rewrite in (("constant_out_of_sum", rewrites.constant_out_of_sum),
+                              ("vectorize", lambda e: rewrites.vectorize(e, self.model))):
+            done = rewrite(result)
+            if done:
+                result = self.emit("result", lhs, done[0], rule, **done[1])
+        return result
 
     def resolve_intermediates(self, expr, lhs, section, ctx):
         """Replace each ∂h/∂w of an opaque intermediate by its own derivation."""

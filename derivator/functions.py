@@ -29,3 +29,19 @@ class sigmoid(sp.Function):
 def expand_named_functions(expr):
     """Replace every named function by its definition (for checking and lambdify)."""
     return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: sigmoid.definition(e.args[0]))
+
+
+class inner(sp.Function):
+    """inner(x, w) = xᵀw, the dot product of two D-vectors.
+
+    SymPy treats x and w as scalars here, so ∂/∂w xᵀw = x follows from `fdiff`; the
+    checker evaluates it with real vectors (numpy.dot) so that shapes are checked too.
+    """
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        return self.args[1] if argindex == 1 else self.args[0]
+
+    def _eval_rewrite_as_Mul(self, a, b, **kwargs):
+        return a * b

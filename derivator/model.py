@@ -46,7 +46,8 @@ class Model:
     sample_count: sp.Symbol = None    # m
     samples: tuple = ()               # IndexedBase objects: x, y
     domains: dict = field(default_factory=dict)   # Symbol or IndexedBase -> Domain
-    vectors: tuple = ()               # symbols that stand for D-vectors
+    vectors: tuple = ()               # symbols that stand for D-vectors (x, w)
+    data_matrix: tuple = ()           # (X, y, w) as matrices, for the vectorized form
     notes: dict = field(default_factory=dict)     # language -> note shown under the title
 
     def definition(self, func):

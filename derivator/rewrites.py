@@ -134,3 +134,81 @@ def recognise(g, c, app):
 def factor_function(g, c, app):
     """f + c f² = f (1 + c f)."""
     return product(app, total(1, product(c, app))), {"function": app}
+
+
+def constant_out_of_sum(expr):
+    """(1/N) Σ c f = (c/N) Σ f: a number in every term moves out of the sum."""
+    fs = factors_of(expr)
+    sums = [f for f in fs if isinstance(f, sp.Sum)]
+    if len(sums) != 1:
+        return None
+    s = sums[0]
+    coeff, rest = split_coefficient(s.function)
+    if coeff == 1:
+        return None
+    new = [sp.Sum(rest, *s.limits) if f is s else f for f in fs]
+    return product(coeff, *new), {"c": coeff}
+
+
+def vectorize(expr, model):
+    """(c/N) Σ_n x⁽ⁿ⁾ r⁽ⁿ⁾ = (c/N) Xᵀ r over the data matrix X whose rows are x⁽ⁿ⁾ᵀ
+    (and (c/N) 𝟙ᵀ r when no sample vector multiplies r). None if r is not linear in the
+    samples (an elementwise function would need more than a matrix product)."""
+    if not model.data_matrix:
+        return None
+    X, Y, W = model.data_matrix
+    N = X.shape[0]
+    fs = factors_of(expr)
+    sums = [f for f in fs if isinstance(f, sp.Sum)]
+    if len(sums) != 1:
+        return None
+    s = sums[0]
+    n = s.limits[0][0]
+    x_base, y_base = model.samples
+    vector_rows = [f for f in factors_of(s.function) if f == x_base[n]]
+    rest = product(*[f for f in factors_of(s.function) if f not in vector_rows])
+    terms = _vector_terms(rest, model, n)
+    if terms is None:
+        return None
+    left = sp.Transpose(X) if vector_rows else sp.Transpose(sp.OneMatrix(N, 1))
+    column = sp.MatAdd(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    outside = [f for f in fs if f is not s]
+    return sp.MatMul(*outside, left, column, evaluate=False), {}
+
+
+def _vector_terms(expr, model, n):
+    """The N-vector (r⁽¹⁾, …, r⁽ᴺ⁾) as a list of matrix terms, or None."""
+    X, Y, W = model.data_matrix
+    N = X.shape[0]
+    x_base, y_base = model.samples
+    if isinstance(expr, sp.Add):
+        out = []
+        for t in terms_of(expr):
+            part = _vector_terms(t, model, n)
+            if part is None:
+                return None
+            out += part
+        return out
+    if isinstance(expr, sp.Mul):
+        coeff, rest = split_coefficient(expr)
+        if coeff != 1:
+            part = _vector_terms(rest, model, n)
+            return None if part is None else [_scaled(coeff, t) for t in part]
+        return None
+    if expr == y_base[n]:
+        return [Y]
+    if not expr.has(n):
+        return [sp.MatMul(expr, sp.OneMatrix(N, 1), evaluate=False)]
+    definition = model.definition(expr.func) if isinstance(expr, sp.Function) else None
+    if definition is not None and definition.opaque:
+        return _vector_terms(definition.apply(expr.args), model, n)
+    if getattr(expr.func, "__name__", "") == "inner" and expr.args[0] == x_base[n]:
+        return [sp.MatMul(X, W, evaluate=False)]
+    return None
+
+
+def _scaled(c, term):
+    if c == -1:
+        return sp.MatMul(-1, term, evaluate=False) if not isinstance(term, sp.MatMul) \
+            else sp.MatMul(-1, *term.args, evaluate=False)
+    return sp.MatMul(c, term, evaluate=False)

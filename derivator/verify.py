@@ -39,7 +39,7 @@ def expand_everything(expr, model):
         if expr == before:
             break
     expr = expand_named_functions(expr)
-    fixed = {s: dom.low for s, dom in model.domains.items()
+    fixed = {s: sp.Integer(dom.low) for s, dom in model.domains.items()
              if isinstance(s, sp.Symbol) and dom.low == dom.high}
     return expr.xreplace(fixed).doit()
 
@@ -77,14 +77,79 @@ def compare(a, b, model, points=5, seed=0):
     return "numeric", f"{points} random points"
 
 
+def _vector_values(exprs, model, rng):
+    """Random data for a model with vectors: x⁽ⁿ⁾ rows of one N×D matrix X, w a D-vector."""
+    import numpy as np
+    fixed = {str(s): int(d.low) for s, d in model.domains.items() if d.low == d.high}
+    n_samples, dim = fixed["N"], fixed["D"]
+    vectors = {str(v) for v in model.vectors}
+    data = {}
+    for base in model.samples:
+        dom = model.domains.get(base, Domain())
+        shape = (n_samples, dim) if str(base.label) in vectors else (n_samples,)
+        data[str(base.label)] = np.array(rng.uniform(dom.low, dom.high, size=shape))
+    # the data matrix X holds the samples x⁽ⁿ⁾ as rows; y holds the labels
+    matrix_of = {m.name: str(base.label) for m, base in zip(model.data_matrix, model.samples)}
+    values = {}
+    atoms = set().union(*(e.atoms(sp.Symbol, sp.Indexed, sp.MatrixSymbol) for e in exprs))
+    labels = {i.base.label for i in atoms if isinstance(i, sp.Indexed)}
+    for a in sorted(atoms - labels, key=str):
+        name = str(a.base.label) if isinstance(a, sp.Indexed) else str(a)
+        if isinstance(a, sp.Indexed):
+            values[a] = data[name][int(a.indices[0]) - 1]
+        elif isinstance(a, sp.MatrixSymbol):
+            column = a.shape[1] == 1
+            source = data.get(matrix_of.get(name, name), values.get(sp.Symbol(name)))
+            if source is None:
+                source = values[sp.Symbol(name)] = rng.uniform(-2, 2, size=dim)
+            values[a] = source.reshape(-1, 1) if column else source
+        elif name in vectors:
+            values[a] = values.get(a, rng.uniform(-2, 2, size=dim))
+        else:
+            values[a] = rng.uniform(-2, 2)
+    # a vector and its matrix form must hold the same numbers
+    for a in list(values):
+        if isinstance(a, sp.MatrixSymbol) and sp.Symbol(a.name) in values:
+            values[a] = np.asarray(values[sp.Symbol(a.name)]).reshape(-1, 1)
+    return values
+
+
+def _evaluate(expr, values):
+    import numpy as np
+    # lambdify needs names: x[1] becomes a symbol x_1 (matrices keep their own names)
+    plain = {a: sp.Symbol(f"{a.base.label}_{a.indices[0]}") for a in expr.atoms(sp.Indexed)}
+    expr = expr.xreplace(plain)
+    args = [a for a in values if a not in plain] + list(plain.values())
+    inputs = [values[a] for a in values if a not in plain] + [values[a] for a in plain]
+    used = [k for k, a in enumerate(args) if expr.has(a)]
+    f = sp.lambdify([args[k] for k in used], expr, modules=[{"inner": np.dot}, "numpy"])
+    return np.ravel(np.asarray(f(*[inputs[k] for k in used]), dtype=float))
+
+
+def compare_vectors(a, b, model, points=5, seed=0):
+    """Numerically, with real vectors and matrices, so a wrong shape cannot pass."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    for _ in range(points):
+        values = _vector_values([a, b], model, rng)
+        try:
+            va, vb = _evaluate(a, values), _evaluate(b, values)
+        except (ValueError, TypeError) as error:    # shapes that do not fit
+            return "failed", f"cannot evaluate: {error}"
+        if va.shape != vb.shape or not np.allclose(va, vb, rtol=TOLERANCE, atol=TOLERANCE):
+            return "failed", f"{va} != {vb}"
+    return "numeric", f"{points} random points with vectors"
+
+
 def verify_derivation(derivation, points=5, seed=0):
     model = derivation.model
     checks = []
     previous = {}
     for step in derivation.steps:
         before = previous.get(step.lhs, step.lhs)
-        method, detail = compare(expand_everything(step.expr, model),
-                                 expand_everything(before, model), model, points, seed)
+        check = compare_vectors if model.vectors else compare
+        method, detail = check(expand_everything(step.expr, model),
+                               expand_everything(before, model), model, points, seed)
         checks.append(Check(step, method, detail))
         previous[step.lhs] = step.expr
     return checks

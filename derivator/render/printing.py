@@ -9,6 +9,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
@@ -25,14 +26,14 @@ def _is_sorted_by_sympy(expr):
 
 
 def ordered_terms(expr):
-    if not _is_sorted_by_sympy(expr):
+    if isinstance(expr, sp.MatrixExpr) or not _is_sorted_by_sympy(expr):
         return list(expr.args)
     terms = list(expr.as_ordered_terms())
     return sorted(terms, key=lambda t: t.could_extract_minus_sign())
 
 
 def ordered_factors(expr):
-    if not _is_sorted_by_sympy(expr):
+    if isinstance(expr, sp.MatrixExpr) or not _is_sorted_by_sympy(expr):
         return list(expr.args)
     # numbers first and derivatives last, as a person writes
     return sorted(expr.args, key=lambda f: (0 if f.is_Number else
@@ -73,6 +74,12 @@ def mul_layout(expr):
     return coeff, factors, None
 
 
+def _leads_with_reciprocal(coeff, factors):
+    """True for 2 · (1/N) · …, written as the one fraction 2/N."""
+    return (coeff.is_Integer and bool(factors) and isinstance(factors[0], sp.Pow)
+            and factors[0].exp == -1 and factors[0].base.is_Symbol)
+
+
 def _is_atom_like(expr):
     return expr.is_Atom or isinstance(expr, (sp.Function, sp.Indexed)) and not isinstance(
         expr, sp.exp)
@@ -81,6 +88,22 @@ def _is_atom_like(expr):
 class LectureLatexPrinter(LatexPrinter):
     def _print_Add(self, expr, order=None):
         return signed_terms(self, expr)
+
+    _print_MatAdd = _print_Add
+
+    def _print_MatMul(self, expr):
+        return self._print_Mul(expr)
+
+    def _print_OneMatrix(self, expr):
+        return r"\mathbf{1}"
+
+    def _print_Transpose(self, expr):
+        return r"%s^{\top}" % self.parenthesize(expr.arg, PRECEDENCE["Pow"])
+
+    def _print_inner(self, expr, exp=None):
+        a, b = (self._print(v) for v in expr.args)
+        out = r"%s^{\top} %s" % (a, b)
+        return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
 
     def _print_Derivative(self, expr):
         var = "".join(r"\partial " + self._print(v) for v, n in expr.variable_count)
@@ -95,7 +118,7 @@ class LectureLatexPrinter(LatexPrinter):
 
     def _print_sigmoid(self, expr, exp=None):
         out = r"\operatorname{sigmoid}\left(%s\right)" % self._print(expr.args[0])
-        return out if exp is None else "%s^{%s}" % (out, exp)
+        return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
 
     def _print_Sum(self, expr):
         (i, a, b), = expr.limits
@@ -118,8 +141,7 @@ class LectureLatexPrinter(LatexPrinter):
             return sign + r"\frac{%s}{%s}" % (num, " ".join(self._factor(f) for f in den))
         parts = [self._factor(f, last=(k == len(factors) - 1)) for k, f in enumerate(factors)]
         if coeff != 1:
-            if factors and isinstance(factors[0], sp.Pow) and factors[0].exp == -1 \
-                    and factors[0].base.is_Symbol and coeff.is_Integer:
+            if _leads_with_reciprocal(coeff, factors):
                 parts[0] = r"\frac{%s}{%s}" % (self._print(coeff), self._print(factors[0].base))
             else:
                 parts.insert(0, self._print(coeff))
@@ -153,6 +175,18 @@ class LecturePrettyPrinter(PrettyPrinter):
     def _as_ordered_terms(self, expr, order=None):
         return ordered_terms(expr)
 
+    def _print_MatAdd(self, expr):
+        return self._print_Add(expr)
+
+    def _print_MatMul(self, expr):
+        return self._print_Mul(expr)
+
+    def _print_inner(self, expr):
+        a, b = (self._print(v) for v in expr.args)
+        out = prettyForm(*stringPict.next(a ** prettyForm("T"), b))
+        out.binding = prettyForm.MUL
+        return out
+
     def _print_Derivative(self, deriv):
         var = prettyForm(" ".join("∂" + str(v) for v, n in deriv.variable_count))
         frac = prettyForm(*prettyForm("∂").below(stringPict.LINE, var))
@@ -185,6 +219,9 @@ class LecturePrettyPrinter(PrettyPrinter):
             else:
                 num = prettyForm("1")
             out = prettyForm.__truediv__(num, self._product(den))
+        elif coeff != 1 and _leads_with_reciprocal(coeff, factors):
+            fraction = prettyForm.__truediv__(self._print(coeff), self._print(factors[0].base))
+            out = self._product(factors[1:], first=fraction)
         else:
             lead = [coeff] if coeff != 1 else []
             out = self._product(lead + factors)
@@ -193,8 +230,8 @@ class LecturePrettyPrinter(PrettyPrinter):
             out.binding = prettyForm.NEG
         return out
 
-    def _product(self, factors):
-        forms = []
+    def _product(self, factors, first=None):
+        forms = [first] if first is not None else []
         for k, f in enumerate(factors):
             last = k == len(factors) - 1
             if isinstance(f, sp.Pow) and f.exp == -1:
@@ -220,7 +257,8 @@ class LecturePrettyPrinter(PrettyPrinter):
         if expr.exp.is_Number and expr.exp < 0:
             inverse = expr.base if expr.exp == -1 else sp.Pow(expr.base, -expr.exp)
             return prettyForm.__truediv__(prettyForm("1"), self._print(inverse))
-        if isinstance(expr.base, sp.Pow) and expr.base.exp == -1:
+        if (isinstance(expr.base, sp.Pow) and expr.base.exp == -1) or \
+                isinstance(expr.base, sp.Function):
             base = prettyForm(*self._print(expr.base).parens())
             return base ** self._print(expr.exp)
         return super()._print_Pow(expr)
@@ -236,6 +274,24 @@ class LectureStrPrinter(StrPrinter):
 
     def _print_Add(self, expr, order=None):
         return signed_terms(self, expr)
+
+    _print_MatAdd = _print_Add
+
+    def _print_inner(self, expr):
+        return "%sᵀ%s" % tuple(self._print(v) for v in expr.args)
+
+    def _print_Function(self, expr):
+        name = pretty_symbol(expr.func.__name__)
+        return "%s(%s)" % (name, ", ".join(self._print(a) for a in expr.args))
+
+    def _print_Transpose(self, expr):
+        return self._print(expr.arg) + "ᵀ"
+
+    def _print_MatMul(self, expr):
+        return self._print_Mul(expr)
+
+    def _print_OneMatrix(self, expr):
+        return "𝟙"
 
     def _print_Derivative(self, expr):
         var = " ".join("∂" + self._print(v) for v, n in expr.variable_count)
@@ -281,7 +337,9 @@ class LectureStrPrinter(StrPrinter):
                 num = "(%s)" % num
             return sign + "%s/%s" % (num, " ".join(self._wrap_atom(f) for f in den))
         parts = [one(f, k == len(factors) - 1) for k, f in enumerate(factors)]
-        if coeff != 1:
+        if coeff != 1 and _leads_with_reciprocal(coeff, factors):
+            parts[0] = "(%s/%s)" % (coeff, self._print(factors[0].base))
+        elif coeff != 1:
             parts.insert(0, self._print(coeff))
         return sign + " ".join(parts)
 
@@ -311,3 +369,12 @@ def to_pretty(expr, width=None):
 
 def to_text(expr):
     return LectureStrPrinter().doprint(expr)
+
+
+def pretty_equation(lhs, expr, width=None):
+    """`lhs = expr` (or `  = expr` when lhs is None) as 2-D text, wrapped to width."""
+    printer = LecturePrettyPrinter(num_columns=width) if width else LecturePrettyPrinter()
+    left = printer._print(lhs) if lhs is not None else prettyForm("")
+    eq = prettyForm(*stringPict.next(left, " = " if lhs is not None else "= ",
+                                     printer._print(expr)))
+    return eq.render(wrap_line=True, num_columns=width or 80, use_unicode=True)

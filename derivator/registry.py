@@ -1,11 +1,11 @@
 """The derivations the course covers, declared as the lectures declare them."""
 import sympy as sp
 
-from .functions import sigmoid
+from .functions import inner, sigmoid
 from .model import Definition, Domain, Model
 
-x, y, w, b, m = sp.symbols("x y w b m", real=True)
-i = sp.Symbol("i", integer=True, positive=True)
+x, y, w, b, m = sp.symbols("x y w b m")
+i = sp.Symbol("i")
 X, Y = sp.IndexedBase("x"), sp.IndexedBase("y")
 z, h, L, J = (sp.Function(n) for n in ("z", "h", "L", "J"))
 p = sp.Symbol("p")   # the parameter of L that h(x) fills
@@ -31,6 +31,29 @@ def _bce():
     )
 
 
+def _mse():
+    n, N, D = sp.symbols("n N D")
+    yhat, J0 = sp.Function("yhat"), sp.Function("J_0")
+    with sp.evaluate(False):
+        loss = (y - p) ** 2
+        linear = inner(x, w) + b
+    cost = sp.Mul(sp.Pow(N, -1), sp.Sum(J0(Y[n], yhat(X[n])), (n, 1, N)), evaluate=False)
+    return Model(
+        name="mse",
+        title={"en": "Linear regression with squared error (lecture 7): dJ/dw",
+               "ko": "제곱 오차 선형 회귀 (7강): dJ/dw"},
+        definitions=(
+            Definition(yhat, (x,), linear),
+            Definition(J0, (y, p), loss),
+            Definition(J, (w, b), cost),
+        ),
+        target=J(w, b), params=(w, b), sample_index=n, sample_count=N, samples=(X, Y),
+        domains={N: Domain(4, 4, integer=True), D: Domain(3, 3, integer=True)},
+        vectors=(x, w), data_matrix=(sp.MatrixSymbol("X", N, D), sp.MatrixSymbol("y", N, 1),
+                                     sp.MatrixSymbol("w", D, 1)),
+    )
+
+
 def _sigmoid():
     return Model(
         name="sigmoid",
@@ -40,7 +63,7 @@ def _sigmoid():
     )
 
 
-BUILDERS = {"bce": _bce, "sigmoid": _sigmoid}
+BUILDERS = {"bce": _bce, "sigmoid": _sigmoid, "mse": _mse}
 _built = {}
 
 

@@ -1,0 +1,71 @@
+"""The derivation as documents: LaTeX (align*), Markdown ($$ blocks) and JSON for tools."""
+import json
+
+import sympy as sp
+
+from . import numbered
+from .messages import HEADINGS, explain, rule_title, section_title
+from .printing import to_latex, to_text
+
+
+def _latex_text(text):
+    """Text safe inside \\text{} for pdflatex: ASCII only, specials escaped."""
+    text = text.replace("\\", " ").encode("ascii", "replace").decode().replace("?", " ")
+    for ch in "&%$#_{}":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("~", " ").replace("^", " ")
+
+
+def render_latex(derivation, lang="en"):
+    """An align* fragment: one line per step, the rule in \\text, the explanation as a
+    comment (so any language compiles with plain pdflatex and amsmath)."""
+    out = [f"% derivator: {derivation.name}, derivative with respect to {derivation.wrt}",
+           r"\begin{align*}"]
+    rows = []
+    for section, letter, steps in numbered(derivation):
+        _, heading = section_title(section, [s for _, s, _ in steps], lang)
+        rows.append(f"% {letter}. {heading}")
+        for label, step, show_lhs in steps:
+            lhs = to_latex(step.lhs) if show_lhs else ""
+            rule = _latex_text(rule_title(step, "en"))
+            rows.append(f"{lhs} &= {to_latex(step.expr)} && \\text{{({label}) {rule}}} \\\\"
+                        f" % {explain(step, lang)}")
+    # no line break after the last line of an align*
+    last = max(k for k, r in enumerate(rows) if not r.startswith("%"))
+    body, comment = rows[last].split(" \\\\ % ", 1)
+    rows[last] = f"{body} % {comment}"
+    return "\n".join(out + rows + [r"\end{align*}"]) + "\n"
+
+
+def render_markdown(derivation, lang="en"):
+    title = derivation.model.title.get(lang, derivation.model.title["en"])
+    out = [f"# {title}", ""]
+    for section, letter, steps in numbered(derivation):
+        _, heading = section_title(section, [s for _, s, _ in steps], lang)
+        out += [f"## {letter}. {heading}", ""]
+        for label, step, show_lhs in steps:
+            lhs = to_latex(step.lhs) + " " if show_lhs else ""
+            out += [f"**{label}** · *{rule_title(step, lang)}* — {explain(step, lang)}", "",
+                    f"$$ {lhs}= {to_latex(step.expr)} $$", ""]
+    out += [f"**{HEADINGS[lang]['result']}**", "",
+            f"$$ {to_latex(derivation.steps_result_lhs())} = {to_latex(derivation.result)} $$", ""]
+    return "\n".join(out)
+
+
+def _expr(expr):
+    return {"latex": to_latex(expr), "text": to_text(expr), "srepr": sp.srepr(expr)}
+
+
+def as_json(derivation, lang="en"):
+    steps = []
+    for section, letter, numbered_steps in numbered(derivation):
+        for label, step, show_lhs in numbered_steps:
+            steps.append({"id": label, "section": section, "rule": step.rule,
+                          "title": rule_title(step, lang), "explanation": explain(step, lang),
+                          "lhs": _expr(step.lhs), **_expr(step.expr)})
+    return {"name": derivation.name, "wrt": str(derivation.wrt), "lang": lang, "steps": steps,
+            "result": {"lhs": _expr(derivation.steps_result_lhs()), **_expr(derivation.result)}}
+
+
+def render_json(derivation, lang="en"):
+    return json.dumps(as_json(derivation, lang), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,196 @@
+"""What each rule and section is called, and the one-line explanation of a step, in
+English and Korean. The Korean captions are the lecture's own where it has one."""
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+LANGUAGES = ("en", "ko")
+
+# rule id -> (title, explanation) per language; {names} are filled from Step.params.
+RULES = {
+    "definition": {
+        "en": ("definition", "Definition of {name}"),
+        "ko": ("정의", "{name}의 정의"),
+    },
+    "into_sum": {
+        "en": ("derivative into the sum", "The derivative moves inside the sum (linearity); "
+               "the constant factor stays outside"),
+        "ko": ("합의 미분", "편미분 기호는 안으로 들어갈 수 있다"),
+    },
+    "sum_rule": {
+        "en": ("sum rule", "Derivative of a sum or difference: differentiate term by term"),
+        "ko": ("합·차의 미분", "편미분 기호를 괄호 안으로 집어넣는다"),
+    },
+    "constant_factor": {
+        "en": ("constant factor", "{constants}: constant with respect to {var}, so they move "
+               "outside the derivative"),
+        "ko": ("상수배", "{constants}는 사실상 상수이므로 편미분 기호 밖으로 뺄 수 있다"),
+    },
+    "sign": {
+        "en": ("constant factor -1", "∂(-{f}) = -∂{f}: the minus sign moves outside, and two "
+               "minus signs make a plus"),
+        "ko": ("부호", "-{f}를 {f}로 바꾸고 마이너스를 플러스로"),
+    },
+    "log_rule": {
+        "en": ("log rule + chain rule", "(log g)' = g'/g, with the chain rule; constants "
+               "inside g drop out"),
+        "ko": ("로그 + 합성함수의 미분", "로그 함수의 미분, 합성 함수의 미분을 응용"),
+    },
+    "factor_out": {
+        "en": ("factor out", "Factor out {f}"),
+        "ko": ("묶기", "{f}를 묶어준다"),
+    },
+    "quotient_rule": {
+        "en": ("quotient rule", "Quotient rule with numerator 1: (1/g)' = -g'/g²"),
+        "ko": ("몫의 미분법", "몫의 미분법의 응용: (1/g)' = -g'/g²"),
+    },
+    "exponential_rule": {
+        "en": ("exponential rule", "(e^(-x))' = -e^(-x); constants have derivative 0"),
+        "ko": ("지수함수의 미분", "지수함수의 미분: (e^(-x))' = -e^(-x)"),
+    },
+    "add_and_subtract": {
+        "en": ("add and subtract", "Add {c} and subtract {c} in the numerator"),
+        "ko": ("더하고 빼기", "앞에다가 +{c}, 뒤에다가 -{c}"),
+    },
+    "split_fraction": {
+        "en": ("split the fraction", "Split the fraction in two"),
+        "ko": ("분수 나누기", "공식을 두 개로 나눈다"),
+    },
+    "cancel": {
+        "en": ("cancel", "Cancel {factors}"),
+        "ko": ("약분", "{factors}를 약분하여 간결하게 정리"),
+    },
+    "recognise": {
+        "en": ("{function_name} simplification", "1/(1 + e^(-x)) is {function} itself"),
+        "ko": ("{function_name} 정리", "1/(1 + e^(-x))는 {function}이다"),
+    },
+    "factor": {
+        "en": ("factor", "Factor out {function}: the result"),
+        "ko": ("묶기", "{function}로 묶는다: 결론"),
+    },
+    "chain_rule": {
+        "en": ("{function_name} derivative + chain rule", "{function_name}' = "
+               "{function_name}(1 - {function_name}), times the inner derivative: we "
+               "differentiate by {var}, not by {inner}"),
+        "ko": ("{function_name}의 미분 + 합성함수의 미분", "{inner}가 아니라 {var}로 편미분하기 "
+               "때문에 합성함수의 미분"),
+    },
+    "name_again": {
+        "en": ("name again", "Write {body} as {name} again"),
+        "ko": ("다시 쓰기", "{body}를 다시 {name}로 쓴다"),
+    },
+    "substitute": {
+        "en": ("substitute", "Substitute {what} derived above"),
+        "ko": ("대입", "위에서 구한 {what}를 대입"),
+    },
+    "expand": {
+        "en": ("expand", "Expand the brackets"),
+        "ko": ("전개", "괄호를 전부 풀어주면"),
+    },
+    "collect": {
+        "en": ("collect", "Collect like terms"),
+        "ko": ("정리", "매우 간결하게 정리"),
+    },
+    "substitute_definition": {
+        "en": ("substitute", "Substitute the definition {name} = {body}"),
+        "ko": ("대입", "{name} = {body}를 대입"),
+    },
+    "linear": {
+        "en": ("constants", "Only {var} varies: {constants} are constants"),
+        "ko": ("상수", "{var}를 제외한 나머지는 상수"),
+    },
+    "power_rule": {
+        "en": ("power rule", "Power rule: (v^n)' = n v^(n-1)"),
+        "ko": ("거듭제곱의 미분", "거듭제곱의 미분: (v^n)' = n v^(n-1)"),
+    },
+    "power_chain": {
+        "en": ("power rule + chain rule", "(g^n)' = n g^(n-1) g': the chain rule through "
+               "the inner function; constants inside g drop out"),
+        "ko": ("거듭제곱 + 합성함수의 미분", "거듭제곱의 미분과 합성함수의 미분을 응용"),
+    },
+    "exp_chain": {
+        "en": ("exponential rule + chain rule", "(e^g)' = e^g g', with the chain rule"),
+        "ko": ("지수함수 + 합성함수의 미분", "지수함수의 미분과 합성함수의 미분을 응용"),
+    },
+    "substitute_sample": {
+        "en": ("back into the sum", "Put the one-sample derivative back into the sum: "
+               "once the loss's derivative is known, the cost's follows"),
+        "ko": ("합으로 되돌리기", "먼저 Loss Function의 편미분을 구하면 Cost Function의 "
+               "편미분은 어렵지 않게 구할 수 있다"),
+    },
+    "constant_out_of_sum": {
+        "en": ("constant factor", "The constant {c} moves out of the sum"),
+        "ko": ("상수배", "상수 {c}를 합의 기호 밖으로 뺀다"),
+    },
+    "vectorize": {
+        "en": ("vectorize", "Over the data matrix X (N×D, row n is x⁽ⁿ⁾ᵀ) and y = (y⁽¹⁾, …, "
+               "y⁽ᴺ⁾)ᵀ, the sum is a matrix product; ŷ = Xw + b𝟙 (the lecture's Xᵀw is a slip "
+               "when the rows of X are samples)"),
+        "ko": ("벡터화", "데이터 행렬 X (N×D, n번째 행이 x⁽ⁿ⁾ᵀ)와 y = (y⁽¹⁾, …, y⁽ᴺ⁾)ᵀ로 쓰면 합은 "
+               "행렬 곱이 된다; ŷ = Xw + b𝟙 (강의의 Xᵀw는 행이 샘플일 때 Xw가 맞다)"),
+    },
+    "likewise": {
+        "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
+        "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),
+    },
+}
+
+SECTIONS = {
+    "cost": ("A", {"en": "From the cost to the loss", "ko": "Cost Function에서 Loss Function으로"}),
+    "loss": ("B", {"en": "The loss of one sample, with {opaque} kept opaque",
+                   "ko": "{opaque}는 그대로 두고 Loss Function을 편미분"}),
+    "lemma": ("C", {"en": "Side derivation: {function}' by the quotient rule",
+                    "ko": "{function}의 미분: 몫의 미분법과 지수함수의 미분을 활용"}),
+    "back": ("D", {"en": "Back to {opaque}", "ko": "다시 {opaque}로"}),
+    "result": ("F", {"en": "Result", "ko": "최종 결과"}),
+}
+
+AND = {"en": " and ", "ko": "와 "}
+HEADINGS = {
+    "en": {"derivation": "Derivation", "result": "Result", "verified": "every step checked"},
+    "ko": {"derivation": "유도", "result": "결과", "verified": "모든 단계 검증됨"},
+}
+
+
+def _text(value, lang):
+    from .printing import to_text
+    if isinstance(value, (list, tuple)):
+        return AND[lang].join(_text(v, lang) for v in value)
+    if isinstance(value, sp.FunctionClass):
+        return value.__name__
+    if isinstance(value, sp.Basic):
+        return to_text(value)
+    return str(value)
+
+
+def _fill(template, params, lang):
+    values = {k: _text(v, lang) for k, v in params.items()}
+    function = params.get("function")
+    if function is not None:
+        name = function if isinstance(function, sp.FunctionClass) else function.func
+        values["function_name"] = name.__name__
+    return template.format(**values)
+
+
+def rule_title(step, lang="en"):
+    return _fill(RULES[step.rule][lang][0], step.params, lang)
+
+
+def explain(step, lang="en"):
+    text = _fill(RULES[step.rule][lang][1], step.params, lang)
+    if step.rule == "constant_factor" and not step.params.get("constants"):
+        text = {"en": "A constant factor moves outside the derivative",
+                "ko": "상수는 편미분 기호 밖으로 뺄 수 있다"}[lang]
+    return text
+
+
+def section_title(section, steps, lang="en"):
+    letter, titles = SECTIONS[section]
+    params = {}
+    opaque = [s.lhs.expr for s in steps if s.rule in ("chain_rule",) and s.section == "back"]
+    opaque += [s.params["name"] for s in steps if s.rule == "substitute_definition"]
+    if section == "loss":
+        opaque = [d.expr for s in steps for d in sp.preorder_traversal(s.expr)
+                  if isinstance(d, sp.Derivative) and isinstance(d.expr, AppliedUndef)]
+    params["opaque"] = list(dict.fromkeys(opaque)) or ["…"]
+    params["function"] = next((s.lhs.expr.func for s in steps), None)
+    return letter, _fill(titles[lang], params, lang).replace(", …", "")
