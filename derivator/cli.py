@@ -7,8 +7,7 @@ import os
 import sys
 
 from . import DerivatorError, catalog, derive
-from .render import FORMATS
-from .render.messages import LANGUAGES
+from .render import FORMATS, LANGUAGES
 
 
 class Parser(argparse.ArgumentParser):
@@ -23,7 +22,7 @@ def build_parser():
     commands.required = True
     commands.add_parser("list", help="the derivations it knows, one line each")
     show = commands.add_parser("show", help="show a derivation step by step")
-    show.add_argument("name", metavar="NAME", help="one of: " + ", ".join(catalog()))
+    show.add_argument("name", metavar="NAME", help="a derivation (see `derivator list`)")
     show.add_argument("--wrt", help="the parameter to differentiate by (default: the first)")
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
@@ -41,18 +40,25 @@ def cmd_list(args, out):
 
 
 def cmd_show(args, out):
-    if args.name not in catalog():
-        raise DerivatorError(f"unknown derivation {args.name!r}; known: {', '.join(catalog())}")
-    derivation = derive(args.name, args.wrt)
-    if args.format == "rich":
-        from rich.console import Console
-        from .render.terminal import render_rich
-        render_rich(derivation, Console(file=out), args.lang)
+    from .render import terminal
+    from .render.cache import cached
+    if args.format in ("rich", "text"):
+        console = None
+        if args.format == "rich":
+            from rich.console import Console
+            console = Console(file=out)
+        width = console.width if console else 80
+        lines = cached(["show", args.name, args.wrt, args.lang, width],
+                       lambda: terminal.lines_of(derive(args.name, args.wrt), args.lang, width))
+        if console:
+            terminal.rich_from_lines(lines, console)
+        else:
+            out.write(terminal.text_from_lines(lines, width))
         return 0
-    from .render import documents, terminal
-    render = {"text": terminal.render_text, "latex": documents.render_latex,
-              "markdown": documents.render_markdown, "json": documents.render_json}
-    out.write(render[args.format](derivation, args.lang))
+    from .render import documents
+    render = {"latex": documents.render_latex, "markdown": documents.render_markdown,
+              "json": documents.render_json}
+    out.write(render[args.format](derive(args.name, args.wrt), args.lang))
     return 0
 
 

@@ -40,11 +40,11 @@ def merged_params(rule, hits, ctx):
 
 
 class Engine:
-    def __init__(self, model, wrt):
+    def __init__(self, model, wrt, lemmas=None):
         self.model = model
         self.wrt = wrt
         self.steps = []
-        self.lemmas = {}            # func -> Lambda of its derivative, once derived
+        self.lemmas = {} if lemmas is None else lemmas   # func -> its derivative, once derived
 
     # --- recording ---------------------------------------------------------------
     def emit(self, section, lhs, expr, rule, **params):
@@ -68,7 +68,7 @@ class Engine:
             result = self.derive(target, "cost")
             for other in self.model.params if others else ():
                 if other != self.wrt:     # the lecture ends with every parameter's result
-                    also = Engine(self.model, other).run(others=False)
+                    also = Engine(self.model, other, self.lemmas).run(others=False)
                     self.emit("result", also.steps[-1].lhs, also.result, "likewise", var=other)
         return Derivation(self.model.name, self.wrt, self.steps, result, self.model)
 

@@ -103,7 +103,7 @@ def reciprocal_form(expr, definition_body, var):
     if len(dens) != 1:
         return None
     numerator = product(*[f for f in fs if f is not dens[0]])
-    c = sp.simplify(canonical(numerator) - g)
+    c = sp.expand(canonical(numerator) - g)
     if c.has(var) or c == 0:
         return None
     return numerator, g, c

@@ -1,6 +1,7 @@
 """Renderers: the same Derivation as rich terminal output, text, LaTeX, Markdown or JSON."""
 
 FORMATS = ("rich", "text", "latex", "markdown", "json")
+LANGUAGES = ("en", "ko")
 
 
 def numbered(derivation):

@@ -1,7 +1,5 @@
 """The derivation for people: rich in a terminal, plain text when asked or piped."""
-from . import numbered
-from .messages import HEADINGS, explain, rule_title, section_title
-from .printing import pretty_equation, to_text
+import textwrap
 
 
 def _indent(block, prefix):
@@ -9,7 +7,15 @@ def _indent(block, prefix):
 
 
 def lines_of(derivation, lang, width):
-    """Yield (kind, text) pairs: kind is title, section, step, math, note or result."""
+    """[kind, text] pairs: kind is title, section, step, math or result (JSON-able, so
+    they can be cached and rendered without SymPy)."""
+    return [list(pair) for pair in _lines(derivation, lang, width)]
+
+
+def _lines(derivation, lang, width):
+    from . import numbered
+    from .messages import HEADINGS, explain, rule_title, section_title
+    from .printing import pretty_equation, to_text
     title = derivation.model.title.get(lang, derivation.model.title["en"]) if derivation.model \
         else derivation.name
     yield "title", f"{title}  (∂/∂{derivation.wrt})"
@@ -25,15 +31,19 @@ def lines_of(derivation, lang, width):
 
 
 def render_text(derivation, lang="en", width=80):
+    return text_from_lines(lines_of(derivation, lang, width), width)
+
+
+def text_from_lines(lines, width=80):
     out = []
-    for kind, value in lines_of(derivation, lang, width):
+    for kind, value in lines:
         if kind == "title":
             out += [value, "=" * min(len(value), width), ""]
         elif kind == "section":
             out += ["", value, "-" * min(len(value), width)]
         elif kind == "step":
             label, rule, text = value
-            out.append(f"{label:<4}  [{rule}] {text}")
+            out += textwrap.wrap(f"{label:<4}  [{rule}] {text}", width, subsequent_indent=" " * 6)
         elif kind == "math":
             out += [value, ""]
         else:
@@ -42,10 +52,14 @@ def render_text(derivation, lang="en", width=80):
 
 
 def render_rich(derivation, console, lang="en"):
+    rich_from_lines(lines_of(derivation, lang, console.width), console)
+
+
+def rich_from_lines(lines, console):
     from rich.rule import Rule
+    from rich.table import Table
     from rich.text import Text
-    width = console.width
-    for kind, value in lines_of(derivation, lang, width):
+    for kind, value in lines:
         if kind == "title":
             console.print(Text(value, style="bold"))
         elif kind == "section":
@@ -53,8 +67,11 @@ def render_rich(derivation, console, lang="en"):
             console.print(Rule(Text(value, style="bold cyan"), align="left", style="cyan"))
         elif kind == "step":
             label, rule, text = value
-            line = Text.assemble((f"{label:<4} ", "bold"), (rule, "magenta"), "  ", (text, "dim"))
-            console.print(line)
+            row = Table.grid(padding=(0, 1))       # a hanging indent for long explanations
+            row.add_column(width=4, style="bold")
+            row.add_column()
+            row.add_row(label, Text.assemble((rule, "magenta"), "  ", (text, "dim")))
+            console.print(row)
         elif kind == "math":
             console.print(Text(value), soft_wrap=True)
             console.print()
