@@ -8,7 +8,7 @@
 from functools import lru_cache
 
 __version__ = "0.1.0"
-__all__ = ["derive", "catalog", "DerivatorError"]
+__all__ = ["derive", "catalog", "kernel", "DerivatorError"]
 
 
 class DerivatorError(ValueError):
@@ -39,3 +39,13 @@ def derive(name, wrt=None):
         raise DerivatorError(f"{name} has no parameter {str(wrt)!r}; "
                              f"differentiate with respect to {' or '.join(params)}")
     return run_engine(model, params[str(wrt)])
+
+
+@lru_cache(maxsize=None)
+def kernel(name):
+    """NumPy loss and gradient for `name`, generated from its derivation: a Kernel with
+    .loss(w, b, X, y), .grad(w, b, X, y) -> (dw, db) and .source (the generated code)."""
+    from .kernels import build_kernel
+    if name not in catalog():
+        raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
+    return build_kernel(name)

@@ -39,6 +39,14 @@ class Derivation:
                 return step.lhs
         return sp.Derivative(self.model.target, self.wrt)
 
+    def sum_form(self):
+        """The result as a sum over samples (before any vectorized form): what kernels use."""
+        lhs = self.steps_result_lhs()
+        for step in reversed(self.steps):
+            if step.lhs == lhs and step.expr.has(sp.Sum):
+                return step.expr
+        return None
+
     @property
     def sections(self):
         """The sections in order of first appearance, each with its steps."""

@@ -61,6 +61,18 @@ class Model:
         names = {d.name for d in self.definitions if d.opaque}
         return {a for a in expr.atoms(sp.Function) if a.func in names}
 
+    def substitute_definitions(self, expr):
+        """expr with every opaque intermediate replaced by its definition, recursively."""
+        from .algebra import canonical
+        for _ in range(len(self.definitions) + 1):
+            before = expr
+            for d in self.definitions:
+                expr = expr.replace(lambda e, d=d: isinstance(e, sp.Function) and e.func == d.name,
+                                    lambda e, d=d: canonical(d.apply(e.args)))
+            if expr == before:
+                return expr
+        return expr
+
     def generic_sample(self):
         """Map x^(i) -> x and y^(i) -> y: the per-sample view the lecture takes."""
         i = self.sample_index

@@ -31,15 +31,7 @@ class Check:
 
 def expand_everything(expr, model):
     """expr with every definition substituted and every derivative and sum evaluated."""
-    expr = canonical(expr)
-    for _ in range(len(model.definitions) + 1):
-        before = expr
-        for d in model.definitions:
-            expr = expr.replace(lambda e, d=d: isinstance(e, sp.Function) and e.func == d.name,
-                                lambda e, d=d: canonical(d.apply(e.args)))
-        if expr == before:
-            break
-    expr = expand_named_functions(expr)
+    expr = expand_named_functions(model.substitute_definitions(canonical(expr)))
     fixed = {s: sp.Integer(dom.low) for s, dom in model.domains.items()
              if isinstance(s, sp.Symbol) and dom.low == dom.high}
     return expr.xreplace(fixed).doit()

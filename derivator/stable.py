@@ -1,0 +1,103 @@
+"""Rewrites that make a derived expression safe to evaluate in floating point.
+
+The textbook BCE overflows (log(1/(1 + e^800)) is -inf) and cancels (σ(40) - 1 is 0, not
+-4.2e-18). Each rewrite is an identity, applied to the derived expression:
+
+    1 - σ(t)   = σ(-t)
+    log σ(t)   = -softplus(-t)                    softplus(t) = log(1 + e^t)
+    σ(t) + c   = (1 + c) - σ(-|t|)  if t >= 0     (σ(t) = 1 - σ(-t); σ(-|t|) never
+               = σ(-|t|) + c        otherwise      overflows, and nothing cancels when
+                                                   c is 0 or -1, as for labels in {0, 1})
+
+softplus is evaluated by NumPy's logaddexp.
+"""
+import numpy as np
+import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+
+from .functions import sigmoid
+
+
+class softplus(sp.Function):
+    """softplus(t) = log(1 + e^t)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_log(self, t, **kwargs):
+        return sp.log(1 + sp.exp(t))
+
+
+def _complement(expr):
+    """1 - σ(t) -> σ(-t)."""
+    if isinstance(expr, sp.Add) and len(expr.args) == 2 and 1 in expr.args:
+        other = next(a for a in expr.args if a != 1)
+        if isinstance(-other, sigmoid):
+            return sigmoid(-(-other).args[0])
+    return None
+
+
+def _log_sigmoid(expr):
+    """log σ(t) -> -softplus(-t)."""
+    if isinstance(expr, sp.log) and isinstance(expr.args[0], sigmoid):
+        return -softplus(-expr.args[0].args[0])
+    return None
+
+
+def _small_sigmoid(t):
+    """σ(-|t|) = e/(1 + e) with e = exp(-|t|) <= 1: never overflows, never above 1/2."""
+    e = sp.exp(-sp.Abs(t))
+    return e / (1 + e)
+
+
+def _split_difference(expr):
+    """σ(t) + c = (1 + c) - σ(-|t|) for t >= 0, and σ(-|t|) + c for t < 0 (c free of t).
+
+    With labels c = -y in {0, -1} nothing cancels: σ(40) - 1 comes out as -σ(-40)."""
+    if not isinstance(expr, sp.Add):
+        return None
+    sigmoids = [a for a in expr.args if isinstance(a, sigmoid)]
+    if len(sigmoids) != 1:
+        return None
+    t = sigmoids[0].args[0]
+    c = sp.Add(*[a for a in expr.args if a is not sigmoids[0]])
+    if c.has(*t.free_symbols) or c == 0:
+        return None
+    s = _small_sigmoid(t)
+    # (1 + c) first: -σ(-|t|) - y + 1 would round σ(-40) - 1 to 0
+    return sp.Piecewise((sp.UnevaluatedExpr(1 + c) - s, t >= 0), (s + c, True))
+
+
+def _sign_split(expr):
+    """σ(t) = 1 - σ(-|t|) for t >= 0 and σ(-|t|) for t < 0."""
+    if not isinstance(expr, sigmoid):
+        return None
+    t = expr.args[0]
+    s = _small_sigmoid(t)
+    return sp.Piecewise((1 - s, t >= 0), (s, True))
+
+
+def stabilize(expr):
+    for rewrite in (_complement, _log_sigmoid, _split_difference, _sign_split):
+        expr = expr.replace(lambda e, f=rewrite: f(e) is not None, lambda e, f=rewrite: f(e))
+    return expr
+
+
+def np_softplus(t):
+    """log(1 + e^t) without overflow."""
+    return np.logaddexp(0, t)
+
+
+NUMPY_FUNCTIONS = {"softplus": np_softplus, "inner": np.dot}
+
+
+class KernelPrinter(NumPyPrinter):
+    """NumPy code with a two-piece Piecewise as numpy.where (select is slower)."""
+
+    def _print_Piecewise(self, expr):
+        if len(expr.args) == 2 and expr.args[1].cond == True:  # noqa: E712 (SymPy true)
+            (a, cond), (b, _) = expr.args
+            return "where(%s, %s, %s)" % (self._print(cond), self._print(a), self._print(b))
+        return super()._print_Piecewise(expr)
