@@ -27,7 +27,32 @@ def build_parser():
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    train = commands.add_parser("train", help="gradient descent with a generated kernel")
+    train.add_argument("name", metavar="LOSS", help="bce or mse")
+    train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
+                       "(default: the dataset that ships for the loss)")
+    train.add_argument("--target", metavar="COLUMN", help="the column to predict")
+    train.add_argument("--lr", type=_positive(float), default=0.1, help="learning rate (0.1)")
+    train.add_argument("--epochs", type=_positive(int), default=1000, help="passes (1000)")
+    train.add_argument("--batch-size", type=_positive(int), default=None,
+                       help="mini-batch size (default: the full batch)")
+    train.add_argument("--seed", type=int, default=0, help="shuffling seed (0)")
+    train.add_argument("--format", default="rich", choices=("rich", "json"),
+                       help="rich (default: a progress bar) or json (the loss history)")
     return parser
+
+
+def _positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def cmd_list(args, out):
@@ -62,11 +87,74 @@ def cmd_show(args, out):
     return 0
 
 
+def cmd_train(args, out):
+    import json
+
+    import numpy as np
+
+    from . import kernel, train
+    from .registry import get_model
+    from .kernels import kernel_names
+    if args.name not in kernel_names():
+        raise DerivatorError(f"cannot train {args.name!r}; losses: {', '.join(kernel_names())}")
+    if args.data is not None and args.target is None:
+        raise DerivatorError("--data needs --target COLUMN (the column to predict)")
+    if args.target is not None and args.data is None:
+        raise DerivatorError("--target needs --data FILE.csv (the default dataset has its own)")
+    data = (train.load_csv(args.data, args.target) if args.data
+            else train.default_dataset(args.name))
+    classify = train.is_classification(get_model(args.name))
+    if classify:
+        train.check_labels(data, args.name)
+    X = train.standardise(data.X)
+    k = kernel(args.name)
+    try:
+        if args.format == "json":
+            run = train.gradient_descent(k, X, data.y, args.lr, args.epochs, args.batch_size,
+                                         args.seed)
+        else:
+            run = _train_with_progress(k, X, data, args, out)
+    except ValueError as error:          # the kernel refuses non-finite values
+        raise DerivatorError(f"training diverged ({error}); try a smaller --lr") from None
+    metric = ("accuracy", train.accuracy(run, X, data.y)) if classify else \
+        ("r_squared", train.r_squared(run, X, data.y))
+    if args.format == "json":
+        out.write(json.dumps({"loss": args.name, "data": data.source, "target": data.target,
+                              "samples": int(X.shape[0]), "features": data.features,
+                              "lr": args.lr, "epochs": args.epochs,
+                              "batch_size": args.batch_size, "history": run.history,
+                              "final_loss": run.history[-1], metric[0]: metric[1],
+                              "w": np.asarray(run.w).tolist(), "b": run.b}, indent=2) + "\n")
+    else:
+        label = "accuracy" if classify else "R²"
+        out.write(f"final loss {run.history[-1]:.6g}, {label} {metric[1]:.4f} "
+                  f"({X.shape[0]} samples, {X.shape[1]} standardised features)\n")
+    return 0
+
+
+def _train_with_progress(k, X, data, args, out):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from . import train
+    console = Console(file=out)
+    batch = f"mini-batches of {args.batch_size}" if args.batch_size else "full batch"
+    console.print(f"{args.name} on {data.source}: {X.shape[0]} samples, target "
+                  f"{data.target!r}, lr {args.lr}, {batch}")
+    columns = (TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
+               TextColumn("loss {task.fields[loss]}"))
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("train", total=args.epochs, loss="…")
+        return train.gradient_descent(
+            k, X, data.y, args.lr, args.epochs, args.batch_size, args.seed,
+            on_epoch=lambda e, loss: progress.update(task, advance=1, loss=f"{loss:.6g}"))
+
+
 def main(argv=None, out=None):
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
-        return {"list": cmd_list, "show": cmd_show}[args.command](args, out)
+        return {"list": cmd_list, "show": cmd_show, "train": cmd_train}[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")
         return 2
