@@ -16,9 +16,11 @@ class DerivatorError(ValueError):
 
 
 def catalog():
-    """The names of the derivations `derive` and `python -m derivator show` know."""
+    """The names of the derivations `derive` and `python -m derivator show` know: the
+    lectures' (bce, sigmoid, mse) and the problem set's (p1a ... p7b)."""
+    from .problemset import all_problems
     from .registry import catalog as names
-    return names()
+    return names() + list(all_problems())
 
 
 @lru_cache(maxsize=None)
@@ -27,10 +29,13 @@ def derive(name, wrt=None):
 
     Raises DerivatorError for an unknown derivation or parameter.
     """
-    from .registry import get_model
+    from .problemset import all_problems, problem
+    from .registry import catalog as lectures, get_model
     from .engine import run_engine
-    if name not in catalog():
-        raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
+    if name not in lectures():
+        if name not in all_problems() and f"p{name}" not in all_problems():
+            raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
+        return _derive_problem(problem(name), wrt)
     model = get_model(name)
     params = {str(p): p for p in model.params}
     if wrt is None:
@@ -49,3 +54,13 @@ def kernel(name):
     if name not in catalog():
         raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
     return build_kernel(name)
+
+
+def _derive_problem(problem, wrt):
+    from .index_engine import IndexEngine
+    strategies = {"index": IndexEngine}
+    derivation = strategies[problem.strategy](problem).run()
+    if wrt is not None and str(wrt) != str(derivation.wrt):
+        raise DerivatorError(f"{problem.id} is differentiated with respect to "
+                             f"{derivation.wrt} only")
+    return derivation

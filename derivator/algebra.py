@@ -76,6 +76,9 @@ def depends_on(expr, var, opaque=()):
     of the parameters. `opaque` holds the intermediates' function classes."""
     if expr.has(var):
         return True
+    if isinstance(var, sp.Indexed):      # X_ij depends on X_kl: the same matrix's entries
+        if any(a.base == var.base for a in expr.atoms(sp.Indexed)):
+            return True
     return any(isinstance(a, sp.Function) and a.func in opaque for a in sp.preorder_traversal(expr))
 
 

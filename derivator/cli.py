@@ -21,6 +21,7 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     commands.add_parser("list", help="the derivations it knows, one line each")
+    commands.add_parser("problems", help="problems 1-7 with their statements")
     show = commands.add_parser("show", help="show a derivation step by step")
     show.add_argument("name", metavar="NAME", help="a derivation (see `derivator list`)")
     show.add_argument("--wrt", help="the parameter to differentiate by (default: the first)")
@@ -56,11 +57,27 @@ def _positive(kind):
 
 
 def cmd_list(args, out):
-    from .registry import get_model
-    for name in catalog():
+    from .problemset import all_problems
+    from .registry import catalog as lectures, get_model
+    for name in lectures():
         model = get_model(name)
         params = ", ".join(str(p) for p in model.params)
         out.write(f"{name:<10} {model.title['en']}  (--wrt {params})\n")
+    for name, problem in all_problems().items():
+        out.write(f"{name:<10} Problem {problem.number}: {problem.title['en']}\n")
+    return 0
+
+
+def cmd_problems(args, out):
+    import textwrap
+
+    from .problemset import all_problems
+    for name, problem in all_problems().items():
+        out.write(f"{name} (problem {problem.number}): {problem.title['en']}\n")
+        for paragraph in problem.statement.split("\n\n"):
+            out.write(textwrap.fill(" ".join(paragraph.split()), 78, initial_indent="    ",
+                                    subsequent_indent="    ") + "\n")
+        out.write("\n")
     return 0
 
 
@@ -154,7 +171,9 @@ def main(argv=None, out=None):
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
-        return {"list": cmd_list, "show": cmd_show, "train": cmd_train}[args.command](args, out)
+        commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
+                    "train": cmd_train}
+        return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")
         return 2

@@ -14,6 +14,8 @@ class Step:
     rule: str             # rule id, see render/messages.py
     params: dict = field(default_factory=dict)   # what the explanation names
     chain_start: bool = False   # first line for this lhs: checked against its definition
+    follows: sp.Expr = None     # checked against the last line for this lhs instead (when a
+                                # line turns entries ∂f/∂X_kl into the matrix ∂f/∂X)
 
     @property
     def explanation(self):
@@ -31,6 +33,7 @@ class Derivation:
     steps: list
     result: sp.Expr
     model: object = None
+    index_info: tuple = None    # (problem, f, its index form, free indices) for index problems
 
     def steps_result_lhs(self):
         """The quantity the result is: the lhs of the step that produced it."""
@@ -57,5 +60,8 @@ class Derivation:
 
     def verify(self, points=5, seed=0):
         """Check every step against the one before it; returns one Check per step."""
+        if self.index_info is not None:
+            from .index_check import verify_index_derivation
+            return verify_index_derivation(self, seed=seed)
         from .verify import verify_derivation
         return verify_derivation(self, points=points, seed=seed)

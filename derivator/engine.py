@@ -47,9 +47,10 @@ class Engine:
         self.lemmas = {} if lemmas is None else lemmas   # func -> its derivative, once derived
 
     # --- recording ---------------------------------------------------------------
-    def emit(self, section, lhs, expr, rule, **params):
+    def emit(self, section, lhs, expr, rule, follows=None, **params):
         start = not any(s.lhs == lhs for s in self.steps)
-        self.steps.append(Step(section, lhs, expr, rule, params, chain_start=start))
+        self.steps.append(Step(section, lhs, expr, rule, params, chain_start=start,
+                               follows=follows))
         return expr
 
     def context(self, var):
@@ -83,11 +84,11 @@ class Engine:
             return self.through_one_sample(expr, lhs)
         return self.resolve_intermediates(expr, lhs, section, ctx)
 
-    def apply_rules(self, expr, lhs, section, ctx):
+    def apply_rules(self, expr, lhs, section, ctx, rules=RULES):
         """Apply differentiation rules, one kind per step, until none matches."""
         while True:
             nodes = [d for d in derivatives_in(expr) if not ctx.is_opaque(d.expr)]
-            for rule in RULES:
+            for rule in rules:
                 hits = [d for d in nodes if rule.matches(d, ctx)]
                 if not hits:
                     continue

@@ -45,3 +45,20 @@ class inner(sp.Function):
 
     def _eval_rewrite_as_Mul(self, a, b, **kwargs):
         return a * b
+
+
+class entry(sp.Function):
+    """entry(M, k, l) = (M)_kl, the entry of a matrix expression (entry(v, k) for a vector).
+
+    Kept as a function so that `2 (Xᵀ)_kl` prints as the lecture writes it; `as_element`
+    gives SymPy's MatrixElement (0-based) for numeric checks."""
+
+    @classmethod
+    def eval(cls, *args):
+        return None
+
+    def as_element(self, shift=1):
+        matrix, *idx = self.args
+        row = idx[0] - shift
+        col = idx[1] - shift if len(idx) > 1 else 0
+        return matrix[row, col]

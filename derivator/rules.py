@@ -230,7 +230,41 @@ class ChainThroughLemma(Rule):
         return {"inner": d.expr.args[0], "var": ctx.var, "function": d.expr.func}
 
 
+class EntryRule(Rule):
+    """∂X_ij/∂X_kl = δ_ik δ_jl: an entry depends on itself only."""
+    id = "entry_derivative"
+
+    def matches(self, d, ctx):
+        return (isinstance(d.expr, sp.Indexed) and isinstance(ctx.var, sp.Indexed)
+                and d.expr.base == ctx.var.base)
+
+    def apply(self, d, ctx):
+        return product(*[sp.KroneckerDelta(a, b, evaluate=False)
+                         for a, b in zip(d.expr.indices, ctx.var.indices)])
+
+    def params(self, d, ctx):
+        return {"entry": d.expr, "var": ctx.var}
+
+
+class ProductRule(Rule):
+    """∂(f g)/∂v = (∂f/∂v) g + f (∂g/∂v)."""
+    id = "product_rule"
+
+    def matches(self, d, ctx):
+        return isinstance(d.expr, sp.Mul) and sum(
+            1 for f in factors_of(d.expr) if ctx.depends(f)) >= 2
+
+    def apply(self, d, ctx):
+        fs = factors_of(d.expr)
+        return total(*[product(*[D(f, ctx.var) if k == p else f for k, f in enumerate(fs)])
+                       for p, g in enumerate(fs) if ctx.depends(g)])
+
+
 # The order in which the engine tries them: the first rule that matches any derivative
 # in the expression is applied to every derivative it matches, as one step.
 RULES = (IntoSum(), ExponentialRule(), LinearRule(), PowerRule(), ReciprocalRule(), SumRule(),
          SignRule(), ConstantFactor(), LogRule(), PowerChain(), ExpChain(), ChainThroughLemma())
+
+# In index notation the lecture shows the product rule and the entry rule at work rather
+# than evaluating a polynomial in one go.
+INDEX_RULES = (IntoSum(), EntryRule(), SumRule(), ConstantFactor(), ProductRule())

@@ -139,7 +139,7 @@ def verify_derivation(derivation, points=5, seed=0):
     checks = []
     previous = {}
     for step in derivation.steps:
-        before = previous.get(step.lhs, step.lhs)
+        before = previous.get(step.follows if step.follows is not None else step.lhs, step.lhs)
         check = compare_vectors if model.vectors else compare
         try:
             method, detail = check(expand_everything(step.expr, model),

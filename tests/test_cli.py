@@ -32,7 +32,9 @@ def run(*args):
 def test_list_names_every_derivation():
     code, out, _ = run("list")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["bce", "sigmoid", "mse"]
+    from derivator.problemset import all_problems
+    names = [line.split()[0] for line in out.splitlines()]
+    assert names == ["bce", "sigmoid", "mse"] + list(all_problems())
 
 
 @pytest.mark.parametrize("fmt", ["rich", "text", "latex", "markdown", "json"])
@@ -60,7 +62,7 @@ def test_korean_uses_the_lecture_captions():
 
 
 @pytest.mark.parametrize("args,expected", [
-    (["show", "nope"], "unknown derivation 'nope'; known: bce, sigmoid, mse"),
+    (["show", "nope"], "unknown derivation 'nope'; known: bce, sigmoid, mse, p1a"),
     (["show", "bce", "--wrt", "q"], "bce has no parameter 'q'; differentiate with respect to w or b"),
     (["show", "bce", "--format", "pdf"], "invalid choice: 'pdf'"),
     (["show", "bce", "--lang", "fr"], "invalid choice: 'fr'"),

@@ -7,8 +7,9 @@ import sympy as sp
 import derivator
 from derivator.derivation import Derivation
 
-CASES = [(name, str(p)) for name in derivator.catalog()
-         for p in __import__("derivator.registry", fromlist=["x"]).get_model(name).params]
+from derivator.registry import catalog as lectures, get_model
+
+CASES = [(name, str(p)) for name in lectures() for p in get_model(name).params]
 
 
 @pytest.mark.parametrize("name,wrt", CASES)

@@ -5,7 +5,16 @@ import sympy as sp
 
 from . import numbered
 from .messages import HEADINGS, explain, rule_title, section_title
-from .printing import to_latex, to_text
+from .printing import samples_of, to_latex, to_text
+
+
+def _with_samples(render):
+    """Print the derivation's samples as x⁽ⁱ⁾ while `render` runs."""
+    def wrapped(derivation, *args, **kwargs):
+        with samples_of(derivation.model):
+            return render(derivation, *args, **kwargs)
+    wrapped.__name__, wrapped.__doc__ = render.__name__, render.__doc__
+    return wrapped
 
 
 def _latex_text(text):
@@ -16,6 +25,7 @@ def _latex_text(text):
     return text.replace("~", " ").replace("^", " ")
 
 
+@_with_samples
 def render_latex(derivation, lang="en"):
     """An align* fragment: one line per step, the rule in \\text, the explanation as a
     comment (so any language compiles with plain pdflatex and amsmath)."""
@@ -37,6 +47,7 @@ def render_latex(derivation, lang="en"):
     return "\n".join(out + rows + [r"\end{align*}"]) + "\n"
 
 
+@_with_samples
 def render_markdown(derivation, lang="en"):
     title = derivation.model.title.get(lang, derivation.model.title["en"])
     out = [f"# {title}", ""]
@@ -56,6 +67,7 @@ def _expr(expr):
     return {"latex": to_latex(expr), "text": to_text(expr), "srepr": sp.srepr(expr)}
 
 
+@_with_samples
 def as_json(derivation, lang="en"):
     steps = []
     for section, letter, numbered_steps in numbered(derivation):

@@ -128,6 +128,39 @@ RULES = {
         "ko": ("벡터화", "데이터 행렬 X (N×D, n번째 행이 x⁽ⁿ⁾ᵀ)와 y = (y⁽¹⁾, …, y⁽ᴺ⁾)ᵀ로 쓰면 합은 "
                "행렬 곱이 된다; ŷ = Xw + b𝟙 (강의의 Xᵀw는 행이 샘플일 때 Xw가 맞다)"),
     },
+    "index_notation": {
+        "en": ("index notation", "{explain}"),
+        "ko": ("인덱스 표기", "{explain}"),
+    },
+    "entry_derivative": {
+        "en": ("entry rule", "∂X_ij/∂X_kl = δ_ik δ_jl: an entry depends on itself only"),
+        "ko": ("성분의 미분", "∂X_ij/∂X_kl = δ_ik δ_jl: 같은 성분일 때만 1"),
+    },
+    "product_rule": {
+        "en": ("product rule", "(f g)' = f' g + f g', one factor at a time"),
+        "ko": ("곱의 미분법", "(f g)' = f' g + f g': 한 번에 한 인수씩 미분"),
+    },
+    "kronecker_delta": {
+        "en": ("Kronecker delta", "Σ_i δ_ik f(i) = f(k): each delta keeps only the term whose "
+               "indices agree, and a sum disappears"),
+        "ko": ("크로네커 델타", "δ_ab는 a = b인 항만 남긴다: 합이 하나씩 사라진다"),
+    },
+    "rename_index": {
+        "en": ("rename the summation index", "The name of a summation index does not matter"),
+        "ko": ("합의 인덱스 이름 바꾸기", "합의 인덱스 이름은 결과에 영향을 주지 않는다"),
+    },
+    "matrix_product": {
+        "en": ("matrix product", "Σ_a A_ia B_aj = (AB)_ij: read the sums as matrix products"),
+        "ko": ("행렬 곱", "Σ_a A_ia B_aj = (AB)_ij: 합을 행렬 곱으로 읽는다"),
+    },
+    "transpose": {
+        "en": ("transpose", "M_lk = (Mᵀ)_kl"),
+        "ko": ("전치", "M_lk = (Mᵀ)_kl"),
+    },
+    "matrix_form": {
+        "en": ("matrix form", "Entry {free} of the derivative for every {free}: the matrix itself"),
+        "ko": ("행렬 형태", "모든 {free}에 대한 {free} 성분: 행렬 그 자체"),
+    },
     "likewise": {
         "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
         "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),
@@ -142,6 +175,9 @@ SECTIONS = {
                     "ko": "{function}의 미분: 몫의 미분법과 지수함수의 미분을 활용"}),
     "back": ("D", {"en": "Back to {opaque}", "ko": "다시 {opaque}로"}),
     "result": ("F", {"en": "Result", "ko": "최종 결과"}),
+    "index": ("A", {"en": "The function in index notation", "ko": "인덱스 표기로 쓴 함수"}),
+    "entries": ("B", {"en": "One entry of the derivative", "ko": "미분의 한 성분"}),
+    "matrix": ("C", {"en": "Back to matrix form", "ko": "다시 행렬 형태로"}),
 }
 
 AND = {"en": " and ", "ko": "와 "}
@@ -153,7 +189,11 @@ HEADINGS = {
 
 def _text(value, lang):
     from .printing import to_text
+    if isinstance(value, dict):                  # text given per language, as in a problem file
+        return value.get(lang, value.get("en", ""))
     if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, sp.Symbol) for v in value):
+            return ",".join(str(v) for v in value)          # free indices: k,l
         return AND[lang].join(_text(v, lang) for v in value)
     if isinstance(value, sp.FunctionClass):
         return value.__name__
@@ -192,5 +232,6 @@ def section_title(section, steps, lang="en"):
         opaque = [d.expr for s in steps for d in sp.preorder_traversal(s.expr)
                   if isinstance(d, sp.Derivative) and isinstance(d.expr, AppliedUndef)]
     params["opaque"] = list(dict.fromkeys(opaque)) or ["…"]
-    params["function"] = next((s.lhs.expr.func for s in steps), None)
+    params["function"] = next((s.lhs.expr.func for s in steps
+                               if isinstance(s.lhs, sp.Derivative)), None)
     return letter, _fill(titles[lang], params, lang).replace(", …", "")

@@ -5,6 +5,9 @@ These keep the written order of unevaluated products and sums, print a reciproca
 as 1/g in place, always use ∂, write samples as x⁽ⁱ⁾, and put positive terms first in
 sums SymPy has sorted (h(x) - y rather than -y + h(x)).
 """
+import contextlib
+import contextvars
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
@@ -15,6 +18,31 @@ from sympy.printing.str import StrPrinter
 
 SUPERSCRIPT = str.maketrans("0123456789abcdefghijklmnoprstuvwxyz()+-",
                             "⁰¹²³⁴⁵⁶⁷⁸⁹ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ⁽⁾⁺⁻")
+
+
+# Samples are written x⁽ⁱ⁾ (the lecture's style); other indexed names, such as the
+# entries X_ij of a matrix, with subscripts. Renderers say which bases are samples.
+_SAMPLE_BASES = contextvars.ContextVar("sample_bases", default=frozenset())
+
+
+@contextlib.contextmanager
+def samples_of(model):
+    """Print the model's sample bases (x, y) as x⁽ⁱ⁾ while rendering it."""
+    bases = frozenset(str(b.label) for b in getattr(model, "samples", ()) or ())
+    token = _SAMPLE_BASES.set(bases)
+    try:
+        yield
+    finally:
+        _SAMPLE_BASES.reset(token)
+
+
+def _is_sample(indexed):
+    return str(indexed.base.label) in _SAMPLE_BASES.get()
+
+
+def _subscript(indices):
+    return "".join(str(i) for i in indices) if all(len(str(i)) == 1 for i in indices) \
+        else ",".join(str(i) for i in indices)
 
 
 def _is_sorted_by_sympy(expr):
@@ -35,9 +63,7 @@ def ordered_terms(expr):
 def ordered_factors(expr):
     if isinstance(expr, sp.MatrixExpr) or not _is_sorted_by_sympy(expr):
         return list(expr.args)
-    # numbers first and derivatives last, as a person writes
-    return sorted(expr.args, key=lambda f: (0 if f.is_Number else
-                                            2 if isinstance(f, sp.Derivative) else 1))
+    return sorted(expr.args, key=lambda f: not f.is_Number)     # numbers first
 
 
 def signed_terms(printer, expr):
@@ -74,6 +100,31 @@ def mul_layout(expr):
     return coeff, factors, None
 
 
+SUBSCRIPT = str.maketrans("0123456789aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def _subscript_text(indices):
+    text = _subscript(indices)
+    sub = text.translate(SUBSCRIPT)
+    return sub if all(ch != c for ch, c in zip(sub, text)) else "_" + text
+
+
+def _is_compact(derivative):
+    """∂X_ij/∂X_kl is written as one fraction, which needs no brackets."""
+    return isinstance(derivative.expr, (sp.Indexed, sp.Symbol))
+
+
+def _variable_text(v):
+    return _indexed_text(v) if isinstance(v, sp.Indexed) else str(v)
+
+
+def _indexed_text(expr):
+    label = str(expr.base.label)
+    if _is_sample(expr):
+        return label + ("(" + ",".join(str(i) for i in expr.indices) + ")").translate(SUPERSCRIPT)
+    return label + _subscript_text(expr.indices)
+
+
 def _leads_with_reciprocal(coeff, factors):
     """True for 2 · (1/N) · …, written as the one fraction 2/N."""
     return (coeff.is_Integer and bool(factors) and isinstance(factors[0], sp.Pow)
@@ -107,25 +158,40 @@ class LectureLatexPrinter(LatexPrinter):
 
     def _print_Derivative(self, expr):
         var = "".join(r"\partial " + self._print(v) for v, n in expr.variable_count)
+        if isinstance(expr.expr, (sp.Indexed, sp.Symbol)):
+            return r"\frac{\partial %s}{%s}" % (self._print(expr.expr), var)
         arg = self._print(expr.expr)
         if not _is_atom_like(expr.expr):
             arg = r"\left(%s\right)" % arg
         return r"\frac{\partial}{%s} %s" % (var, arg)
 
     def _print_Indexed(self, expr):
-        return "%s^{(%s)}" % (self._print(expr.base.label),
-                              ",".join(self._print(i) for i in expr.indices))
+        if _is_sample(expr):
+            return "%s^{(%s)}" % (self._print(expr.base.label),
+                                  ",".join(self._print(i) for i in expr.indices))
+        return "%s_{%s}" % (self._print(expr.base.label), _subscript(expr.indices))
+
+    def _print_entry(self, expr):
+        matrix, *idx = expr.args
+        inner = self._print(matrix)
+        if not isinstance(matrix, sp.MatrixSymbol):
+            inner = r"\left(%s\right)" % inner
+        return "%s_{%s}" % (inner, _subscript(idx))
+
+    def _print_KroneckerDelta(self, expr, exp=None):
+        return r"\delta_{%s}" % _subscript(expr.args)
 
     def _print_sigmoid(self, expr, exp=None):
         out = r"\operatorname{sigmoid}\left(%s\right)" % self._print(expr.args[0])
         return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
 
     def _print_Sum(self, expr):
-        (i, a, b), = expr.limits
         body = self._print(expr.function)
         if isinstance(expr.function, sp.Add):
             body = r"\left(%s\right)" % body
-        return r"\sum_{%s=%s}^{%s} %s" % (self._print(i), self._print(a), self._print(b), body)
+        signs = " ".join(r"\sum_{%s=%s}^{%s}" % (self._print(i), self._print(a), self._print(b))
+                         for i, a, b in expr.limits)
+        return "%s %s" % (signs, body)
 
     def _print_Mul(self, expr):
         coeff, factors, den = mul_layout(expr)
@@ -151,7 +217,7 @@ class LectureLatexPrinter(LatexPrinter):
         if isinstance(f, sp.Pow) and f.exp == -1:
             return r"\frac{1}{%s}" % self._print(f.base)
         if isinstance(f, sp.Derivative):
-            return self._print(f) if last else r"\left(%s\right)" % self._print(f)
+            return self._print(f) if last or _is_compact(f) else r"\left(%s\right)" % self._print(f)
         if isinstance(f, sp.Sum) and last:
             return self._print(f)
         if isinstance(f, (sp.Add, sp.Sum)):
@@ -188,7 +254,9 @@ class LecturePrettyPrinter(PrettyPrinter):
         return out
 
     def _print_Derivative(self, deriv):
-        var = prettyForm(" ".join("∂" + str(v) for v, n in deriv.variable_count))
+        var = prettyForm(" ".join("∂" + _variable_text(v) for v, n in deriv.variable_count))
+        if isinstance(deriv.expr, (sp.Indexed, sp.Symbol)):       # ∂X_ij/∂X_kl as a fraction
+            return prettyForm.__truediv__(prettyForm("∂" + _variable_text(deriv.expr)), var)
         frac = prettyForm(*prettyForm("∂").below(stringPict.LINE, var))
         frac.baseline = frac.baseline + 1
         arg = self._print(deriv.expr)
@@ -199,13 +267,17 @@ class LecturePrettyPrinter(PrettyPrinter):
         return out
 
     def _print_Indexed(self, expr):
-        idx = ",".join(str(i) for i in expr.indices)
-        sup = ("(" + idx + ")").translate(SUPERSCRIPT)
-        return prettyForm(str(expr.base.label) + sup)
+        return prettyForm(_indexed_text(expr))
+
+    def _print_entry(self, expr):
+        return prettyForm(LectureStrPrinter().doprint(expr))
+
+    def _print_KroneckerDelta(self, expr):
+        return prettyForm("δ" + _subscript_text(expr.args))
 
     def _print_Sum(self, expr):
-        out = super()._print_Sum(expr)
-        return out
+        # SymPy draws the last limit leftmost; draw them in written order, Σ_i Σ_j
+        return super()._print_Sum(sp.Sum(expr.function, *reversed(expr.limits)))
 
     def _print_Mul(self, expr):
         coeff, factors, den = mul_layout(expr)
@@ -236,7 +308,7 @@ class LecturePrettyPrinter(PrettyPrinter):
             last = k == len(factors) - 1
             if isinstance(f, sp.Pow) and f.exp == -1:
                 p = prettyForm.__truediv__(prettyForm("1"), self._print(f.base))
-            elif isinstance(f, sp.Derivative) and not last:
+            elif isinstance(f, sp.Derivative) and not last and not _is_compact(f):
                 p = prettyForm(*self._print(f).parens())
             elif isinstance(f, sp.Add) or (isinstance(f, sp.Sum) and not last):
                 p = prettyForm(*self._print(f).parens())
@@ -285,7 +357,8 @@ class LectureStrPrinter(StrPrinter):
         return "%s(%s)" % (name, ", ".join(self._print(a) for a in expr.args))
 
     def _print_Transpose(self, expr):
-        return self._print(expr.arg) + "ᵀ"
+        arg = self._print(expr.arg)
+        return (arg if isinstance(expr.arg, (sp.MatrixSymbol, sp.OneMatrix)) else "(%s)" % arg) + "ᵀ"
 
     def _print_MatMul(self, expr):
         return self._print_Mul(expr)
@@ -295,20 +368,37 @@ class LectureStrPrinter(StrPrinter):
 
     def _print_Derivative(self, expr):
         var = " ".join("∂" + self._print(v) for v, n in expr.variable_count)
+        if isinstance(expr.expr, (sp.Indexed, sp.Symbol)):
+            return "∂%s/%s" % (self._print(expr.expr), var)
         arg = self._print(expr.expr)
         return "∂/%s %s" % (var, arg if _is_atom_like(expr.expr) else "(%s)" % arg)
 
     def _print_Indexed(self, expr):
-        idx = ",".join(str(i) for i in expr.indices)
-        return str(expr.base.label) + ("(" + idx + ")").translate(SUPERSCRIPT)
+        return _indexed_text(expr)
+
+    def _print_entry(self, expr):
+        matrix, *idx = expr.args
+        inner = self._print(matrix)
+        if not isinstance(matrix, sp.MatrixSymbol):
+            inner = "(%s)" % inner
+        return inner + _subscript_text(idx)
+
+    def _print_KroneckerDelta(self, expr):
+        return "δ" + _subscript_text(expr.args)
+
+    def _print_Trace(self, expr):
+        return "tr(%s)" % self._print(expr.arg)
+
+    def _print_MatPow(self, expr):
+        return "%s%s" % (self._print(expr.base), str(expr.exp).translate(SUPERSCRIPT))
 
     def _print_exp(self, expr):
         arg = expr.args[0]
         return "e^" + (self._print(arg) if arg.is_Atom else "(%s)" % self._print(arg))
 
     def _print_Sum(self, expr):
-        (i, a, b), = expr.limits
-        return "Σ_{%s=%s}^{%s} %s" % (i, a, b, self._wrap(expr.function))
+        signs = " ".join("Σ_{%s=%s}^{%s}" % (i, a, b) for i, a, b in expr.limits)
+        return "%s %s" % (signs, self._wrap(expr.function))
 
     def _wrap(self, f):
         s = self._print(f)
@@ -322,7 +412,8 @@ class LectureStrPrinter(StrPrinter):
         def one(f, last=True):
             if isinstance(f, sp.Pow) and f.exp == -1:
                 return "(1/%s)" % self._wrap_atom(f.base)
-            if isinstance(f, sp.Add) or (isinstance(f, (sp.Sum, sp.Derivative)) and not last):
+            if isinstance(f, sp.Add) or (isinstance(f, (sp.Sum, sp.Derivative)) and not last
+                                         and not _is_compact(f)):
                 return "(%s)" % self._print(f)
             return self.parenthesize(f, PRECEDENCE["Mul"])
 

@@ -9,7 +9,9 @@ def _indent(block, prefix):
 def lines_of(derivation, lang, width):
     """[kind, text] pairs: kind is title, section, step, math or result (JSON-able, so
     they can be cached and rendered without SymPy)."""
-    return [list(pair) for pair in _lines(derivation, lang, width)]
+    from .printing import samples_of
+    with samples_of(derivation.model):
+        return [list(pair) for pair in _lines(derivation, lang, width)]
 
 
 def _lines(derivation, lang, width):
@@ -19,6 +21,9 @@ def _lines(derivation, lang, width):
     title = derivation.model.title.get(lang, derivation.model.title["en"]) if derivation.model \
         else derivation.name
     yield "title", f"{title}  (∂/∂{derivation.wrt})"
+    statement = getattr(derivation.model, "statement", None)
+    if statement:
+        yield "statement", " ".join(statement.split())
     for section, letter, steps in numbered(derivation):
         _, heading = section_title(section, [s for _, s, _ in steps], lang)
         yield "section", f"{letter}. {heading}"
@@ -39,6 +44,8 @@ def text_from_lines(lines, width=80):
     for kind, value in lines:
         if kind == "title":
             out += [value, "=" * min(len(value), width), ""]
+        elif kind == "statement":
+            out += textwrap.wrap(value, width) + [""]
         elif kind == "section":
             out += ["", value, "-" * min(len(value), width)]
         elif kind == "step":
@@ -62,6 +69,8 @@ def rich_from_lines(lines, console):
     for kind, value in lines:
         if kind == "title":
             console.print(Text(value, style="bold"))
+        elif kind == "statement":
+            console.print(Text(value, style="italic"))
         elif kind == "section":
             console.print()
             console.print(Rule(Text(value, style="bold cyan"), align="left", style="cyan"))

@@ -1,0 +1,184 @@
+"""The strategy for matrix calculus in index notation (problems 1, 5 and 6).
+
+As the course does it: the function written as a sum over indices; the derivative of one
+entry, ∂f/∂X_kl, moved into the sum; the product rule; ∂X_ij/∂X_kl = δ_ik δ_jl; the
+Kronecker deltas collapsing the sums; and back to matrix form by reading the remaining
+sums as matrix products. SymPy's MatrixSymbol.diff is never used.
+"""
+import sympy as sp
+
+from .algebra import factors_of, product, terms_of, total
+from .derivation import Derivation
+from .engine import Engine
+from .functions import entry
+from .rules import INDEX_RULES, Context, D
+
+FRESH = sp.symbols("a b c", integer=True)
+
+
+class IndexEngine(Engine):
+    def __init__(self, problem):
+        super().__init__(model=problem, wrt=None)
+        self.problem = problem
+
+    def run(self):
+        p, fn, spec = self.problem, self.problem.data["function"], self.problem.data["derive"]
+        matrices, entries, indices = p.matrices(), p.entries(), p.indices()
+        name = sp.Function(fn["name"])
+        head = name(*[matrices[a] for a in fn.get("args", [spec["wrt"]])])
+        matrix_form, index_form = p.parse(fn["matrix"]), p.parse(fn["index"], matrix=False)
+        self.head, self.index_form = head, index_form
+        self.emit("index", head, matrix_form, "definition", name=head)
+        self.emit("index", head, index_form, "index_notation", explain=fn["explain"])
+
+        free = [indices[s] for s in spec["entry"]]
+        var = entries[spec["wrt"]][tuple(free)]
+        self.wrt = var
+        lhs = D(head, var)
+        expr = self.emit("entries", lhs, D(index_form, var), "definition", name=head)
+        expr = self.apply_rules(expr, lhs, "entries", Context(var), rules=INDEX_RULES)
+        expr = self.emit("entries", lhs, collapse_deltas(expr), "kronecker_delta")
+        renamed = rename_dummies(expr)
+        if renamed != expr and len(terms_of(sp.Add(*terms_of(renamed)))) < len(terms_of(expr)):
+            expr = self.emit("entries", lhs, renamed, "rename_index")
+        if len(terms_of(sp.Add(*terms_of(expr)))) < len(terms_of(expr)):
+            expr = self.emit("entries", lhs, sp.Add(*terms_of(expr)), "collect")
+        result = self.to_matrix_form(expr, free, lhs, head, matrices[spec["wrt"]])
+        derivation = Derivation(p.id, matrices[spec["wrt"]], self.steps, result, p)
+        derivation.index_info = (p, head, index_form, free)
+        return derivation
+
+    def to_matrix_form(self, expr, free, lhs, head, wrt_matrix):
+        shapes = self.problem.matrices()
+        chains = [matrix_chain(t, free, shapes) for t in terms_of(expr)]
+        chains.sort(key=lambda c: (c[3], len(c[1].atoms(sp.Transpose))))   # X before Xᵀ
+        natural = total(*[product(c, entry(m, *idx)) for c, m, idx, _ in chains])
+        if any(not _is_bare_entry(t, free) for t in terms_of(expr)):
+            self.emit("matrix", lhs, natural, "matrix_product")
+        if any(flipped for *_, flipped in chains):
+            oriented = total(*[product(c, entry(sp.Transpose(m) if flipped else m, *free))
+                               for c, m, idx, flipped in chains])
+            self.emit("matrix", lhs, oriented, "transpose", free=free)
+        pieces = [_scaled(c, sp.Transpose(m) if flipped else m) for c, m, idx, flipped in chains]
+        whole = pieces[0] if len(pieces) == 1 else sp.MatAdd(*pieces, evaluate=False)
+        result = self.emit("matrix", D(head, wrt_matrix), whole, "matrix_form", follows=lhs,
+                           free=free)
+        factored = factor_right(pieces)
+        if factored is not None:
+            result = self.emit("matrix", D(head, wrt_matrix), factored, "factor_out",
+                               f=factored.args[-1])
+        return result
+
+
+def _scaled(c, m):
+    return m if c == 1 else sp.MatMul(c, m, evaluate=False)
+
+
+def _is_bare_entry(term, free):
+    rest = [f for f in factors_of(term) if not f.is_Number]
+    return len(rest) == 1 and isinstance(rest[0], sp.Indexed)
+
+
+def collapse_deltas(expr):
+    """Σ_i δ_ik f(i) = f(k): each Kronecker delta removes one sum."""
+    out = []
+    for outer in terms_of(expr):
+        coeff = [f for f in factors_of(outer) if not isinstance(f, sp.Sum)]
+        sums = [f for f in factors_of(outer) if isinstance(f, sp.Sum)]
+        if not sums:
+            out.append(outer)
+            continue
+        s = sums[0]
+        for term in terms_of(sp.expand(s.function)):
+            limits = list(s.limits)
+            bound = [lim[0] for lim in limits]
+            for d in [f for f in factors_of(term) if isinstance(f, sp.KroneckerDelta)]:
+                a, b = d.args
+                gone, keep = (a, b) if a in bound else (b, a) if b in bound else (None, None)
+                if gone is None:
+                    continue
+                term = term.xreplace({gone: keep})
+                bound.remove(gone)
+                limits = [lim for lim in limits if lim[0] != gone]
+            term = sp.Mul(*coeff, term)
+            out.append(sp.Sum(term, *limits) if limits and term != 0 else term)
+    return total(*[t for t in out if t != 0])
+
+
+def rename_dummies(expr):
+    """Σ_m X_lm X_mk = Σ_a X_la X_ak: the name of a summation index does not matter."""
+    out = []
+    for t in terms_of(expr):
+        if isinstance(t, sp.Sum):
+            mapping = {lim[0]: FRESH[n] for n, lim in enumerate(t.limits)}
+            t = sp.Sum(t.function.xreplace(mapping),
+                       *[(mapping[v], a, b) for v, a, b in t.limits])
+        out.append(t)
+    return total(*out)
+
+
+def matrix_chain(term, free, shapes):
+    """(coefficient, matrix M, its index order, flipped) with term = c (M)_idx.
+
+    The factors of a term form a chain through the summed indices (X_la X_ak), read from
+    one free index to the other (or to a vector). `flipped` is true when the chain reads
+    more naturally from the second free index, so that the term is ((M)ᵀ)_kl."""
+    coeff = sp.Mul(*[f for f in factors_of(term) if f.is_Number])
+    body = sp.Mul(*[f for f in factors_of(term) if not f.is_Number])
+    if isinstance(body, sp.Sum):
+        body = body.function
+    coeff *= sp.Mul(*[f for f in factors_of(body) if f.is_Number])
+    factors = [f for f in factors_of(body) if not f.is_Number]
+    if len(free) == 1:
+        return coeff, matrices_of(_walk(factors, free[0], None), shapes), (free[0],), False
+    forward = _walk(factors, free[0], free[1])
+    backward = _walk(factors, free[1], free[0])
+    if _transposes(backward) < _transposes(forward):
+        return coeff, matrices_of(backward, shapes), (free[1], free[0]), True
+    return coeff, matrices_of(forward, shapes), tuple(free), False
+
+
+def _walk(factors, start, end):
+    """The matrix product met walking from index `start` along the chain of factors."""
+    remaining, path, at = list(factors), [], start
+    while remaining:
+        f = next((g for g in remaining if at in g.indices), None)
+        if f is None:
+            raise ValueError(f"cannot read {factors} as a matrix product")
+        remaining.remove(f)
+        label = sp.Symbol(str(f.base.label))
+        if len(f.indices) == 1:
+            path.append(("vector", label))
+            at = None
+        else:
+            a, b = f.indices
+            path.append(("matrix", label, at == b))
+            at = a if at == b else b
+    if end is not None and at != end:
+        raise ValueError(f"the chain {factors} does not end at {end}")
+    return path
+
+
+def _transposes(path):
+    return sum(1 for p in path if p[0] == "matrix" and p[2])
+
+
+def matrices_of(path, shapes):
+    """Turn a walked path into a SymPy matrix expression."""
+    out = []
+    for p in path:
+        m = shapes[str(p[1])]
+        out.append(sp.Transpose(m) if p[0] == "matrix" and p[2] else m)
+    product_ = out[0] if len(out) == 1 else sp.MatMul(*out).doit()
+    return product_
+
+
+def factor_right(pieces):
+    """A w + B w = (A + B) w."""
+    if len(pieces) < 2 or not all(isinstance(p, sp.MatMul) for p in pieces):
+        return None
+    last = pieces[0].args[-1]
+    if not all(p.args[-1] == last for p in pieces):
+        return None
+    lefts = [sp.MatMul(*p.args[:-1]) if len(p.args) > 2 else p.args[0] for p in pieces]
+    return sp.MatMul(sp.MatAdd(*lefts, evaluate=False), last, evaluate=False)

@@ -1,0 +1,119 @@
+"""Problems 1-7 as data: the TOML files in problems/ (installed as derivator.problems).
+
+Each file gives the statement, the names with kind and shape, the function to
+differentiate in matrix and in index form, and what it is differentiated by. The files
+are the project's own data: their expressions are read with SymPy's parser, which must
+never see a student's answer (the answer checker has a grammar of its own).
+"""
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import sympy as sp
+from sympy.parsing.sympy_parser import parse_expr
+
+from . import DerivatorError
+
+INDEX_LETTERS = "i j m n a b c k l"
+
+
+def _directory():
+    try:
+        return resources.files("derivator.problems")
+    except ModuleNotFoundError:                       # running from a source checkout
+        return Path(__file__).resolve().parent.parent / "problems"
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    kind: str                 # matrix, vector, scalar, size, index, natural
+    shape: tuple = ()
+    check: tuple = ()         # sizes (or values) at which results are checked
+    description: str = ""
+
+
+@dataclass
+class Problem:
+    id: str
+    number: str
+    title: dict
+    statement: str
+    strategy: str
+    names: dict
+    data: dict = field(repr=False)
+    notes: dict = field(default_factory=dict)
+
+    # what the engine and the checker need, built from the file
+    def sizes(self):
+        return {n: sp.Symbol(n, integer=True, positive=True)
+                for n, v in self.names.items() if v.kind == "size"}
+
+    def matrices(self):
+        """The names as SymPy matrices (vectors as D×1 columns)."""
+        sizes = self.sizes()
+        out = {}
+        for n, v in self.names.items():
+            if v.kind == "matrix":
+                out[n] = sp.MatrixSymbol(n, *(sizes[s] for s in v.shape))
+            elif v.kind == "vector":
+                out[n] = sp.MatrixSymbol(n, sizes[v.shape[0]], 1)
+        return out
+
+    def entries(self):
+        """The names as entries: X[i, j], w[i]."""
+        return {n: sp.IndexedBase(n) for n, v in self.names.items()
+                if v.kind in ("matrix", "vector")}
+
+    def indices(self):
+        return {s.name: s for s in sp.symbols(INDEX_LETTERS, integer=True)}
+
+    def parse(self, text, matrix=True):
+        names = {**self.sizes(), **self.indices(), **(self.matrices() if matrix else self.entries())}
+        allowed = {k: getattr(sp, k) for k in ("Integer", "Float", "Rational", "Symbol", "Sum",
+                                                "Trace", "Transpose", "exp", "log", "sqrt",
+                                                "Add", "Mul", "Pow")}
+        allowed["__builtins__"] = {}
+        # index forms keep their written order (w_i X_ij w_j); matrix forms need SymPy's
+        # evaluation to become matrix products
+        return parse_expr(text, local_dict=names, global_dict=allowed, evaluate=matrix)
+
+    @property
+    def title_en(self):
+        return self.title["en"]
+
+
+def _load(path):
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    names = {n: Name(n, v["kind"], tuple(v.get("shape", ())), tuple(v.get("check", ())),
+                     v.get("description", ""))
+             for n, v in data.get("names", {}).items()}
+    return Problem(data["id"], str(data["number"]), data["title"], data["statement"].strip(),
+                   data["strategy"], names, data, data.get("notes", {}))
+
+
+@lru_cache(maxsize=None)
+def all_problems():
+    directory = _directory()
+    found = {}
+    for path in sorted(directory.iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".toml"):
+            problem = _load(path)
+            found[problem.id] = problem
+    return dict(sorted(found.items(), key=lambda kv: _order(kv[0])))
+
+
+def _order(pid):
+    digits = "".join(ch for ch in pid if ch.isdigit())
+    return (int(digits or 0), pid)
+
+
+def problem(name):
+    """A problem by id ('p6') or number ('6', '1a')."""
+    problems = all_problems()
+    key = name if name in problems else f"p{name}"
+    if key not in problems:
+        raise DerivatorError(f"unknown problem {name!r}; known: {', '.join(problems)}")
+    return problems[key]

@@ -1,0 +1,141 @@
+"""Problems 1-7: derivations computed from the files in problems/, every step checked,
+every result against central differences on random non-symmetric matrices at two sizes."""
+import numpy as np
+import pytest
+import sympy as sp
+
+import derivator
+from derivator.problemset import all_problems, problem
+from forms import form
+from test_cli import run
+
+INDEX_PROBLEMS = [p for p, v in all_problems().items() if v.strategy == "index"]
+
+# The functions themselves, written independently of the problem files: f(values of names)
+FUNCTIONS = {
+    "p1a": lambda v: np.trace(v["X"] @ v["X"]),
+    "p1b": lambda v: np.trace(v["X"] @ v["X"] @ v["X"]),
+    "p5": lambda v: np.trace(v["A"].T @ v["B"]),
+    "p6": lambda v: (v["w"].T @ v["X"] @ v["w"]).item(),
+}
+
+
+def _central_matrix(f, M, eps=1e-6):
+    out = np.zeros_like(M)
+    for idx in np.ndindex(M.shape):
+        E = np.zeros_like(M)
+        E[idx] = eps
+        out[idx] = (f(M + E) - f(M - E)) / (2 * eps)
+    return out
+
+
+def _numeric(expr, values):
+    """A matrix expression evaluated with numpy arrays for its MatrixSymbols."""
+    symbols = sorted(expr.atoms(sp.MatrixSymbol), key=str)
+    f = sp.lambdify(symbols, expr, "numpy")
+    return np.asarray(f(*[values[s.name] for s in symbols]), dtype=float)
+
+
+def _nonsymmetric(rng, shape):
+    M = rng.normal(size=shape)
+    assert shape[0] != shape[-1] or not np.allclose(M, M.T)
+    return M
+
+
+@pytest.mark.parametrize("pid", INDEX_PROBLEMS)
+def test_every_step_is_checked(pid):
+    checks = derivator.derive(pid).verify()
+    assert [c.method for c in checks if not c.ok] == []
+
+
+@pytest.mark.parametrize("pid", INDEX_PROBLEMS)
+@pytest.mark.parametrize("size", [2, 3, 4])
+def test_result_matches_central_differences(pid, size):
+    p = problem(pid)
+    d = derivator.derive(pid)
+    rng = np.random.default_rng(size)
+    sizes = {s: size for s in p.sizes().values()}
+    matrices = {n: m.xreplace(sizes) for n, m in p.matrices().items()}
+    values = {n: _nonsymmetric(rng, tuple(int(x) for x in m.shape)) for n, m in matrices.items()}
+    wrt = p.data["derive"]["wrt"]
+
+    def f(M):
+        return FUNCTIONS[pid]({**values, wrt: M})
+
+    expected = _central_matrix(f, values[wrt])
+    got = _numeric(d.result.xreplace(sizes), values)
+    np.testing.assert_allclose(got.reshape(expected.shape), expected, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("pid,expected", [
+    ("p1a", lambda X: 2 * X.T), ("p1b", lambda X: 3 * (X**2).T),
+])
+def test_trace_results_are_the_known_formulas(pid, expected):
+    d = derivator.derive(pid)
+    X = sp.MatrixSymbol("X", problem(pid).sizes()["D"], problem(pid).sizes()["D"])
+    D = problem(pid).sizes()["D"]
+    Xn = np.random.default_rng(0).normal(size=(3, 3))
+    got = _numeric(d.result.xreplace({D: 3}), {"X": Xn})
+    want = _numeric(expected(X).xreplace({D: 3}), {"X": Xn})
+    np.testing.assert_allclose(got, want)
+
+
+def test_p6_is_x_plus_x_transpose_times_w_and_notes_symmetry():
+    d = derivator.derive("p6")
+    D = problem("p6").sizes()["D"]
+    rng = np.random.default_rng(1)
+    X, w = _nonsymmetric(rng, (3, 3)), rng.normal(size=(3, 1))
+    got = _numeric(d.result.xreplace({D: 3}), {"X": X, "w": w})
+    np.testing.assert_allclose(got, (X + X.T) @ w)
+    assert not np.allclose(got, 2 * X @ w)         # 2Xw holds for symmetric X only
+    assert "symmetric" in problem("p6").notes["en"]
+
+
+def test_a_wrong_matrix_form_fails_the_check():
+    import dataclasses
+    d = derivator.derive("p1a")
+    k = next(k for k, s in enumerate(d.steps) if s.rule == "matrix_form")
+    X = d.steps[k].expr.atoms(sp.MatrixSymbol).pop()
+    steps = list(d.steps)
+    steps[k] = dataclasses.replace(steps[k], expr=2 * X)        # forgot the transpose
+    broken = dataclasses.replace(d, steps=steps)
+    assert not broken.verify()[k].ok
+
+
+def test_the_derivation_reads_like_the_course_index_notation():
+    rules = [s.rule for s in derivator.derive("p1a").steps]
+    assert rules == ["definition", "index_notation", "definition", "into_sum", "product_rule",
+                     "entry_derivative", "kronecker_delta", "collect", "transpose", "matrix_form"]
+    d = derivator.derive("p5")
+    A, B = (sp.IndexedBase(n) for n in "AB")
+    i, j, k, l = sp.symbols("i j k l", integer=True)
+    kron = next(s for s in d.steps if s.rule == "kronecker_delta")
+    assert form(kron.expr) == form(B[k, l])
+
+
+@pytest.mark.parametrize("name", ["p1a", "1a", "p6", "6"])
+def test_show_accepts_ids_and_numbers(name):
+    code, out, err = run("show", name, "--format", "text")
+    assert code == 0 and not err and "Back to matrix form" in out
+
+
+@pytest.mark.parametrize("fmt", ["rich", "text", "latex", "markdown", "json"])
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_format_and_language(fmt, lang):
+    for pid in INDEX_PROBLEMS:
+        code, out, err = run("show", pid, "--format", fmt, "--lang", lang)
+        assert code == 0 and out.strip() and not err
+
+
+def test_problems_lists_statements():
+    code, out, _ = run("problems")
+    assert code == 0
+    for pid in all_problems():
+        assert f"{pid} (problem" in out
+    assert "Frobenius" in out
+
+
+def test_unknown_problem_and_wrong_wrt():
+    assert run("show", "p9")[0] == 2 and "unknown derivation 'p9'" in run("show", "p9")[2]
+    code, _, err = run("show", "p1a", "--wrt", "w")
+    assert code == 2 and "p1a is differentiated with respect to X only" in err
