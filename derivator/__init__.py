@@ -57,9 +57,12 @@ def kernel(name):
 
 
 def _derive_problem(problem, wrt):
+    from .engine import run_engine
     from .index_engine import IndexEngine
-    strategies = {"index": IndexEngine}
-    derivation = strategies[problem.strategy](problem).run()
+    if problem.strategy == "index":
+        derivation = IndexEngine(problem).run()
+    else:
+        derivation = run_engine(problem.model(), problem.model().params[0])
     if wrt is not None and str(wrt) != str(derivation.wrt):
         raise DerivatorError(f"{problem.id} is differentiated with respect to "
                              f"{derivation.wrt} only")

@@ -71,6 +71,8 @@ class Engine:
                 if other != self.wrt:     # the lecture ends with every parameter's result
                     also = Engine(self.model, other, self.lemmas).run(others=False)
                     self.emit("result", also.steps[-1].lhs, also.result, "likewise", var=other)
+            if self.model.update and others:
+                self.gradient_descent(result)
         return Derivation(self.model.name, self.wrt, self.steps, result, self.model)
 
     def derive(self, app, section):
@@ -145,7 +147,7 @@ class Engine:
                              name=app, body=body)
             expr = self.emit("back", lhs, tidy(replace_exact(expr, {d: side})), "substitute",
                              what=d)
-            return self.simplify(expr, lhs, "back")
+            return self.apply_rules(self.simplify(expr, lhs, "back"), lhs, "back", ctx)
         # z(x) = w x + b: substitute the definition, then differentiate it.
         expr = self.emit("back", lhs, replace_exact(expr, {d: D(body, self.wrt)}),
                          "substitute_definition", name=app, body=body)
@@ -159,6 +161,22 @@ class Engine:
             if done:
                 expr = self.emit(section, lhs, done[0], rule, **done[1])
         return expr
+
+    def gradient_descent(self, gradient):
+        """w_{t+1} = w_t - η ∂L/∂w, the gradient written at w_t, and the terms in w_t
+        collected: with an L2 term, w_t shrinks by a constant factor (weight decay)."""
+        u, wrt = self.model.update, self.wrt
+        rate, now, nxt = u["rate"], u["current"], u["next"]
+        at_now = D(self.model.target.xreplace({wrt: now}), now)
+        self.emit("update", nxt, now - rate * at_now, "gradient_descent", rate=rate)
+        W = self.model.data_matrix[2]
+        W_now = sp.MatrixSymbol(str(now), *W.shape)
+        g = gradient.xreplace({W: W_now})
+        step = sp.MatAdd(W_now, sp.MatMul(-1, rate, g, evaluate=False), evaluate=False)
+        self.emit("update", nxt, step, "substitute", what=D(self.model.target, wrt))
+        decay = rewrites.collect_parameter(g, W_now, rate)
+        if decay is not None:
+            self.emit("update", nxt, decay[0], "weight_decay", **decay[1])
 
     def ensure_lemma(self, func):
         if func not in self.lemmas:

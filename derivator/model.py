@@ -49,6 +49,9 @@ class Model:
     vectors: tuple = ()               # symbols that stand for D-vectors (x, w)
     data_matrix: tuple = ()           # (X, y, w) as matrices, for the vectorized form
     notes: dict = field(default_factory=dict)     # language -> note shown under the title
+    sample_style: str = "superscript"  # x⁽ⁱ⁾ as in the lecture, or x_i as in the problem set
+    statement: str = ""               # a problem's statement, shown above its derivation
+    update: dict = None               # gradient descent: {"rate", "current", "next"} symbols
 
     def definition(self, func):
         for d in self.definitions:

@@ -84,6 +84,64 @@ class Problem:
     def title_en(self):
         return self.title["en"]
 
+    def model(self):
+        """The loss-style problems (2, 3) as a Model the derivation engine runs."""
+        from .functions import inner, sigmoid
+        from .model import Definition, Domain, Model
+        spec = self.data["derive"]
+        sizes = self.sizes()
+        funcs = {d["name"]: sp.Function(d["name"]) for d in self.data["definitions"]}
+        samples = tuple(sp.IndexedBase(s) for s in spec["samples"])
+        index = sp.Symbol(spec["index"])
+        definitions = []
+        for d in self.data["definitions"]:
+            params = tuple(sp.Symbol(p) for p in d["params"])
+            names = {**{str(s.label): s for s in samples}, **sizes, **funcs,
+                     spec["index"]: index, "sigmoid": sigmoid, "inner": inner,
+                     **{str(p): p for p in params}}
+            body = self.parse_with(d["body"], names)
+            definitions.append(Definition(funcs[d["name"]], params, body,
+                                          opaque=d["name"] != spec["target"]))
+        wrt = sp.Symbol(spec["wrt"])
+        target = funcs[spec["target"]](wrt)
+        domains = {sizes[n]: Domain(v.check[0], v.check[0], integer=True)
+                   for n, v in self.names.items() if v.kind == "size"}
+        for n, v in self.data["names"].items():
+            if "sample" in v and "domain" in v:
+                lo, hi = v["domain"]
+                domains[sp.IndexedBase(v["sample"])] = Domain(lo, hi, integer=v.get("integer", False))
+            elif v.get("kind") == "scalar" and "domain" in v:
+                lo, hi = v["domain"]
+                domains[sp.Symbol(n)] = Domain(lo, hi)
+        vectors = tuple(sp.Symbol(n) for n, v in self.data["names"].items()
+                        if v["kind"] == "vector" and "sample" not in v and n not in self.data_names()
+                        ) + tuple(sp.Symbol(v["sample"]) for v in self.data["names"].values()
+                                  if v["kind"] == "vector" and "sample" in v)
+        N, D = sizes[spec["count"]], sizes[[n for n in sizes if n != spec["count"]][0]]
+        data_matrix = (sp.MatrixSymbol("X", N, D), sp.MatrixSymbol(str(samples[1].label), N, 1),
+                       sp.MatrixSymbol(spec["wrt"], D, 1))
+        update = self.data.get("update")
+        return Model(name=self.id, title=self.title, definitions=tuple(definitions),
+                     target=target, params=(wrt,), sample_index=index,
+                     sample_count=sizes[spec["count"]], samples=samples, domains=domains,
+                     vectors=vectors, data_matrix=data_matrix, notes=self.notes,
+                     sample_style="subscript", statement=self.statement,
+                     update=None if update is None else {
+                         "rate": sp.Symbol(update["rate"]), "current": sp.Symbol(update["current"]),
+                         "next": sp.Symbol(update["next"])})
+
+    def data_names(self):
+        """Names that stand for the whole data set (X, y): not parameters."""
+        return {n for n, v in self.data["names"].items()
+                if v["kind"] in ("matrix",) or (v["kind"] == "vector" and
+                                                v.get("shape", [""])[0] == self.data["derive"]["count"])}
+
+    def parse_with(self, text, names):
+        allowed = {k: getattr(sp, k) for k in ("Integer", "Float", "Rational", "Symbol", "Sum",
+                                                "exp", "log", "sqrt", "Add", "Mul", "Pow")}
+        allowed["__builtins__"] = {}
+        return parse_expr(text, local_dict=names, global_dict=allowed, evaluate=False)
+
 
 def _load(path):
     data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -51,6 +51,10 @@ def _mse():
         domains={N: Domain(4, 4, integer=True), D: Domain(3, 3, integer=True)},
         vectors=(x, w), data_matrix=(sp.MatrixSymbol("X", N, D), sp.MatrixSymbol("y", N, 1),
                                      sp.MatrixSymbol("w", D, 1)),
+        notes={"en": "The lecture writes ŷ = Xᵀ·w + b with Xᵀ the matrix whose rows are the "
+                     "samples; with X (N×D) holding the samples as rows, as here, ŷ = Xw + b𝟙.",
+               "ko": "강의는 샘플을 행으로 갖는 행렬을 Xᵀ로 써서 ŷ = Xᵀ·w + b라고 했다. 여기서는 "
+                     "샘플을 행으로 갖는 N×D 행렬을 X로 쓰므로 ŷ = Xw + b𝟙이다."},
     )
 
 

@@ -152,28 +152,44 @@ def constant_out_of_sum(expr):
 
 def vectorize(expr, model):
     """(c/N) Σ_n x⁽ⁿ⁾ r⁽ⁿ⁾ = (c/N) Xᵀ r over the data matrix X whose rows are x⁽ⁿ⁾ᵀ
-    (and (c/N) 𝟙ᵀ r when no sample vector multiplies r). None if r is not linear in the
-    samples (an elementwise function would need more than a matrix product)."""
+    (and (c/N) 𝟙ᵀ r when no sample vector multiplies r); other terms (2w) as they are.
+    None if some part is not a matrix expression of the samples."""
     if not model.data_matrix:
         return None
+    parts = [_vector_term(t, model) for t in terms_of(expr)]
+    if any(p is None for p in parts) or not any(t.has(sp.Sum) for t in terms_of(expr)):
+        return None
+    return (parts[0] if len(parts) == 1 else sp.MatAdd(*parts, evaluate=False)), {}
+
+
+def _vector_term(term, model):
     X, Y, W = model.data_matrix
     N = X.shape[0]
-    fs = factors_of(expr)
+    fs = factors_of(term)
     sums = [f for f in fs if isinstance(f, sp.Sum)]
-    if len(sums) != 1:
-        return None
+    outside = [f for f in fs if not isinstance(f, sp.Sum)]
+    if not sums:                                      # 2w: a parameter, not a sum
+        coeff, rest = split_coefficient(term)
+        if rest != model.params[0]:
+            return None
+        return W if coeff == 1 else sp.MatMul(coeff, W, evaluate=False)
     s = sums[0]
     n = s.limits[0][0]
-    x_base, y_base = model.samples
+    x_base = model.samples[0]
     vector_rows = [f for f in factors_of(s.function) if f == x_base[n]]
     rest = product(*[f for f in factors_of(s.function) if f not in vector_rows])
-    terms = _vector_terms(rest, model, n)
-    if terms is None:
+    column = _column(rest, model, n)
+    if column is None:
         return None
     left = sp.Transpose(X) if vector_rows else sp.Transpose(sp.OneMatrix(N, 1))
-    column = sp.MatAdd(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-    outside = [f for f in fs if f is not s]
-    return sp.MatMul(*outside, left, column, evaluate=False), {}
+    return sp.MatMul(*outside, left, column, evaluate=False)
+
+
+def _column(expr, model, n):
+    terms = _vector_terms(expr, model, n)
+    if terms is None:
+        return None
+    return sp.MatAdd(*terms, evaluate=False) if len(terms) > 1 else terms[0]
 
 
 def _vector_terms(expr, model, n):
@@ -202,8 +218,11 @@ def _vector_terms(expr, model, n):
     definition = model.definition(expr.func) if isinstance(expr, sp.Function) else None
     if definition is not None and definition.opaque:
         return _vector_terms(definition.apply(expr.args), model, n)
-    if getattr(expr.func, "__name__", "") == "inner" and expr.args[0] == x_base[n]:
+    if getattr(expr.func, "__name__", "") == "inner" and x_base[n] in expr.args:
         return [sp.MatMul(X, W, evaluate=False)]
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:     # σ(wᵀx⁽ⁿ⁾) -> σ(Xw)
+        inside = _column(expr.args[0], model, n)
+        return None if inside is None else [inside.applyfunc(expr.func)]
     return None
 
 
@@ -212,3 +231,23 @@ def _scaled(c, term):
         return sp.MatMul(-1, term, evaluate=False) if not isinstance(term, sp.MatMul) \
             else sp.MatMul(-1, *term.args, evaluate=False)
     return sp.MatMul(c, term, evaluate=False)
+
+
+def collect_parameter(gradient, w, rate):
+    """w - η (A + c w) = (1 - η c) w - η A: the terms in w collected (weight decay)."""
+    terms = list(gradient.args) if isinstance(gradient, sp.MatAdd) else [gradient]
+    c, rest = sp.Integer(0), []
+    for t in terms:
+        if t == w:
+            c += 1
+        elif isinstance(t, sp.MatMul) and t.args[-1] == w and len(t.args) == 2 \
+                and not isinstance(t.args[0], sp.MatrixExpr):
+            c += t.args[0]
+        else:
+            rest.append(t)
+    if c == 0:
+        return None
+    shrink = sp.MatMul(sp.Add(1, -rate * c, evaluate=False), w, evaluate=False)
+    data = rest[0] if len(rest) == 1 else sp.MatAdd(*rest, evaluate=False)
+    return (sp.MatAdd(shrink, sp.MatMul(-1, rate, data, evaluate=False), evaluate=False),
+            {"factor": 1 - rate * c, "current": w})

@@ -31,7 +31,16 @@ class Check:
 
 def expand_everything(expr, model):
     """expr with every definition substituted and every derivative and sum evaluated."""
+    update = getattr(model, "update", None)
+    if update:       # w_{t+1} means w_t - η ∂L/∂w at w_t
+        now = update["current"]
+        wrt = model.params[0]
+        meaning = now - update["rate"] * sp.Derivative(model.target.xreplace({wrt: now}), now)
+        expr = expr.xreplace({update["next"]: meaning})
     expr = expand_named_functions(model.substitute_definitions(canonical(expr)))
+    if update:       # everything at w_t: the scalar w and the matrix w alike
+        W = model.data_matrix[2]
+        expr = expr.xreplace({wrt: now, W: sp.MatrixSymbol(str(now), *W.shape)})
     fixed = {s: sp.Integer(dom.low) for s, dom in model.domains.items()
              if isinstance(s, sp.Symbol) and dom.low == dom.high}
     return expr.xreplace(fixed).doit()
@@ -74,7 +83,7 @@ def _vector_values(exprs, model, rng):
     """Random data for a model with vectors: x⁽ⁿ⁾ rows of one N×D matrix X, w a D-vector."""
     import numpy as np
     fixed = {str(s): int(d.low) for s, d in model.domains.items() if d.low == d.high}
-    n_samples, dim = fixed["N"], fixed["D"]
+    n_samples, dim = fixed[str(model.sample_count)], fixed["D"]
     vectors = {str(v) for v in model.vectors}
     data = {}
     for base in model.samples:
@@ -109,6 +118,19 @@ def _vector_values(exprs, model, rng):
 
 def _evaluate(expr, values):
     import numpy as np
+    return np.ravel(np.asarray(_evaluate_raw(expr, dict(values)), dtype=float))
+
+
+def _evaluate_raw(expr, values):
+    """expr at `values` with numpy; σ(Xw) applied entry by entry is evaluated first."""
+    import numpy as np
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    for k, node in enumerate(sorted(expr.atoms(ElementwiseApplyFunction), key=str)):
+        inside = _evaluate_raw(node.expr, values)
+        fn = sp.lambdify(node.function.variables, node.function.expr, "numpy")
+        placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
+        values[placeholder] = fn(np.asarray(inside, dtype=float))
+        expr = expr.xreplace({node: placeholder})
     # lambdify needs names: x[1] becomes a symbol x_1 (matrices keep their own names)
     plain = {a: sp.Symbol(f"{a.base.label}_{a.indices[0]}") for a in expr.atoms(sp.Indexed)}
     expr = expr.xreplace(plain)
@@ -116,7 +138,7 @@ def _evaluate(expr, values):
     inputs = [values[a] for a in values if a not in plain] + [values[a] for a in plain]
     used = [k for k, a in enumerate(args) if expr.has(a)]
     f = sp.lambdify([args[k] for k in used], expr, modules=[{"inner": np.dot}, "numpy"])
-    return np.ravel(np.asarray(f(*[inputs[k] for k in used]), dtype=float))
+    return f(*[inputs[k] for k in used])
 
 
 def compare_vectors(a, b, model, points=5, seed=0):

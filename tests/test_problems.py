@@ -139,3 +139,43 @@ def test_unknown_problem_and_wrong_wrt():
     assert run("show", "p9")[0] == 2 and "unknown derivation 'p9'" in run("show", "p9")[2]
     code, _, err = run("show", "p1a", "--wrt", "w")
     assert code == 2 and "p1a is differentiated with respect to X only" in err
+
+
+LOSS_PROBLEMS = [p for p, v in all_problems().items() if v.strategy == "loss"]
+
+
+@pytest.mark.parametrize("pid", LOSS_PROBLEMS)
+def test_loss_problem_steps_are_checked(pid):
+    assert [(c.step.rule, c.detail) for c in derivator.derive(pid).verify() if not c.ok] == []
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_p2_gradient_and_update_match_central_differences():
+    d = derivator.derive("p2")
+    rng = np.random.default_rng(5)
+    N, D, eta = 7, 4, 0.1
+    X, y, w = rng.normal(size=(N, D)), rng.integers(0, 2, size=N).astype(float), rng.normal(size=D)
+
+    def L(w):
+        f = _sigmoid(X @ w)
+        return np.sum(-y * np.log(f) - (1 - y) * np.log(1 - f)) + w @ w
+
+    fd = np.array([(L(w + 1e-6 * e) - L(w - 1e-6 * e)) / 2e-6 for e in np.eye(D)])
+    grad = next(s for s in d.steps if s.rule == "vectorize").expr
+    sizes = {s: v for s, v in zip(problem("p2").sizes().values(), (N, D))}
+    values = {"X": X, "y": y.reshape(-1, 1), "w": w.reshape(-1, 1), "w_t": w.reshape(-1, 1)}
+    got = _evaluate_with_sigmoid(grad.xreplace(sizes), values)
+    np.testing.assert_allclose(got.ravel(), fd, rtol=1e-6)
+    decay = next(s for s in d.steps if s.rule == "weight_decay").expr
+    update = _evaluate_with_sigmoid(decay.xreplace({**sizes, sp.Symbol("eta"): eta}), values)
+    np.testing.assert_allclose(update.ravel(), w - eta * fd, rtol=1e-6)
+
+
+def _evaluate_with_sigmoid(expr, values):
+    from derivator.functions import expand_named_functions
+    from derivator.verify import _evaluate_raw
+    return np.asarray(_evaluate_raw(expand_named_functions(expr), {sp.MatrixSymbol(n, *a.shape): a
+                                           for n, a in values.items()}), dtype=float)

@@ -51,6 +51,11 @@ def render_latex(derivation, lang="en"):
 def render_markdown(derivation, lang="en"):
     title = derivation.model.title.get(lang, derivation.model.title["en"])
     out = [f"# {title}", ""]
+    if getattr(derivation.model, "statement", ""):
+        out += [derivation.model.statement, ""]
+    notes = getattr(derivation.model, "notes", None) or {}
+    if notes:
+        out += [f"> **Note.** {notes.get(lang, notes.get('en', ''))}", ""]
     for section, letter, steps in numbered(derivation):
         _, heading = section_title(section, [s for _, s, _ in steps], lang)
         out += [f"## {letter}. {heading}", ""]
@@ -75,7 +80,9 @@ def as_json(derivation, lang="en"):
             steps.append({"id": label, "section": section, "rule": step.rule,
                           "title": rule_title(step, lang), "explanation": explain(step, lang),
                           "lhs": _expr(step.lhs), **_expr(step.expr)})
-    return {"name": derivation.name, "wrt": str(derivation.wrt), "lang": lang, "steps": steps,
+    notes = getattr(derivation.model, "notes", None) or {}
+    return {"name": derivation.name, "wrt": str(derivation.wrt), "lang": lang,
+            "note": notes.get(lang, notes.get("en")), "steps": steps,
             "result": {"lhs": _expr(derivation.steps_result_lhs()), **_expr(derivation.result)}}
 
 

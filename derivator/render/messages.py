@@ -122,11 +122,11 @@ RULES = {
         "ko": ("상수배", "상수 {c}를 합의 기호 밖으로 뺀다"),
     },
     "vectorize": {
-        "en": ("vectorize", "Over the data matrix X (N×D, row n is x⁽ⁿ⁾ᵀ) and y = (y⁽¹⁾, …, "
-               "y⁽ᴺ⁾)ᵀ, the sum is a matrix product; ŷ = Xw + b𝟙 (the lecture's Xᵀw is a slip "
-               "when the rows of X are samples)"),
-        "ko": ("벡터화", "데이터 행렬 X (N×D, n번째 행이 x⁽ⁿ⁾ᵀ)와 y = (y⁽¹⁾, …, y⁽ᴺ⁾)ᵀ로 쓰면 합은 "
-               "행렬 곱이 된다; ŷ = Xw + b𝟙 (강의의 Xᵀw는 행이 샘플일 때 Xw가 맞다)"),
+        "en": ("vectorize", "With the data matrix X (row n is the n-th sample, transposed) "
+               "and the vector of labels y, the sum over samples is a matrix product: "
+               "Σ_n x_n r_n = Xᵀ r, and σ acts entry by entry"),
+        "ko": ("벡터화", "데이터 행렬 X (n번째 행이 n번째 샘플의 전치)와 레이블 벡터 y로 쓰면 "
+               "샘플에 대한 합은 행렬 곱이 된다: Σ_n x_n r_n = Xᵀ r"),
     },
     "index_notation": {
         "en": ("index notation", "{explain}"),
@@ -161,6 +161,16 @@ RULES = {
         "en": ("matrix form", "Entry {free} of the derivative for every {free}: the matrix itself"),
         "ko": ("행렬 형태", "모든 {free}에 대한 {free} 성분: 행렬 그 자체"),
     },
+    "gradient_descent": {
+        "en": ("gradient descent", "One step against the gradient, with learning rate {rate}"),
+        "ko": ("경사 하강법", "학습률 {rate}로 기울기의 반대 방향으로 한 걸음"),
+    },
+    "weight_decay": {
+        "en": ("weight decay", "Collect the terms in {current}: the L2 term multiplies "
+               "{current} by {factor} at every step, shrinking the weights (weight decay)"),
+        "ko": ("가중치 감쇠", "{current}의 항을 모으면: L2 항이 매 단계 {current}에 {factor}를 "
+               "곱해 가중치를 줄인다 (weight decay)"),
+    },
     "likewise": {
         "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
         "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),
@@ -175,6 +185,7 @@ SECTIONS = {
                     "ko": "{function}의 미분: 몫의 미분법과 지수함수의 미분을 활용"}),
     "back": ("D", {"en": "Back to {opaque}", "ko": "다시 {opaque}로"}),
     "result": ("F", {"en": "Result", "ko": "최종 결과"}),
+    "update": ("G", {"en": "The update rule", "ko": "갱신 규칙"}),
     "index": ("A", {"en": "The function in index notation", "ko": "인덱스 표기로 쓴 함수"}),
     "entries": ("B", {"en": "One entry of the derivative", "ko": "미분의 한 성분"}),
     "matrix": ("C", {"en": "Back to matrix form", "ko": "다시 행렬 형태로"}),

@@ -28,7 +28,8 @@ _SAMPLE_BASES = contextvars.ContextVar("sample_bases", default=frozenset())
 @contextlib.contextmanager
 def samples_of(model):
     """Print the model's sample bases (x, y) as x⁽ⁱ⁾ while rendering it."""
-    bases = frozenset(str(b.label) for b in getattr(model, "samples", ()) or ())
+    bases = frozenset(str(b.label) for b in getattr(model, "samples", ()) or ()) \
+        if getattr(model, "sample_style", "superscript") == "superscript" else frozenset()
     token = _SAMPLE_BASES.set(bases)
     try:
         yield
@@ -54,10 +55,11 @@ def _is_sorted_by_sympy(expr):
 
 
 def ordered_terms(expr):
+    """A sum's terms as written; in a sum SymPy ordered itself, positive terms first
+    (h(x) - y, not -y + h(x))."""
     if isinstance(expr, sp.MatrixExpr) or not _is_sorted_by_sympy(expr):
         return list(expr.args)
-    terms = list(expr.as_ordered_terms())
-    return sorted(terms, key=lambda t: t.could_extract_minus_sign())
+    return sorted(expr.args, key=lambda t: t.could_extract_minus_sign())
 
 
 def ordered_factors(expr):
@@ -109,13 +111,19 @@ def _subscript_text(indices):
     return sub if all(ch != c for ch, c in zip(sub, text)) else "_" + text
 
 
+def _elementwise_parts(expr):
+    """(function, argument) of f applied entry by entry, as in σ(Xw)."""
+    body = expr.function.expr
+    return body.func, expr.expr
+
+
 def _is_compact(derivative):
     """∂X_ij/∂X_kl is written as one fraction, which needs no brackets."""
     return isinstance(derivative.expr, (sp.Indexed, sp.Symbol))
 
 
 def _variable_text(v):
-    return _indexed_text(v) if isinstance(v, sp.Indexed) else str(v)
+    return _indexed_text(v) if isinstance(v, sp.Indexed) else pretty_symbol(str(v))
 
 
 def _indexed_text(expr):
@@ -147,6 +155,10 @@ class LectureLatexPrinter(LatexPrinter):
 
     def _print_OneMatrix(self, expr):
         return r"\mathbf{1}"
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        func, arg = _elementwise_parts(expr)
+        return self._print(func(sp.Symbol("ARG"))).replace("ARG", self._print(arg))
 
     def _print_Transpose(self, expr):
         return r"%s^{\top}" % self.parenthesize(expr.arg, PRECEDENCE["Pow"])
@@ -246,6 +258,11 @@ class LecturePrettyPrinter(PrettyPrinter):
 
     def _print_MatMul(self, expr):
         return self._print_Mul(expr)
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        func, arg = _elementwise_parts(expr)
+        return prettyForm(*stringPict.next(prettyForm(func.__name__),
+                                           prettyForm(*self._print(arg).parens())))
 
     def _print_inner(self, expr):
         a, b = (self._print(v) for v in expr.args)
@@ -352,6 +369,9 @@ class LectureStrPrinter(StrPrinter):
     def _print_inner(self, expr):
         return "%sᵀ%s" % tuple(self._print(v) for v in expr.args)
 
+    def _print_Symbol(self, expr):
+        return pretty_symbol(expr.name)
+
     def _print_Function(self, expr):
         name = pretty_symbol(expr.func.__name__)
         return "%s(%s)" % (name, ", ".join(self._print(a) for a in expr.args))
@@ -365,6 +385,10 @@ class LectureStrPrinter(StrPrinter):
 
     def _print_OneMatrix(self, expr):
         return "𝟙"
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        func, arg = _elementwise_parts(expr)
+        return "%s(%s)" % (func.__name__, self._print(arg))
 
     def _print_Derivative(self, expr):
         var = " ".join("∂" + self._print(v) for v, n in expr.variable_count)

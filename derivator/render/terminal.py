@@ -24,6 +24,9 @@ def _lines(derivation, lang, width):
     statement = getattr(derivation.model, "statement", None)
     if statement:
         yield "statement", " ".join(statement.split())
+    notes = getattr(derivation.model, "notes", None) or {}
+    if notes:
+        yield "note", "Note: " + notes.get(lang, notes.get("en", ""))
     for section, letter, steps in numbered(derivation):
         _, heading = section_title(section, [s for _, s, _ in steps], lang)
         yield "section", f"{letter}. {heading}"
@@ -44,7 +47,7 @@ def text_from_lines(lines, width=80):
     for kind, value in lines:
         if kind == "title":
             out += [value, "=" * min(len(value), width), ""]
-        elif kind == "statement":
+        elif kind in ("statement", "note"):
             out += textwrap.wrap(value, width) + [""]
         elif kind == "section":
             out += ["", value, "-" * min(len(value), width)]
@@ -71,6 +74,8 @@ def rich_from_lines(lines, console):
             console.print(Text(value, style="bold"))
         elif kind == "statement":
             console.print(Text(value, style="italic"))
+        elif kind == "note":
+            console.print(Text(value, style="yellow"))
         elif kind == "section":
             console.print()
             console.print(Rule(Text(value, style="bold cyan"), align="left", style="cyan"))
