@@ -8,11 +8,11 @@ finally put back into the cost.
 import sympy as sp
 
 from . import rewrites
-from .algebra import depends_on, factors_of, product, replace_exact, tidy
+from .algebra import depends_on, factors_of, product, replace_exact, tidy, total
 from .derivation import Derivation, Step
 from .functions import sigmoid
 from .model import Definition
-from .rules import RULES, ChainThroughLemma, Context, D
+from .rules import RULES, ChainThroughLemma, Context, D, LinearRule
 
 NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
 
@@ -45,6 +45,7 @@ class Engine:
         self.wrt = wrt
         self.steps = []
         self.lemmas = {} if lemmas is None else lemmas   # func -> its derivative, once derived
+        self.lemma_forms = {}       # func -> (t, f'(t) before simplifying, f'(t) simplified)
 
     # --- recording ---------------------------------------------------------------
     def emit(self, section, lhs, expr, rule, follows=None, **params):
@@ -148,10 +149,35 @@ class Engine:
             expr = self.emit("back", lhs, tidy(replace_exact(expr, {d: side})), "substitute",
                              what=d)
             return self.apply_rules(self.simplify(expr, lhs, "back"), lhs, "back", ctx)
+        if not LinearRule().matches(D(body, self.wrt), ctx):
+            # f(x) = (1 - e^(-wᵀx))/(1 + e^(-wᵀx)): its derivative on the side, then back
+            side = self.side_derivation(d, body, ctx)
+            expr = self.emit("back", lhs, tidy(replace_exact(expr, {d: side})), "substitute",
+                             what=d)
+            return self.simplify(expr, lhs, "back")
         # z(x) = w x + b: substitute the definition, then differentiate it.
         expr = self.emit("back", lhs, replace_exact(expr, {d: D(body, self.wrt)}),
                          "substitute_definition", name=app, body=body)
         return self.apply_rules(expr, lhs, "back", ctx)
+
+    def side_derivation(self, d, body, ctx):
+        """∂f/∂w from f's definition, then written with known functions and f itself."""
+        if body.has(sp.exp):          # exponentials may turn out to be sigmoids
+            for func in NAMED_FUNCTIONS:
+                self.ensure_lemma(func)
+        expr = self.emit("back", d, D(body, self.wrt), "substitute_definition", name=d.expr,
+                         body=body)
+        expr = self.apply_rules(expr, d, "back", ctx)
+        expr = self.simplify(expr, d, "back")
+        elementary = expr
+        for func, (t, form, result) in self.lemma_forms.items():
+            found = rewrites.recognise_lemma(expr, form, result, t)
+            if found:
+                expr = self.emit("back", d, found[0], "recognise_lemma", function=func)
+        in_f = rewrites.in_terms_of(elementary, d.expr, body)
+        if in_f:
+            expr = self.emit("back", d, in_f[0], "in_terms_of", function=d.expr)
+        return expr
 
     def simplify(self, expr, lhs, section):
         for rule, rewrite in (("cancel", rewrites.cancel_into_bracket),
@@ -170,9 +196,13 @@ class Engine:
         at_now = D(self.model.target.xreplace({wrt: now}), now)
         self.emit("update", nxt, now - rate * at_now, "gradient_descent", rate=rate)
         W = self.model.data_matrix[2]
-        W_now = sp.MatrixSymbol(str(now), *W.shape)
-        g = gradient.xreplace({W: W_now})
-        step = sp.MatAdd(W_now, sp.MatMul(-1, rate, g, evaluate=False), evaluate=False)
+        if isinstance(gradient, sp.MatrixExpr):
+            W_now = sp.MatrixSymbol(str(now), *W.shape)
+            g = gradient.xreplace({W: W_now})
+            step = sp.MatAdd(W_now, sp.MatMul(-1, rate, g, evaluate=False), evaluate=False)
+        else:       # a sum over samples (f(x_i) stands for f(x_i; w_t))
+            W_now, g = now, gradient.xreplace({wrt: now})
+            step = total(now, product(-1, rate, g))
         self.emit("update", nxt, step, "substitute", what=D(self.model.target, wrt))
         decay = rewrites.collect_parameter(g, W_now, rate)
         if decay is not None:
@@ -190,6 +220,7 @@ class Engine:
         ctx = Context(var)
         expr = self.emit(section, lhs, D(body, var), "definition", name=app)
         expr = self.apply_rules(expr, lhs, section, ctx)
+        elementary = expr
         form = rewrites.reciprocal_form(expr, body, var)
         if form:
             _, g, c = form
@@ -201,6 +232,7 @@ class Engine:
                 new, params = make()
                 expr = self.emit(section, lhs, new, rule, **params)
         self.lemmas[func] = sp.Lambda(var, expr)
+        self.lemma_forms[func] = (var, elementary, expr)
         return expr
 
 

@@ -3,7 +3,8 @@ named rewrite. Each takes the expression and returns (new expression, params), o
 when it does not apply or would not make the expression simpler."""
 import sympy as sp
 
-from .algebra import canonical, factors_of, product, split_coefficient, terms_of, total
+from .algebra import (canonical, factors_of, product, replace_exact, split_coefficient,
+                      terms_of, total)
 
 
 def _ops(expr):
@@ -251,3 +252,53 @@ def collect_parameter(gradient, w, rate):
     data = rest[0] if len(rest) == 1 else sp.MatAdd(*rest, evaluate=False)
     return (sp.MatAdd(shrink, sp.MatMul(-1, rate, data, evaluate=False), evaluate=False),
             {"factor": 1 - rate * c, "current": w})
+
+
+def recognise_lemma(expr, form, result, t):
+    """e^(-u)/(1 + e^(-u))² = σ(u)(1 - σ(u)): a lemma's unsimplified form, met again."""
+    fs = factors_of(expr)
+    for candidate in {-e.args[0] for e in expr.atoms(sp.exp)}:
+        pattern = [canonical(f) for f in factors_of(canonical(form.xreplace({t: candidate})))
+                   if not f.is_Number]
+        present = [canonical(f) for f in fs]
+        if all(p in present for p in pattern):
+            rest = list(fs)
+            for p in pattern:
+                rest.pop([canonical(f) for f in rest].index(p))
+            coeff = canonical(form.xreplace({t: candidate})).as_coeff_Mul()[0]
+            lemma = replace_exact(result, {t: candidate})       # keeps σ(u)(1 - σ(u)) in order
+            numbers = [f for f in rest if f.is_Number]
+            others = [f for f in rest if not f.is_Number]
+            return product(*numbers, 1 / coeff, *factors_of(lemma), *others), {}
+    return None
+
+
+def in_terms_of(derivative, app, body):
+    """f' as a polynomial in f times what is left: 2e^(-u)x/(1 + e^(-u))² = ½(1 - f²) x.
+
+    The part made of exponentials is matched against c0 + c1 f + c2 f² with f = body."""
+    fs = factors_of(canonical(derivative))
+    exp_part = sp.Mul(*[f for f in fs if f.has(sp.exp)])
+    rest = [f for f in fs if not f.has(sp.exp)]
+    exps = {e for e in body.atoms(sp.exp)}
+    if not exps or not exp_part.has(sp.exp) or len({e.args[0] for e in exps}) != 1:
+        return None
+    T = sp.Dummy("T", positive=True)
+    e = exps.pop()
+    c = sp.symbols("c0:3")
+    f_T = canonical(body).xreplace({e: T})
+    target = canonical(sp.Mul(*[f for f in rest if f.is_Number]) * exp_part).xreplace({e: T})
+    if target.has(sp.exp) or f_T.has(sp.exp):
+        return None
+    equation = sp.together(target - sum(c[k] * f_T**k for k in range(3)))
+    numerator = sp.Poly(sp.numer(equation), T)
+    solution = sp.solve(numerator.coeffs(), c, dict=True)
+    if not solution:
+        return None
+    coeffs = [solution[0].get(ck, 0) for ck in c]
+    poly = sum(coeffs[k] * app**k for k in range(3))
+    if poly == 0:
+        return None
+    others = [f for f in rest if not f.is_Number]
+    lead, inner = sp.factor_terms(poly).as_coeff_Mul()
+    return product(lead, inner, *others), {}

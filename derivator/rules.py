@@ -122,6 +122,29 @@ class ReciprocalRule(Rule):
                        sp.Pow(g, -2, evaluate=False))
 
 
+class QuotientRule(Rule):
+    """∂/∂v (g/h) = ((∂g/∂v) h - g (∂h/∂v)) / h²."""
+    id = "quotient_rule"
+
+    def matches(self, d, ctx):
+        parts = self._parts(d.expr)
+        return parts is not None and ctx.depends(parts[0]) and ctx.depends(parts[1])
+
+    @staticmethod
+    def _parts(f):
+        fs = factors_of(f)
+        dens = [g for g in fs if isinstance(g, sp.Pow) and g.exp == -1]
+        if not isinstance(f, sp.Mul) or len(dens) != 1:
+            return None
+        return product(*[g for g in fs if g is not dens[0]]), dens[0].base
+
+    def apply(self, d, ctx):
+        g, h = self._parts(d.expr)
+        v = ctx.var
+        return product(total(product(D(g, v), h), product(-1, g, D(h, v))),
+                       sp.Pow(h, -2, evaluate=False))
+
+
 class SumRule(Rule):
     """∂/∂v (±f ± g) = ±∂f/∂v ± ∂g/∂v; terms free of v vanish."""
     id = "sum_rule"
@@ -262,7 +285,8 @@ class ProductRule(Rule):
 
 # The order in which the engine tries them: the first rule that matches any derivative
 # in the expression is applied to every derivative it matches, as one step.
-RULES = (IntoSum(), ExponentialRule(), LinearRule(), PowerRule(), ReciprocalRule(), SumRule(),
+RULES = (IntoSum(), ExponentialRule(), LinearRule(), PowerRule(), ReciprocalRule(),
+         QuotientRule(), SumRule(),
          SignRule(), ConstantFactor(), LogRule(), PowerChain(), ExpChain(), ChainThroughLemma())
 
 # In index notation the lecture shows the product rule and the entry rule at work rather

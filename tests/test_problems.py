@@ -179,3 +179,25 @@ def _evaluate_with_sigmoid(expr, values):
     from derivator.verify import _evaluate_raw
     return np.asarray(_evaluate_raw(expand_named_functions(expr), {sp.MatrixSymbol(n, *a.shape): a
                                            for n, a in values.items()}), dtype=float)
+
+
+def test_p3_gradient_matches_central_differences_and_shows_both_forms():
+    from derivator.verify import _evaluate, expand_everything
+    d = derivator.derive("p3")
+    rules = [s.rule for s in d.steps]
+    for rule in ("quotient_rule", "recognise_lemma", "in_terms_of", "gradient_descent"):
+        assert rule in rules
+    rng = np.random.default_rng(6)
+    N, D = 4, 3                                   # the model's checking size for N
+    X, y, w = rng.normal(size=(N, D)), rng.choice([-1.0, 1.0], size=N), rng.normal(size=D)
+
+    def L(w):
+        e = np.exp(-(X @ w))
+        return 0.5 * np.sum(((1 - e) / (1 + e) - y) ** 2)
+
+    fd = np.array([(L(w + 1e-6 * e) - L(w - 1e-6 * e)) / 2e-6 for e in np.eye(D)])
+    expanded = expand_everything(d.result, d.model)
+    values = {s: w for s in expanded.free_symbols if s.name in ("w", "w_t")}
+    values.update({sp.IndexedBase("x")[k + 1]: X[k] for k in range(N)})
+    values.update({sp.IndexedBase("y")[k + 1]: y[k] for k in range(N)})
+    np.testing.assert_allclose(_evaluate(expanded, values), fd, rtol=1e-6)

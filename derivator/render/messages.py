@@ -171,6 +171,16 @@ RULES = {
         "ko": ("가중치 감쇠", "{current}의 항을 모으면: L2 항이 매 단계 {current}에 {factor}를 "
                "곱해 가중치를 줄인다 (weight decay)"),
     },
+    "recognise_lemma": {
+        "en": ("{function_name} derivative", "e^(-u)/(1 + e^(-u))² is {function_name}'(u) = "
+               "{function_name}(u)(1 - {function_name}(u)), as derived above"),
+        "ko": ("{function_name}의 미분", "e^(-u)/(1 + e^(-u))²는 위에서 구한 {function_name}'(u) = "
+               "{function_name}(u)(1 - {function_name}(u))이다"),
+    },
+    "in_terms_of": {
+        "en": ("in terms of {function}", "The same derivative written with {function} itself"),
+        "ko": ("{function}로 나타내기", "같은 미분을 {function} 자신으로 나타낸다"),
+    },
     "likewise": {
         "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
         "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),

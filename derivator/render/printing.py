@@ -94,10 +94,15 @@ def mul_layout(expr):
         else:
             factors.append(f)
     big = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < -1]
+    reciprocal = [f for f in factors if isinstance(f, sp.Pow) and f.exp == -1]
+    if len(factors) == 2 and len(reciprocal) == 1 and coeff == 1 and \
+            isinstance(next(f for f in factors if f not in reciprocal), sp.Add):
+        big = reciprocal                   # (1 - e^(-u)) / (1 + e^(-u)): a quotient
     if big:
         num = [f for f in factors if not (isinstance(f, sp.Pow) and f.exp.is_Number
                                           and f.exp < 0)]
-        den = [sp.Pow(f.base, -f.exp, evaluate=False) for f in factors if f not in num]
+        den = [f.base if f.exp == -1 else sp.Pow(f.base, -f.exp, evaluate=False)
+               for f in factors if f not in num]
         return coeff, num, den
     return coeff, factors, None
 
@@ -119,7 +124,8 @@ def _elementwise_parts(expr):
 
 def _is_compact(derivative):
     """∂X_ij/∂X_kl is written as one fraction, which needs no brackets."""
-    return isinstance(derivative.expr, (sp.Indexed, sp.Symbol))
+    return isinstance(derivative, sp.Derivative) and isinstance(derivative.expr,
+                                                                (sp.Indexed, sp.Symbol))
 
 
 def _variable_text(v):
