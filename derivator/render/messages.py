@@ -40,12 +40,15 @@ RULES = {
         "ko": ("묶기", "{f}를 묶어준다"),
     },
     "quotient_rule": {
-        "en": ("quotient rule", "Quotient rule with numerator 1: (1/g)' = -g'/g²"),
-        "ko": ("몫의 미분법", "몫의 미분법의 응용: (1/g)' = -g'/g²"),
+        "en": ("quotient rule", "Quotient rule: (g/h)' = (g'h - g h')/h², and with g = 1, "
+               "(1/h)' = -h'/h²"),
+        "ko": ("몫의 미분법", "몫의 미분법의 응용: (g/h)' = (g'h - g h')/h², g = 1이면 "
+               "(1/h)' = -h'/h²"),
     },
     "exponential_rule": {
-        "en": ("exponential rule", "(e^(-x))' = -e^(-x); constants have derivative 0"),
-        "ko": ("지수함수의 미분", "지수함수의 미분: (e^(-x))' = -e^(-x)"),
+        "en": ("exponential rule", "(e^u)' = e^u u', so (e^(-x))' = -e^(-x); constants have "
+               "derivative 0"),
+        "ko": ("지수함수의 미분", "지수함수의 미분: (e^u)' = e^u u', (e^(-x))' = -e^(-x)"),
     },
     "add_and_subtract": {
         "en": ("add and subtract", "Add {c} and subtract {c} in the numerator"),

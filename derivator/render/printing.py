@@ -313,10 +313,14 @@ class LecturePrettyPrinter(PrettyPrinter):
                 num = self._product([coeff] * (coeff != 1) + factors)
             else:
                 num = prettyForm("1")
-            out = prettyForm.__truediv__(num, self._product(den))
+            out = prettyForm.__truediv__(num, self._print(den[0]) if len(den) == 1
+                                         else self._product(den))
         elif coeff != 1 and _leads_with_reciprocal(coeff, factors):
             fraction = prettyForm.__truediv__(self._print(coeff), self._print(factors[0].base))
             out = self._product(factors[1:], first=fraction)
+        elif coeff.is_Rational and coeff.q != 1:          # ½ (1 - f²) x
+            fraction = prettyForm.__truediv__(prettyForm(str(coeff.p)), prettyForm(str(coeff.q)))
+            out = self._product(factors, first=fraction)
         else:
             lead = [coeff] if coeff != 1 else []
             out = self._product(lead + factors)
