@@ -12,6 +12,7 @@ from .algebra import depends_on, factors_of, product, replace_exact, tidy, total
 from .derivation import Derivation, Step
 from .functions import sigmoid
 from .model import Definition
+from .rewrites import collapse_deltas
 from .rules import RULES, ChainThroughLemma, Context, D, LinearRule
 
 NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
@@ -55,7 +56,8 @@ class Engine:
         return expr
 
     def context(self, var):
-        return Context(var, frozenset(d.name for d in self.model.definitions if d.opaque))
+        return Context(var, frozenset(d.name for d in self.model.definitions if d.opaque),
+                       self.model)
 
     def opaque_in(self, expr, ctx):
         """Derivatives of opaque intermediates left in expr, e.g. ∂h(x)/∂w."""
@@ -106,13 +108,11 @@ class Engine:
 
     def through_one_sample(self, expr, lhs):
         """Σ_i ∂L(y_i, h(x_i))/∂w: derive for one sample (x, y), then put it back in the sum."""
-        generic = self.model.generic_sample()
-        back = {v: k for k, v in generic.items()}
         mapping = {}
         for d in derivatives_in(expr):
-            one = replace_exact(d.expr, generic)
+            one = self.model.to_one_sample(d.expr)
             per_sample = self.derive(one, "loss")
-            mapping[d] = replace_exact(per_sample, back)
+            mapping[d] = self.model.from_one_sample(per_sample)
         result = self.emit("result", lhs, tidy(replace_exact(expr, mapping)), "substitute_sample")
         for rule, rewrite in (("constant_out_of_sum", rewrites.constant_out_of_sum),
                               ("vectorize", lambda e: rewrites.vectorize(e, self.model))):
@@ -148,7 +148,8 @@ class Engine:
                              name=app, body=body)
             expr = self.emit("back", lhs, tidy(replace_exact(expr, {d: side})), "substitute",
                              what=d)
-            return self.apply_rules(self.simplify(expr, lhs, "back"), lhs, "back", ctx)
+            expr = self.apply_rules(self.simplify(expr, lhs, "back"), lhs, "back", ctx)
+            return self.simplify(expr, lhs, "back")
         if not LinearRule().matches(D(body, self.wrt), ctx):
             # f(x) = (1 - e^(-wᵀx))/(1 + e^(-wᵀx)): its derivative on the side, then back
             side = self.side_derivation(d, body, ctx)
@@ -180,6 +181,8 @@ class Engine:
         return expr
 
     def simplify(self, expr, lhs, section):
+        if any(isinstance(a, sp.KroneckerDelta) for a in sp.preorder_traversal(expr)):
+            expr = self.emit(section, lhs, collapse_deltas(expr), "kronecker_delta")
         for rule, rewrite in (("cancel", rewrites.cancel_into_bracket),
                               ("expand", rewrites.expand_bracket),
                               ("collect", rewrites.collect_terms)):

@@ -11,6 +11,7 @@ from .algebra import factors_of, product, terms_of, total
 from .derivation import Derivation
 from .engine import Engine
 from .functions import entry
+from .rewrites import collapse_deltas
 from .rules import INDEX_RULES, Context, D
 
 FRESH = sp.symbols("a b c", integer=True)
@@ -77,32 +78,6 @@ def _scaled(c, m):
 def _is_bare_entry(term, free):
     rest = [f for f in factors_of(term) if not f.is_Number]
     return len(rest) == 1 and isinstance(rest[0], sp.Indexed)
-
-
-def collapse_deltas(expr):
-    """Σ_i δ_ik f(i) = f(k): each Kronecker delta removes one sum."""
-    out = []
-    for outer in terms_of(expr):
-        coeff = [f for f in factors_of(outer) if not isinstance(f, sp.Sum)]
-        sums = [f for f in factors_of(outer) if isinstance(f, sp.Sum)]
-        if not sums:
-            out.append(outer)
-            continue
-        s = sums[0]
-        for term in terms_of(sp.expand(s.function)):
-            limits = list(s.limits)
-            bound = [lim[0] for lim in limits]
-            for d in [f for f in factors_of(term) if isinstance(f, sp.KroneckerDelta)]:
-                a, b = d.args
-                gone, keep = (a, b) if a in bound else (b, a) if b in bound else (None, None)
-                if gone is None:
-                    continue
-                term = term.xreplace({gone: keep})
-                bound.remove(gone)
-                limits = [lim for lim in limits if lim[0] != gone]
-            term = sp.Mul(*coeff, term)
-            out.append(sp.Sum(term, *limits) if limits and term != 0 else term)
-    return total(*[t for t in out if t != 0])
 
 
 def rename_dummies(expr):

@@ -19,9 +19,46 @@ class Definition:
         return self.name(*self.params)
 
     def apply(self, args):
-        """The body with the parameters replaced by `args` (written order kept)."""
+        """The body with the parameters replaced by `args` (written order kept).
+
+        A vector parameter's components follow its argument: with x := x_i, the component
+        x_k becomes x_{i,k}."""
         mapping = dict(zip(self.params, args))
-        return transform(self.body, mapping.get)
+        if not any(isinstance(p, sp.IndexedBase) for p in self.params):
+            return transform(self.body, mapping.get)
+        return _substitute(self.body, mapping)
+
+
+def _substitute(expr, mapping):
+    if isinstance(expr, sp.Indexed) and expr.base in mapping:
+        arg = mapping[expr.base]
+        idx = [_substitute(i, mapping) for i in expr.indices]
+        if isinstance(arg, sp.Indexed):
+            return sp.Indexed(arg.base, *arg.indices, *idx)
+        return arg[tuple(idx)]
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [_substitute(a, mapping) for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    from .algebra import rebuild
+    return rebuild(expr, args)
+
+
+def _top_down(expr, fn):
+    """Rewrite from the root down: `fn(node)` returns a replacement or None to descend."""
+    new = fn(expr)
+    if new is not None:
+        return new
+    if not expr.args:
+        return expr
+    args = [_top_down(a, fn) for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    from .algebra import rebuild
+    return rebuild(expr, args)
 
 
 @dataclass(frozen=True)
@@ -52,6 +89,8 @@ class Model:
     sample_style: str = "superscript"  # x⁽ⁱ⁾ as in the lecture, or x_i as in the problem set
     statement: str = ""               # a problem's statement, shown above its derivation
     update: dict = None               # gradient descent: {"rate", "current", "next"} symbols
+    component_samples: tuple = ()     # samples used by their components (x_{i,k} in problem 7)
+    free_indices: dict = field(default_factory=dict)   # free index -> its size, e.g. j -> D
 
     def definition(self, func):
         for d in self.definitions:
@@ -79,4 +118,33 @@ class Model:
     def generic_sample(self):
         """Map x^(i) -> x and y^(i) -> y: the per-sample view the lecture takes."""
         i = self.sample_index
-        return {base[i]: sp.Symbol(str(base.label)) for base in self.samples}
+        return {base[i]: self._generic(base) for base in self.samples}
+
+    def _generic(self, base):
+        label = str(base.label)
+        return sp.IndexedBase(label) if label in self.component_samples else sp.Symbol(label)
+
+    def to_one_sample(self, expr):
+        """x_i -> x, y_i -> y, and a sample's components x_{i,k} -> x_k."""
+        i, bases = self.sample_index, set(self.samples)
+
+        def one(e):
+            if isinstance(e, sp.Indexed) and e.base in bases and e.indices[0] == i:
+                generic = self._generic(e.base)
+                return generic if len(e.indices) == 1 else generic[e.indices[1:]]
+            return None
+        return transform(expr, one)
+
+    def from_one_sample(self, expr):
+        """The inverse of to_one_sample."""
+        i = self.sample_index
+        by_label = {str(b.label): b for b in self.samples}
+
+        def back(e):
+            if isinstance(e, sp.Indexed) and str(e.base.label) in self.component_samples:
+                return by_label[str(e.base.label)][(i, *e.indices)]
+            if isinstance(e, (sp.Symbol, sp.IndexedBase)) and not isinstance(e, sp.Dummy) \
+                    and str(e) in by_label and e == self._generic(by_label[str(e)]):
+                return by_label[str(e)][i]
+            return None
+        return _top_down(expr, back)

@@ -16,7 +16,7 @@ from sympy.parsing.sympy_parser import parse_expr
 
 from . import DerivatorError
 
-INDEX_LETTERS = "i j m n a b c k l"
+INDEX_LETTERS = "i j m n a b c d k l"
 
 
 def _directory():
@@ -85,47 +85,61 @@ class Problem:
         return self.title["en"]
 
     def model(self):
-        """The loss-style problems (2, 3) as a Model the derivation engine runs."""
+        """The loss-style problems (2, 3, 7) as a Model the derivation engine runs."""
         from .functions import inner, sigmoid
         from .model import Definition, Domain, Model
         spec = self.data["derive"]
         sizes = self.sizes()
         funcs = {d["name"]: sp.Function(d["name"]) for d in self.data["definitions"]}
-        samples = tuple(sp.IndexedBase(s) for s in spec["samples"])
-        index = sp.Symbol(spec["index"])
+        samples = tuple(sp.IndexedBase(s) for s in spec.get("samples", ()))
+        indexed = {n: sp.IndexedBase(n) for n in spec.get("indexed", ())}
+        indices = self.indices()
+        common = {**indices, **{str(s.label): s for s in samples}, **indexed, **sizes, **funcs,
+                  "sigmoid": sigmoid, "inner": inner}
+        if "index" in spec:
+            common[spec["index"]] = sp.Symbol(spec["index"])
         definitions = []
         for d in self.data["definitions"]:
-            params = tuple(sp.Symbol(p) for p in d["params"])
-            names = {**{str(s.label): s for s in samples}, **sizes, **funcs,
-                     spec["index"]: index, "sigmoid": sigmoid, "inner": inner,
-                     **{str(p): p for p in params}}
-            body = self.parse_with(d["body"], names)
+            params = tuple(sp.IndexedBase(p) if p in d.get("indexed_params", ()) else
+                           indices.get(p, sp.Symbol(p)) for p in d["params"])
+            body = self.parse_with(d["body"], {**common, **{str(p): p for p in params}})
             definitions.append(Definition(funcs[d["name"]], params, body,
                                           opaque=d["name"] != spec["target"]))
-        wrt = sp.Symbol(spec["wrt"])
-        target = funcs[spec["target"]](wrt)
+        wrt = self.parse_with(spec["wrt"], common)
+        target_def = next(d for d in definitions if str(d.name) == spec["target"])
+        target = target_def.name(*[p if not isinstance(p, sp.IndexedBase) else p
+                                   for p in target_def.params])
         domains = {sizes[n]: Domain(v.check[0], v.check[0], integer=True)
                    for n, v in self.names.items() if v.kind == "size"}
         for n, v in self.data["names"].items():
-            if "sample" in v and "domain" in v:
-                lo, hi = v["domain"]
-                domains[sp.IndexedBase(v["sample"])] = Domain(lo, hi, integer=v.get("integer", False))
-            elif v.get("kind") == "scalar" and "domain" in v:
-                lo, hi = v["domain"]
-                domains[sp.Symbol(n)] = Domain(lo, hi)
+            if "domain" not in v:
+                continue
+            lo, hi = v["domain"]
+            key = sp.IndexedBase(v["sample"]) if "sample" in v else sp.Symbol(n)
+            if v.get("kind") == "scalar" or "sample" in v:
+                domains[key] = Domain(lo, hi, integer=v.get("integer", False))
         vectors = tuple(sp.Symbol(n) for n, v in self.data["names"].items()
-                        if v["kind"] == "vector" and "sample" not in v and n not in self.data_names()
-                        ) + tuple(sp.Symbol(v["sample"]) for v in self.data["names"].values()
-                                  if v["kind"] == "vector" and "sample" in v)
-        N, D = sizes[spec["count"]], sizes[[n for n in sizes if n != spec["count"]][0]]
-        data_matrix = (sp.MatrixSymbol("X", N, D), sp.MatrixSymbol(str(samples[1].label), N, 1),
-                       sp.MatrixSymbol(spec["wrt"], D, 1))
+                        if v["kind"] == "vector" and "sample" not in v and
+                        n not in self.data_names() and not spec.get("indexed"))
+        vectors += tuple(sp.Symbol(v["sample"]) for v in self.data["names"].values()
+                         if v["kind"] == "vector" and "sample" in v
+                         and v["sample"] not in spec.get("component_samples", ()))
+        data_matrix = ()
+        if vectors and "count" in spec:
+            N = sizes[spec["count"]]
+            D = sizes[[n for n in sizes if n != spec["count"]][0]]
+            data_matrix = (sp.MatrixSymbol("X", N, D),
+                           sp.MatrixSymbol(str(samples[1].label), N, 1),
+                           sp.MatrixSymbol(str(wrt), D, 1))
         update = self.data.get("update")
         return Model(name=self.id, title=self.title, definitions=tuple(definitions),
-                     target=target, params=(wrt,), sample_index=index,
-                     sample_count=sizes[spec["count"]], samples=samples, domains=domains,
-                     vectors=vectors, data_matrix=data_matrix, notes=self.notes,
-                     sample_style="subscript", statement=self.statement,
+                     target=target, params=(wrt,),
+                     sample_index=sp.Symbol(spec["index"]) if "index" in spec else None,
+                     sample_count=sizes.get(spec.get("count")), samples=samples,
+                     domains=domains, vectors=vectors, data_matrix=data_matrix,
+                     notes=self.notes, sample_style="subscript", statement=self.statement,
+                     component_samples=tuple(spec.get("component_samples", ())),
+                     free_indices={indices[k]: sizes[v] for k, v in spec.get("free", {}).items()},
                      update=None if update is None else {
                          "rate": sp.Symbol(update["rate"]), "current": sp.Symbol(update["current"]),
                          "next": sp.Symbol(update["next"])})
@@ -134,11 +148,12 @@ class Problem:
         """Names that stand for the whole data set (X, y): not parameters."""
         return {n for n, v in self.data["names"].items()
                 if v["kind"] in ("matrix",) or (v["kind"] == "vector" and
-                                                v.get("shape", [""])[0] == self.data["derive"]["count"])}
+                                                v.get("shape", [""])[0] == self.data["derive"].get("count"))}
 
     def parse_with(self, text, names):
         allowed = {k: getattr(sp, k) for k in ("Integer", "Float", "Rational", "Symbol", "Sum",
-                                                "exp", "log", "sqrt", "Add", "Mul", "Pow")}
+                                                "exp", "log", "sqrt", "Add", "Mul", "Pow",
+                                                "Tuple")}
         allowed["__builtins__"] = {}
         return parse_expr(text, local_dict=names, global_dict=allowed, evaluate=False)
 

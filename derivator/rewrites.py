@@ -302,3 +302,42 @@ def in_terms_of(derivative, app, body):
     others = [f for f in rest if not f.is_Number]
     lead, inner = sp.factor_terms(poly).as_coeff_Mul()
     return product(lead, inner, *others), {}
+
+
+def collapse_deltas(expr):
+    """Σ_i δ_ik f(i) = f(k): each Kronecker delta removes one sum."""
+    out = []
+    for outer in terms_of(expr):
+        coeff = [f for f in factors_of(outer) if not isinstance(f, sp.Sum)]
+        sums = [f for f in factors_of(outer) if isinstance(f, sp.Sum)]
+        if not sums:
+            out.append(outer)
+            continue
+        s = sums[0]
+        for term in _delta_terms(s.function):
+            limits = list(s.limits)
+            bound = [lim[0] for lim in limits]
+            for d in [f for f in factors_of(term) if isinstance(f, sp.KroneckerDelta)]:
+                a, b = d.args
+                gone, keep = (a, b) if a in bound else (b, a) if b in bound else (None, None)
+                if gone is None:
+                    continue
+                term = replace_exact(term, {gone: keep})       # keeps the written order
+                bound.remove(gone)
+                limits = [lim for lim in limits if lim[0] != gone]
+            term = product(*coeff, term)
+            out.append(sp.Sum(term, *limits) if limits and term != 0 else term)
+    return total(*[t for t in out if t != 0])
+
+
+def _delta_terms(expr):
+    """The terms to collapse one by one: a sum's terms, or a product distributed over
+    the one bracket that holds the deltas (X_ij (δ_ik w_j + w_i δ_jk))."""
+    if isinstance(expr, sp.Add):
+        return terms_of(expr)
+    fs = factors_of(expr)
+    bracket = next((f for f in fs if isinstance(f, sp.Add) and f.has(sp.KroneckerDelta)), None)
+    if bracket is None:
+        return [expr]
+    others = [f for f in fs if f is not bracket]
+    return [product(*others, t) for t in terms_of(bracket)]

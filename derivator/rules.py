@@ -17,9 +17,20 @@ from .functions import sigmoid
 class Context:
     var: sp.Symbol
     opaque: frozenset = frozenset()    # intermediates (h, z, L) that stand for functions of w
+    model: object = None               # their definitions, to tell what they depend on
 
     def depends(self, expr):
-        return depends_on(expr, self.var, self.opaque)
+        if self.model is None:
+            return depends_on(expr, self.var, self.opaque)
+        if depends_on(expr, self.var):
+            return True
+        return any(self._app_depends(a) for a in sp.preorder_traversal(expr)
+                   if self.is_opaque(a))
+
+    def _app_depends(self, app):
+        """z_n(x) does not depend on w_1 although it is opaque: look at its definition."""
+        body = self.model.definition(app.func).apply(app.args)
+        return self.depends(body)
 
     def is_opaque(self, expr):
         return isinstance(expr, sp.Function) and expr.func in self.opaque
@@ -285,7 +296,7 @@ class ProductRule(Rule):
 
 # The order in which the engine tries them: the first rule that matches any derivative
 # in the expression is applied to every derivative it matches, as one step.
-RULES = (IntoSum(), ExponentialRule(), LinearRule(), PowerRule(), ReciprocalRule(),
+RULES = (IntoSum(), EntryRule(), ExponentialRule(), LinearRule(), PowerRule(), ReciprocalRule(),
          QuotientRule(), SumRule(),
          SignRule(), ConstantFactor(), LogRule(), PowerChain(), ExpChain(), ChainThroughLemma())
 

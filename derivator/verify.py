@@ -16,6 +16,7 @@ from .functions import expand_named_functions
 from .model import Domain
 
 TOLERANCE = 1e-9
+SYMBOLIC_LIMIT = 300      # operations: beyond this, cancel() can take minutes
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,24 @@ def expand_everything(expr, model):
         expr = expr.xreplace({wrt: now, W: sp.MatrixSymbol(str(now), *W.shape)})
     fixed = {s: sp.Integer(dom.low) for s, dom in model.domains.items()
              if isinstance(s, sp.Symbol) and dom.low == dom.high}
-    return expr.xreplace(fixed).doit()
+    return _write_out_sums(expr.xreplace(fixed)).doit()
+
+
+def _write_out_sums(expr):
+    """Σ_{i=1}^{3} f(i) as f(1) + f(2) + f(3), directly: Sum.doit tries symbolic summation
+    first, which on a network's nested sums takes minutes."""
+    def write_out(e):
+        if not isinstance(e, sp.Sum):
+            return None
+        body = e.function
+        for i, a, b in reversed(e.limits):
+            if not (a.is_Integer and b.is_Integer):
+                return None
+        terms = [body]
+        for i, a, b in e.limits:
+            terms = [t.xreplace({i: sp.Integer(v)}) for t in terms for v in range(a, b + 1)]
+        return sp.Add(*terms)
+    return expr.replace(lambda e: write_out(e) is not None, write_out)
 
 
 def _sample(expr, model, rng):
@@ -64,8 +82,9 @@ def _sample(expr, model, rng):
 def compare(a, b, model, points=5, seed=0):
     """'symbolic', 'numeric' or 'failed' for a == b (both fully expanded)."""
     difference = a - b
-    try:
-        if sp.cancel(sp.expand(difference.rewrite(sp.exp))) == 0:
+    try:        # SymPy decides small differences quickly; large ones go to numbers
+        if sp.count_ops(difference) <= SYMBOLIC_LIMIT and \
+                sp.cancel(sp.expand(difference.rewrite(sp.exp))) == 0:
             return "symbolic", ""
     except (sp.PolynomialError, TypeError, ValueError):
         pass
@@ -156,16 +175,41 @@ def compare_vectors(a, b, model, points=5, seed=0):
     return "numeric", f"{points} random points with vectors"
 
 
+def _index_values(model):
+    """Every assignment of the free indices (j; or d and m) within their sizes."""
+    import itertools
+    if not model.free_indices:
+        return [{}]
+    ranges = []
+    for index, size in model.free_indices.items():
+        n = int(model.domains[size].low)
+        ranges.append([(index, sp.Integer(v)) for v in range(1, n + 1)])
+    return [dict(combo) for combo in itertools.product(*ranges)]
+
+
 def verify_derivation(derivation, points=5, seed=0):
     model = derivation.model
     checks = []
     previous = {}
+    assignments = _index_values(model)
+    expanded = {}
+
+    def expand(expr, values):          # each line is compared twice: expand it once
+        key = (expr, tuple(values.items()))
+        if key not in expanded:
+            expanded[key] = expand_everything(expr.xreplace(values), model)
+        return expanded[key]
+
     for step in derivation.steps:
         before = previous.get(step.follows if step.follows is not None else step.lhs, step.lhs)
         check = compare_vectors if model.vectors else compare
         try:
-            method, detail = check(expand_everything(step.expr, model),
-                                   expand_everything(before, model), model, points, seed)
+            for values in assignments:          # each entry of ∂L/∂w_{1,d,m}, one by one
+                method, detail = check(expand(step.expr, values), expand(before, values),
+                                       model, points if not values else 2, seed)
+                if method == "failed":
+                    detail = f"{detail} (at {values})" if values else detail
+                    break
         except (ShapeError, ValueError, TypeError) as error:   # e.g. matrices that do not fit
             method, detail = "failed", f"cannot evaluate: {error}"
         checks.append(Check(step, method, detail))

@@ -201,3 +201,70 @@ def test_p3_gradient_matches_central_differences_and_shows_both_forms():
     values.update({sp.IndexedBase("x")[k + 1]: X[k] for k in range(N)})
     values.update({sp.IndexedBase("y")[k + 1]: y[k] for k in range(N)})
     np.testing.assert_allclose(_evaluate(expanded, values), fd, rtol=1e-6)
+
+
+def _network(W0, W1, W2, X, Y):
+    """Equations 9-13 of the problem set, written with numpy: L, and g for each sample."""
+    Z = _sigmoid(X @ W0.T)                 # z_m(x) = σ(Σ_d w_{0,m,d} x_d)
+    H = X + _sigmoid(Z @ W1.T)             # h_k(x) = x_k + σ(Σ_m w_{1,k,m} z_m(x))
+    G = _sigmoid(H @ W2)                   # g(x) = σ(Σ_d w_{2,d} h_d(x))
+    return 0.5 * np.sum((G - Y) ** 2)
+
+
+def _indexed_values(expr, arrays):
+    """Numbers for every entry w_1[k, m], x[i, d], ... (1-based) in expr."""
+    return {a: sp.Float(arrays[str(a.base.label)][tuple(int(i) - 1 for i in a.indices)])
+            for a in expr.atoms(sp.Indexed)}
+
+
+def test_p7b_matches_central_differences_for_every_weight():
+    from derivator.verify import expand_everything
+    d = derivator.derive("p7b")
+    N, D, M = 2, 2, 3                     # the sizes the problem file checks at
+    rng = np.random.default_rng(7)
+    W0, W1, W2 = rng.normal(size=(M, D)), rng.normal(size=(D, M)), rng.normal(size=D)
+    X, Y = rng.normal(size=(N, D)), rng.integers(0, 2, size=N).astype(float)
+    arrays = {"w_0": W0, "w_1": W1, "w_2": W2, "x": X, "y": Y}
+    dd, mm = sp.symbols("d m", integer=True)
+    for di in range(D):
+        for mi in range(M):
+            E = np.zeros_like(W1)
+            E[di, mi] = 1e-6
+            fd = (_network(W0, W1 + E, W2, X, Y) - _network(W0, W1 - E, W2, X, Y)) / 2e-6
+            value = expand_everything(d.result.xreplace({dd: di + 1, mm: mi + 1}), d.model)
+            assert float(value.xreplace(_indexed_values(value, arrays))) == pytest.approx(fd, rel=1e-6)
+
+
+def test_p7a_matches_central_differences_for_every_node():
+    from derivator.verify import expand_everything
+    d = derivator.derive("p7a")
+    D = 3
+    rng = np.random.default_rng(8)
+    W2, h, y = rng.normal(size=D), rng.normal(size=D), 1.0
+
+    def L(h):
+        return 0.5 * (_sigmoid(h @ W2) - y) ** 2
+
+    j = sp.Symbol("j", integer=True)
+    for k in range(D):
+        E = np.zeros(D)
+        E[k] = 1e-6
+        fd = (L(h + E) - L(h - E)) / 2e-6
+        value = expand_everything(d.result.xreplace({j: k + 1}), d.model)
+        value = value.xreplace({**_indexed_values(value, {"w_2": W2, "h": h}),
+                                sp.Symbol("y"): y})
+        assert float(value) == pytest.approx(fd, rel=1e-6)
+
+
+def test_p7b_reuses_the_upper_layers_derivative():
+    """The result holds ∂L/∂h_d of 7a, (g - y) g (1 - g) w_{2,d}, as factors."""
+    d7a, d7b = derivator.derive("p7a"), derivator.derive("p7b")
+    summand = d7b.result.function
+    i, dd = sp.Symbol("i"), sp.Symbol("d", integer=True)
+    g = sp.Function("g")
+    x = sp.IndexedBase("x")
+    present = {form(f) for f in summand.args}
+    for factor in (g(x[i]) - sp.IndexedBase("y")[i], g(x[i]), 1 - g(x[i]),
+                   sp.IndexedBase("w_2")[dd]):
+        assert form(factor) in present
+    assert any(s.rule == "kronecker_delta" for s in d7a.steps)

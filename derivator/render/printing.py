@@ -116,6 +116,12 @@ def _subscript_text(indices):
     return sub if all(ch != c for ch, c in zip(sub, text)) else "_" + text
 
 
+def _is_node(expr):
+    """A function whose first argument is an integer index: node k of a layer, h_k(x)."""
+    return (isinstance(expr, sp.core.function.AppliedUndef) and len(expr.args) >= 2
+            and isinstance(expr.args[0], sp.Symbol) and expr.args[0].is_integer)
+
+
 def _elementwise_parts(expr):
     """(function, argument) of f applied entry by entry, as in σ(Xw)."""
     body = expr.function.expr
@@ -132,7 +138,17 @@ def _variable_text(v):
     return _indexed_text(v) if isinstance(v, sp.Indexed) else pretty_symbol(str(v))
 
 
+def _layer_weight(expr):
+    """w_2[d] is written w_{2,d}: the layer number joins the indices."""
+    label = str(expr.base.label)
+    stem, _, layer = label.rpartition("_")
+    return (stem, (layer, *expr.indices)) if stem and layer.isdigit() else None
+
+
 def _indexed_text(expr):
+    weight = _layer_weight(expr)
+    if weight:
+        return "%s_{%s}" % (weight[0], ",".join(str(i) for i in weight[1]))
     label = str(expr.base.label)
     if _is_sample(expr):
         return label + ("(" + ",".join(str(i) for i in expr.indices) + ")").translate(SUPERSCRIPT)
@@ -187,6 +203,9 @@ class LectureLatexPrinter(LatexPrinter):
         if _is_sample(expr):
             return "%s^{(%s)}" % (self._print(expr.base.label),
                                   ",".join(self._print(i) for i in expr.indices))
+        weight = _layer_weight(expr)
+        if weight:
+            return "%s_{%s}" % (weight[0], ",".join(self._print(i) for i in weight[1]))
         return "%s_{%s}" % (self._print(expr.base.label), _subscript(expr.indices))
 
     def _print_entry(self, expr):
@@ -195,6 +214,16 @@ class LectureLatexPrinter(LatexPrinter):
         if not isinstance(matrix, sp.MatrixSymbol):
             inner = r"\left(%s\right)" % inner
         return "%s_{%s}" % (inner, _subscript(idx))
+
+    def _print_IndexedBase(self, expr):
+        return self._print(expr.label)
+
+    def _print_Function(self, expr, exp=None):
+        if _is_node(expr):
+            out = r"%s_{%s}\left(%s\right)" % (expr.func.__name__, self._print(expr.args[0]),
+                                               ", ".join(self._print(a) for a in expr.args[1:]))
+            return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
+        return super()._print_Function(expr, exp)
 
     def _print_KroneckerDelta(self, expr, exp=None):
         return r"\delta_{%s}" % _subscript(expr.args)
@@ -298,6 +327,14 @@ class LecturePrettyPrinter(PrettyPrinter):
     def _print_KroneckerDelta(self, expr):
         return prettyForm("δ" + _subscript_text(expr.args))
 
+    def _print_IndexedBase(self, expr):
+        return prettyForm(str(expr.label))
+
+    def _print_Function(self, expr, **kwargs):
+        if _is_node(expr):
+            return prettyForm(LectureStrPrinter().doprint(expr))
+        return super()._print_Function(expr, **kwargs)
+
     def _print_Sum(self, expr):
         # SymPy draws the last limit leftmost; draw them in written order, Σ_i Σ_j
         return super()._print_Sum(sp.Sum(expr.function, *reversed(expr.limits)))
@@ -382,8 +419,14 @@ class LectureStrPrinter(StrPrinter):
     def _print_Symbol(self, expr):
         return pretty_symbol(expr.name)
 
+    def _print_IndexedBase(self, expr):
+        return str(expr.label)
+
     def _print_Function(self, expr):
         name = pretty_symbol(expr.func.__name__)
+        if _is_node(expr):                      # h(k, x) is the node h_k(x)
+            return "%s%s(%s)" % (name, _subscript_text(expr.args[:1]),
+                                 ", ".join(self._print(a) for a in expr.args[1:]))
         return "%s(%s)" % (name, ", ".join(self._print(a) for a in expr.args))
 
     def _print_Transpose(self, expr):
