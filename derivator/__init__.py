@@ -59,8 +59,12 @@ def kernel(name):
 def _derive_problem(problem, wrt):
     from .engine import run_engine
     from .index_engine import IndexEngine
+    from .likelihood import LikelihoodEngine
     if problem.strategy == "index":
         derivation = IndexEngine(problem).run()
+    elif problem.strategy == "likelihood":
+        model = problem.model()
+        derivation = LikelihoodEngine(model, model.params[0]).run()
     else:
         derivation = run_engine(problem.model(), problem.model().params[0])
     if wrt is not None and str(wrt) != str(derivation.wrt):

@@ -6,6 +6,7 @@ function such as the sigmoid gets its own lemma first), substituted back, tidied
 finally put back into the cost.
 """
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from . import rewrites
 from .algebra import depends_on, factors_of, product, replace_exact, tidy, total
@@ -82,8 +83,12 @@ class Engine:
         """d app / d wrt, from app's definition, all the way down."""
         ctx = self.context(self.wrt)
         lhs = D(app, self.wrt)
-        body = self.model.definition(app.func).apply(app.args)
-        expr = self.emit(section, lhs, D(body, self.wrt), "definition", name=app)
+        definition = self.model.definition(app.func) if isinstance(app, AppliedUndef) else None
+        if definition is not None:
+            body = definition.apply(app.args)
+            expr = self.emit(section, lhs, D(body, self.wrt), "definition", name=app)
+        else:                       # a term without a name, such as (y - f(x))²
+            expr = lhs
         expr = self.apply_rules(expr, lhs, section, ctx)
         if any(isinstance(e, sp.Sum) for e in sp.preorder_traversal(expr)):
             return self.through_one_sample(expr, lhs)

@@ -95,7 +95,7 @@ class Problem:
         indexed = {n: sp.IndexedBase(n) for n in spec.get("indexed", ())}
         indices = self.indices()
         common = {**indices, **{str(s.label): s for s in samples}, **indexed, **sizes, **funcs,
-                  "sigmoid": sigmoid, "inner": inner}
+                  "sigmoid": sigmoid, "inner": inner, "pi": sp.pi}
         if "index" in spec:
             common[spec["index"]] = sp.Symbol(spec["index"])
         definitions = []
@@ -153,7 +153,7 @@ class Problem:
     def parse_with(self, text, names):
         allowed = {k: getattr(sp, k) for k in ("Integer", "Float", "Rational", "Symbol", "Sum",
                                                 "exp", "log", "sqrt", "Add", "Mul", "Pow",
-                                                "Tuple")}
+                                                "Tuple", "Product")}
         allowed["__builtins__"] = {}
         return parse_expr(text, local_dict=names, global_dict=allowed, evaluate=False)
 

@@ -341,3 +341,37 @@ def _delta_terms(expr):
         return [expr]
     others = [f for f in fs if f is not bracket]
     return [product(*others, t) for t in terms_of(bracket)]
+
+
+# Maximum likelihood: the log turns the product into a sum (problem 4).
+
+def log_of_product(expr):
+    """ln Π_i p_i = Σ_i ln p_i."""
+    product_ = expr.args[0]
+    return sp.Sum(sp.log(product_.function, evaluate=False), *product_.limits)
+
+
+def log_of_terms(expr):
+    """ln(a b) = ln a + ln b and ln e^u = u, inside the sum."""
+    def expand_log(e):
+        if isinstance(e, sp.exp):
+            return e.args[0]
+        return sp.log(e, evaluate=False)
+    body = expr.function.args[0]
+    return sp.Sum(total(*[expand_log(f) for f in factors_of(body)]), *expr.limits)
+
+
+def split_sum(expr):
+    """Σ_i (c + a g_i) = N c + a Σ_i g_i: constants add up N times and factor out."""
+    (i, lo, hi), = expr.limits
+    count = hi - lo + 1
+    out = []
+    for t in terms_of(expr.function):
+        if not t.has(i):
+            out.append(product(count, t))
+            continue
+        fs = factors_of(t)
+        outside = [f for f in fs if not f.has(i)]
+        inside = [f for f in fs if f.has(i)]
+        out.append(product(canonical(product(*outside)), sp.Sum(product(*inside), (i, lo, hi))))
+    return total(*out)

@@ -175,6 +175,24 @@ def compare_vectors(a, b, model, points=5, seed=0):
     return "numeric", f"{points} random points with vectors"
 
 
+def _check_equation(step, derivation, model, points, seed):
+    """Both sides of an equation in w agree at the solution w* the derivation ends with."""
+    W = model.data_matrix[2]
+    at_solution = {W: derivation.result}
+    try:
+        lhs = expand_everything(step.expr.lhs.xreplace(at_solution), model)
+        rhs = expand_everything(step.expr.rhs.xreplace(at_solution), model)
+        if isinstance(rhs, sp.ZeroMatrix):
+            rhs = sp.ZeroMatrix(*lhs.shape)
+            method, detail = compare_vectors(lhs, sp.MatMul(0, lhs.xreplace({})), model,
+                                             points, seed)
+        else:
+            method, detail = compare_vectors(lhs, rhs, model, points, seed)
+    except (ShapeError, ValueError, TypeError) as error:
+        method, detail = "failed", f"cannot evaluate: {error}"
+    return Check(step, method, f"at the solution: {detail}")
+
+
 def _index_values(model):
     """Every assignment of the free indices (j; or d and m) within their sizes."""
     import itertools
@@ -201,6 +219,9 @@ def verify_derivation(derivation, points=5, seed=0):
         return expanded[key]
 
     for step in derivation.steps:
+        if step.lhs is None:             # an equation: it must hold at the solution
+            checks.append(_check_equation(step, derivation, model, points, seed))
+            continue
         before = previous.get(step.follows if step.follows is not None else step.lhs, step.lhs)
         check = compare_vectors if model.vectors else compare
         try:

@@ -141,7 +141,7 @@ def test_unknown_problem_and_wrong_wrt():
     assert code == 2 and "p1a is differentiated with respect to X only" in err
 
 
-LOSS_PROBLEMS = [p for p, v in all_problems().items() if v.strategy == "loss"]
+LOSS_PROBLEMS = [p for p, v in all_problems().items() if v.strategy in ("loss", "likelihood")]
 
 
 @pytest.mark.parametrize("pid", LOSS_PROBLEMS)
@@ -268,3 +268,29 @@ def test_p7b_reuses_the_upper_layers_derivative():
                    sp.IndexedBase("w_2")[dd]):
         assert form(factor) in present
     assert any(s.rule == "kronecker_delta" for s in d7a.steps)
+
+
+def test_p4_normal_equations_match_least_squares_and_the_gradient():
+    from derivator.verify import _evaluate_raw
+    d = derivator.derive("p4")
+    assert [s.rule for s in d.steps if s.section == "solve"] == [
+        "set_to_zero", "drop_factor_expand", "normal_equations", "invert"]
+    rng = np.random.default_rng(9)
+    N, D, sigma = 6, 3, 0.7
+    X, y = rng.normal(size=(N, D)), rng.normal(size=N)
+    sizes = dict(zip(problem("p4").sizes().values(), (N, D)))
+    solution = np.asarray(_evaluate_raw(d.result.xreplace(sizes), {
+        sp.MatrixSymbol("X", N, D): X, sp.MatrixSymbol("y", N, 1): y.reshape(-1, 1)}))
+    np.testing.assert_allclose(solution.ravel(), np.linalg.lstsq(X, y, rcond=None)[0])
+    gradient = next(s for s in d.steps if s.rule == "vectorize").expr.xreplace(
+        {**sizes, sp.Symbol("sigma"): sigma})
+    w = rng.normal(size=D)
+
+    def log_p(w):
+        return np.sum(-0.5 * np.log(2 * np.pi * sigma**2) - (y - X @ w) ** 2 / (2 * sigma**2))
+
+    fd = [(log_p(w + 1e-6 * e) - log_p(w - 1e-6 * e)) / 2e-6 for e in np.eye(D)]
+    got = _evaluate_raw(gradient, {sp.MatrixSymbol("X", N, D): X,
+                                   sp.MatrixSymbol("y", N, 1): y.reshape(-1, 1),
+                                   sp.MatrixSymbol("w", D, 1): w.reshape(-1, 1)})
+    np.testing.assert_allclose(np.ravel(got), fd, rtol=1e-6)

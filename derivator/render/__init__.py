@@ -10,11 +10,15 @@ def numbered(derivation):
     from .messages import SECTIONS
     out = []
     previous = None
+    used = set()
     for section, steps in derivation.sections:
         letter = SECTIONS[section][0]
+        while letter in used:             # two sections that both claim A: the next letter
+            letter = chr(ord(letter) + 1)
+        used.add(letter)
         rows = []
         for k, step in enumerate(steps, 1):
-            rows.append((f"{letter}{k}", step, step.lhs != previous))
+            rows.append((f"{letter}{k}", step, step.lhs is not None and step.lhs != previous))
             previous = step.lhs
         out.append((section, letter, rows))
     return out

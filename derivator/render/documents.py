@@ -37,8 +37,11 @@ def render_latex(derivation, lang="en"):
         rows.append(f"% {letter}. {heading}")
         for label, step, show_lhs in steps:
             lhs = to_latex(step.lhs) if show_lhs else ""
+            rhs = to_latex(step.expr)
+            if step.lhs is None:             # an equation: its own two sides
+                lhs, rhs = to_latex(step.expr.lhs), to_latex(step.expr.rhs)
             rule = _latex_text(rule_title(step, "en"))
-            rows.append(f"{lhs} &= {to_latex(step.expr)} && \\text{{({label}) {rule}}} \\\\"
+            rows.append(f"{lhs} &= {rhs} && \\text{{({label}) {rule}}} \\\\"
                         f" % {explain(step, lang)}")
     # no line break after the last line of an align*
     last = max(k for k, r in enumerate(rows) if not r.startswith("%"))
@@ -61,8 +64,9 @@ def render_markdown(derivation, lang="en"):
         out += [f"## {letter}. {heading}", ""]
         for label, step, show_lhs in steps:
             lhs = to_latex(step.lhs) + " " if show_lhs else ""
+            math = to_latex(step.expr) if step.lhs is None else f"{lhs}= {to_latex(step.expr)}"
             out += [f"**{label}** · *{rule_title(step, lang)}* — {explain(step, lang)}", "",
-                    f"$$ {lhs}= {to_latex(step.expr)} $$", ""]
+                    f"$$ {math} $$", ""]
     out += [f"**{HEADINGS[lang]['result']}**", "",
             f"$$ {to_latex(derivation.steps_result_lhs())} = {to_latex(derivation.result)} $$", ""]
     return "\n".join(out)
@@ -79,7 +83,8 @@ def as_json(derivation, lang="en"):
         for label, step, show_lhs in numbered_steps:
             steps.append({"id": label, "section": section, "rule": step.rule,
                           "title": rule_title(step, lang), "explanation": explain(step, lang),
-                          "lhs": _expr(step.lhs), **_expr(step.expr)})
+                          "lhs": None if step.lhs is None else _expr(step.lhs),
+                          **_expr(step.expr)})
     notes = getattr(derivation.model, "notes", None) or {}
     return {"name": derivation.name, "wrt": str(derivation.wrt), "lang": lang,
             "note": notes.get(lang, notes.get("en")), "steps": steps,

@@ -184,6 +184,45 @@ RULES = {
         "en": ("in terms of {function}", "The same derivative written with {function} itself"),
         "ko": ("{function}로 나타내기", "같은 미분을 {function} 자신으로 나타낸다"),
     },
+    "log_likelihood": {
+        "en": ("log-likelihood", "ln is increasing, so maximising P is maximising ln P"),
+        "ko": ("로그 우도", "log는 증가함수이므로 P의 최대화는 ln P의 최대화와 같다"),
+    },
+    "log_product": {
+        "en": ("log of a product", "ln Π_i p_i = Σ_i ln p_i"),
+        "ko": ("곱의 로그", "ln Π_i p_i = Σ_i ln p_i: 곱이 합이 된다"),
+    },
+    "log_rule_terms": {
+        "en": ("log rules", "ln(a b) = ln a + ln b and ln e^u = u"),
+        "ko": ("로그의 성질", "ln(a b) = ln a + ln b, ln e^u = u"),
+    },
+    "split_sum": {
+        "en": ("split the sum", "A constant added N times is N times it; constant factors "
+               "leave the sum"),
+        "ko": ("합 나누기", "상수를 N번 더하면 N배; 상수는 합 밖으로 나온다"),
+    },
+    "differentiate": {
+        "en": ("differentiate", "Differentiate the log-likelihood with respect to the parameter"),
+        "ko": ("미분", "로그 우도를 파라미터로 미분한다"),
+    },
+    "set_to_zero": {
+        "en": ("set to zero", "At the maximum the gradient is zero"),
+        "ko": ("0으로 놓기", "최대점에서 기울기는 0이다"),
+    },
+    "drop_factor_expand": {
+        "en": ("drop the factor, expand", "The non-zero factor {factor} does not change where "
+               "the gradient vanishes; multiply out"),
+        "ko": ("상수 제거, 전개", "0이 아닌 인수 {factor}는 해를 바꾸지 않는다; 괄호를 푼다"),
+    },
+    "normal_equations": {
+        "en": ("normal equations", "The terms in w on one side, the rest on the other"),
+        "ko": ("정규 방정식", "w가 있는 항은 한쪽으로, 나머지는 다른 쪽으로"),
+    },
+    "invert": {
+        "en": ("invert", "Multiply by the inverse of {matrix}: possible when {matrix} is "
+               "invertible (the columns of X are linearly independent)"),
+        "ko": ("역행렬", "{matrix}의 역행렬을 곱한다: {matrix}가 가역일 때 (X의 열이 선형 독립)"),
+    },
     "likewise": {
         "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
         "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),
@@ -198,6 +237,8 @@ SECTIONS = {
                     "ko": "{function}의 미분: 몫의 미분법과 지수함수의 미분을 활용"}),
     "back": ("D", {"en": "Back to {opaque}", "ko": "다시 {opaque}로"}),
     "result": ("F", {"en": "Result", "ko": "최종 결과"}),
+    "log": ("A", {"en": "The log-likelihood", "ko": "로그 우도"}),
+    "solve": ("S", {"en": "Setting the gradient to zero", "ko": "기울기를 0으로"}),
     "update": ("G", {"en": "The update rule", "ko": "갱신 규칙"}),
     "index": ("A", {"en": "The function in index notation", "ko": "인덱스 표기로 쓴 함수"}),
     "entries": ("B", {"en": "One entry of the derivative", "ko": "미분의 한 성분"}),

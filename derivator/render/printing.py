@@ -93,7 +93,13 @@ def mul_layout(expr):
             coeff *= f
         else:
             factors.append(f)
-    big = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < -1]
+    structured = any(isinstance(f, (sp.Sum, sp.Derivative, sp.MatrixExpr)) for f in factors)
+    if structured:       # 1/σ² Σ ...: a symbol's reciprocal leads, as a coefficient
+        lead = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < 0
+                and f.base.is_Symbol]
+        factors = lead + [f for f in factors if f not in lead]
+    big = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < -1
+           and not (structured and f.base.is_Symbol)]
     reciprocal = [f for f in factors if isinstance(f, sp.Pow) and f.exp == -1]
     if len(factors) == 2 and len(reciprocal) == 1 and coeff == 1 and \
             isinstance(next(f for f in factors if f not in reciprocal), sp.Add):
@@ -261,8 +267,8 @@ class LectureLatexPrinter(LatexPrinter):
         return sign + " ".join(parts)
 
     def _factor(self, f, last=True):
-        if isinstance(f, sp.Pow) and f.exp == -1:
-            return r"\frac{1}{%s}" % self._print(f.base)
+        if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < 0:
+            return self._print_Pow(f)
         if isinstance(f, sp.Derivative):
             return self._print(f) if last or _is_compact(f) else r"\left(%s\right)" % self._print(f)
         if isinstance(f, sp.Sum) and last:
@@ -370,8 +376,8 @@ class LecturePrettyPrinter(PrettyPrinter):
         forms = [first] if first is not None else []
         for k, f in enumerate(factors):
             last = k == len(factors) - 1
-            if isinstance(f, sp.Pow) and f.exp == -1:
-                p = prettyForm.__truediv__(prettyForm("1"), self._print(f.base))
+            if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < 0:
+                p = self._print_Pow(f)
             elif isinstance(f, sp.Derivative) and not last and not _is_compact(f):
                 p = prettyForm(*self._print(f).parens())
             elif isinstance(f, sp.Add) or (isinstance(f, sp.Sum) and not last):
@@ -466,6 +472,20 @@ class LectureStrPrinter(StrPrinter):
     def _print_Trace(self, expr):
         return "tr(%s)" % self._print(expr.arg)
 
+    def _print_Equality(self, expr):
+        return "%s = %s" % (self._print(expr.lhs), self._print(expr.rhs))
+
+    def _print_Inverse(self, expr):
+        arg = self._print(expr.arg)
+        return (arg if isinstance(expr.arg, sp.MatrixSymbol) else "(%s)" % arg) + "⁻¹"
+
+    def _print_Product(self, expr):
+        signs = " ".join("Π_{%s=%s}^{%s}" % (i, a, b) for i, a, b in expr.limits)
+        return "%s %s" % (signs, self._wrap(expr.function))
+
+    def _print_log(self, expr):
+        return "ln(%s)" % self._print(expr.args[0])
+
     def _print_MatPow(self, expr):
         return "%s%s" % (self._print(expr.base), str(expr.exp).translate(SUPERSCRIPT))
 
@@ -487,8 +507,8 @@ class LectureStrPrinter(StrPrinter):
         coeff = abs(coeff)
 
         def one(f, last=True):
-            if isinstance(f, sp.Pow) and f.exp == -1:
-                return "(1/%s)" % self._wrap_atom(f.base)
+            if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < 0:
+                return "(%s)" % self._print_Pow(f)
             if isinstance(f, sp.Add) or (isinstance(f, (sp.Sum, sp.Derivative)) and not last
                                          and not _is_compact(f)):
                 return "(%s)" % self._print(f)

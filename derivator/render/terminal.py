@@ -17,7 +17,7 @@ def lines_of(derivation, lang, width):
 def _lines(derivation, lang, width):
     from . import numbered
     from .messages import HEADINGS, explain, rule_title, section_title
-    from .printing import pretty_equation, to_text
+    from .printing import pretty_equation, to_pretty, to_text
     title = derivation.model.title.get(lang, derivation.model.title["en"]) if derivation.model \
         else derivation.name
     yield "title", f"{title}  (∂/∂{derivation.wrt})"
@@ -28,12 +28,15 @@ def _lines(derivation, lang, width):
     if notes:
         yield "note", "Note: " + notes.get(lang, notes.get("en", ""))
     for section, letter, steps in numbered(derivation):
-        _, heading = section_title(section, [s for _, s, _ in steps], lang)
+        heading = section_title(section, [s for _, s, _ in steps], lang)[1]
         yield "section", f"{letter}. {heading}"
         for label, step, show_lhs in steps:
             yield "step", (label, rule_title(step, lang), explain(step, lang))
             lhs = step.lhs if show_lhs else None
-            yield "math", _indent(pretty_equation(lhs, step.expr, width - 6), "      ")
+            if step.lhs is None:            # an equation, such as Xᵀ(y - Xw) = 0
+                yield "math", _indent(to_pretty(step.expr, width - 6), "      ")
+            else:
+                yield "math", _indent(pretty_equation(lhs, step.expr, width - 6), "      ")
     yield "result", f"{HEADINGS[lang]['result']}: {to_text(derivation.steps_result_lhs())} = " \
                     f"{to_text(derivation.result)}"
 
