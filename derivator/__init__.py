@@ -60,8 +60,11 @@ def _derive_problem(problem, wrt):
     from .engine import run_engine
     from .index_engine import IndexEngine
     from .likelihood import LikelihoodEngine
+    from .schematic import PowerTraceEngine
     if problem.strategy == "index":
         derivation = IndexEngine(problem).run()
+    elif problem.strategy == "index_power":
+        derivation = PowerTraceEngine(problem).run()
     elif problem.strategy == "likelihood":
         model = problem.model()
         derivation = LikelihoodEngine(model, model.params[0]).run()

@@ -34,6 +34,8 @@ class Derivation:
     result: sp.Expr
     model: object = None
     index_info: tuple = None    # (problem, f, its index form, free indices) for index problems
+    instantiate: object = None  # for tr(X^k): (expr, k value) -> the expression at that k
+    powers: list = None         # the k values it is checked at
 
     def steps_result_lhs(self):
         """The quantity the result is: the lhs of the step that produced it."""

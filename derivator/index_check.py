@@ -13,6 +13,7 @@ from .functions import entry
 from .verify import Check
 
 TOLERANCE = 1e-9
+MAX_TERMS = 64            # a written-out sum over a_1..a_k is checked up to this many terms
 
 
 def _environment(problem, size, rng):
@@ -35,6 +36,8 @@ def _numeric(expr, sizes, arrays, matrices):
     value = value.xreplace({sp.IndexedBase(n)[idx]: sp.Float(arrays[n][_position(idx)])
                             for n in arrays for idx in _indices_of(value, n)})
     value = value.xreplace(concrete).doit()
+    if isinstance(value, sp.MatrixExpr):
+        value = value.as_explicit()
     if isinstance(value, sp.MatrixBase):
         return np.array(value.tolist(), dtype=float)
     return float(value)
@@ -81,17 +84,43 @@ def verify_index_derivation(derivation, points=2, seed=0):
     checks, previous = [], {}
     sizes_to_check = [int(v) for v in problem.names[next(iter(problem.sizes()))].check] \
         if problem.sizes() else [2]
-    envs = [_environment(problem, size, rng) for size in sizes_to_check for _ in range(points)]
+    envs = [_environment(problem, size, rng) for size in sizes_to_check
+            for _ in range(points if not getattr(derivation, "powers", None) else 1)]
+    instantiate = getattr(derivation, "instantiate", None)
+    powers = getattr(derivation, "powers", None) or [None]   # k = 1..6 for tr(X^k)
+
+    def prepared(expr, power):
+        expr = expr.xreplace({head: index_form})
+        return expr if power is None else instantiate(expr, power)
+
+    values = {}
+
+    def value(expr, env, power):        # each line is compared twice: evaluate it once
+        key = (expr, env, power)
+        if key not in values:
+            sizes, arrays = envs[env]
+            values[key] = evaluate(prepared(expr, power), problem, head, index_form, free,
+                                   sizes, arrays)
+        return values[key]
+
+    def affordable(env, power):
+        """tr(X^k) written out has D^k terms: k up to 6 at D = 2, fewer at larger D."""
+        size = max(int(v) for v in envs[env][0].values())
+        return power is None or size ** power <= MAX_TERMS
+
     for step in derivation.steps:
         key = step.follows if step.follows is not None else step.lhs
         before = previous.get(key, step.lhs)
         method, detail = "numeric", f"every entry, sizes {sizes_to_check}"
+        if powers != [None]:
+            detail += f", k = {powers[0]}..{powers[-1]} while D^k <= {MAX_TERMS}"
         try:
-            for sizes, arrays in envs:
-                a = evaluate(step.expr, problem, head, index_form, free, sizes, arrays)
-                b = evaluate(before, problem, head, index_form, free, sizes, arrays)
+            for env, power in itertools.product(range(len(envs)), powers):
+                if not affordable(env, power):
+                    continue
+                a, b = value(step.expr, env, power), value(before, env, power)
                 if a.shape != b.shape or not np.allclose(a, b, rtol=TOLERANCE, atol=TOLERANCE):
-                    method, detail = "failed", f"{a} != {b} at sizes {sizes}"
+                    method, detail = "failed", f"{a} != {b} at sizes {envs[env][0]}, k = {power}"
                     break
         except (ValueError, TypeError, IndexError) as error:
             method, detail = "failed", f"cannot evaluate: {error}"

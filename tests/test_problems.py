@@ -294,3 +294,26 @@ def test_p4_normal_equations_match_least_squares_and_the_gradient():
                                    sp.MatrixSymbol("y", N, 1): y.reshape(-1, 1),
                                    sp.MatrixSymbol("w", D, 1): w.reshape(-1, 1)})
     np.testing.assert_allclose(np.ravel(got), fd, rtol=1e-6)
+
+
+@pytest.mark.parametrize("size", [2, 3, 4])
+def test_p1c_matches_central_differences_for_k_1_to_6(size):
+    from derivator.verify import _evaluate_raw
+    d = derivator.derive("p1c")
+    k, D = sp.Symbol("k", integer=True, positive=True), problem("p1c").sizes()["D"]
+    rng = np.random.default_rng(size)
+    X = _nonsymmetric(rng, (size, size)) / size
+    for power in range(1, 7):
+        def f(M):
+            return np.trace(np.linalg.matrix_power(M, power))
+        expected = _central_matrix(f, X)
+        result = d.result.xreplace({k: power, D: size})
+        got = np.asarray(_evaluate_raw(result.doit(), {sp.MatrixSymbol("X", size, size): X}),
+                         dtype=float)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-9)
+
+
+def test_p1c_is_checked_at_every_k():
+    checks = derivator.derive("p1c").verify()
+    assert all(c.ok for c in checks)
+    assert "k = 1..6" in checks[-1].detail

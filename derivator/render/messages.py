@@ -223,6 +223,13 @@ RULES = {
                "invertible (the columns of X are linearly independent)"),
         "ko": ("역행렬", "{matrix}의 역행렬을 곱한다: {matrix}가 가역일 때 (X의 열이 선형 독립)"),
     },
+    "kronecker_delta_chain": {
+        "en": ("Kronecker delta", "δ_{{a_q l}} δ_{{a_{{q+1}} m}} fixes a_q = l and a_{{q+1}} = m; the "
+               "other k - 1 entries form a chain from m back to l, summed over its inner "
+               "indices: (X^(k-1))_ml, the same for every q"),
+        "ko": ("크로네커 델타", "δ가 a_q = l, a_{{q+1}} = m으로 고정한다. 남은 k - 1개의 성분은 m에서 "
+               "l로 가는 사슬이 되어 (X^(k-1))_ml이 되고, 모든 q에 대해 같다"),
+    },
     "likewise": {
         "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
         "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),

@@ -41,9 +41,19 @@ def _is_sample(indexed):
     return str(indexed.base.label) in _SAMPLE_BASES.get()
 
 
+def _index_name(i):
+    """An index as written: k, or a_p and a_{p+1} for a chain's own indices."""
+    if isinstance(i, sp.Indexed):
+        inner = str(i.indices[0]).replace(" ", "")
+        return "%s_%s" % (i.base.label, inner if len(inner) == 1 else "{%s}" % inner)
+    return str(i)
+
+
 def _subscript(indices):
-    return "".join(str(i) for i in indices) if all(len(str(i)) == 1 for i in indices) \
-        else ",".join(str(i) for i in indices)
+    names = [_index_name(i) for i in indices]
+    if all(len(n) == 1 for n in names):
+        return "".join(names)
+    return (" " if any(isinstance(i, sp.Indexed) for i in indices) else ",").join(names)
 
 
 def _is_sorted_by_sympy(expr):
@@ -118,6 +128,8 @@ SUBSCRIPT = str.maketrans("0123456789aeijklmnoprstuvx", "₀₁₂₃₄₅₆�
 
 def _subscript_text(indices):
     text = _subscript(indices)
+    if any(isinstance(i, sp.Indexed) for i in indices):
+        return "_{%s}" % text
     sub = text.translate(SUBSCRIPT)
     return sub if all(ch != c for ch, c in zip(sub, text)) else "_" + text
 
@@ -212,6 +224,9 @@ class LectureLatexPrinter(LatexPrinter):
         weight = _layer_weight(expr)
         if weight:
             return "%s_{%s}" % (weight[0], ",".join(self._print(i) for i in weight[1]))
+        if any(isinstance(i, sp.Indexed) for i in expr.indices):
+            return "%s_{%s}" % (self._print(expr.base.label),
+                                " ".join(self._print(i) for i in expr.indices))
         return "%s_{%s}" % (self._print(expr.base.label), _subscript(expr.indices))
 
     def _print_entry(self, expr):
@@ -223,6 +238,15 @@ class LectureLatexPrinter(LatexPrinter):
 
     def _print_IndexedBase(self, expr):
         return self._print(expr.label)
+
+    def _print_ChainSum(self, expr):
+        body, a, k, size = expr.args
+        return r"\sum_{%s_1, \dots, %s_{%s} = 1}^{%s} %s" % (
+            a.label, a.label, self._print(k), self._print(size), self._print(body))
+
+    def _print_ProductExcept(self, expr):
+        f, p, q, k = expr.args
+        return r"\prod_{%s = 1, %s \neq %s}^{%s} %s" % (p, p, q, self._print(k), self._print(f))
 
     def _print_Function(self, expr, exp=None):
         if _is_node(expr):
@@ -335,6 +359,16 @@ class LecturePrettyPrinter(PrettyPrinter):
 
     def _print_IndexedBase(self, expr):
         return prettyForm(str(expr.label))
+
+    def _print_ChainSum(self, expr):
+        body, a, k, size = expr.args
+        sign = prettyForm("Σ_{%s₁…%s_%s} " % (a.label, a.label, k))
+        return prettyForm(*stringPict.next(sign, self._print(body)))
+
+    def _print_ProductExcept(self, expr):
+        f, p, q, k = expr.args
+        sign = prettyForm("Π_{%s≠%s} " % (p, q))
+        return prettyForm(*stringPict.next(sign, self._print(f)))
 
     def _print_Function(self, expr, **kwargs):
         if _is_node(expr):
@@ -475,6 +509,18 @@ class LectureStrPrinter(StrPrinter):
     def _print_Equality(self, expr):
         return "%s = %s" % (self._print(expr.lhs), self._print(expr.rhs))
 
+    def _print_ChainSum(self, expr):
+        body, a, k, size = expr.args
+        return "Σ_{%s_1,…,%s_%s=1}^{%s} %s" % (a.label, a.label, k, size, self._wrap(body))
+
+    def _print_ProductExcept(self, expr):
+        f, p, q, k = expr.args
+        return "Π_{%s=1, %s≠%s}^{%s} %s" % (p, p, q, k, self._print(f))
+
+    def _print_MatPow(self, expr):
+        exp = self._print(expr.exp)
+        return "%s^%s" % (self._print(expr.base), exp if expr.exp.is_Atom else "(%s)" % exp)
+
     def _print_Inverse(self, expr):
         arg = self._print(expr.arg)
         return (arg if isinstance(expr.arg, sp.MatrixSymbol) else "(%s)" % arg) + "⁻¹"
@@ -486,8 +532,6 @@ class LectureStrPrinter(StrPrinter):
     def _print_log(self, expr):
         return "ln(%s)" % self._print(expr.args[0])
 
-    def _print_MatPow(self, expr):
-        return "%s%s" % (self._print(expr.base), str(expr.exp).translate(SUPERSCRIPT))
 
     def _print_exp(self, expr):
         arg = expr.args[0]
