@@ -26,11 +26,20 @@ def _directory():
     return Path(base) / "derivator"
 
 
+def _sources():
+    """The package's code and the problem files (inside the package when installed,
+    beside it in a source checkout)."""
+    yield from PACKAGE.rglob("*.py")
+    for folder in (PACKAGE / "problems", PACKAGE.parent / "problems"):
+        if folder.is_dir():
+            yield from folder.glob("*.toml")
+
+
 def _fingerprint():
     parts = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted(_sources()):
         stat = path.stat()
-        parts.append(f"{path.relative_to(PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     for dist in ("sympy", "rich"):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
