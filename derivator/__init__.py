@@ -29,10 +29,10 @@ def derive(name, wrt=None):
 
     Raises DerivatorError for an unknown derivation or parameter.
     """
-    from .problemset import all_problems, problem
     from .registry import catalog as lectures, get_model
     from .engine import run_engine
     if name not in lectures():
+        from .problemset import all_problems, problem     # only when a problem is asked for
         if name not in all_problems() and f"p{name}" not in all_problems():
             raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
         return _derive_problem(problem(name), wrt)

@@ -30,21 +30,15 @@ class Definition:
 
 
 def _substitute(expr, mapping):
-    if isinstance(expr, sp.Indexed) and expr.base in mapping:
-        arg = mapping[expr.base]
-        idx = [_substitute(i, mapping) for i in expr.indices]
-        if isinstance(arg, sp.Indexed):
-            return sp.Indexed(arg.base, *arg.indices, *idx)
-        return arg[tuple(idx)]
-    if expr in mapping:
-        return mapping[expr]
-    if not expr.args:
-        return expr
-    args = [_substitute(a, mapping) for a in expr.args]
-    if all(a is b for a, b in zip(args, expr.args)):
-        return expr
-    from .algebra import rebuild
-    return rebuild(expr, args)
+    def one(e):
+        if isinstance(e, sp.Indexed) and e.base in mapping:
+            arg = mapping[e.base]
+            idx = [_substitute(i, mapping) for i in e.indices]
+            if isinstance(arg, sp.Indexed):
+                return sp.Indexed(arg.base, *arg.indices, *idx)
+            return arg[tuple(idx)]
+        return mapping.get(e)
+    return _top_down(expr, one)
 
 
 def _top_down(expr, fn):

@@ -122,7 +122,7 @@ def test_show_accepts_ids_and_numbers(name):
 @pytest.mark.parametrize("fmt", ["rich", "text", "latex", "markdown", "json"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_every_format_and_language(fmt, lang):
-    for pid in INDEX_PROBLEMS:
+    for pid in all_problems():
         code, out, err = run("show", pid, "--format", fmt, "--lang", lang)
         assert code == 0 and out.strip() and not err
 
