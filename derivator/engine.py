@@ -151,6 +151,7 @@ class Engine:
                              **rule.params(D(body, self.wrt), ctx))
             side = self.emit("back", d, replace_exact(side, {body: app}), "name_again",
                              name=app, body=body)
+            side = self.apply_rules(side, d, "back", ctx)      # ∂(wᵀx)/∂w = x, if not opaque
             expr = self.emit("back", lhs, tidy(replace_exact(expr, {d: side})), "substitute",
                              what=d)
             expr = self.apply_rules(self.simplify(expr, lhs, "back"), lhs, "back", ctx)

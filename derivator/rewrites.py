@@ -35,7 +35,9 @@ def cancel_into_bracket(expr):
     bracket = _first_bracket(fs)
     if bracket is None:
         return None
-    others = [f for f in fs if f is not bracket and not f.has(sp.Derivative) and not f.is_Number]
+    reciprocals = {g.base for t in terms_of(bracket) for g in factors_of(t)
+                   if isinstance(g, sp.Pow) and g.exp == -1}
+    others = [f for f in fs if f is not bracket and f in reciprocals]   # what cancels
     if not others:
         return None
     new_terms = [sp.Mul(t, *others) for t in terms_of(bracket)]

@@ -111,9 +111,11 @@ def mul_layout(expr):
     big = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < -1
            and not (structured and f.base.is_Symbol)]
     reciprocal = [f for f in factors if isinstance(f, sp.Pow) and f.exp == -1]
-    if len(factors) == 2 and len(reciprocal) == 1 and coeff == 1 and \
-            isinstance(next(f for f in factors if f not in reciprocal), sp.Add):
-        big = reciprocal                   # (1 - e^(-u)) / (1 + e^(-u)): a quotient
+    if len(factors) == 2 and len(reciprocal) == 1 and coeff == 1:
+        top = next(f for f in factors if f not in reciprocal)
+        shared = _parts(top) & _parts(reciprocal[0].base)
+        if isinstance(top, sp.Add) and shared:
+            big = reciprocal               # (1 - e^(-u)) / (1 + e^(-u)): a quotient
     if big:
         num = [f for f in factors if not (isinstance(f, sp.Pow) and f.exp.is_Number
                                           and f.exp < 0)]
@@ -171,6 +173,13 @@ def _indexed_text(expr):
     if _is_sample(expr):
         return label + ("(" + ",".join(str(i) for i in expr.indices) + ")").translate(SUPERSCRIPT)
     return label + _subscript_text(expr.indices)
+
+
+def _parts(expr):
+    """The non-trivial pieces of an expression (functions, powers), to tell a quotient
+    such as (1 - e^(-u))/(1 + e^(-u)) from a product such as (1 - y) (1/(1 - h))."""
+    return {a for a in sp.preorder_traversal(expr)
+            if isinstance(a, (sp.Function, sp.Pow)) and a.free_symbols}
 
 
 def _leads_with_reciprocal(coeff, factors):
