@@ -34,9 +34,15 @@ def _lines(derivation, lang, width):
             yield "step", (label, rule_title(step, lang), explain(step, lang))
             lhs = step.lhs if show_lhs else None
             if step.lhs is None:            # an equation, such as Xᵀ(y - Xw) = 0
-                yield "math", _indent(to_pretty(step.expr, width - 6), "      ")
+                block = to_pretty(step.expr, width - 6)
+                line = to_text(step.expr)
             else:
-                yield "math", _indent(pretty_equation(lhs, step.expr, width - 6), "      ")
+                block = pretty_equation(lhs, step.expr, width - 6)
+                line = (to_text(lhs) + " " if lhs is not None else "") + "= " + to_text(step.expr)
+            if "↪" in block or max(len(row) for row in block.splitlines()) > width - 6:
+                # too wide for 2-D: one line of text, wrapped between words
+                block = "\n".join(textwrap.wrap(line, width - 6, subsequent_indent="    "))
+            yield "math", _indent(block, "      ")
     yield "result", f"{HEADINGS[lang]['result']}: {to_text(derivation.steps_result_lhs())} = " \
                     f"{to_text(derivation.result)}"
 
@@ -60,7 +66,7 @@ def text_from_lines(lines, width=80):
         elif kind == "math":
             out += [value, ""]
         else:
-            out += ["", value]
+            out += [""] + textwrap.wrap(value, width, subsequent_indent="    ")
     return "\n".join(out) + "\n"
 
 
