@@ -1,0 +1,1 @@
+"""Reading students' answers (../shared/ANSWER_SYNTAX.md) without ever evaluating text."""
