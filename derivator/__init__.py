@@ -8,7 +8,7 @@
 from functools import lru_cache
 
 __version__ = "0.1.0"
-__all__ = ["derive", "catalog", "kernel", "DerivatorError"]
+__all__ = ["derive", "catalog", "kernel", "check", "DerivatorError"]
 
 
 class DerivatorError(ValueError):
@@ -74,3 +74,10 @@ def _derive_problem(problem, wrt):
         raise DerivatorError(f"{problem.id} is differentiated with respect to "
                              f"{derivation.wrt} only")
     return derivation
+
+
+def check(problem, answer):
+    """The verdict on a student's answer to a problem ("p6" or "6"): .status is
+    "correct", "incorrect" or "unreadable"; .message, .notes, .counterexample say why."""
+    from .answers.judge import check as judge
+    return judge(problem, answer)

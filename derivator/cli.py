@@ -28,6 +28,10 @@ def build_parser():
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    check = commands.add_parser("check", help="check an answer to problems 1-7")
+    check.add_argument("name", metavar="PROBLEM", help="p1a ... p7b, or 1a ... 7b")
+    check.add_argument("answer", metavar="ANSWER", help="plain text or LaTeX; - reads stdin")
+    check.add_argument("--format", default="rich", choices=("rich", "json"))
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
@@ -104,6 +108,23 @@ def cmd_show(args, out):
     return 0
 
 
+def cmd_check(args, out):
+    import json
+
+    from . import check
+    answer = sys.stdin.read() if args.answer == "-" else args.answer
+    verdict = check(args.name, answer.strip())
+    if args.format == "json":
+        out.write(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(f"{verdict.status}: {verdict.message}\n")
+        for note in verdict.notes:
+            out.write(f"  note: {note}\n")
+        if verdict.counterexample:
+            out.write(f"  counterexample: {verdict.counterexample}\n")
+    return {"correct": 0, "incorrect": 1}.get(verdict.status, 2)
+
+
 def cmd_train(args, out):
     import json
 
@@ -172,7 +193,7 @@ def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
-                    "train": cmd_train}
+                    "check": cmd_check, "train": cmd_train}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")

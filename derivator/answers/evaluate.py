@@ -1,0 +1,197 @@
+"""Evaluating a parsed answer with numbers: every name a problem declares gets random
+values (matrices never symmetric, non-square where the shapes allow), and the tree is
+computed with NumPy. Vectors are columns, so wᵀ and w differ as they should.
+"""
+import numpy as np
+
+from .parse import Node
+
+MAX_SUM_TERMS = 10_000
+MAX_OPERATIONS = 200_000   # nested sums multiply: past this the answer is refused, not run
+
+
+class EvaluationError(ValueError):
+    """The answer reads but cannot be computed: shapes that do not fit, an unknown name."""
+
+    def __init__(self, message, column=None, unreadable=False):
+        super().__init__(message if column is None else f"column {column}: {message}")
+        self.unreadable = unreadable
+
+
+def sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1, e) / (1 + e)
+
+
+ELEMENTWISE = {"exp": np.exp, "log": np.log, "sigma": sigmoid, "sqrt": np.sqrt}
+
+
+def shape_of(value):
+    return () if np.ndim(value) == 0 else np.shape(value)
+
+
+def describe(shape, names=None):
+    """(3, 1) -> 'a 3×1 column vector' (names: sizes by value, to write D×1)."""
+    if shape == () or shape == (1, 1):
+        return "a scalar"
+    rows, cols = shape
+    if names:
+        rows, cols = names.get(rows, rows), names.get(cols, cols)
+    if shape[1] == 1:
+        return f"a {rows}×1 column vector"
+    if shape[0] == 1:
+        return f"a 1×{cols} row vector"
+    return f"a {rows}×{cols} matrix"
+
+
+class Evaluator:
+    """values: name -> number or array; samples: name -> (N, ...) array indexed by i;
+    functions: name -> callable on the evaluated arguments."""
+
+    def __init__(self, values, samples=None, functions=None, known=()):
+        self.values = values
+        self.samples = samples or {}
+        self.functions = functions or {}
+        self.bound = {}
+        self.known = known
+        self.operations = 0
+
+    def __call__(self, node):
+        with np.errstate(all="ignore"):
+            value = self.eval(node)
+        return _squeeze(value)
+
+    def eval(self, n):
+        self.operations += 1
+        if self.operations > MAX_OPERATIONS:
+            raise EvaluationError("the answer takes too many operations to evaluate "
+                                  "(sums nested too deep or too long)", n.column)
+        method = getattr(self, "eval_" + n.kind)
+        return method(n)
+
+    def eval_num(self, n):
+        return float(n.value)
+
+    def eval_name(self, n):
+        name, sub = n.value
+        if sub and len(sub) == 1 and sub[0] in self.bound and name in self.samples:
+            return self.samples[name][self.bound[sub[0]] - 1]          # x_i, y_i
+        key = name if not sub else f"{name}_{'_'.join(sub)}"
+        for candidate in (key, name + "_" + "".join(sub or ())):
+            if candidate in self.values:
+                return self.values[candidate]
+        if name == "e" and not sub:
+            return float(np.e)
+        if name in self.bound and not sub:
+            return float(self.bound[name])
+        known = ", ".join(self.known) if self.known else "none"
+        raise EvaluationError(f"unknown name {_written(name, sub)!r}; this problem's names: "
+                              f"{known}", n.column, unreadable=True)
+
+    def eval_neg(self, n):
+        return -self.eval(n.args[0])
+
+    def eval_add(self, n):
+        return self._combine(n, np.add, "+")
+
+    def eval_sub(self, n):
+        return self._combine(n, np.subtract, "-")
+
+    def _combine(self, n, op, sign):
+        a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if shape_of(a) and shape_of(b) and shape_of(a) != shape_of(b):
+            raise EvaluationError(f"cannot {('add' if sign == '+' else 'subtract')} "
+                                  f"{describe(shape_of(b))} and {describe(shape_of(a))}",
+                                  n.column)
+        return op(a, b)
+
+    def eval_mul(self, n):
+        a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if not shape_of(a) or not shape_of(b):
+            return a * b
+        if shape_of(a)[1] != shape_of(b)[0]:
+            raise EvaluationError(f"cannot multiply {describe(shape_of(a))} by "
+                                  f"{describe(shape_of(b))}", n.column)
+        return a @ b
+
+    def eval_div(self, n):
+        a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if shape_of(b):
+            raise EvaluationError("cannot divide by a vector or a matrix", n.column)
+        return a / b
+
+    def eval_pow(self, n):
+        base, exp = _squeeze(self.eval(n.args[0])), _squeeze(self.eval(n.args[1]))
+        if shape_of(exp):
+            raise EvaluationError("an exponent must be a number", n.column)
+        if not shape_of(base):
+            return base ** exp
+        if shape_of(base)[0] != shape_of(base)[1]:
+            raise EvaluationError(f"cannot raise {describe(shape_of(base))} to a power",
+                                  n.column)
+        if float(exp) != int(exp) or exp < 0 or exp > 64:
+            raise EvaluationError("a matrix power must be a whole number from 0 to 64", n.column)
+        return np.linalg.matrix_power(base, int(exp))
+
+    def eval_transpose(self, n):
+        value = _squeeze(self.eval(n.args[0]))
+        return value.T if shape_of(value) else value
+
+    def eval_inv(self, n):
+        value = _squeeze(self.eval(n.args[0]))
+        if not shape_of(value):
+            return 1 / value
+        if shape_of(value)[0] != shape_of(value)[1]:
+            raise EvaluationError(f"cannot invert {describe(shape_of(value))}", n.column)
+        return np.linalg.inv(value)
+
+    def eval_call(self, n):
+        name, sub = n.value
+        args = [_squeeze(self.eval(a)) for a in n.args]
+        if name == "tr":
+            m = args[0]
+            if not shape_of(m) or shape_of(m)[0] != shape_of(m)[1]:
+                raise EvaluationError("the trace needs a square matrix", n.column)
+            return float(np.trace(m))
+        if name == "transpose":
+            return args[0].T if shape_of(args[0]) else args[0]
+        if name == "inv":
+            return self.eval_inv(Node("inv", (n.args[0],), column=n.column))
+        if name in self.functions:
+            return self.functions[name](*args)
+        if name in ELEMENTWISE:
+            return ELEMENTWISE[name](args[0])
+        raise EvaluationError(f"unknown function {name!r}", n.column, unreadable=True)
+
+    def eval_sum(self, n):
+        lower, upper, body = n.args
+        lo, hi = self.eval(lower), self.eval(upper)
+        if shape_of(lo) or shape_of(hi) or lo != int(lo) or hi != int(hi):
+            raise EvaluationError("a sum's limits must be whole numbers", n.column)
+        if hi - lo + 1 > MAX_SUM_TERMS:
+            raise EvaluationError(f"a sum of more than {MAX_SUM_TERMS} terms", n.column)
+        index = n.value
+        saved = self.bound.get(index)
+        total = 0.0
+        for i in range(int(lo), int(hi) + 1):
+            self.bound[index] = i
+            term = _squeeze(self.eval(body))
+            if shape_of(total) and shape_of(term) and shape_of(total) != shape_of(term):
+                raise EvaluationError("the terms of the sum have different shapes", n.column)
+            total = total + term
+        if saved is None:
+            self.bound.pop(index, None)
+        else:
+            self.bound[index] = saved
+        return total
+
+
+def _squeeze(value):
+    """A 1×1 result (wᵀx) is a number."""
+    if shape_of(value) == (1, 1):
+        return float(np.asarray(value)[0, 0])
+    return value
+
+
+def _written(name, sub):
+    return name if not sub else f"{name}_{{{','.join(sub)}}}" if len(sub) > 1 else f"{name}_{sub[0]}"

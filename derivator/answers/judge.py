@@ -1,0 +1,280 @@
+"""Judging an answer to a problem: shape first, then numbers at random points, and when
+it is wrong, a counterexample and a note that names the mistake (missing transpose,
+sign, constant factor, a missing term, right only for symmetric X, the gradient where
+the update rule was asked).
+
+The right answer is never typed in: it is the derivation's own result, evaluated with
+the same random values as the student's answer.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from .evaluate import EvaluationError, Evaluator, describe, shape_of, sigmoid
+from .parse import AnswerError, parse
+
+RTOL = 1e-7
+POINTS_PER_SIZE = 3
+
+
+@dataclass
+class Verdict:
+    problem: str
+    answer: str
+    status: str                     # correct | incorrect | unreadable
+    message: str
+    notes: list = field(default_factory=list)
+    counterexample: str = None
+
+    def as_dict(self):
+        return {"problem": self.problem, "answer": self.answer, "status": self.status,
+                "message": self.message, "notes": self.notes,
+                "counterexample": self.counterexample}
+
+
+@dataclass
+class Point:
+    """One random assignment: the values a student's names take, and the sizes."""
+    sizes: dict
+    values: dict
+    samples: dict
+    functions: dict
+    symmetric: bool = False
+
+
+class Task:
+    """What a problem asks for, as numbers: the reference and its variants."""
+
+    def __init__(self, problem):
+        import derivator
+        self.problem = problem
+        self.derivation = derivator.derive(problem.id)
+        self.quantity, self.variants = self._reference()
+
+    def _reference(self):
+        """The expression a correct answer equals, and named wrong ones to recognise."""
+        d, p = self.derivation, self.problem
+        variants = []
+        if p.strategy in ("index", "index_power", "likelihood"):
+            return d.result, variants
+        if p.strategy == "loss" and p.data.get("update"):
+            update = next(s.expr for s in d.steps if s.rule == "substitute"
+                          and s.section == "update")
+            gradient = next((s.expr for s in d.steps if s.rule == "vectorize"), None)
+            if isinstance(update, sp.MatrixExpr) and gradient is not None:
+                variants.append(("the gradient ∂L/∂w, but the problem asks for the update "
+                                 "rule w_{t+1} = w_t - η ∂L/∂w", gradient))
+                terms = gradient.args if isinstance(gradient, sp.MatAdd) else ()
+                now, rate = update.args[0], p.model().update["rate"]
+                for t in terms:
+                    rest = sp.MatAdd(*[u for u in terms if u is not t])
+                    variants.append((f"missing the term {_text(t)} of the gradient (the "
+                                     "regularisation)" if t.has(p.model().data_matrix[2])
+                                     and not t.has(p.model().data_matrix[0]) else
+                                     f"missing the term {_text(t)} of the gradient",
+                                     sp.MatAdd(now, sp.MatMul(-1, rate, rest))))
+                return update, variants
+        raise NotImplementedError(p.id)
+
+    def points(self, seed=0):
+        rng = np.random.default_rng(seed)
+        settings = _size_settings(self.problem)
+        out = []
+        for sizes in settings:
+            for _ in range(POINTS_PER_SIZE):
+                out.append(_point(self.problem, sizes, rng))
+        if any(v.kind == "matrix" and v.shape[0] == v.shape[-1]
+               for v in self.problem.names.values()):
+            out.append(_point(self.problem, settings[0], rng, symmetric=True))
+        return out
+
+    def value(self, expr, point):
+        return _numeric(expr, self.problem, point)
+
+
+def _text(expr):
+    from ..render.printing import to_text
+    return to_text(expr)
+
+
+def _size_settings(problem):
+    """Two or more sizes, different from each other so that non-square shapes show."""
+    sizes = problem.sizes()
+    if not sizes:
+        return [{}]
+    firsts = {n: int(problem.names[n].check[0]) for n in sizes}
+    seconds = {n: v + 1 for n, v in firsts.items()}
+    return [firsts, seconds]
+
+
+def _point(problem, sizes, rng, symmetric=False):
+    values, samples = {}, {}
+    for name, v in problem.names.items():
+        if v.kind in ("matrix", "vector") and "sample" not in problem.data["names"][name] \
+                and "alias_of" not in problem.data["names"][name]:
+            shape = tuple(sizes[d] for d in v.shape) + ((1,) if v.kind == "vector" else ())
+            value = rng.normal(size=shape)
+            domain = problem.data["names"][name].get("domain")
+            if domain and problem.data["names"][name].get("integer"):
+                value = rng.integers(domain[0], domain[1] + 1, size=shape).astype(float)
+            if symmetric and v.kind == "matrix" and shape[0] == shape[1]:
+                value = (value + value.T) / 2
+            values[name] = value
+        elif v.kind in ("scalar",) and "sample" not in problem.data["names"][name]:
+            lo, hi = problem.data["names"][name].get("domain", [-2, 2])
+            values[name] = float(rng.uniform(lo, hi))
+        elif v.kind == "natural":
+            values[name] = float(rng.choice([int(c) for c in v.check]))
+    for name, v in problem.data["names"].items():
+        if "alias_of" in v:
+            values[name] = values[v["alias_of"]]
+        if "sample" in v:
+            whole = {"x": "X"}.get(v["sample"], v["sample"])
+            if whole in values:
+                data = values[whole]
+                samples[v["sample"]] = [row.reshape(-1, 1) for row in data] \
+                    if v["kind"] == "vector" else [float(e) for e in np.ravel(data)]
+    for size, value in sizes.items():
+        values[size] = float(value)
+    return Point(sizes, values, samples, _functions(problem, values), symmetric)
+
+
+def _functions(problem, values):
+    """The problem's own functions applied to data, f(x_i), from its definitions."""
+    out = {}
+    for d in problem.data.get("definitions", []):
+        if d["name"] == "f" and "inner(w, x)" in d["body"]:
+            w = values.get("w")
+            if "sigmoid" in d["body"]:
+                out["f"] = lambda x, w=w: float(sigmoid(np.ravel(w) @ np.ravel(x)))
+            elif "exp" in d["body"]:
+                out["f"] = lambda x, w=w: float((1 - np.exp(-np.ravel(w) @ np.ravel(x))) /
+                                                (1 + np.exp(-np.ravel(w) @ np.ravel(x))))
+            else:
+                out["f"] = lambda x, w=w: float(np.ravel(w) @ np.ravel(x))
+    return out
+
+
+def _numeric(expr, problem, point):
+    from ..verify import _evaluate_raw
+    from ..functions import expand_named_functions
+    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
+    k = [n for n, v in problem.names.items() if v.kind == "natural"]
+    if k:
+        sizes[sp.Symbol(k[0], integer=True, positive=True)] = int(point.values[k[0]])
+    expr = expand_named_functions(expr.xreplace(sizes)).doit()
+    values = {}
+    for m in expr.atoms(sp.MatrixSymbol):
+        values[m] = point.values[m.name]
+    for s in expr.atoms(sp.Symbol):
+        if s.name in point.values:
+            values[s] = point.values[s.name]
+    value = _evaluate_raw(expr, values)
+    value = np.asarray(value, dtype=float)
+    return float(value) if value.size == 1 and value.ndim < 2 else value
+
+
+def _close(a, b):
+    if shape_of(a) != shape_of(b):
+        return False
+    return bool(np.allclose(a, b, rtol=RTOL, atol=RTOL * (1 + np.max(np.abs(b)))))
+
+
+def check(problem_name, answer, seed=0):
+    """The verdict on one answer to one problem."""
+    from ..problemset import problem as find
+    p = find(problem_name)
+    try:
+        tree = parse(answer)
+    except AnswerError as error:
+        return Verdict(p.id, answer, "unreadable", str(error))
+    try:
+        task = Task(p)
+    except NotImplementedError:
+        return Verdict(p.id, answer, "unreadable",
+                       f"answers to {p.id} cannot be checked yet (problems whose answers "
+                       "have free indices or sums of node functions come next)")
+    known = sorted(p.names)
+    points = task.points(seed)
+    size_names = {}
+    for point in points:
+        size_names.update({v: n for n, v in point.sizes.items()})
+    mismatch = None
+    for point in points:
+        evaluator = Evaluator(point.values, point.samples, point.functions, known)
+        try:
+            got = evaluator(tree)
+        except EvaluationError as error:
+            status = "unreadable" if error.unreadable else "incorrect"
+            return Verdict(p.id, answer, status, str(error))
+        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError) as error:
+            return Verdict(p.id, answer, "incorrect", f"the answer cannot be computed: {error}")
+        want = task.value(task.quantity, point)
+        if shape_of(got) != shape_of(want):
+            return Verdict(p.id, answer, "incorrect",
+                           f"your answer is {describe(shape_of(got), size_names)}; the "
+                           f"answer is {describe(shape_of(want), size_names)}",
+                           _shape_notes(got, want))
+        if not _close(got, want) and mismatch is None and not point.symmetric:
+            mismatch = (point, got, want)
+    if mismatch is None:
+        return Verdict(p.id, answer, "correct", "it agrees with the derivation at "
+                       f"{len(points)} random points, at {len(_size_settings(p))} sizes")
+    point, got, want = mismatch
+    notes = _notes(task, tree, points, p)
+    return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
+                   notes, _counterexample(point, got, want))
+
+
+def _shape_notes(got, want):
+    if shape_of(got)[::-1] == shape_of(want):
+        return ["missing transpose: your answer has the shape of the right one transposed"]
+    return []
+
+
+def _notes(task, tree, points, p):
+    """Which transformation of the right answer the wrong one matches."""
+    got, want = [], []
+    for point in points:
+        got.append(Evaluator(point.values, point.samples, point.functions)(tree))
+        want.append(task.value(task.quantity, point))
+    general = [k for k, pt in enumerate(points) if not pt.symmetric]
+    notes = []
+    if all(_close(np.transpose(g) if shape_of(g) else g, w) for g, w in
+           zip([got[k] for k in general], [want[k] for k in general])) and shape_of(want[0]):
+        notes.append("missing transpose: your answer is the transpose of the right one")
+    elif all(_close(-got[k], want[k]) for k in general):
+        notes.append("sign: your answer is the right one with its sign flipped")
+    else:
+        ratios = [_ratio(got[k], want[k]) for k in general]
+        if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6):
+            notes.append(f"off by a constant factor: your answer is {ratios[0]:.6g} times "
+                         "the right one")
+    symmetric = [k for k, pt in enumerate(points) if pt.symmetric]
+    if symmetric and not notes and all(_close(got[k], want[k]) for k in symmetric):
+        square = [n for n, v in p.names.items() if v.kind == "matrix"]
+        notes.append(f"right only when {' and '.join(square)} "
+                     f"{'is' if len(square) == 1 else 'are'} symmetric; in general it is not")
+    for label, expr in task.variants:
+        if all(_close(got[k], task.value(expr, points[k])) for k in general):
+            notes.append(label)
+    return notes
+
+
+def _ratio(a, b):
+    a, b = np.ravel(a), np.ravel(b)
+    big = np.argmax(np.abs(b))
+    if abs(b[big]) < 1e-12:
+        return None
+    r = a[big] / b[big]
+    return r if np.allclose(a, r * b, rtol=1e-6, atol=1e-9) else None
+
+
+def _counterexample(point, got, want):
+    sizes = ", ".join(f"{n} = {v}" for n, v in point.sizes.items())
+    def fmt(value):
+        return np.array2string(np.round(np.asarray(value), 4), separator=", ",
+                               max_line_width=10_000).replace("\n", "")
+    return f"at {sizes or 'these values'}: your answer gives {fmt(got)} but the right " \
+           f"answer is {fmt(want)}"

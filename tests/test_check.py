@@ -1,0 +1,99 @@
+"""Checking answers: a fixture table per problem (answer, verdict, note), STACK-style,
+and the command line's exit codes. The right answers are never typed here: the checker
+compares with the derivation; the table says what the verdict must be."""
+import json
+
+import pytest
+
+import derivator
+from test_cli import run
+
+# (problem, answer, expected status, a phrase the notes or message must contain)
+FIXTURES = [
+    ("p1a", "2X^T", "correct", ""),
+    ("p1a", r"2\mathbf{X}^\top", "correct", ""),
+    ("p1a", "2 X'", "correct", ""),
+    ("p1a", "2 transpose(X)", "correct", ""),
+    ("p1a", "X^T + X^T", "correct", ""),
+    ("p1a", "2X", "incorrect", "missing transpose"),
+    ("p1a", "-2X^T", "incorrect", "sign"),
+    ("p1a", "3X^T", "incorrect", "constant factor: your answer is 1.5 times"),
+    ("p1a", "X^T", "incorrect", "constant factor: your answer is 0.5 times"),
+    ("p1a", "2 tr(X)", "incorrect", "a scalar"),
+    ("p1a", "2 X^T w", "unreadable", "unknown name 'w'"),
+    ("p1b", "3 (X^2)^T", "correct", ""),
+    ("p1b", r"3 (\mathbf{X}^2)^\top", "correct", ""),
+    ("p1b", "3 X^T X^T", "correct", ""),
+    ("p1b", "3 X^2", "incorrect", "missing transpose"),
+    ("p1b", "(X^2)^T", "incorrect", "constant factor"),
+    ("p1c", "k (X^{k-1})^T", "correct", ""),
+    ("p1c", "k (X^T)^{k-1}", "correct", ""),
+    ("p1c", "k X^{k-1}", "incorrect", "missing transpose"),
+    ("p1c", "(k-1) (X^{k-1})^T", "incorrect", ""),
+    ("p2", "w - eta (X^T (sigma(X w) - y) + 2 w)", "correct", ""),
+    ("p2", r"w_t - \eta \left[ \sum_{i=1}^{N} \left( \sigma(w^T x_i) - y_i \right) x_i + 2w \right]",
+     "correct", ""),
+    ("p2", "(1 - 2 eta) w_t - eta X^T (sigma(X w_t) - y)", "correct", ""),
+    ("p2", "w - eta (sum_{i=1}^{N} (f(x_i) - y_i) x_i + 2 w)", "correct", ""),
+    ("p2", "X^T (sigma(X w) - y) + 2 w", "incorrect", "asks for the update rule"),
+    ("p2", "w - eta X^T (sigma(X w) - y)", "incorrect", "regularisation"),
+    ("p2", "w + eta (X^T (sigma(X w) - y) + 2 w)", "incorrect", ""),
+    ("p4", "(X^T X)^{-1} X^T y", "correct", ""),
+    ("p4", "inv(X.T @ X) @ X.T @ y", "correct", ""),
+    ("p4", r"\left(\mathbf{X}^\top \mathbf{X}\right)^{-1} \mathbf{X}^\top y", "correct", ""),
+    ("p4", "X^{-1} y", "incorrect", "cannot invert a 5×3 matrix"),
+    ("p4", "(X X^T)^{-1} X y", "incorrect", "cannot be computed: Singular matrix"),
+    ("p4", "(X^T X)^{-1} X y", "incorrect", "cannot multiply a 3×3 matrix by a 5×3 matrix"),
+    ("p4", "X^T y", "incorrect", ""),
+    ("p5", "B", "correct", ""),
+    ("p5", r"\mathbf{B}", "correct", ""),
+    ("p5", "B^T", "incorrect", "missing transpose"),
+    ("p5", "A", "incorrect", ""),
+    ("p5", "tr(B)", "incorrect", "a scalar"),
+    ("p6", "(X + X^T) w", "correct", ""),
+    ("p6", "X w + X^T w", "correct", ""),
+    ("p6", r"(\mathbf{X} + \mathbf{X}^\top)\mathbf{w}", "correct", ""),
+    ("p6", "2 X w", "incorrect", "right only when X is symmetric"),
+    ("p6", "X w + w^T X", "incorrect", "cannot add a 1×2 row vector and a 2×1 column vector"),
+    ("p6", "w^T (X + X^T)", "incorrect", "row vector"),
+    ("p6", "-(X + X^T) w", "incorrect", "sign"),
+    ("p6", "(X + X^T) w / 2", "incorrect", "constant factor"),
+]
+
+
+@pytest.mark.parametrize("problem,answer,status,phrase", FIXTURES)
+def test_fixture_table(problem, answer, status, phrase):
+    verdict = derivator.check(problem, answer)
+    assert verdict.status == status, verdict
+    assert phrase in verdict.message + " " + " ".join(verdict.notes)
+    if status == "incorrect" and "cannot" not in verdict.message and "a scalar" not in \
+            verdict.message and "row vector" not in verdict.message:
+        assert verdict.counterexample and "your answer gives" in verdict.counterexample
+
+
+@pytest.mark.parametrize("answer", [
+    "9^9^9^9", "tr(X^(10^10))", "(" * 5000, "__import__('os').system('ls')", "X.__class__",
+    "lambda: 0", r"\input{/etc/passwd}", "a\x00b", "", "sum_{i=1}^{100000000} X",
+    "sum_{i=1}^{9000} sum_{j=1}^{9000} X",
+])
+def test_hostile_answers_are_refused_without_running_anything(answer):
+    verdict = derivator.check("p1a", answer)
+    assert verdict.status in ("unreadable", "incorrect")
+    assert verdict.message and "\n" not in verdict.message
+
+
+def test_cli_exit_codes_and_json():
+    assert run("check", "p6", "(X + X^T) w")[0] == 0
+    code, out, _ = run("check", "6", "2 X w", "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and set(data) == {"problem", "answer", "status", "message", "notes",
+                                       "counterexample"}
+    assert data["status"] == "incorrect" and data["problem"] == "p6"
+    assert run("check", "p6", "(X + w")[0] == 2
+    code, _, err = run("check", "p9", "X")
+    assert code == 2 and "unknown problem 'p9'" in err
+
+
+def test_problems_not_yet_checkable_say_so():
+    verdict = derivator.check("p7b", "w")
+    assert verdict.status == "unreadable" and "cannot be checked yet" in verdict.message
