@@ -29,8 +29,14 @@ def build_parser():
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     check = commands.add_parser("check", help="check an answer to problems 1-7")
-    check.add_argument("name", metavar="PROBLEM", help="p1a ... p7b, or 1a ... 7b")
-    check.add_argument("answer", metavar="ANSWER", help="plain text or LaTeX; - reads stdin")
+    check.add_argument("name", metavar="PROBLEM", nargs="?", help="p1a ... p7b, or 1a ... 7b")
+    check.add_argument("answer", metavar="ANSWER", nargs="?",
+                       help="plain text or LaTeX; - reads stdin")
+    check.add_argument("--file", metavar="ANSWERS.csv",
+                       help="a whole class: a CSV with columns student,problem,answer")
+    check.add_argument("--output", metavar="RESULTS.csv|json", help="where --file's verdicts go")
+    check.add_argument("--timeout", type=_positive(float), default=5.0,
+                       help="seconds allowed per check (5)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
@@ -111,18 +117,25 @@ def cmd_show(args, out):
 def cmd_check(args, out):
     import json
 
-    from . import check
+    from .answers.workers import check_one
+    from .problemset import problem
+    if args.file:
+        from .answers.batch import run_batch
+        return run_batch(args, out)
+    if args.name is None or args.answer is None:
+        raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
+    problem(args.name)                          # an unknown problem is a usage error
     answer = sys.stdin.read() if args.answer == "-" else args.answer
-    verdict = check(args.name, answer.strip())
+    verdict = check_one(args.name, answer.strip(), args.timeout)
     if args.format == "json":
-        out.write(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(f"{verdict.status}: {verdict.message}\n")
-        for note in verdict.notes:
+        out.write(f"{verdict['status']}: {verdict['message']}\n")
+        for note in verdict["notes"]:
             out.write(f"  note: {note}\n")
-        if verdict.counterexample:
-            out.write(f"  counterexample: {verdict.counterexample}\n")
-    return {"correct": 0, "incorrect": 1}.get(verdict.status, 2)
+        if verdict["counterexample"]:
+            out.write(f"  counterexample: {verdict['counterexample']}\n")
+    return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
 
 
 def cmd_train(args, out):

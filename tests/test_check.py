@@ -97,3 +97,61 @@ def test_cli_exit_codes_and_json():
 def test_problems_not_yet_checkable_say_so():
     verdict = derivator.check("p7b", "w")
     assert verdict.status == "unreadable" and "cannot be checked yet" in verdict.message
+
+
+def test_a_check_past_its_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
+    from derivator.answers.workers import check_all
+    results = check_all([("p6", "(X + X^T) w"), ("p1a", "2X^T")], seconds=0.001)
+    assert all(r["status"] == "unreadable" and "took longer than" in r["message"]
+               for r in results)
+    results = check_all([("p6", "(X + X^T) w"), ("p1a", "2X")], seconds=60)
+    assert [r["status"] for r in results] == ["correct", "incorrect"]
+
+
+def test_a_whole_class_from_a_file(tmp_path):
+    answers = tmp_path / "answers.csv"
+    answers.write_text('student,problem,answer\nkim,p6,"(X + X^T) w"\nkim,1a,2X\n'
+                       'lee,p9,X\nlee,p4,"(X^T X)^{-1} X^T y"\nlee,p5,"(((B"\n')
+    out_json, out_csv = tmp_path / "r.json", tmp_path / "r.csv"
+    code, out, _ = run("check", "--file", str(answers), "--output", str(out_json))
+    assert code == 0 and "5 answers: 2 correct, 1 incorrect, 2 unreadable" in out
+    data = json.loads(out_json.read_text())
+    assert [d["status"] for d in data] == ["correct", "incorrect", "unreadable", "correct",
+                                           "unreadable"]
+    assert data[1]["problem"] == "p1a" and "missing transpose" in " ".join(data[1]["notes"])
+    assert run("check", "--file", str(answers), "--output", str(out_csv))[0] == 0
+    assert out_csv.read_text().startswith("student,problem,answer,status")
+
+
+@pytest.mark.parametrize("content,message", [
+    ("name,answer\nkim,X\n", "needs the columns student,problem,answer"),
+    ("", "needs the columns student,problem,answer"),
+])
+def test_a_bad_class_file_gets_one_line(tmp_path, content, message):
+    path = tmp_path / "a.csv"
+    path.write_text(content)
+    code, _, err = run("check", "--file", str(path))
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_check_without_an_answer_is_a_usage_error():
+    code, _, err = run("check", "p6")
+    assert code == 2 and "check needs PROBLEM and ANSWER" in err
+
+
+def test_the_problem_sets_own_student_is_graded_as_the_mathematics_says():
+    """problems/sample_submission.csv: the student's final answers as written. The
+    verdicts come from the checker; here we only require those the mathematics fixes."""
+    import csv
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "problems" / "sample_submission.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert {r["problem"] for r in rows} == {"p1a", "p1b", "p1c", "p2", "p3", "p4", "p5", "p6",
+                                            "p7a", "p7b"}
+    code, out, _ = run("check", "--file", str(path), "--format", "json")
+    verdicts = {v["problem"]: v for v in json.loads(out)}
+    for right in ("p1a", "p1b", "p1c", "p2", "p5"):
+        assert verdicts[right]["status"] == "correct", verdicts[right]
+    for wrong in ("p4", "p6"):
+        assert verdicts[wrong]["status"] == "incorrect", verdicts[wrong]
+    assert "cannot invert" in verdicts["p4"]["message"]

@@ -74,8 +74,10 @@ class Evaluator:
 
     def eval_name(self, n):
         name, sub = n.value
-        if sub and len(sub) == 1 and sub[0] in self.bound and name in self.samples:
-            return self.samples[name][self.bound[sub[0]] - 1]          # x_i, y_i
+        if sub and len(sub) == 1 and name in self.samples:
+            if sub[0] in self.bound:
+                return self.samples[name][self.bound[sub[0]] - 1]      # x_i, y_i in a sum
+            return self.samples[name][0]         # x_i outside a sum: one sample, the first
         key = name if not sub else f"{name}_{'_'.join(sub)}"
         for candidate in (key, name + "_" + "".join(sub or ())):
             if candidate in self.values:
