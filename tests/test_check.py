@@ -38,6 +38,13 @@ FIXTURES = [
     ("p2", "X^T (sigma(X w) - y) + 2 w", "incorrect", "asks for the update rule"),
     ("p2", "w - eta X^T (sigma(X w) - y)", "incorrect", "regularisation"),
     ("p2", "w + eta (X^T (sigma(X w) - y) + 2 w)", "incorrect", ""),
+    ("p3", "w_t - eta sum_{i=1}^{N} (f(x_i) - y_i) 2 x_i sigma(w^T x_i) (1 - sigma(w^T x_i))",
+     "correct", ""),
+    ("p3", "w - (eta/2) sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i", "correct", ""),
+    ("p3", "sum_{i=1}^{N} (f(x_i) - y_i) 2 sigma(w^T x_i) (1 - sigma(w^T x_i)) x_i", "incorrect",
+     "asks for the update rule"),
+    ("p3", "w - eta sum_{i=1}^{N} (f(x_i) - y_i) x_i", "incorrect", ""),
+    ("p3", "w - eta/2 sum_{i=1}^{N} (f(x_i) - y_i) x_i", "unreadable", "ambiguous"),
     ("p4", "(X^T X)^{-1} X^T y", "correct", ""),
     ("p4", "inv(X.T @ X) @ X.T @ y", "correct", ""),
     ("p4", r"\left(\mathbf{X}^\top \mathbf{X}\right)^{-1} \mathbf{X}^\top y", "correct", ""),
@@ -150,7 +157,7 @@ def test_the_problem_sets_own_student_is_graded_as_the_mathematics_says():
                                             "p7a", "p7b"}
     code, out, _ = run("check", "--file", str(path), "--format", "json")
     verdicts = {v["problem"]: v for v in json.loads(out)}
-    for right in ("p1a", "p1b", "p1c", "p2", "p5"):
+    for right in ("p1a", "p1b", "p1c", "p2", "p3", "p5"):
         assert verdicts[right]["status"] == "correct", verdicts[right]
     for wrong in ("p4", "p6"):
         assert verdicts[wrong]["status"] == "incorrect", verdicts[wrong]

@@ -75,6 +75,9 @@ class Task:
                                      f"missing the term {_text(t)} of the gradient",
                                      sp.MatAdd(now, sp.MatMul(-1, rate, rest))))
                 return update, variants
+            variants.append(("the gradient ∂L/∂w, but the problem asks for the update rule "
+                             "w_{t+1} = w_t - η ∂L/∂w", d.sum_form() or d.result))
+            return update, variants
         raise NotImplementedError(p.id)
 
     def points(self, seed=0):
@@ -159,6 +162,8 @@ def _functions(problem, values):
 def _numeric(expr, problem, point):
     from ..verify import _evaluate_raw
     from ..functions import expand_named_functions
+    if not isinstance(expr, sp.MatrixExpr) and expr.has(sp.Sum):
+        return _numeric_sum(expr, problem, point)
     sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
     k = [n for n, v in problem.names.items() if v.kind == "natural"]
     if k:
@@ -193,8 +198,8 @@ def check(problem_name, answer, seed=0):
         task = Task(p)
     except NotImplementedError:
         return Verdict(p.id, answer, "unreadable",
-                       f"answers to {p.id} cannot be checked yet (problems whose answers "
-                       "have free indices or sums of node functions come next)")
+                       f"answers to {p.id} cannot be checked yet: its answer has free "
+                       "indices and node functions, which the checker does not read yet")
     known = sorted(p.names)
     points = task.points(seed)
     size_names = {}
@@ -278,3 +283,24 @@ def _counterexample(point, got, want):
                                max_line_width=10_000).replace("\n", "")
     return f"at {sizes or 'these values'}: your answer gives {fmt(got)} but the right " \
            f"answer is {fmt(want)}"
+
+
+def _numeric_sum(expr, problem, point):
+    """A result written as a sum over samples (f(x_i) opaque): every definition put in,
+    the sum written out for the point's N, and evaluated with the point's vectors."""
+    from ..functions import expand_named_functions
+    from ..verify import _evaluate, _write_out_sums
+    model = problem.model()
+    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
+    expr = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
+    expr = _write_out_sums(expr).doit()
+    values = {}
+    for a in expr.atoms(sp.Indexed):
+        data = point.samples[str(a.base.label)][int(a.indices[0]) - 1]
+        values[a] = np.ravel(data) if np.ndim(data) else float(data)
+    for sym in expr.free_symbols - set(values) - {a.base.label for a in values}:
+        if sym.name in point.values:
+            v = point.values[sym.name]
+            values[sym] = np.ravel(v) if np.ndim(v) else v
+    value = _evaluate(expr, values)
+    return value.reshape(-1, 1) if value.size > 1 else float(value[0])
