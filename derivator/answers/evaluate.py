@@ -74,6 +74,10 @@ class Evaluator:
 
     def eval_name(self, n):
         name, sub = n.value
+        if sub and len(sub) == 2 and name in self.samples:            # x_{i,d}: a component
+            i, d = (self._position(k) for k in sub)
+            if i is not None and d is not None:
+                return float(np.ravel(self.samples[name][i])[d])
         if sub and len(sub) == 1 and name in self.samples:
             if sub[0] in self.bound:
                 return self.samples[name][self.bound[sub[0]] - 1]      # x_i, y_i in a sum
@@ -82,13 +86,48 @@ class Evaluator:
         for candidate in (key, name + "_" + "".join(sub or ())):
             if candidate in self.values:
                 return self.values[candidate]
+        entry = self._entry(name, sub)
+        if entry is not None:
+            return entry
         if name == "e" and not sub:
             return float(np.e)
         if name in self.bound and not sub:
             return float(self.bound[name])
+        written = _written(name, sub)
+        if sub and written in self.known:
+            free = [i for i in sub if not i.isdigit() and i not in self.bound]
+            raise EvaluationError(f"the index {free[0]} of {written} is neither summed over "
+                                  "nor the answer's free index", n.column, unreadable=True)
         known = ", ".join(self.known) if self.known else "none"
         raise EvaluationError(f"unknown name {_written(name, sub)!r}; this problem's names: "
                               f"{known}", n.column, unreadable=True)
+
+    def _entry(self, name, sub):
+        """w_{2,j} with j bound (or a number): entry j of the array w_2; h_j of h."""
+        if not sub:
+            return None
+        for split in range(len(sub)):
+            prefix, idx = sub[:split], sub[split:]
+            key = name + ("_" + "_".join(prefix) if prefix else "")
+            positions = [self._position(i) for i in idx]
+            if key in self.values and None not in positions and np.ndim(self.values[key]) \
+                    == len(positions):
+                array = self.values[key]
+                if all(0 <= p < n for p, n in zip(positions, np.shape(array))):
+                    return float(array[tuple(positions)])
+        return None
+
+    def _apply(self, name, node, *args):
+        try:
+            return self.functions[name](*args)
+        except TypeError:
+            raise EvaluationError(f"{name}(...) needs a node index here, as in {name}_d(x)",
+                                  node.column, unreadable=True) from None
+
+    def _position(self, index):
+        if index in self.bound:
+            return self.bound[index] - 1
+        return int(index) - 1 if index.isdigit() else None
 
     def eval_neg(self, n):
         return -self.eval(n.args[0])
@@ -160,7 +199,13 @@ class Evaluator:
         if name == "inv":
             return self.eval_inv(Node("inv", (n.args[0],), column=n.column))
         if name in self.functions:
-            return self.functions[name](*args)
+            if sub:                                   # z_n(x): node n of a layer
+                positions = [self._position(i) for i in sub]
+                if None in positions:
+                    raise EvaluationError(f"the node index of {name}_{sub[0]} is not "
+                                          "bound by a sum", n.column, unreadable=True)
+                return self._apply(name, n, *positions, *args)
+            return self._apply(name, n, *args)
         if name in ELEMENTWISE:
             return ELEMENTWISE[name](args[0])
         raise EvaluationError(f"unknown function {name!r}", n.column, unreadable=True)

@@ -58,6 +58,8 @@ class Task:
         variants = []
         if p.strategy in ("index", "index_power", "likelihood"):
             return d.result, variants
+        if p.strategy == "loss" and p.data["derive"].get("free"):
+            return d.result, variants          # ∂L/∂h_j, ∂L/∂w_{1,d,m}: one entry per index
         if p.strategy == "loss" and p.data.get("update"):
             update = next(s.expr for s in d.steps if s.rule == "substitute"
                           and s.section == "update")
@@ -124,7 +126,8 @@ def _point(problem, sizes, rng, symmetric=False):
             if symmetric and v.kind == "matrix" and shape[0] == shape[1]:
                 value = (value + value.T) / 2
             values[name] = value
-        elif v.kind in ("scalar",) and "sample" not in problem.data["names"][name]:
+        elif v.kind in ("scalar",) and not {"sample", "weight", "node"} & set(
+                problem.data["names"][name]):
             lo, hi = problem.data["names"][name].get("domain", [-2, 2])
             values[name] = float(rng.uniform(lo, hi))
         elif v.kind == "natural":
@@ -138,9 +141,57 @@ def _point(problem, sizes, rng, symmetric=False):
                 data = values[whole]
                 samples[v["sample"]] = [row.reshape(-1, 1) for row in data] \
                     if v["kind"] == "vector" else [float(e) for e in np.ravel(data)]
+    for name, v in problem.data["names"].items():
+        whole = v.get("weight") or v.get("node")
+        if whole and whole not in values and whole != "z" and not (
+                v.get("node") and v["kind"] == "function"):
+            values[whole] = rng.normal(size=_weight_shape(problem, name, whole, sizes))
+        if "sample" in v and v["sample"] not in samples:
+            count = sizes.get(problem.data["derive"].get("count", "N"), 3)
+            if v["kind"] == "vector":
+                dim = sizes[v["shape"][0]]
+                samples[v["sample"]] = [rng.normal(size=(dim, 1)) for _ in range(count)]
+            else:
+                lo, hi = v.get("domain", [-2, 2])
+                samples[v["sample"]] = [float(rng.integers(lo, hi + 1)) if v.get("integer")
+                                        else float(rng.uniform(lo, hi)) for _ in range(count)]
+    if "x" in problem.names and problem.names["x"].kind == "vector":
+        values["x"] = rng.normal(size=(sizes[problem.names["x"].shape[0]], 1))
     for size, value in sizes.items():
         values[size] = float(value)
-    return Point(sizes, values, samples, _functions(problem, values), symmetric)
+    functions = _functions(problem, values)
+    functions.update(_network(problem, values))
+    if "g" in functions and "h" in values:              # 7a: g is a number, given h
+        values["g"] = functions["g"](None)
+    return Point(sizes, values, samples, functions, symmetric)
+
+
+def _weight_shape(problem, name, whole, sizes):
+    """w_{1,d,m} is D×M, w_{2,d} is D, h_j is D: read from the network's definitions."""
+    shapes = {"w_0": ("M", "D"), "w_1": ("D", "M"), "w_2": ("D",), "h": ("D",)}
+    return tuple(sizes[d] for d in shapes[whole])
+
+
+def _network(problem, values):
+    """g, h_k and z_m of problem 7, with the point's weights."""
+    if "w_2" not in values:
+        return {}
+    W2 = np.ravel(values["w_2"])
+    if "h" in values:                                    # 7a: the nodes h_d are given
+        h = np.ravel(values["h"])
+        return {"g": lambda x=None: float(sigmoid(W2 @ h))}
+    W0, W1 = values["w_0"], values["w_1"]
+
+    def z(n, x):
+        return float(sigmoid(W0[n] @ np.ravel(x)))
+
+    def h(k, x):
+        zs = np.array([z(n, x) for n in range(W1.shape[1])])
+        return float(np.ravel(x)[k] + sigmoid(W1[k] @ zs))
+
+    def g(x):
+        return float(sigmoid(sum(W2[b] * h(b, x) for b in range(len(W2)))))
+    return {"z": z, "h": h, "g": g}
 
 
 def _functions(problem, values):
@@ -159,9 +210,36 @@ def _functions(problem, values):
     return out
 
 
+def _free_indices(problem):
+    """{index: size name} for answers with free indices (h_j; d and m of w_{1,d,m})."""
+    return problem.data.get("derive", {}).get("free", {}) if problem.strategy == "loss" else {}
+
+
+def _over_free(evaluator, tree, free, point):
+    """The answer for every value of its free indices: a vector or a matrix of entries."""
+    if not free:
+        return evaluator(tree)
+    import itertools
+    names = list(free)
+    ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
+    out = np.empty([len(r) for r in ranges])
+    for combo in itertools.product(*ranges):
+        evaluator.bound.update(dict(zip(names, combo)))
+        value = evaluator(tree)
+        if shape_of(value):
+            raise EvaluationError(f"each entry must be a number; yours is {describe(shape_of(value))}")
+        out[tuple(c - 1 for c in combo)] = value
+    for n in names:
+        evaluator.bound.pop(n, None)
+    return out
+
+
 def _numeric(expr, problem, point):
     from ..verify import _evaluate_raw
     from ..functions import expand_named_functions
+    free = _free_indices(problem)
+    if free:
+        return _numeric_entries(expr, problem, point, free)
     if not isinstance(expr, sp.MatrixExpr) and expr.has(sp.Sum):
         return _numeric_sum(expr, problem, point)
     sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
@@ -196,7 +274,7 @@ def check(problem_name, answer, seed=0):
         return Verdict(p.id, answer, "unreadable", str(error))
     try:
         task = Task(p)
-    except NotImplementedError:
+    except (NotImplementedError, StopIteration):
         return Verdict(p.id, answer, "unreadable",
                        f"answers to {p.id} cannot be checked yet: its answer has free "
                        "indices and node functions, which the checker does not read yet")
@@ -206,10 +284,11 @@ def check(problem_name, answer, seed=0):
     for point in points:
         size_names.update({v: n for n, v in point.sizes.items()})
     mismatch = None
+    free = _free_indices(p)
     for point in points:
         evaluator = Evaluator(point.values, point.samples, point.functions, known)
         try:
-            got = evaluator(tree)
+            got = _over_free(evaluator, tree, free, point)
         except EvaluationError as error:
             status = "unreadable" if error.unreadable else "incorrect"
             return Verdict(p.id, answer, status, str(error))
@@ -242,7 +321,8 @@ def _notes(task, tree, points, p):
     """Which transformation of the right answer the wrong one matches."""
     got, want = [], []
     for point in points:
-        got.append(Evaluator(point.values, point.samples, point.functions)(tree))
+        got.append(_over_free(Evaluator(point.values, point.samples, point.functions), tree,
+                              _free_indices(p), point))
         want.append(task.value(task.quantity, point))
     general = [k for k, pt in enumerate(points) if not pt.symmetric]
     notes = []
@@ -304,3 +384,36 @@ def _numeric_sum(expr, problem, point):
             values[sym] = np.ravel(v) if np.ndim(v) else v
     value = _evaluate(expr, values)
     return value.reshape(-1, 1) if value.size > 1 else float(value[0])
+
+
+def _numeric_entries(expr, problem, point, free):
+    """A result with free indices (w_{2,j}), entry by entry, with the point's numbers."""
+    import itertools
+    from ..functions import expand_named_functions
+    from ..verify import _write_out_sums
+    model = problem.model()
+    indices = problem.indices()
+    names = list(free)
+    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
+    ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
+    out = np.empty([len(r) for r in ranges])
+    base = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
+    for combo in itertools.product(*ranges):
+        e = base.xreplace({indices[n]: sp.Integer(c) for n, c in zip(names, combo)})
+        e = _write_out_sums(e).doit()
+        values = {}
+        for a in e.atoms(sp.Indexed):
+            label = str(a.base.label)
+            idx = tuple(int(i) - 1 for i in a.indices)
+            if label in point.samples:                       # x_{i,k}: sample i, entry k
+                sample = point.samples[label][idx[0]]
+                values[a] = float(np.ravel(sample)[idx[1]]) if len(idx) > 1 else float(sample)
+            else:
+                values[a] = float(np.asarray(point.values[label]).reshape(
+                    np.shape(point.values[label]))[idx if len(idx) > 1 else (idx[0],)]
+                    if np.ndim(point.values[label]) > 1 else np.ravel(point.values[label])[idx[0]])
+        for sym in e.free_symbols:
+            if isinstance(sym, sp.Symbol) and sym.name in point.values and sym not in values:
+                values[sym] = point.values[sym.name]
+        out[tuple(c - 1 for c in combo)] = float(e.xreplace(values))
+    return out

@@ -339,6 +339,10 @@ class Parser:
             self.take()
             sub = self.subscript()
         node = Node("name", (), value=(name, sub), column=t.column)
+        attached = self.tok.column == self.tokens[self.pos - 1].column + len(
+            self.tokens[self.pos - 1].text)
+        if name not in FUNCTIONS and not attached:      # g (1 - g) multiplies; g(x) calls
+            return node
         return self.maybe_call(node)
 
     def subscript(self):
