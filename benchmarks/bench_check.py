@@ -13,7 +13,11 @@ from derivator.answers.workers import check_all
 MIX = [("p1a", "2X^T"), ("p1b", "3 (X^2)^T"), ("p1c", "k (X^{k-1})^T"), ("p5", "B"),
        ("p6", "(X + X^T) w"), ("p6", "2 X w"), ("p4", "(X^T X)^{-1} X^T y"),
        ("p2", "w - eta (X^T (sigma(X w) - y) + 2 w)"), ("p1a", "2X"),
-       ("p3", "w - eta sum_{i=1}^{N} (f(x_i) - y_i) 2 x_i sigma(w^T x_i) (1 - sigma(w^T x_i))")]
+       ("p3", "w - eta sum_{i=1}^{N} (f(x_i) - y_i) 2 x_i sigma(w^T x_i) (1 - sigma(w^T x_i))"),
+       ("p7a", "(g - y) g (1 - g) w_{2,j}"),
+       ("p7b", "sum_{i=1}^{N} (g(x_i) - y_i) g(x_i) (1 - g(x_i)) w_{2,d} "
+               "sigma(sum_{n=1}^{M} w_{1,d,n} z_n(x_i)) (1 - sigma(sum_{n=1}^{M} w_{1,d,n} "
+               "z_n(x_i))) z_m(x_i)")]
 
 
 def main():

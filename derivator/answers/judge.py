@@ -7,6 +7,7 @@ The right answer is never typed in: it is the derivation's own result, evaluated
 the same random values as the student's answer.
 """
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -50,6 +51,7 @@ class Task:
         import derivator
         self.problem = problem
         self.derivation = derivator.derive(problem.id)
+        self._values = {}
         self.quantity, self.variants = self._reference()
 
     def _reference(self):
@@ -95,7 +97,19 @@ class Task:
         return out
 
     def value(self, expr, point):
-        return _numeric(expr, self.problem, point)
+        key = (id(expr), id(point))          # notes ask for the same values again
+        if key not in self._values:
+            self._values[key] = _numeric(expr, self.problem, point)
+        return self._values[key]
+
+
+@lru_cache(maxsize=None)
+def _task(problem_id, seed):
+    """A problem's task and its random points, made once: every check of that problem
+    with the same seed sees the same points, so the reference is computed once."""
+    from ..problemset import problem
+    task = Task(problem(problem_id))
+    return task, task.points(seed)
 
 
 def _text(expr):
@@ -273,13 +287,12 @@ def check(problem_name, answer, seed=0):
     except AnswerError as error:
         return Verdict(p.id, answer, "unreadable", str(error))
     try:
-        task = Task(p)
+        task, points = _task(p.id, seed)
     except (NotImplementedError, StopIteration):
         return Verdict(p.id, answer, "unreadable",
                        f"answers to {p.id} cannot be checked yet: its answer has free "
                        "indices and node functions, which the checker does not read yet")
     known = sorted(p.names)
-    points = task.points(seed)
     size_names = {}
     for point in points:
         size_names.update({v: n for n, v in point.sizes.items()})
@@ -387,7 +400,11 @@ def _numeric_sum(expr, problem, point):
 
 
 def _numeric_entries(expr, problem, point, free):
-    """A result with free indices (w_{2,j}), entry by entry, with the point's numbers."""
+    """A result with free indices (w_{2,j}), entry by entry, with the point's numbers.
+
+    The definitions are put in and the sums written out once; what is left is compiled
+    with every entry w_{1,d,a}, x_{i,k} as a lookup into the point's arrays, and called
+    for each value of the free indices."""
     import itertools
     from ..functions import expand_named_functions
     from ..verify import _write_out_sums
@@ -395,25 +412,37 @@ def _numeric_entries(expr, problem, point, free):
     indices = problem.indices()
     names = list(free)
     sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
+    base = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
+    base = _write_out_sums(base).doit()
+    base = base.xreplace({s: point.values[s.name] for s in base.free_symbols
+                          if isinstance(s, sp.Symbol) and s.name in point.values
+                          and np.ndim(point.values[s.name]) == 0})
+    lookups = {}
+
+    def as_call(e):
+        label = str(e.base.label)
+        name = f"at_{label}"
+        if name not in lookups:
+            lookups[name] = _lookup(label, point)
+        return sp.Function(name)(*e.indices)
+
+    base = base.replace(lambda e: isinstance(e, sp.Indexed), as_call)
+    symbols = [indices[n] for n in names]
+    f = sp.lambdify(symbols, base, modules=[lookups, "math"])
     ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
     out = np.empty([len(r) for r in ranges])
-    base = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
     for combo in itertools.product(*ranges):
-        e = base.xreplace({indices[n]: sp.Integer(c) for n, c in zip(names, combo)})
-        e = _write_out_sums(e).doit()
-        values = {}
-        for a in e.atoms(sp.Indexed):
-            label = str(a.base.label)
-            idx = tuple(int(i) - 1 for i in a.indices)
-            if label in point.samples:                       # x_{i,k}: sample i, entry k
-                sample = point.samples[label][idx[0]]
-                values[a] = float(np.ravel(sample)[idx[1]]) if len(idx) > 1 else float(sample)
-            else:
-                values[a] = float(np.asarray(point.values[label]).reshape(
-                    np.shape(point.values[label]))[idx if len(idx) > 1 else (idx[0],)]
-                    if np.ndim(point.values[label]) > 1 else np.ravel(point.values[label])[idx[0]])
-        for sym in e.free_symbols:
-            if isinstance(sym, sp.Symbol) and sym.name in point.values and sym not in values:
-                values[sym] = point.values[sym.name]
-        out[tuple(c - 1 for c in combo)] = float(e.xreplace(values))
+        out[tuple(c - 1 for c in combo)] = float(f(*combo))
     return out
+
+
+def _lookup(label, point):
+    """1-based access to a point's array, or to its samples (x_{i,k}: sample i, entry k)."""
+    if label in point.samples:
+        data = point.samples[label]
+        return lambda i, k=None: float(np.ravel(data[int(i) - 1])[int(k) - 1]) \
+            if k is not None else float(np.ravel(data[int(i) - 1])[0])
+    array = np.asarray(point.values[label])
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    return lambda *idx: float(array[tuple(int(i) - 1 for i in idx)])
