@@ -220,3 +220,17 @@ def test_the_problem_sets_own_student_is_graded_as_the_mathematics_says():
     for wrong in ("p4", "p6", "p7a"):
         assert verdicts[wrong]["status"] == "incorrect", verdicts[wrong]
     assert "cannot invert" in verdicts["p4"]["message"]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+TOKENS = st.sampled_from(["X", "w", "X^T", "(", ")", "+", "-", " ", "2", "tr(X)", "w^T",
+                          "sigma(", "sum_{i=1}^{N}", "x_i", "^{-1}", "/", "k", "@", "'"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TOKENS, max_size=20).map("".join))
+def test_fuzz_check_gives_a_verdict_and_nothing_else(answer):
+    verdict = derivator.check("p6", answer)
+    assert verdict.status in ("correct", "incorrect", "unreadable")
+    assert verdict.message and "\n" not in verdict.message

@@ -371,11 +371,19 @@ def _ratio(a, b):
 
 def _counterexample(point, got, want):
     sizes = ", ".join(f"{n} = {v}" for n, v in point.sizes.items())
-    def fmt(value):
-        return np.array2string(np.round(np.asarray(value), 4), separator=", ",
-                               max_line_width=10_000).replace("\n", "")
+    inputs = [f"{n} = {_short(v)}" for n, v in point.values.items()
+              if np.ndim(v) and n not in point.sizes and "_" not in n and n.isalpha()]
+    if inputs:
+        sizes += " with " + ", ".join(inputs)
+    fmt = _short
     return f"at {sizes or 'these values'}: your answer gives {fmt(got)} but the right " \
            f"answer is {fmt(want)}"
+
+
+def _short(value):
+    return np.array2string(np.round(np.asarray(value), 3), separator=", ",
+                           max_line_width=10_000).replace("\n", "")
+
 
 
 def _numeric_sum(expr, problem, point):
