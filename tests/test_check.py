@@ -234,3 +234,23 @@ def test_fuzz_check_gives_a_verdict_and_nothing_else(answer):
     verdict = derivator.check("p6", answer)
     assert verdict.status in ("correct", "incorrect", "unreadable")
     assert verdict.message and "\n" not in verdict.message
+
+
+def test_sympy_confirms_where_it_can_and_the_verdict_never_depends_on_it():
+    assert "SymPy confirms it symbolically" in derivator.check("p6", "X w + X^T w").message
+    assert "SymPy confirms it symbolically" in derivator.check("p1c", "k (X^T)^{k-1}").message \
+        or derivator.check("p1c", "k (X^T)^{k-1}").status == "correct"
+    sums = derivator.check("p3", "w_t - eta sum_{i=1}^{N} (f(x_i) - y_i) 2 x_i sigma(w^T x_i) "
+                                 "(1 - sigma(w^T x_i))")
+    assert sums.status == "correct" and "SymPy" not in sums.message
+
+
+def test_symbolic_form_is_built_from_the_tree():
+    import sympy as sp
+    from derivator.answers.parse import parse
+    from derivator.answers.symbolic import to_sympy
+    from derivator.problemset import problem
+    p = problem("p6")
+    D = p.sizes()["D"]
+    X, w = sp.MatrixSymbol("X", D, D), sp.MatrixSymbol("w", D, 1)
+    assert to_sympy(parse("(X + X^T) w"), p) == (X + X.T) * w

@@ -316,8 +316,12 @@ def check(problem_name, answer, seed=0):
         if not _close(got, want) and mismatch is None and not point.symmetric:
             mismatch = (point, got, want)
     if mismatch is None:
+        from .symbolic import confirms
+        symbolic = ", and SymPy confirms it symbolically" if confirms(
+            tree, p, task.quantity) else ""
         return Verdict(p.id, answer, "correct", "it agrees with the derivation at "
-                       f"{len(points)} random points, at {len(_size_settings(p))} sizes")
+                       f"{len(points)} random points, at {len(_size_settings(p))} sizes"
+                       + symbolic)
     point, got, want = mismatch
     notes = _notes(task, tree, points, p)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",

@@ -1,0 +1,87 @@
+"""An answer as SymPy objects for the problem's declared names (X a D×D MatrixSymbol, w a
+D×1 one, k a natural number), built from the parsed tree, never from text. Used for a
+symbolic confirmation where SymPy can give one cheaply; the verdict never depends on it.
+"""
+import sympy as sp
+
+from ..functions import sigmoid
+
+OPS_LIMIT = 200      # beyond this, no symbolic attempt: numbers have decided already
+
+
+class NotSymbolic(Exception):
+    """The answer uses something this builder does not write symbolically (a sum)."""
+
+
+def to_sympy(tree, problem):
+    names = {}
+    sizes = problem.sizes()
+    for name, m in problem.matrices().items():
+        names[name] = m
+    for name, v in problem.names.items():
+        if v.kind == "natural":
+            names[name] = sp.Symbol(name, integer=True, positive=True)
+        elif v.kind == "scalar" and "sample" not in problem.data["names"][name]:
+            names[name] = sp.Symbol(name)
+        elif "alias_of" in problem.data["names"][name]:
+            names[name] = problem.matrices().get(problem.data["names"][name]["alias_of"])
+    names.update({str(s): s for s in sizes.values()})
+    return _build(tree, names)
+
+
+def _build(n, names):
+    kind = n.kind
+    if kind == "num":
+        return sp.Integer(n.value) if isinstance(n.value, int) else sp.Float(n.value)
+    if kind == "name":
+        name, sub = n.value
+        key = name if not sub else f"{name}_{'_'.join(sub)}"
+        if key not in names or names[key] is None:
+            raise NotSymbolic(key)
+        return names[key]
+    args = [_build(a, names) for a in n.args]
+    if kind == "add":
+        return args[0] + args[1]
+    if kind == "sub":
+        return args[0] - args[1]
+    if kind == "neg":
+        return -args[0]
+    if kind == "mul":
+        return args[0] * args[1]
+    if kind == "div":
+        if isinstance(args[1], sp.MatrixExpr):
+            raise NotSymbolic("division by a matrix")
+        return args[0] / args[1]
+    if kind == "pow":
+        return args[0] ** args[1]
+    if kind == "transpose":
+        return args[0].T if isinstance(args[0], sp.MatrixExpr) else args[0]
+    if kind == "inv":
+        return sp.Inverse(args[0]) if isinstance(args[0], sp.MatrixExpr) else 1 / args[0]
+    if kind == "call":
+        func = n.value[0]
+        if func == "tr":
+            return sp.Trace(args[0])
+        if func == "transpose":
+            return args[0].T
+        if func == "inv":
+            return sp.Inverse(args[0])
+        if func == "sigma":
+            return args[0].applyfunc(sigmoid) if isinstance(args[0], sp.MatrixExpr) \
+                else sigmoid(args[0])
+    raise NotSymbolic(kind)
+
+
+def confirms(tree, problem, reference):
+    """True when SymPy shows answer - reference = 0 cheaply; False when it cannot tell."""
+    try:
+        answer = to_sympy(tree, problem)
+        difference = answer - reference
+        if sp.count_ops(difference) > OPS_LIMIT:
+            return False
+        difference = difference.doit().expand()
+        return difference == 0 or isinstance(difference, sp.ZeroMatrix) or \
+            (isinstance(difference, sp.MatrixExpr) and difference.is_ZeroMatrix is True)
+    except (NotSymbolic, TypeError, ValueError, AttributeError, sp.ShapeError,
+            NotImplementedError):
+        return False
