@@ -89,6 +89,8 @@ FIXTURES = [
      "correct", ""),
     ("p3", "w - eta sum_{i=1}^{N} (y_i - f(x_i)) (1 - f(x_i)^2) x_i / 2", "incorrect", ""),
     ("p3", "w - eta X^T y", "incorrect", ""),
+    ("p3", "w - eta (f(x_i) - y_i) (1 - f(x_i)^2) x_i / 2", "incorrect",
+     "the sum over the samples is missing"),
     ("p4", "inv(X^T X) X^T y", "correct", ""),
     ("p4", "(X.T @ X)^{-1} @ (X.T @ y)", "correct", ""),
     ("p4", "(X^T X)^{-1} X y", "incorrect", "cannot multiply"),
@@ -128,6 +130,9 @@ FIXTURES = [
             "sigma(sum_{n=1}^{M} w_{1,d,n} z_n(x_i)) (1 - sigma(sum_{n=1}^{M} w_{1,d,n} z_n(x_i))) "
             "z_m(x_i) / N", "incorrect", ""),
     ("p7b", "w_{1,d,m}", "incorrect", ""),
+    ("p7b", "(1/N) sum_{i=1}^{N} (g(x_i) - y_i) g(x_i) (1 - g(x_i)) w_{2,d} "
+            "sigma(sum_{n=1}^{M} w_{1,d,n} z_n(x_i)) (1 - sigma(sum_{n=1}^{M} w_{1,d,n} z_n(x_i))) "
+            "z_m(x_i)", "incorrect", "an extra 1/N"),
 ]
 
 

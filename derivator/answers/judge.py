@@ -88,7 +88,14 @@ class Task:
         rng = np.random.default_rng(seed)
         settings = _size_settings(self.problem)
         out = []
+        naturals = [n for n, v in self.problem.names.items() if v.kind == "natural"]
         for sizes in settings:
+            if naturals:                # every k the file lists (1..6), at every size
+                for value in self.problem.names[naturals[0]].check:
+                    point = _point(self.problem, sizes, rng)
+                    point.values[naturals[0]] = float(value)
+                    out.append(point)
+                continue
             for _ in range(POINTS_PER_SIZE):
                 out.append(_point(self.problem, sizes, rng))
         if any(v.kind == "matrix" and v.shape[0] == v.shape[-1]
@@ -350,9 +357,17 @@ def _notes(task, tree, points, p):
         notes.append("sign: your answer is the right one with its sign flipped")
     else:
         ratios = [_ratio(got[k], want[k]) for k in general]
+        counts = [points[k].sizes.get(p.data.get("derive", {}).get("count", "N")) for k in general]
         if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6):
             notes.append(f"off by a constant factor: your answer is {ratios[0]:.6g} times "
                          "the right one")
+        elif all(r is not None and c for r, c in zip(ratios, counts)):
+            if np.allclose([r * c for r, c in zip(ratios, counts)], 1, rtol=1e-6):
+                notes.append("an extra 1/N: the answer is a sum over the samples, not a mean")
+            elif np.allclose([r / c for r, c in zip(ratios, counts)], 1, rtol=1e-6):
+                notes.append("missing a 1/N, or a sum counted N times")
+    if _uses_one_sample(tree):
+        notes.append("x_i appears outside a sum: the sum over the samples is missing")
     symmetric = [k for k, pt in enumerate(points) if pt.symmetric]
     if symmetric and not notes and all(_close(got[k], want[k]) for k in symmetric):
         square = [n for n, v in p.names.items() if v.kind == "matrix"]
@@ -362,6 +377,18 @@ def _notes(task, tree, points, p):
         if all(_close(got[k], task.value(expr, points[k])) for k in general):
             notes.append(label)
     return notes
+
+
+def _uses_one_sample(tree, bound=()):
+    """True when x_i or y_i appears where no sum binds i."""
+    if tree.kind == "sum":
+        lower, upper, body = tree.args
+        return _uses_one_sample(body, bound + (tree.value,))
+    if tree.kind == "name":
+        name, sub = tree.value
+        return bool(sub) and len(sub) == 1 and name in ("x", "y") and sub[0] == "i" \
+            and "i" not in bound
+    return any(_uses_one_sample(a, bound) for a in tree.args)
 
 
 def _ratio(a, b):
