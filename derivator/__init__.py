@@ -76,8 +76,15 @@ def _derive_problem(problem, wrt):
     return derivation
 
 
-def check(problem, answer):
+def check(problem, answer, timeout=None):
     """The verdict on a student's answer to a problem ("p6" or "6"): .status is
-    "correct", "incorrect" or "unreadable"; .message, .notes, .counterexample say why."""
-    from .answers.judge import check as judge
-    return judge(problem, answer)
+    "correct", "incorrect" or "unreadable"; .message, .notes, .counterexample say why.
+
+    With `timeout` (seconds) the check runs in a worker process that is killed when the
+    time is up, as the command line always does; without, it runs here, bounded by the
+    parser's and the evaluator's own limits."""
+    from .answers.judge import Verdict, check as judge
+    if timeout is None:
+        return judge(problem, answer)
+    from .answers.workers import check_one
+    return Verdict(**check_one(problem, answer, timeout))

@@ -259,3 +259,9 @@ def test_symbolic_form_is_built_from_the_tree():
     D = p.sizes()["D"]
     X, w = sp.MatrixSymbol("X", D, D), sp.MatrixSymbol("w", D, 1)
     assert to_sympy(parse("(X + X^T) w"), p) == (X + X.T) * w
+
+
+def test_the_python_api_can_use_a_killable_worker():
+    assert derivator.check("p6", "(X + X^T) w", timeout=60).status == "correct"
+    late = derivator.check("p6", "(X + X^T) w", timeout=0.001)
+    assert late.status == "unreadable" and "took longer than" in late.message
