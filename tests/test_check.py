@@ -66,6 +66,8 @@ FIXTURES = [
     ("p6", "-(X + X^T) w", "incorrect", "sign"),
     ("p6", "(X + X^T) w / 2", "incorrect", "constant factor"),
     ("p6", "X^T w + X w", "correct", ""),
+    ("p6", "(X + Xᵀ) w", "correct", ""),
+    ("p2", "w − η (Xᵀ (σ(X w) − y) + 2 w)", "correct", ""),
     ("p6", "(X^T + X) w", "correct", ""),
     # more rows, so that every problem has ten or more
     ("p1b", "3 (X X)^T", "correct", ""),

@@ -27,6 +27,8 @@ MAX_DEPTH = 60             # nested brackets, powers and sums
 MAX_EXPONENT = 64          # a literal exponent larger than this is refused: 9^9^9 never ends
 
 GREEK = {"eta", "sigma", "lambda", "alpha", "beta", "mu", "delta", "epsilon", "theta"}
+GREEK_LETTERS = {"σ": "sigma", "η": "eta", "λ": "lambda", "α": "alpha", "β": "beta",
+                 "μ": "mu", "δ": "delta", "ε": "epsilon", "θ": "theta"}
 FUNCTIONS = {"tr": "tr", "trace": "tr", "exp": "exp", "log": "log", "ln": "log",
              "sigma": "sigma", "sigmoid": "sigma", "sqrt": "sqrt", "transpose": "transpose",
              "inv": "inv"}
@@ -66,7 +68,8 @@ TOKEN = re.compile(r"""
   | (?P<num>\d+\.(?!\.)\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)
   | (?P<cmd>\\[A-Za-z]+|\\[,;!:{}|\\ ])
   | (?P<word>[A-Za-z]+)
-  | (?P<op>\*\*|\.\.|\.T\b|[-+*/^_=(){}\[\],'@·.;|])
+  | (?P<greek>[σηλαβμδεθ])
+  | (?P<op>\*\*|\.\.|\.T\b|[-+*/^_=(){}\[\],'@·.;|ᵀ⊤−×])
 """, re.VERBOSE)
 
 
@@ -83,6 +86,9 @@ def tokenize(text):
         if m.lastgroup != "space":
             kind = m.lastgroup
             word = m.group()
+            if kind == "greek":                   # σ, η typed directly
+                kind, word = "word", GREEK_LETTERS[word]
+            word = {"−": "-", "×": "*"}.get(word, word)
             if kind == "cmd" and word in ("\\,", "\\;", "\\!", "\\:", "\\ "):
                 pass                                  # LaTeX spacing
             else:
@@ -160,7 +166,7 @@ class Parser:
         node = self.unary()
         divided = False
         while True:
-            if self.at("*", "@", "\\cdot", "·", "\\times"):
+            if self.at("*", "@", "\\cdot", "·", "\\times", "×"):
                 op = self.take()
                 node = Node("mul", (node, self.unary()), column=op.column)
                 divided = False
@@ -256,7 +262,7 @@ class Parser:
 
     def postfix(self):
         node = self.primary()
-        while self.at("'", ".T"):
+        while self.at("'", ".T", "ᵀ", "⊤"):
             op = self.take()
             node = Node("transpose", (node,), column=op.column)
         return node
