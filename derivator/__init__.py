@@ -69,7 +69,8 @@ def _derive_problem(problem, wrt):
         model = problem.model()
         derivation = LikelihoodEngine(model, model.params[0]).run()
     else:
-        derivation = run_engine(problem.model(), problem.model().params[0])
+        model = problem.model()
+        derivation = run_engine(model, model.params[0])
     if wrt is not None and str(wrt) != str(derivation.wrt):
         raise DerivatorError(f"{problem.id} is differentiated with respect to "
                              f"{derivation.wrt} only")

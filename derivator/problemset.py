@@ -45,6 +45,7 @@ class Problem:
     names: dict
     data: dict = field(repr=False)
     notes: dict = field(default_factory=dict)
+    _model: object = field(default=None, repr=False, compare=False)
 
     # what the engine and the checker need, built from the file
     def sizes(self):
@@ -85,7 +86,13 @@ class Problem:
         return self.title["en"]
 
     def model(self):
-        """The loss-style problems (2, 3, 7) as a Model the derivation engine runs."""
+        """The loss-style problems (2, 3, 4, 7) as a Model the derivation engine runs,
+        built once from the file."""
+        if self._model is None:
+            self._model = self._build_model()
+        return self._model
+
+    def _build_model(self):
         from .functions import inner, sigmoid
         from .model import Definition, Domain, Model
         spec = self.data["derive"]

@@ -200,11 +200,11 @@ class Evaluator:
             return self.eval_inv(Node("inv", (n.args[0],), column=n.column))
         if name in self.functions:
             if sub:                                   # z_n(x): node n of a layer
-                positions = [self._position(i) for i in sub]
+                positions = [self._position(i) for i in sub]     # 0-based here
                 if None in positions:
                     raise EvaluationError(f"the node index of {name}_{sub[0]} is not "
                                           "bound by a sum", n.column, unreadable=True)
-                return self._apply(name, n, *positions, *args)
+                return self._apply(name, n, *[p + 1 for p in positions], *args)
             return self._apply(name, n, *args)
         if name in ELEMENTWISE:
             return ELEMENTWISE[name](args[0])

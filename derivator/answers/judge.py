@@ -156,79 +156,79 @@ def _point(problem, sizes, rng, symmetric=False):
     for name, v in problem.data["names"].items():
         if "alias_of" in v:
             values[name] = values[v["alias_of"]]
-        if "sample" in v:
-            whole = {"x": "X"}.get(v["sample"], v["sample"])
-            if whole in values:
-                data = values[whole]
-                samples[v["sample"]] = [row.reshape(-1, 1) for row in data] \
-                    if v["kind"] == "vector" else [float(e) for e in np.ravel(data)]
-    for name, v in problem.data["names"].items():
         whole = v.get("weight") or v.get("node")
-        if whole and whole not in values and whole != "z" and not (
-                v.get("node") and v["kind"] == "function"):
-            values[whole] = rng.normal(size=_weight_shape(problem, name, whole, sizes))
-        if "sample" in v and v["sample"] not in samples:
-            count = sizes.get(problem.data["derive"].get("count", "N"), 3)
-            if v["kind"] == "vector":
-                dim = sizes[v["shape"][0]]
-                samples[v["sample"]] = [rng.normal(size=(dim, 1)) for _ in range(count)]
-            else:
-                lo, hi = v.get("domain", [-2, 2])
-                samples[v["sample"]] = [float(rng.integers(lo, hi + 1)) if v.get("integer")
-                                        else float(rng.uniform(lo, hi)) for _ in range(count)]
-    if "x" in problem.names and problem.names["x"].kind == "vector":
-        values["x"] = rng.normal(size=(sizes[problem.names["x"].shape[0]], 1))
+        if whole and "array" in v and whole not in values:       # w_{1,d,m}: entries of w_1
+            values[whole] = rng.normal(size=tuple(sizes[d] for d in v["array"]))
+    for name, v in problem.data["names"].items():
+        if "sample" not in v:
+            continue
+        if v.get("rows_of") in values:                            # x_i is row i of X
+            data = values[v["rows_of"]]
+            samples[v["sample"]] = [row.reshape(-1, 1) for row in data] \
+                if v["kind"] == "vector" else [float(e) for e in np.ravel(data)]
+            continue
+        count = sizes[problem.data["derive"]["count"]]
+        if v["kind"] == "vector":
+            samples[v["sample"]] = [rng.normal(size=(sizes[v["shape"][0]], 1))
+                                    for _ in range(count)]
+        else:
+            lo, hi = v.get("domain", [-2, 2])
+            samples[v["sample"]] = [float(rng.integers(lo, hi + 1)) if v.get("integer")
+                                    else float(rng.uniform(lo, hi)) for _ in range(count)]
     for size, value in sizes.items():
         values[size] = float(value)
-    functions = _functions(problem, values)
-    functions.update(_network(problem, values))
-    if "g" in functions and "h" in values:              # 7a: g is a number, given h
-        values["g"] = functions["g"](None)
+    functions = _compiled_definitions(problem, values, sizes)
+    for name, (f, needs_arguments) in list(functions.items()):
+        if not needs_arguments:          # g of 7a, given the nodes h_d: it is a number
+            values.setdefault(name, f())
+    functions = {name: f for name, (f, _) in functions.items()}
     return Point(sizes, values, samples, functions, symmetric)
 
 
-def _weight_shape(problem, name, whole, sizes):
-    """w_{1,d,m} is D×M, w_{2,d} is D, h_j is D: read from the network's definitions."""
-    shapes = {"w_0": ("M", "D"), "w_1": ("D", "M"), "w_2": ("D",), "h": ("D",)}
-    return tuple(sizes[d] for d in shapes[whole])
-
-
-def _network(problem, values):
-    """g, h_k and z_m of problem 7, with the point's weights."""
-    if "w_2" not in values:
+def _compiled_definitions(problem, values, sizes):
+    """The problem's own intermediates (f, g, h_k, z_m) as numeric functions, compiled
+    from its definitions with the point's values: {name: (function, needs arguments)}."""
+    from ..functions import expand_named_functions
+    from ..verify import _write_out_sums
+    if problem.strategy not in ("loss", "likelihood"):
         return {}
-    W2 = np.ravel(values["w_2"])
-    if "h" in values:                                    # 7a: the nodes h_d are given
-        h = np.ravel(values["h"])
-        return {"g": lambda x=None: float(sigmoid(W2 @ h))}
-    W0, W1 = values["w_0"], values["w_1"]
-
-    def z(n, x):
-        return float(sigmoid(W0[n] @ np.ravel(x)))
-
-    def h(k, x):
-        zs = np.array([z(n, x) for n in range(W1.shape[1])])
-        return float(np.ravel(x)[k] + sigmoid(W1[k] @ zs))
-
-    def g(x):
-        return float(sigmoid(sum(W2[b] * h(b, x) for b in range(len(W2)))))
-    return {"z": z, "h": h, "g": g}
-
-
-def _functions(problem, values):
-    """The problem's own functions applied to data, f(x_i), from its definitions."""
-    out = {}
-    for d in problem.data.get("definitions", []):
-        if d["name"] == "f" and "inner(w, x)" in d["body"]:
-            w = values.get("w")
-            if "sigmoid" in d["body"]:
-                out["f"] = lambda x, w=w: float(sigmoid(np.ravel(w) @ np.ravel(x)))
-            elif "exp" in d["body"]:
-                out["f"] = lambda x, w=w: float((1 - np.exp(-np.ravel(w) @ np.ravel(x))) /
-                                                (1 + np.exp(-np.ravel(w) @ np.ravel(x))))
-            else:
-                out["f"] = lambda x, w=w: float(np.ravel(w) @ np.ravel(x))
-    return out
+    model = problem.model()
+    size_values = {problem.sizes()[n]: v for n, v in sizes.items()}
+    compiled = {}
+    namespace = {"inner": lambda a, b: float(np.ravel(a) @ np.ravel(b)),
+                 "component": lambda x, k: float(np.ravel(x)[int(k) - 1])}
+    for name, value in values.items():
+        if np.ndim(value) == 2 and np.shape(value)[1] == 1:
+            namespace[name] = np.ravel(value)               # w as a flat vector for inner
+        elif np.ndim(value) in (1, 2) and name.isidentifier():
+            namespace[f"at_{name}"] = _lookup(name, values, {})
+        elif name.isidentifier():
+            namespace[name] = value
+    for d in model.definitions:
+        if not d.opaque:
+            continue
+        args = [sp.Symbol(str(p.label)) if isinstance(p, sp.IndexedBase) else p
+                for p in d.params]
+        body = d.body.xreplace(size_values)
+        body = body.replace(
+            lambda e: isinstance(e, sp.Indexed) and e.base in d.params,
+            lambda e: sp.Function("component")(sp.Symbol(str(e.base.label)), *e.indices))
+        body = body.replace(
+            lambda e: isinstance(e, sp.Indexed),
+            lambda e: sp.Function(f"at_{e.base.label}")(*e.indices))
+        body = expand_named_functions(_write_out_sums(body))
+        given = sorted((e for e in body.free_symbols if e not in args and e.name in values),
+                       key=str)              # w in f(x) = σ(wᵀx): the point's own value
+        compiled_body = sp.lambdify(args + given, body, modules=[namespace, "math"])
+        fixed = [namespace.get(e.name, values[e.name]) for e in given]
+        f = (lambda body_, fixed_: lambda *a: body_(*a, *fixed_))(compiled_body, fixed)
+        namespace[str(d.name)] = f
+        if any(body.has(a) for a in args):
+            compiled[str(d.name)] = (f, True)
+        else:                  # g of 7a depends on the given nodes only, not on its x
+            compiled[str(d.name)] = ((lambda f_, n: lambda *a: f_(*([None] * n)))(f, len(args)),
+                                     False)
+    return compiled
 
 
 def _free_indices(problem):
@@ -462,7 +462,7 @@ def _numeric_entries(expr, problem, point, free):
         label = str(e.base.label)
         name = f"at_{label}"
         if name not in lookups:
-            lookups[name] = _lookup(label, point)
+            lookups[name] = _lookup(label, point.values, point.samples)
         return sp.Function(name)(*e.indices)
 
     base = base.replace(lambda e: isinstance(e, sp.Indexed), as_call)
@@ -475,13 +475,13 @@ def _numeric_entries(expr, problem, point, free):
     return out
 
 
-def _lookup(label, point):
-    """1-based access to a point's array, or to its samples (x_{i,k}: sample i, entry k)."""
-    if label in point.samples:
-        data = point.samples[label]
+def _lookup(label, values, samples):
+    """1-based access to an array, or to the samples (x_{i,k}: sample i, entry k)."""
+    if label in samples:
+        data = samples[label]
         return lambda i, k=None: float(np.ravel(data[int(i) - 1])[int(k) - 1]) \
             if k is not None else float(np.ravel(data[int(i) - 1])[0])
-    array = np.asarray(point.values[label])
+    array = np.asarray(values[label])
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     return lambda *idx: float(array[tuple(int(i) - 1 for i in idx)])
