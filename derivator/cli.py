@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from . import DerivatorError, catalog, derive
+from . import DerivatorError, derive
 from .render import FORMATS, LANGUAGES
 
 

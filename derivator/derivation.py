@@ -13,7 +13,6 @@ class Step:
     expr: sp.Expr         # the right-hand side, in the lecture's written order
     rule: str             # rule id, see render/messages.py
     params: dict = field(default_factory=dict)   # what the explanation names
-    chain_start: bool = False   # first line for this lhs: checked against its definition
     follows: sp.Expr = None     # checked against the last line for this lhs instead (when a
                                 # line turns entries ∂f/∂X_kl into the matrix ∂f/∂X)
 

@@ -9,19 +9,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import rewrites
-from .algebra import depends_on, factors_of, product, replace_exact, tidy, total
+from .algebra import depends_on, product, replace_exact, tidy, total
 from .derivation import Derivation, Step
 from .functions import sigmoid
-from .model import Definition
 from .rewrites import collapse_deltas
 from .rules import RULES, ChainThroughLemma, Context, D, LinearRule
 
 NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
-
-
-def lemma_definition(func):
-    t = sp.Symbol("x")
-    return Definition(func, (t,), func.definition(t), opaque=False)
 
 
 def derivatives_in(expr):
@@ -51,9 +45,7 @@ class Engine:
 
     # --- recording ---------------------------------------------------------------
     def emit(self, section, lhs, expr, rule, follows=None, **params):
-        start = not any(s.lhs == lhs for s in self.steps)
-        self.steps.append(Step(section, lhs, expr, rule, params, chain_start=start,
-                               follows=follows))
+        self.steps.append(Step(section, lhs, expr, rule, params, follows=follows))
         return expr
 
     def context(self, var):

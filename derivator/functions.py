@@ -53,10 +53,6 @@ class entry(sp.Function):
     Kept as a function so that `2 (Xᵀ)_kl` prints as the lecture writes it; `as_element`
     gives SymPy's MatrixElement (0-based) for numeric checks."""
 
-    @classmethod
-    def eval(cls, *args):
-        return None
-
     def as_element(self, shift=1):
         matrix, *idx = self.args
         row = idx[0] - shift

@@ -78,11 +78,6 @@ class Kernel:
     def grad(self, w, b, X, y):
         return self._grad(*_checked(w, b, X, y))
 
-    def loss_and_grad(self, w, b, X, y):
-        args = _checked(w, b, X, y)
-        return self._loss(*args), self._grad(*args)
-
-
 def _checked(w, b, X, y):
     """Shapes and finiteness of everything but X (NaN in X shows up in X @ w)."""
     X = np.asarray(X)

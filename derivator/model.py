@@ -92,11 +92,6 @@ class Model:
                 return d
         return None
 
-    def opaque_applications(self, expr):
-        """Applications of opaque intermediates inside expr (h(x), z(x), L(...))."""
-        names = {d.name for d in self.definitions if d.opaque}
-        return {a for a in expr.atoms(sp.Function) if a.func in names}
-
     def substitute_definitions(self, expr):
         """expr with every opaque intermediate replaced by its definition, recursively."""
         from .algebra import canonical
@@ -108,11 +103,6 @@ class Model:
             if expr == before:
                 return expr
         return expr
-
-    def generic_sample(self):
-        """Map x^(i) -> x and y^(i) -> y: the per-sample view the lecture takes."""
-        i = self.sample_index
-        return {base[i]: self._generic(base) for base in self.samples}
 
     def _generic(self, base):
         label = str(base.label)

@@ -81,10 +81,6 @@ class Problem:
         # evaluation to become matrix products
         return parse_expr(text, local_dict=names, global_dict=allowed, evaluate=matrix)
 
-    @property
-    def title_en(self):
-        return self.title["en"]
-
     def model(self):
         """The loss-style problems (2, 3, 4, 7) as a Model the derivation engine runs,
         built once from the file."""

@@ -9,7 +9,7 @@ import sympy as sp
 
 import derivator
 from derivator.render import documents, terminal
-from derivator.render.messages import LANGUAGES
+from derivator.render import LANGUAGES
 
 NAMES = derivator.catalog()
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from .evaluate import EvaluationError, Evaluator, describe, shape_of, sigmoid
+from .evaluate import EvaluationError, Evaluator, describe, shape_of
 from .parse import AnswerError, parse
 
 RTOL = 1e-7

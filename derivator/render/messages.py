@@ -3,7 +3,6 @@ English and Korean. The Korean captions are the lecture's own where it has one."
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from . import LANGUAGES  # noqa: F401  (the languages every table below has)
 
 # rule id -> (title, explanation) per language; {names} are filled from Step.params.
 RULES = {
