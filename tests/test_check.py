@@ -245,8 +245,8 @@ def test_fuzz_check_gives_a_verdict_and_nothing_else(answer):
 
 def test_sympy_confirms_where_it_can_and_the_verdict_never_depends_on_it():
     assert "SymPy confirms it symbolically" in derivator.check("p6", "X w + X^T w").message
-    assert "SymPy confirms it symbolically" in derivator.check("p1c", "k (X^T)^{k-1}").message \
-        or derivator.check("p1c", "k (X^T)^{k-1}").status == "correct"
+    assert "SymPy confirms it symbolically" in derivator.check("p1c", "k (X^{k-1})^T").message
+    assert "SymPy confirms it symbolically" in derivator.check("p1c", "k (X^T)^{k-1}").message
     sums = derivator.check("p3", "w_t - eta sum_{i=1}^{N} (f(x_i) - y_i) 2 x_i sigma(w^T x_i) "
                                  "(1 - sigma(w^T x_i))")
     assert sums.status == "correct" and "SymPy" not in sums.message
