@@ -67,7 +67,7 @@ class Task:
                           and s.section == "update")
             gradient = next((s.expr for s in d.steps if s.rule == "vectorize"), None)
             if isinstance(update, sp.MatrixExpr) and gradient is not None:
-                variants.append(("the gradient ∂L/∂w, but the problem asks for the update "
+                variants.append(("this is the gradient ∂L/∂w; the problem asks for the update "
                                  "rule w_{t+1} = w_t - η ∂L/∂w", gradient))
                 terms = gradient.args if isinstance(gradient, sp.MatAdd) else ()
                 now, rate = update.args[0], p.model().update["rate"]
@@ -79,7 +79,7 @@ class Task:
                                      f"missing the term {_text(t)} of the gradient",
                                      sp.MatAdd(now, sp.MatMul(-1, rate, rest))))
                 return update, variants
-            variants.append(("the gradient ∂L/∂w, but the problem asks for the update rule "
+            variants.append(("this is the gradient ∂L/∂w; the problem asks for the update rule "
                              "w_{t+1} = w_t - η ∂L/∂w", d.sum_form() or d.result))
             return update, variants
         raise NotImplementedError(p.id)
@@ -403,7 +403,7 @@ def _ratio(a, b):
 def _counterexample(point, got, want):
     sizes = ", ".join(f"{n} = {v}" for n, v in point.sizes.items())
     inputs = [f"{n} = {_short(v)}" for n, v in point.values.items()
-              if np.ndim(v) and n not in point.sizes and "_" not in n and n.isalpha()]
+              if n not in point.sizes and "_" not in n and n.isalpha()]
     if inputs:
         sizes += " with " + ", ".join(inputs)
     fmt = _short
