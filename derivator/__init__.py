@@ -20,17 +20,24 @@ def catalog():
     lectures' (bce, sigmoid, mse) and the problem set's (p1a ... p7b)."""
     from .problemset import all_problems
     from .registry import catalog as names
-    return names() + list(all_problems())
+    from .routes import names as route_names
+    return names() + route_names() + list(all_problems())
 
 
 @lru_cache(maxsize=None)
-def derive(name, wrt=None):
-    """The Derivation of `name` with respect to `wrt` (a parameter's name; default the first).
+def derive(name, wrt=None, route=None):
+    """The Derivation of `name` with respect to `wrt` (a parameter's name; default the first),
+    by `route` (default: the lecture's; `derivator list` shows each derivation's routes).
 
-    Raises DerivatorError for an unknown derivation or parameter.
+    Raises DerivatorError for an unknown derivation, parameter or route.
     """
     from .registry import catalog as lectures, get_model
     from .engine import run_engine
+    from .routes import ROUTES, derive_route
+    if route is not None or (name in ROUTES and None in ROUTES[name]):
+        if name not in catalog():
+            raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
+        return derive_route(name, route, wrt)
     if name not in lectures():
         from .problemset import all_problems, problem     # only when a problem is asked for
         if name not in all_problems() and f"p{name}" not in all_problems():

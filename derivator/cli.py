@@ -25,6 +25,8 @@ def build_parser():
     show = commands.add_parser("show", help="show a derivation step by step")
     show.add_argument("name", metavar="NAME", help="a derivation (see `derivator list`)")
     show.add_argument("--wrt", help="the parameter to differentiate by (default: the first)")
+    show.add_argument("--route", help="another route to the same result, from the course's "
+                                      "other notes (see `derivator list`)")
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
@@ -66,13 +68,24 @@ def _positive(kind):
     return parse
 
 
+def _routes(name, opening="; "):
+    from .routes import routes_of
+    routes = routes_of(name)
+    if not routes:
+        return ""
+    return f"{opening}--route {' or '.join(routes)}" + (")" if opening.startswith(" ") else "")
+
+
 def cmd_list(args, out):
     from .problemset import all_problems
+    from .routes import names as route_names, title as route_title
     from .registry import catalog as lectures, get_model
     for name in lectures():
         model = get_model(name)
         params = ", ".join(str(p) for p in model.params)
-        out.write(f"{name:<10} {model.title['en']}  (--wrt {params})\n")
+        out.write(f"{name:<10} {model.title['en']}  (--wrt {params}{_routes(name)})\n")
+    for name in route_names():
+        out.write(f"{name:<10} {route_title(name)}{_routes(name, ' (')}\n")
     for name, problem in all_problems().items():
         out.write(f"{name:<10} Problem {problem.number}: {problem.title['en']}\n")
     return 0
@@ -100,8 +113,10 @@ def cmd_show(args, out):
             from rich.console import Console
             console = Console(file=out)
         width = console.width if console else 80
-        lines = cached(["show", args.name, args.wrt, args.lang, width],
-                       lambda: terminal.lines_of(derive(args.name, args.wrt), args.lang, width))
+        key = ["show", args.name, args.wrt, args.lang, width] + \
+            ([args.route] if args.route else [])
+        lines = cached(key, lambda: terminal.lines_of(derive(args.name, args.wrt, args.route),
+                                                      args.lang, width))
         if console:
             terminal.rich_from_lines(lines, console)
         else:
@@ -110,7 +125,7 @@ def cmd_show(args, out):
     from .render import documents
     render = {"latex": documents.render_latex, "markdown": documents.render_markdown,
               "json": documents.render_json}
-    out.write(render[args.format](derive(args.name, args.wrt), args.lang))
+    out.write(render[args.format](derive(args.name, args.wrt, args.route), args.lang))
     return 0
 
 

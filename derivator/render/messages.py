@@ -306,3 +306,90 @@ def section_title(section, steps, lang="en"):
     params["function"] = next((s.lhs.expr.func for s in steps
                                if isinstance(s.lhs, sp.Derivative)), None)
     return letter, _fill(titles[lang], params, lang).replace(", …", "")
+
+
+# The routes of the course's other notes (derivator/routes/): bce-mle, logistic-pm1, bce
+# --route ez. A step may carry a `note` (en and ko), e.g. where the notes slip.
+RULES.update({
+    "label_cases": {
+        "en": ("cases", "The same at each value the label {label} can take {note}"),
+        "ko": ("경우 나누기", "레이블 {label}가 가질 수 있는 값마다 따로 쓴다 {note}"),
+    },
+    "sigmoid_symmetry": {
+        "en": ("sigmoid symmetry", "1 - σ(t) = σ(-t), and σ(t) - 1 = -σ(-t)"),
+        "ko": ("시그모이드의 대칭", "1 - σ(t) = σ(-t), σ(t) - 1 = -σ(-t)"),
+    },
+    "one_formula": {
+        "en": ("one formula", "The cases as one formula in the label {label} ∈ {{{values}}}: "
+               "it gives each case at its value"),
+        "ko": ("하나의 식", "경우들을 레이블 {label} ∈ {{{values}}}에 대한 하나의 식으로: 각 값에서 "
+               "그 경우가 된다"),
+    },
+    "iid_likelihood": {
+        "en": ("likelihood", "The samples are independent (i.i.d.), so the probability of "
+               "the data is the product of {one} over the samples"),
+        "ko": ("우도", "샘플들은 독립(i.i.d.)이므로 데이터의 확률은 샘플마다의 {one}의 곱이다"),
+    },
+    "negative_log_likelihood": {
+        "en": ("negative log-likelihood", "A product of many probabilities underflows to 0, "
+               "and log is increasing, so the same w maximises {likelihood} and log "
+               "{likelihood}: we minimise -log {likelihood}"),
+        "ko": ("음의 로그 우도", "많은 확률의 곱은 0으로 언더플로하고, log는 증가함수라서 "
+               "{likelihood}와 log {likelihood}를 최대화하는 w는 같다: -log {likelihood}를 최소화한다"),
+    },
+    "negative_mean": {
+        "en": ("negative mean", "A product of many probabilities underflows to 0, and log is "
+               "increasing, so maximising {likelihood} is maximising log {likelihood}, that is "
+               "minimising -(1/{count}) log {likelihood}: the mean over the samples does not "
+               "change the maximiser"),
+        "ko": ("음의 평균", "많은 확률의 곱은 0으로 언더플로하고 log는 증가함수이므로, "
+               "{likelihood}의 최대화는 log {likelihood}의 최대화, 곧 -(1/{count}) log "
+               "{likelihood}의 최소화이다: 샘플 수로 나누어도 최적점은 같다"),
+    },
+    "log_powers": {
+        "en": ("log rules", "log(a^p b^q) = p log a + q log b"),
+        "ko": ("로그의 성질", "log(a^p b^q) = p log a + q log b"),
+    },
+    "sign_into_sum": {
+        "en": ("sign into the sum", "The minus sign moves into every term of the sum"),
+        "ko": ("부호를 합 안으로", "마이너스 부호를 합의 각 항 안으로 넣는다"),
+    },
+    "minus_log_sigmoid": {
+        "en": ("log of the sigmoid", "σ(t) = 1/(1 + e^(-t)) and log(1/g) = -log g, so "
+               "-log σ(t) = log(1 + e^(-t))"),
+        "ko": ("시그모이드의 로그", "σ(t) = 1/(1 + e^(-t)), log(1/g) = -log g 이므로 "
+               "-log σ(t) = log(1 + e^(-t))"),
+    },
+    "recognise_sigmoid": {
+        "en": ("sigmoid recognised", "e^a/(1 + e^a) = 1/(1 + e^(-a)) = σ(a)"),
+        "ko": ("시그모이드로 쓰기", "e^a/(1 + e^a) = 1/(1 + e^(-a)) = σ(a)"),
+    },
+    "relabel": {
+        "en": ("change of labels", "Substitute {new} = (1 + {old})/2, which is 1 when {old} = 1 "
+               "and 0 when {old} = -1"),
+        "ko": ("레이블 바꾸기", "{new} = (1 + {old})/2를 대입: {old} = 1이면 1, {old} = -1이면 0"),
+    },
+    "lecture_gradient": {
+        "en": ("the lecture's gradient", "The BCE gradient with labels in {{0, 1}}, as derived "
+               "in the lecture (derivator show bce): Σ (σ(wᵀx) - y) x"),
+        "ko": ("강의의 기울기", "레이블이 {{0, 1}}인 BCE의 기울기, 강의에서 유도한 그대로 "
+               "(derivator show bce): Σ (σ(wᵀx) - y) x"),
+    },
+    "same_gradient": {
+        "en": ("the same gradient", "This is {gradient} found above: the two losses are one "
+               "loss, and their gradients are equal"),
+        "ko": ("같은 기울기", "위에서 구한 {gradient}와 같다: 두 손실은 같은 손실이고 기울기도 같다"),
+    },
+    "fold_definition": {
+        "en": ("name again", "The summand is the loss {name} of one sample"),
+        "ko": ("다시 쓰기", "합의 각 항은 한 샘플의 손실 {name}이다"),
+    },
+})
+
+SECTIONS.update({
+    "likelihood": ("L", {"en": "From the likelihood of the data to the loss",
+                         "ko": "데이터의 우도에서 손실 함수로"}),
+    "gradient": ("G", {"en": "The gradient", "ko": "기울기"}),
+    "link": ("K", {"en": "The link to BCE: labels y' = (1 + y)/2 in {{0, 1}}",
+                   "ko": "BCE와의 관계: 레이블 y' = (1 + y)/2 ∈ {{0, 1}}"}),
+})

@@ -1,0 +1,47 @@
+"""Other routes to the course's gradients, from the course's other notes: where BCE comes
+from (bce-mle), labels in {+1, -1} (logistic-pm1), and the e^z route to the BCE gradient.
+
+Each is derived from its definitions by the engine's rules and the rewrites in
+routes/algebra.py, and checks itself line by line (routes/explicit.py)."""
+
+# derivation name -> {route name: (module, one-line description)}; the route None is the
+# derivation itself, the lecture's own route of a lecture derivation is "lecture".
+ROUTES = {
+    "bce-mle": {None: "mle"},
+    "logistic-pm1": {None: "pm1"},
+}
+
+
+def names():
+    """The derivations that exist only as routes (not in the lecture registry)."""
+    return [name for name, routes in ROUTES.items() if None in routes]
+
+
+def routes_of(name):
+    """The named routes a derivation can take, besides its default one."""
+    return [r for r in ROUTES.get(name, {}) if r is not None]
+
+
+def derive_route(name, route, wrt=None):
+    from importlib import import_module
+
+    from .. import DerivatorError
+    routes = ROUTES.get(name, {})
+    if route not in routes:
+        known = ", ".join(routes_of(name)) or "none"
+        raise DerivatorError(f"{name} has no route {route!r}; its routes: {known}")
+    derivation = import_module(f".{routes[route]}", __name__).derive()
+    if wrt is not None and str(wrt) != str(derivation.wrt):
+        raise DerivatorError(f"{name} is differentiated with respect to {derivation.wrt} only")
+    return derivation
+
+
+TITLES = {
+    "bce-mle": "Where BCE comes from: maximum likelihood of Bernoulli labels, then dJ/dw",
+    "logistic-pm1": "Logistic regression with labels in {+1, -1}, and its link to BCE",
+}
+
+
+def title(name):
+    """The one-line description `derivator list` prints (without building the derivation)."""
+    return TITLES[name]
