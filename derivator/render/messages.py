@@ -312,8 +312,8 @@ def section_title(section, steps, lang="en"):
 # --route ez. A step may carry a `note` (en and ko), e.g. where the notes slip.
 RULES.update({
     "label_cases": {
-        "en": ("cases", "The same at each value the label {label} can take {note}"),
-        "ko": ("경우 나누기", "레이블 {label}가 가질 수 있는 값마다 따로 쓴다 {note}"),
+        "en": ("cases", "The same at each value the label {label} can take.{note}"),
+        "ko": ("경우 나누기", "레이블 {label}가 가질 수 있는 값마다 따로 쓴다.{note}"),
     },
     "sigmoid_symmetry": {
         "en": ("sigmoid symmetry", "1 - σ(t) = σ(-t), and σ(t) - 1 = -σ(-t)"),

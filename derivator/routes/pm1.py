@@ -73,15 +73,15 @@ def derive():
     # --- the likelihood --------------------------------------------------------------
     one = p(y, x)
     cases = emit("likelihood", one, _probability(), "label_cases", label=y,
-                 note=note("The notes' garbled lines read: ŷ when y = +1, 1 - ŷ when y = -1, "
+                 note=note(" The notes' garbled lines read: ŷ when y = +1, 1 - ŷ when y = -1, "
                            "with ŷ = σ(wᵀx) the probability of the class +1.",
-                           "노트의 깨진 줄은 이렇게 읽힌다: y = +1이면 ŷ, y = -1이면 1 - ŷ. "
+                           " 노트의 깨진 줄은 이렇게 읽힌다: y = +1이면 ŷ, y = -1이면 1 - ŷ. "
                            "ŷ = σ(wᵀx)는 클래스 +1의 확률이다."))
     cases = rewrite("likelihood", one, cases, "sigmoid_symmetry", algebra.sigmoid_symmetry)
     per_sample = rewrite("likelihood", one, cases, "one_formula", algebra.one_formula, y,
                          label=y, values="+1, -1")
-    at_i = lambda e: e.xreplace({y: Y[i], x: X[i]})
-    likelihood = emit("likelihood", P(w), sp.Product(at_i(per_sample), (i, 1, N)),
+    at_sample = replace_exact(per_sample, {y: Y[i], x: X[i]})
+    likelihood = emit("likelihood", P(w), sp.Product(at_sample, (i, 1, N)),
                       "iid_likelihood", one=p(Y[i], X[i]))
     lhs = NLL(w)
     expr = emit("likelihood", lhs, product(-1, sp.log(likelihood, evaluate=False)),

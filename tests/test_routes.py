@@ -1,0 +1,198 @@
+"""The routes of the course's other notes (bce-mle, logistic-pm1), against the notes.
+
+Key lines are transcribed here by hand from ../shared/reference/notes_logistic_regression_
+pm1_labels.md and the lecture, as SymPy expressions, without the engine; results are
+checked against sympy.diff and central differences, and the link between labels in
+{+1, -1} and {0, 1} on the shipped breast-cancer data."""
+import numpy as np
+import pytest
+import sympy as sp
+from sympy import Derivative, Eq, Piecewise, Product, Sum, exp, log
+
+import derivator
+from derivator.cli import main
+from derivator.functions import inner, sigmoid
+from derivator.routes.explicit import verify_steps
+from derivator.train import default_dataset, standardise
+from forms import form
+
+w, x, y, b, i, N, m = sp.symbols("w x y b i N m")
+X, Y = sp.IndexedBase("x"), sp.IndexedBase("y")
+h, L, J, p, NLL = (sp.Function(n) for n in ("h", "L", "J", "p", "NLL"))
+
+
+def _line(d, rule, lhs=None, k=0):
+    """The k-th step with `rule` (and `lhs`)."""
+    hits = [s for s in d.steps if s.rule == rule and (lhs is None or s.lhs == lhs)]
+    return hits[k].expr
+
+
+@pytest.fixture(scope="module")
+def pm1():
+    return derivator.derive("logistic-pm1")
+
+
+@pytest.fixture(scope="module")
+def mle():
+    return derivator.derive("bce-mle")
+
+
+# --- every step proven -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["logistic-pm1", "bce-mle"])
+def test_every_step_is_verified(name):
+    checks = derivator.derive(name).verify()
+    failed = [(c.step.rule, c.detail) for c in checks if not c.ok]
+    assert checks and not failed
+
+
+def test_a_wrong_step_is_caught(pm1):
+    """The checker is not a rubber stamp: σ(y wᵀx) with the sign of y flipped fails."""
+    import dataclasses
+    k = next(n for n, s in enumerate(pm1.steps) if s.rule == "one_formula")
+    wrong = dataclasses.replace(pm1.steps[k], expr=sigmoid(-y * inner(w, x)))
+    checks = verify_steps(pm1.steps[:k] + [wrong], pm1.world)
+    assert checks[-1].method == "failed" and all(c.ok for c in checks[:-1])
+
+
+# --- key lines, transcribed from the notes -------------------------------------------
+
+def test_pm1_key_lines(pm1):
+    t = inner(w, x)
+    # ŷ when y = +1, 1 - ŷ when y = -1 (the notes' cases) ...
+    assert form(pm1.steps[0].expr) == form(Piecewise((sigmoid(t), Eq(y, 1)),
+                                                     (1 - sigmoid(t), Eq(y, -1))))
+    # ... written as one formula: P(y | x) = σ(y wᵀx)
+    assert form(_line(pm1, "one_formula", p(y, x))) == form(sigmoid(y * t))
+    # the negative log-likelihood Σ log(1 + e^{-y_i wᵀx_i})
+    ti = inner(w, X[i])
+    assert form(_line(pm1, "minus_log_sigmoid", NLL(w))) == \
+        form(Sum(log(1 + exp(-Y[i] * ti)), (i, 1, N)))
+    # its gradient -Σ y_i σ(-y_i wᵀx_i) x_i, with σ recognised
+    assert form(pm1.result) == form(-Sum(Y[i] * sigmoid(-Y[i] * ti) * X[i], (i, 1, N)))
+    # the link: the BCE of y' = (1 + y)/2 is log(1 + e^{-y wᵀx}) ...
+    assert form(_line(pm1, "minus_log_sigmoid", sp.Function("BCE")(sp.Symbol("y'"), x))) == \
+        form(log(1 + exp(-y * t)))
+    # ... and its gradient, the lecture's Σ (σ(wᵀx_i) - y'_i) x_i, is ∂NLL/∂w
+    assert pm1.steps[-1].expr == Derivative(NLL(w), w)
+    assert pm1.steps[-1].lhs == Derivative(J(w), w)
+
+
+def test_bce_mle_key_lines(mle):
+    cost = J(w, b)
+    assert form(_line(mle, "one_formula")) == form(h(x) ** y * (1 - h(x)) ** (1 - y))
+    assert form(_line(mle, "iid_likelihood")) == form(
+        Product(h(X[i]) ** Y[i] * (1 - h(X[i])) ** (1 - Y[i]), (i, 1, m)))
+    assert form(_line(mle, "log_powers", cost)) == form(
+        -1 / m * Sum(Y[i] * log(h(X[i])) + (1 - Y[i]) * log(1 - h(X[i])), (i, 1, m)))
+    # the lecture's cost J(w, b) = (1/m) Σ L(y_i, h(x_i))
+    assert form(_line(mle, "fold_definition", cost)) == form(1 / m * Sum(L(Y[i], h(X[i])),
+                                                                        (i, 1, m)))
+    # then the lecture's route, ending at (1/m) Σ (ŷ_i - y_i) x_i
+    assert form(mle.result) == form(1 / m * Sum((h(X[i]) - Y[i]) * X[i], (i, 1, m)))
+    assert [s.rule for s in mle.steps[-26:]] == [s.rule for s in derivator.derive("bce").steps]
+
+
+def test_bce_mle_says_why_the_log():
+    from derivator.render.messages import explain
+    step = next(s for s in derivator.derive("bce-mle").steps if s.rule == "negative_mean")
+    assert "underflow" in explain(step, "en") and "increasing" in explain(step, "en")
+    assert "언더플로" in explain(step, "ko")
+
+
+# --- results against sympy.diff and central differences --------------------------------
+
+def _pm1_numbers(result, Xd, yd, wd):
+    """The derived gradient at data Xd (N×D), labels yd, weights wd: its summand compiled."""
+    (k, lo, hi), = next(s for s in sp.preorder_traversal(result) if isinstance(s, Sum)).limits
+    outside = sp.Mul(*[f for f in result.args if not isinstance(f, Sum)]) \
+        if isinstance(result, sp.Mul) else 1
+    body = next(s for s in sp.preorder_traversal(result) if isinstance(s, Sum)).function
+    xs, ys = sp.symbols("xs ys")
+    f = sp.lambdify([w, xs, ys], body.xreplace({X[k]: xs, Y[k]: ys}),
+                    modules=[{"inner": np.dot, "sigmoid": lambda t: 0.5 * (1 + np.tanh(t / 2))},
+                             "numpy"])
+    return float(outside) * sum(f(wd, xr, yr) for xr, yr in zip(Xd, yd))
+
+
+def _nll(Xd, yd, wd):
+    return np.sum(np.logaddexp(0, -yd * (Xd @ wd)))
+
+
+def test_pm1_result_against_sympy_diff_and_central_differences(pm1):
+    rng = np.random.default_rng(3)
+    n, dim = 5, 3                            # non-square data
+    Xd, yd = rng.normal(size=(n, dim)), rng.choice([-1.0, 1.0], size=n)
+    wd = rng.normal(size=dim)
+    ours = _pm1_numbers(pm1.result, Xd, yd, wd)
+    ws = sp.symbols(f"w1:{dim + 1}")
+    loss = sum(sp.log(1 + sp.exp(-int(yd[r]) * sum(ws[c] * sp.Float(Xd[r, c])
+                                                    for c in range(dim)))) for r in range(n))
+    at = dict(zip(ws, wd))
+    by_sympy = np.array([float(sp.diff(loss, wk).xreplace(at)) for wk in ws])
+    eps = 1e-6
+    central = np.array([(_nll(Xd, yd, wd + eps * e) - _nll(Xd, yd, wd - eps * e)) / (2 * eps)
+                        for e in np.eye(dim)])
+    np.testing.assert_allclose(ours, by_sympy, rtol=1e-12)
+    np.testing.assert_allclose(ours, central, rtol=1e-7)
+
+
+def test_bce_mle_result_against_central_differences(mle):
+    rng = np.random.default_rng(4)
+    xd, yd = rng.normal(size=6), rng.integers(0, 2, size=6).astype(float)
+    w0, b0 = 0.4, -0.3
+    z = sp.Symbol("t")
+    result = mle.result.replace(h, sp.Lambda(z, 1 / (1 + sp.exp(-(w * z + b)))))
+    value = float(result.xreplace({m: 6}).doit().xreplace(
+        {w: w0, b: b0, **{X[k + 1]: xd[k] for k in range(6)},
+         **{Y[k + 1]: yd[k] for k in range(6)}}))
+
+    def cost(v):
+        s = 1 / (1 + np.exp(-(v * xd + b0)))
+        return -np.mean(yd * np.log(s) + (1 - yd) * np.log(1 - s))
+    assert value == pytest.approx((cost(w0 + 1e-6) - cost(w0 - 1e-6)) / 2e-6, rel=1e-7)
+
+
+def test_pm1_and_bce_agree_on_breast_cancer(pm1):
+    """Labels y ∈ {+1, -1} and y' = (1 + y)/2 ∈ {0, 1}: the same loss, the same gradient."""
+    data = default_dataset("bce")
+    Xd = standardise(data.X)
+    y01 = data.y.astype(float)
+    ypm = 2 * y01 - 1
+    wd = np.random.default_rng(5).normal(scale=0.1, size=Xd.shape[1])
+    ours = _pm1_numbers(pm1.result, Xd, ypm, wd)
+    s = 0.5 * (1 + np.tanh(Xd @ wd / 2))
+    bce_gradient = Xd.T @ (s - y01)
+    np.testing.assert_allclose(ours, bce_gradient, rtol=1e-12, atol=1e-12 * np.abs(bce_gradient).max())
+    bce_loss = -np.sum(y01 * np.log(s) + (1 - y01) * np.log1p(-s))
+    assert _nll(Xd, ypm, wd) == pytest.approx(bce_loss, rel=1e-12)
+
+
+# --- the command line --------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["text", "latex", "markdown", "json"])
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_show_in_every_format(fmt, lang, capsys):
+    for name in ("logistic-pm1", "bce-mle"):
+        assert main(["show", name, "--format", fmt, "--lang", lang]) == 0
+    assert "σ" in capsys.readouterr().out or fmt != "text"
+
+
+def test_list_names_the_new_derivations(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "bce-mle" in out and "logistic-pm1" in out
+
+
+def test_an_unknown_route_is_one_line(capsys):
+    assert main(["show", "bce", "--route", "nowhere"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nowhere" in err
+
+
+def test_python_api():
+    assert derivator.derive("logistic-pm1").result == \
+        derivator.derive("logistic-pm1", route=None).result
+    assert "logistic-pm1" in derivator.catalog() and "bce-mle" in derivator.catalog()
+    with pytest.raises(derivator.DerivatorError):
+        derivator.derive("logistic-pm1", wrt="b")
