@@ -17,11 +17,12 @@ class DerivatorError(ValueError):
 
 def catalog():
     """The names of the derivations `derive` and `python -m derivator show` know: the
-    lectures' (bce, sigmoid, mse) and the problem set's (p1a ... p7b)."""
+    lectures' (bce, sigmoid, mse), the problem set's (p1a ... p7b) and the other notes'
+    (bce-mle, logistic-pm1)."""
     from .problemset import all_problems
     from .registry import catalog as names
     from .routes import names as route_names
-    return names() + route_names() + list(all_problems())
+    return names() + list(all_problems()) + route_names()
 
 
 @lru_cache(maxsize=None)

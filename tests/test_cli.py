@@ -34,7 +34,7 @@ def test_list_names_every_derivation():
     assert code == 0
     from derivator.problemset import all_problems
     names = [line.split()[0] for line in out.splitlines()]
-    assert names == ["bce", "sigmoid", "mse"] + list(all_problems())
+    assert names == ["bce", "sigmoid", "mse", "bce-mle", "logistic-pm1"] + list(all_problems())
 
 
 @pytest.mark.parametrize("fmt", ["rich", "text", "latex", "markdown", "json"])

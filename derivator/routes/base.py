@@ -40,10 +40,3 @@ def note(en, ko):
     """A remark on one step, in both languages (where the notes slip, for instance)."""
     return {"en": en, "ko": ko}
 
-
-def label(values):
-    return " or ".join(str(v) for v in values)
-
-
-def sample(base, i):
-    return sp.Indexed(base, i)

@@ -133,17 +133,8 @@ class Writer:
             return sp.Piecewise(*pieces)
         if isinstance(e, sp.MatrixExpr):
             return self.matrix(e, keep)
-        if isinstance(e, sp.Add):
-            parts = [self.explicit(a, keep) for a in e.args]
-            out = parts[0]
-            for p in parts[1:]:
-                out = out + p
-            return out
-        if isinstance(e, sp.Mul):
-            out = sp.Integer(1)
-            for a in e.args:
-                out = out * self.explicit(a, keep)
-            return out
+        if isinstance(e, (sp.Add, sp.Mul)):
+            return self.combine(e, keep)
         if isinstance(e, sp.Pow):
             base, exp = self.explicit(e.base, keep), self.explicit(e.exp, keep)
             if isinstance(base, sp.MatrixBase) or isinstance(exp, sp.MatrixBase):
@@ -157,6 +148,15 @@ class Writer:
                 raise NotExplicit(f"{e.func} of a vector")
             return e.func(*args)
         return e
+
+    def combine(self, e, keep):
+        """A sum or product of written-out parts, with Python's + and * (so a matrix and
+        a number, or two matrices that fit, combine as they should)."""
+        parts = [self.explicit(a, keep) for a in e.args]
+        out = parts[0]
+        for part in parts[1:]:
+            out = out + part if isinstance(e, (sp.Add, sp.MatAdd)) else out * part
+        return out
 
     def explicit_subs(self, value, var, keep):
         return _map(value, lambda f: f.xreplace({var: self.explicit(var, keep)}))
@@ -180,17 +180,8 @@ class Writer:
             return sp.zeros(*(self.integer(s) for s in e.shape))
         if isinstance(e, sp.Transpose):
             return self.explicit(e.arg, keep).T
-        if isinstance(e, sp.MatAdd):
-            parts = [self.explicit(a, keep) for a in e.args]
-            out = parts[0]
-            for p in parts[1:]:
-                out = out + p
-            return out
-        if isinstance(e, sp.MatMul):
-            out = sp.Integer(1)
-            for a in e.args:
-                out = out * self.explicit(a, keep)
-            return out
+        if isinstance(e, (sp.MatAdd, sp.MatMul)):
+            return self.combine(e, keep)
         raise NotExplicit(f"cannot write out {type(e).__name__}")
 
 

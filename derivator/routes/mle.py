@@ -24,11 +24,10 @@ def _probability(h_of_x, y):
 
 
 def _parts(lecture):
-    symbols = {str(s): s for s in lecture.target.free_symbols | {lecture.sample_index,
-                                                                  lecture.sample_count}}
+    """The lecture's h (ŷ) and the definition of its loss L."""
     h = next(d.name for d in lecture.definitions if str(d.name) == "h")
     L = next(d for d in lecture.definitions if str(d.name) == "L")
-    return symbols, h, L
+    return h, L
 
 
 def model():
@@ -44,8 +43,8 @@ def model():
 
 
 def world(lecture):
-    symbols, h, L = _parts(lecture)
-    x, y, m, i = (sp.Symbol(n) for n in "xymi")
+    h, L = _parts(lecture)
+    x, y, i = (sp.Symbol(n) for n in "xyi")
     X, Y = lecture.samples
     functions = {d.name: sp.Lambda(d.params, d.body) for d in lecture.definitions}
     functions[p] = sp.Lambda((y, x), _probability(h(x), y))
@@ -57,7 +56,7 @@ def world(lecture):
 
 def derive():
     lecture = model()
-    symbols, h, L = _parts(lecture)
+    h, L = _parts(lecture)
     x, y = sp.Symbol("x"), sp.Symbol("y")
     X, Y = lecture.samples
     i, m = lecture.sample_index, lecture.sample_count
