@@ -196,3 +196,112 @@ def test_python_api():
     assert "logistic-pm1" in derivator.catalog() and "bce-mle" in derivator.catalog()
     with pytest.raises(derivator.DerivatorError):
         derivator.derive("logistic-pm1", wrt="b")
+
+
+# --- bce --route ez (../shared/reference/notes_bce_vectorized.md) -------------------------
+
+zs, eta, n_, m_, j, k = sp.symbols("z eta n m j k")
+Wb, Zb = sp.IndexedBase("w"), sp.IndexedBase("z")
+bfun = sp.Function("b")
+
+
+@pytest.fixture(scope="module")
+def ez():
+    return derivator.derive("bce", route="ez")
+
+
+def _same(a, b_):
+    """Equal as functions of z and y (the notes' lines are written loosely)."""
+    return sp.simplify(sp.expand(sp.sympify(a) - sp.sympify(b_))) == 0
+
+
+def test_ez_every_step_is_verified(ez):
+    failed = [(c.step.rule, c.detail) for c in ez.verify() if not c.ok]
+    assert not failed
+
+
+def test_ez_key_lines(ez):
+    ez_, dz = exp(zs), Derivative(zs, Wb[j])
+    lhs = Derivative(L(y, bfun(zs)), Wb[j])
+    # ∂L/∂w_j by the chain rule through b(z) and z, as the notes write it
+    assert form(_line(ez, "log_chain_through", lhs)) == form(
+        -y * (1 / bfun(zs)) * Derivative(bfun(zs), zs) * dz
+        - (1 - y) * (1 / (1 - bfun(zs))) * Derivative(1 - bfun(zs), zs) * dz)
+    # ∂b/∂z through e^z: d/dz(e^z/(1 + e^z)) = d/dz(1 - 1/(1 + e^z)) = e^z/(1 + e^z)²
+    db = Derivative(bfun(zs), zs)
+    assert form(_line(ez, "times_exponential", db)) == form(Derivative(ez_ / (1 + ez_), zs))
+    assert form(_line(ez, "divide_out", db)) == form(Derivative(1 - 1 / (1 + ez_), zs))
+    assert form(_line(ez, "exponential_rule", db)) == form(ez_ / (1 + ez_) ** 2)
+    # the two quotients: 1/(1 + e^z) and -e^z/(1 + e^z)
+    cancelled = [s.expr for s in ez.steps if s.rule == "cancel_common"]
+    assert _same(cancelled[0], 1 / (1 + ez_)) and _same(cancelled[1], -ez_ / (1 + ez_))
+    assert _same([s.expr for s in ez.steps if s.rule == "multiply_out"][1],
+                 (ez_ + 1) * (-ez_ / (1 + ez_) ** 2))
+    # combined: e^z/(1 + e^z) - y = 1/(1 + e^{-z}) - y = b(z) - y
+    assert _same(_line(ez, "collect_label"), ez_ / (1 + ez_) - y)
+    assert form(_line(ez, "to_negative_exponent")) == form(1 / (1 + exp(-zs)) - y)
+    assert form(_line(ez, "fold_definition")) == form(bfun(zs) - y)
+    # per weight and for the bias
+    assert form(_line(ez, "kronecker_delta", lhs)) == form((bfun(zs) - y) * X[j])
+    assert form(_line(ez, "itself")) == form(bfun(zs) - y)
+    # the mean over the n samples, and the updates
+    grad = 1 / n_ * Sum((bfun(Zb[i]) - Y[i]) * X[i, j], (i, 1, n_))
+    assert form(ez.result) == form(grad)
+    assert form(_line(ez, "substitute_sample", k=1)) == form(
+        1 / n_ * Sum(bfun(Zb[i]) - Y[i], (i, 1, n_)))
+    updates = [s.expr for s in ez.steps if s.section == "update" and s.rule == "substitute"]
+    assert form(updates[0]) == form(Wb[j] - eta * grad)
+    # vectorized, the samples as rows: (1/n)(b(z) - y) X
+    # (its numbers are checked against Xᵀ(σ(Xw + b) - y)/n below)
+    from derivator.render.printing import to_text
+    row = _line(ez, "row_vector")
+    assert to_text(row) == "(1/n) (b(z) - y) X"
+    assert row.shape == (1, m_) and sp.MatrixSymbol("X", n_, m_) in row.args
+
+
+def test_ez_notes_the_slips(ez):
+    from derivator.render.messages import explain
+    slips = [s for s in ez.steps if s.rule == "substitute_both"]
+    assert len(slips) == 2
+    for s in slips:
+        assert "slip" in explain(s, "en") and "실수" in explain(s, "ko")
+
+
+def test_ez_keeps_the_notes_letters(ez):
+    sizes = {str(s) for step in ez.steps for s in step.expr.free_symbols}
+    assert "n" in sizes and "m" in sizes and "N" not in sizes and "D" not in sizes
+
+
+def _bce_mean(Xd, yd, wd, bd):
+    s = 1 / (1 + np.exp(-(Xd @ wd + bd)))
+    return -np.mean(yd * np.log(s) + (1 - yd) * np.log(1 - s))
+
+
+def test_ez_results_against_central_differences_and_the_lecture(ez):
+    from derivator.routes.explicit import Writer, numbers
+    rng = np.random.default_rng(6)
+    n, mm = 5, 3
+    Xd, yd = rng.normal(size=(n, mm)), rng.integers(0, 2, size=n).astype(float)
+    wd, bd = rng.normal(size=mm), 0.2
+    point = {**{X[r + 1, c + 1]: sp.Float(Xd[r, c]) for r in range(n) for c in range(mm)},
+             **{Y[r + 1]: sp.Float(yd[r]) for r in range(n)},
+             **{Wb[c + 1]: sp.Float(wd[c]) for c in range(mm)}, b: sp.Float(bd)}
+    writer = Writer(ez.world, {n_: n, m_: mm})
+    per_weight = np.array([numbers(writer.explicit(ez.result.xreplace({j: jj})), point).real
+                           for jj in range(1, mm + 1)])
+    eps = 1e-6
+    central = np.array([(_bce_mean(Xd, yd, wd + eps * e, bd) - _bce_mean(Xd, yd, wd - eps * e, bd))
+                        / (2 * eps) for e in np.eye(mm)])
+    np.testing.assert_allclose(per_weight, central, rtol=1e-7)
+    lecture = Xd.T @ (1 / (1 + np.exp(-(Xd @ wd + bd))) - yd) / n      # Xᵀ(σ(Xw + b) - y)/n
+    for step in (s for s in ez.steps if s.section == "ez_vector"):
+        row = numbers(writer.explicit(step.expr), point).real
+        np.testing.assert_allclose(row.ravel(), lecture, rtol=1e-12)
+
+
+def test_ez_on_the_command_line(capsys):
+    for lang in ("en", "ko"):
+        for fmt in ("text", "latex", "markdown", "json"):
+            assert main(["show", "bce", "--route", "ez", "--format", fmt, "--lang", lang]) == 0
+    assert main(["list"]) == 0
+    assert "--route ez" in capsys.readouterr().out

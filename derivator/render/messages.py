@@ -381,8 +381,73 @@ RULES.update({
         "ko": ("같은 기울기", "위에서 구한 {gradient}와 같다: 두 손실은 같은 손실이고 기울기도 같다"),
     },
     "fold_definition": {
-        "en": ("name again", "The summand is the loss {name} of one sample"),
-        "ko": ("다시 쓰기", "합의 각 항은 한 샘플의 손실 {name}이다"),
+        "en": ("name again", "This is the definition of {name}: written as {name} again"),
+        "ko": ("다시 쓰기", "{name}의 정의이므로 다시 {name}로 쓴다"),
+    },
+    "log_chain_through": {
+        "en": ("log rule + chain rule", "(log g)' = g'/g, and g depends on {var} through "
+               "{through}: ∂g/∂{var} = (∂g/∂{through})(∂{through}/∂{var})"),
+        "ko": ("로그 + 합성함수의 미분", "(log g)' = g'/g, g는 {through}를 거쳐 {var}에 "
+               "의존하므로 ∂g/∂{var} = (∂g/∂{through})(∂{through}/∂{var})"),
+    },
+    "times_exponential": {
+        "en": ("times e^z/e^z", "Multiply numerator and denominator by e^z: "
+               "1/(1 + e^(-z)) = e^z/(1 + e^z)"),
+        "ko": ("분자 분모에 e^z", "분자와 분모에 e^z를 곱한다: 1/(1 + e^(-z)) = e^z/(1 + e^z)"),
+    },
+    "divide_out": {
+        "en": ("divide out", "e^z = (1 + e^z) - 1, so e^z/(1 + e^z) = 1 - 1/(1 + e^z)"),
+        "ko": ("나눗셈", "e^z = (1 + e^z) - 1 이므로 e^z/(1 + e^z) = 1 - 1/(1 + e^z)"),
+    },
+    "substitute_both": {
+        "en": ("substitute", "Substitute {what} from above.{note}"),
+        "ko": ("대입", "위에서 구한 {what}를 대입.{note}"),
+    },
+    "invert_reciprocal": {
+        "en": ("invert", "1/(1/g) = g, and 1/(1 - 1/g) = g/(g - 1)"),
+        "ko": ("역수", "1/(1/g) = g, 1/(1 - 1/g) = g/(g - 1)"),
+    },
+    "multiply_out": {
+        "en": ("multiply out", "e^(-z) e^z = 1: multiply out the factors that hold e^(-z)"),
+        "ko": ("전개", "e^(-z) e^z = 1: e^(-z)가 있는 인수를 곱해 푼다"),
+    },
+    "cancel_common": {
+        "en": ("cancel", "Cancel the common factor 1 + e^z"),
+        "ko": ("약분", "공통 인수 1 + e^z를 약분"),
+    },
+    "collect_label": {
+        "en": ("collect", "Over the common denominator 1 + e^z, the terms in {label} add up "
+               "to -{label}: -{label}/(1 + e^z) - {label} e^z/(1 + e^z) = -{label}"),
+        "ko": ("정리", "공통분모 1 + e^z 위에서 {label}의 항을 모으면 -{label}: "
+               "-{label}/(1 + e^z) - {label} e^z/(1 + e^z) = -{label}"),
+    },
+    "to_negative_exponent": {
+        "en": ("divide by e^z", "Numerator and denominator divided by e^z: "
+               "e^z/(1 + e^z) = 1/(1 + e^(-z))"),
+        "ko": ("e^z로 나누기", "분자와 분모를 e^z로 나눈다: e^z/(1 + e^z) = 1/(1 + e^(-z))"),
+    },
+    "row_vector": {
+        "en": ("vectorize", "The partial derivatives for j = 1 … m side by side: Σ_i r⁽ⁱ⁾ x_j⁽ⁱ⁾ "
+               "is entry j of the row vector r = (r⁽¹⁾, …, r⁽ⁿ⁾) times X, whose row i is the "
+               "sample x⁽ⁱ⁾; b acts entry by entry, z = (z⁽¹⁾, …, z⁽ⁿ⁾), y = (y⁽¹⁾, …, y⁽ⁿ⁾)"),
+        "ko": ("벡터화", "j = 1 … m의 편미분을 나란히 놓으면: Σ_i r⁽ⁱ⁾ x_j⁽ⁱ⁾는 행 벡터 "
+               "r = (r⁽¹⁾, …, r⁽ⁿ⁾)와 X (i번째 행이 샘플 x⁽ⁱ⁾)의 곱의 j번째 성분이다; b는 성분마다, "
+               "z = (z⁽¹⁾, …, z⁽ⁿ⁾), y = (y⁽¹⁾, …, y⁽ⁿ⁾)"),
+    },
+    "transpose_form": {
+        "en": ("transpose", "(P Q)ᵀ = Qᵀ Pᵀ: the same row vector as the transpose of the "
+               "lecture's column form Xᵀ(σ(Xw) - y)/n, where the lecture's column w is the "
+               "notes' row wᵀ"),
+        "ko": ("전치", "(P Q)ᵀ = Qᵀ Pᵀ: 같은 행 벡터를 강의의 열 벡터 형태 Xᵀ(σ(Xw) - y)/n의 "
+               "전치로 쓴다. 강의의 열 벡터 w는 노트의 행 벡터 wᵀ이다"),
+    },
+    "itself": {
+        "en": ("itself", "∂{var}/∂{var} = 1"),
+        "ko": ("자기 자신", "∂{var}/∂{var} = 1"),
+    },
+    "sigmoid_is_b": {
+        "en": ("b is σ", "The notes' b is the lecture's sigmoid σ"),
+        "ko": ("b는 σ", "노트의 b는 강의의 시그모이드 σ이다"),
     },
 })
 
@@ -390,6 +455,14 @@ SECTIONS.update({
     "likelihood": ("L", {"en": "From the likelihood of the data to the loss",
                          "ko": "데이터의 우도에서 손실 함수로"}),
     "gradient": ("G", {"en": "The gradient", "ko": "기울기"}),
+    "ez_loss": ("B", {"en": "The loss of one sample, through b(z) and z",
+                      "ko": "샘플 하나의 손실: b(z)와 z를 거쳐"}),
+    "ez_lemma": ("C", {"en": "∂b/∂z through e^z", "ko": "e^z 꼴로 구하는 ∂b/∂z"}),
+    "ez_quotients": ("Q", {"en": "The two quotients", "ko": "두 개의 몫"}),
+    "ez_combined": ("R", {"en": "Combined: b(z) - y", "ko": "합치면: b(z) - y"}),
+    "ez_mean": ("M", {"en": "The mean over the n samples", "ko": "n개 샘플의 평균"}),
+    "ez_vector": ("V", {"en": "Vectorized: the samples as the rows of X",
+                        "ko": "벡터화: 샘플을 X의 행으로"}),
     "link": ("K", {"en": "The link to BCE: labels y' = (1 + y)/2 in {{0, 1}}",
                    "ko": "BCE와의 관계: 레이블 y' = (1 + y)/2 ∈ {{0, 1}}"}),
 })

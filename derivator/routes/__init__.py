@@ -9,6 +9,7 @@ routes/algebra.py, and checks itself line by line (routes/explicit.py)."""
 ROUTES = {
     "bce-mle": {None: "mle"},
     "logistic-pm1": {None: "pm1"},
+    "bce": {"ez": "ez"},
 }
 
 

@@ -169,7 +169,7 @@ def fold_definition(expr, definition):
     pattern = canonical(definition.body.xreplace(wilds))
 
     def rewrite(e):
-        if not isinstance(e, sp.Add):
+        if e.is_Atom or isinstance(e, sp.Function):
             return None
         found = canonical(e).match(pattern)
         if not found or any(found.get(wl) is None for wl in wilds.values()):
@@ -177,3 +177,165 @@ def fold_definition(expr, definition):
         return definition.name(*[found[wilds[p]] for p in definition.params])
     new = transform(expr, rewrite)
     return None if new == expr else new
+
+
+# The e^z forms of the BCE notes (../shared/reference/notes_bce_vectorized.md).
+
+def _exp_negative(e):
+    return isinstance(e, sp.exp) and e.args[0].could_extract_minus_sign()
+
+
+def _fraction(f):
+    """(numerator, denominator) of a written fraction N (1/D)."""
+    fs = factors_of(f)
+    den = [g for g in fs if isinstance(g, sp.Pow) and g.exp == -1]
+    if len(den) != 1:
+        return None
+    return product(*[g for g in fs if g is not den[0]]), den[0].base
+
+
+def _ordered(e):
+    """A sum written with its number first: 1 + e^z."""
+    ts = terms_of(sp.expand(e))
+    return total(*sorted(ts, key=lambda t: not t.is_Number))
+
+
+def clear_negative_exponent(f):
+    """N/(1 + e^(-u)) = N e^u/(e^u + 1): numerator and denominator times e^u."""
+    parts = _fraction(f)
+    if parts is None:
+        return None
+    num, den = parts
+    negative = [e for e in den.atoms(sp.exp) if _exp_negative(e)]
+    if len(negative) != 1:
+        return None
+    factor = sp.exp(-negative[0].args[0])
+    return product(_ordered(num * factor), sp.Pow(_ordered(den * factor), -1, evaluate=False))
+
+
+def divide_out(f):
+    """N/D = q + r/D with N = q D + r, as polynomials in e^u: e^z/(1 + e^z) = 1 - 1/(1 + e^z)."""
+    parts = _fraction(f)
+    if parts is None:
+        return None
+    num, den = parts
+    exps = den.atoms(sp.exp)
+    if len(exps) != 1:
+        return None
+    T = sp.Dummy("T")
+    e = exps.pop()
+    q, r = sp.div(sp.expand(num).xreplace({e: T}), sp.expand(den).xreplace({e: T}), T)
+    if q == 0:
+        return None
+    return total(q.xreplace({T: e}), product(r.xreplace({T: e}), sp.Pow(den, -1, evaluate=False)))
+
+
+def in_derivative(rewrite):
+    """Apply `rewrite` to what a derivative differentiates: ∂/∂z f -> ∂/∂z g."""
+    def apply(expr):
+        ds = [d for d in sp.preorder_traversal(expr) if isinstance(d, sp.Derivative)]
+        if len(ds) != 1:
+            return None
+        new = rewrite(ds[0].expr)
+        if new is None:
+            return None
+        return transform(expr, {ds[0]: sp.Derivative(new, *ds[0].variables,
+                                                     evaluate=False)}.get)
+    return apply
+
+
+def invert_reciprocal(expr):
+    """1/(1/g) = g and 1/(1 - 1/g) = g/(g - 1): the factor written over g, inverted."""
+    fs = factors_of(expr)
+    for f in fs:
+        if not (isinstance(f, sp.Pow) and f.exp == -1):
+            continue
+        inner_ = f.base
+        if isinstance(inner_, sp.Pow) and inner_.exp == -1:
+            inverted = inner_.base
+        else:
+            recips = [p for t in terms_of(inner_) for p in factors_of(t)
+                      if isinstance(p, sp.Pow) and p.exp == -1]
+            if not recips:
+                continue
+            g = recips[0].base
+            over_g = _ordered(sp.cancel(canonical(inner_) * canonical(g)))
+            inverted = product(g, sp.Pow(over_g, -1, evaluate=False))
+        return product(*[inverted if h is f else h for h in fs])
+    return None
+
+
+def multiply_out_negative_exponents(expr):
+    """(1 + e^(-z)) e^z = e^z + 1: the factors that hold e^(-z) multiplied out, with the
+    e^u that clears them."""
+    fs = factors_of(expr)
+    group = [f for f in fs if any(_exp_negative(e) for e in f.atoms(sp.exp))]
+    if not group:
+        return None
+    multiplied = sp.expand(sp.Mul(*group))
+    for f in fs:
+        if f in group or not isinstance(f, sp.exp):
+            continue
+        if not any(_exp_negative(e) for e in multiplied.atoms(sp.exp)):
+            break
+        group.append(f)
+        multiplied = sp.expand(multiplied * f)
+    if any(_exp_negative(e) for e in multiplied.atoms(sp.exp)):
+        return None
+    rest = [f for f in fs if f not in group]
+    return product(_ordered(multiplied), *rest)
+
+
+def cancel_common(expr):
+    """(e^z + 1)/(1 + e^z)² = 1/(1 + e^z): common factors cancelled."""
+    new = sp.cancel(canonical(expr))
+    num, den = sp.fraction(new)
+    if den == 1:
+        return None
+    written = product(*factors_of(num), sp.Pow(_ordered(den), -1, evaluate=False))
+    return None if written == expr else written
+
+
+def collect_label(expr, label):
+    """A + B y over a common denominator, with A and B cancelled: e^z/(1 + e^z) - y."""
+    full = canonical(expr)
+    if sp.diff(full, label, 2) != 0:
+        return None
+    a = cancel_common(full.xreplace({label: 0})) or full.xreplace({label: 0})
+    coeff = sp.cancel(sp.diff(full, label))
+    if coeff.has(sp.exp):
+        return None
+    return total(a, product(coeff, label))
+
+
+def to_negative_exponent(expr):
+    """e^u/(1 + e^u) = 1/(e^(-u) + 1): numerator and denominator divided by e^u."""
+    def rewrite(e):
+        parts = _fraction(e) if isinstance(e, sp.Mul) else None
+        if parts is None or not isinstance(parts[0], sp.exp):
+            return None
+        num, den = parts
+        return sp.Pow(_ordered(den / num), -1, evaluate=False)
+    new = transform(expr, rewrite)
+    return None if new == expr else new
+
+
+def transpose_through(expr):
+    """(P Q)ᵀ = Qᵀ Pᵀ, (A + B)ᵀ = Aᵀ + Bᵀ, f(A)ᵀ = f(Aᵀ) for f entry by entry, Aᵀᵀ = A."""
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    if isinstance(expr, sp.Transpose):
+        return expr.arg
+    if isinstance(expr, sp.MatMul):
+        scalars = [a for a in expr.args if not isinstance(a, sp.MatrixExpr)]
+        matrices = [transpose_through(a) for a in reversed(expr.args)
+                    if isinstance(a, sp.MatrixExpr)]
+        return sp.MatMul(*scalars, *matrices, evaluate=False)
+    if isinstance(expr, sp.MatAdd):
+        return sp.MatAdd(*[transpose_through(a) for a in expr.args], evaluate=False)
+    if isinstance(expr, ElementwiseApplyFunction):
+        return ElementwiseApplyFunction(expr.function, transpose_through(expr.expr))
+    if isinstance(expr, sp.OneMatrix):
+        return sp.OneMatrix(expr.shape[1], expr.shape[0])
+    if isinstance(expr, sp.MatrixExpr):
+        return sp.Transpose(expr)
+    return expr

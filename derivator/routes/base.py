@@ -31,9 +31,11 @@ class RouteEngine(Engine):
             raise RuntimeError(f"{rule} does not apply to {expr}")     # a bug, not bad input
         return self.emit(section, lhs, new, rule, **params)
 
-    def derivation(self, name, result, world, result_lhs=None):
-        return RouteDerivation(name, self.wrt, self.steps, result, self.model, world=world,
-                               result_lhs=result_lhs)
+    def derivation(self, name, result, world, result_lhs=None, wrt=None):
+        """The steps recorded, as a Derivation; `wrt` names the variable where the engine's
+        own is an entry (w_j for w[j])."""
+        return RouteDerivation(name, wrt if wrt is not None else self.wrt, self.steps, result,
+                               self.model, world=world, result_lhs=result_lhs)
 
 
 def note(en, ko):

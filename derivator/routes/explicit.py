@@ -49,6 +49,7 @@ class World:
     labels: dict = field(default_factory=dict)
     domains: dict = field(default_factory=dict)
     sizes: tuple = ()
+    free: dict = field(default_factory=dict)    # free index -> its size: j in ∂L/∂w_j
 
 
 class Writer:
@@ -74,7 +75,7 @@ class Writer:
         if e in self.size:
             return sp.Integer(self.size[e])
         if isinstance(e, sp.MatrixSymbol):
-            return self.matrix(e)
+            return self.explicit(w.names[e], keep) if e in w.names else self.matrix(e)
         if isinstance(e, sp.Symbol):
             if e in keep:
                 return e
@@ -216,25 +217,37 @@ def numbers(value, point):
     return np.array(complex(value.xreplace(point).evalf(30)))
 
 
+def _assignments(world, size, exprs):
+    """Every value of the free indices the lines use (j = 1 … m), or none."""
+    import itertools
+    free = [k for k in world.free if any(e.has(k) for e in exprs)]
+    ranges = [[(k, sp.Integer(v)) for v in range(1, size[world.free[k]] + 1)] for k in free]
+    return [dict(c) for c in itertools.product(*ranges)]
+
+
 def agree(a, b, world, points=3, seed=0):
-    """(method, detail): 'numeric' when a and b agree at random points at every size."""
+    """(method, detail): 'numeric' when a and b agree at random points at every size
+    (and for every value of a free index, entry by entry)."""
     rng = random.Random(seed)
     for size in world.sizes:
         writer = Writer(world, size)
-        try:
-            ea, eb = writer.explicit(a), writer.explicit(b)
-        except (NotExplicit, sp.ShapeError, TypeError, ValueError) as error:
-            return "failed", f"cannot write out at {size}: {error}"
-        atoms = sorted(_atoms(ea) | _atoms(eb), key=str)
-        for _ in range(points):
-            point = {atom: _draw(atom, world, rng) for atom in atoms}
-            va, vb = numbers(ea, point), numbers(eb, point)
-            if va.shape != vb.shape:
-                return "failed", f"shapes {va.shape} and {vb.shape} at {size}"
-            if not np.allclose(va, vb, rtol=TOLERANCE, atol=TOLERANCE):
-                return "failed", f"{va} != {vb} at {size}"
+        assignments = _assignments(world, size, (a, b))
+        for at in assignments:
+            try:
+                ea, eb = writer.explicit(a.xreplace(at)), writer.explicit(b.xreplace(at))
+            except (NotExplicit, sp.ShapeError, TypeError, ValueError) as error:
+                return "failed", f"cannot write out at {size}: {error}"
+            atoms = sorted(_atoms(ea) | _atoms(eb), key=str)
+            for _ in range(points if len(assignments) == 1 else 2):
+                point = {atom: _draw(atom, world, rng) for atom in atoms}
+                va, vb = numbers(ea, point), numbers(eb, point)
+                where = f"{size}" + (f" at {at}" if at else "")
+                if va.shape != vb.shape:
+                    return "failed", f"shapes {va.shape} and {vb.shape} at {where}"
+                if not np.allclose(va, vb, rtol=TOLERANCE, atol=TOLERANCE):
+                    return "failed", f"{va} != {vb} at {where}"
     sizes = ", ".join(str(s) for s in world.sizes) or "one size"
-    return "numeric", f"{points} random points at each of {sizes}"
+    return "numeric", f"random points at each of {sizes}"
 
 
 def verify_steps(steps, world, points=3, seed=0):
