@@ -191,5 +191,8 @@ def problem(name):
     problems = all_problems()
     key = name if name in problems else f"p{name}"
     if key not in problems:
+        from .routes.answers import route_problem        # bce-mle, logistic-pm1 are checkable
+        if route_problem(name) is not None:
+            return route_problem(name)
         raise DerivatorError(f"unknown problem {name!r}; known: {', '.join(problems)}")
     return problems[key]

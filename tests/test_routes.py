@@ -305,3 +305,28 @@ def test_ez_on_the_command_line(capsys):
             assert main(["show", "bce", "--route", "ez", "--format", fmt, "--lang", lang]) == 0
     assert main(["list"]) == 0
     assert "--route ez" in capsys.readouterr().out
+
+
+# --- answers to the routes' derivations ---------------------------------------------------
+
+@pytest.mark.parametrize("name,answer,status", [
+    ("logistic-pm1", "-sum_{i=1}^{N} y_i sigma(-y_i w^T x_i) x_i", "correct"),
+    ("logistic-pm1", r"\sum_{i=1}^{N} (\sigma(w^T x_i) - (1 + y_i)/2) x_i", "correct"),
+    ("logistic-pm1", "X^T (sigma(X w) - (1 + y)/2)", "correct"),
+    ("logistic-pm1", "-sum_{i=1}^{N} y_i sigma(y_i w^T x_i) x_i", "incorrect"),
+    ("logistic-pm1", "sum_{i=1}^{N} (sigma(w^T x_i) - y_i) x_i", "incorrect"),   # {0,1} form
+    ("bce-mle", "(1/m) sum_{i=1}^{m} (sigma(w x_i + b) - y_i) x_i", "correct"),
+    ("bce-mle", "(1/m) sum_{i=1}^{m} (h(x_i) - y_i) x_i", "correct"),
+    ("bce-mle", "(1/m) sum_{i=1}^{m} (y_i - h(x_i)) x_i", "incorrect"),
+    ("bce-mle", "sum_{i=1}^{m} (h(x_i) - y_i) x_i", "incorrect"),
+])
+def test_check_answers(name, answer, status):
+    assert derivator.check(name, answer).status == status
+
+
+def test_check_labels_come_from_their_set():
+    """With y = 0 drawn for ±1 labels the (1 + y)/2 form would be judged wrong."""
+    from derivator.answers.judge import _task
+    task, points = _task("logistic-pm1", 0)
+    labels = np.concatenate([np.ravel(p.values["y"]) for p in points])
+    assert set(labels) == {-1.0, 1.0}

@@ -58,7 +58,7 @@ class Task:
         """The expression a correct answer equals, and named wrong ones to recognise."""
         d, p = self.derivation, self.problem
         variants = []
-        if p.strategy in ("index", "index_power", "likelihood"):
+        if p.strategy in ("index", "index_power", "likelihood", "route"):
             return d.result, variants
         if p.strategy == "loss" and p.data["derive"].get("free"):
             return d.result, variants          # ∂L/∂h_j, ∂L/∂w_{1,d,m}: one entry per index
@@ -142,7 +142,10 @@ def _point(problem, sizes, rng, symmetric=False):
             shape = tuple(sizes[d] for d in v.shape) + ((1,) if v.kind == "vector" else ())
             value = rng.normal(size=shape)
             domain = problem.data["names"][name].get("domain")
-            if domain and problem.data["names"][name].get("integer"):
+            labels = problem.data["names"][name].get("values")
+            if labels:                  # labels from their own set: {-1, 1} never gives 0
+                value = rng.choice(labels, size=shape).astype(float)
+            elif domain and problem.data["names"][name].get("integer"):
                 value = rng.integers(domain[0], domain[1] + 1, size=shape).astype(float)
             if symmetric and v.kind == "matrix" and shape[0] == shape[1]:
                 value = (value + value.T) / 2
@@ -190,7 +193,7 @@ def _compiled_definitions(problem, values, sizes):
     from its definitions with the point's values: {name: (function, needs arguments)}."""
     from ..functions import expand_named_functions
     from ..verify import _write_out_sums
-    if problem.strategy not in ("loss", "likelihood"):
+    if problem.strategy not in ("loss", "likelihood", "route"):
         return {}
     model = problem.model()
     size_values = {problem.sizes()[n]: v for n, v in sizes.items()}
