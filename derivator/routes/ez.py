@@ -13,7 +13,7 @@ from .. import rewrites
 from ..algebra import factors_of, product, replace_exact, terms_of, tidy, total, transform
 from ..functions import sigmoid
 from ..model import Definition, Model
-from ..rules import RULES, ConstantFactor, Context, D, SumRule
+from ..rules import RULES, ConstantFactor, Context, D, EntryRule, IntoSum, SumRule
 from . import algebra
 from .base import RouteEngine, note
 from .explicit import World
@@ -31,6 +31,8 @@ y_row, z_row, w_row = sp.MatrixSymbol("y", 1, n), sp.MatrixSymbol("z", 1, n), \
     sp.MatrixSymbol("w", 1, m)
 
 SIGMOID = sp.Lambda(t, 1 / (1 + sp.exp(-t)))
+# ∂z/∂w_j entry by entry, as the index notation does it: w_k depends on w_j only when k = j
+INDEX_RULES = (Itself(), SumRule(), IntoSum(), ConstantFactor(), EntryRule())
 
 
 def _loss(label, prob):
@@ -196,7 +198,7 @@ def derive():
                     "substitute" if var == W[j] else "likewise", what=bracket, var=var)
         expr = emit("back", lhs_v, replace_exact(expr, {D(z, var): D(_linear(), var)}),
                     "substitute_definition", name=z, body=_linear())
-        expr = engine.apply_rules(expr, lhs_v, "back", ctx, (Itself(),) + RULES)
+        expr = engine.apply_rules(expr, lhs_v, "back", ctx, INDEX_RULES)
         per_sample[var] = engine.simplify(expr, lhs_v, "back")
     # --- M. the mean over the n samples -------------------------------------------------------
     cost = J(w, bias)
