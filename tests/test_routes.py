@@ -170,7 +170,7 @@ def test_pm1_and_bce_agree_on_breast_cancer(pm1):
 
 # --- the command line --------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["text", "latex", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["rich", "text", "latex", "markdown", "json"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_show_in_every_format(fmt, lang, capsys):
     for name in ("logistic-pm1", "bce-mle"):
@@ -330,3 +330,22 @@ def test_check_labels_come_from_their_set():
     task, points = _task("logistic-pm1", 0)
     labels = np.concatenate([np.ravel(p.values["y"]) for p in points])
     assert set(labels) == {-1.0, 1.0}
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None,
+                    reason="pdflatex is not installed")
+def test_routes_latex_compiles_with_pdflatex(tmp_path):
+    import subprocess
+    from derivator.render import documents
+    body = "".join(documents.render_latex(d, "ko") for d in (
+        derivator.derive("logistic-pm1"), derivator.derive("bce-mle"),
+        derivator.derive("bce", route="ez")))
+    doc = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + body \
+          + "\\end{document}\n"
+    (tmp_path / "d.tex").write_text(doc, encoding="utf-8")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+    math = "\n".join(line.split(" % ")[0] for line in body.splitlines()
+                     if not line.startswith("%"))
+    assert math.isascii()

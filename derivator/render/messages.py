@@ -391,7 +391,7 @@ RULES.update({
                "의존하므로 ∂g/∂{var} = (∂g/∂{through})(∂{through}/∂{var})"),
     },
     "times_exponential": {
-        "en": ("times e^z/e^z", "Multiply numerator and denominator by e^z: "
+        "en": ("multiply top and bottom", "Multiply numerator and denominator by e^z: "
                "1/(1 + e^(-z)) = e^z/(1 + e^z)"),
         "ko": ("분자 분모에 e^z", "분자와 분모에 e^z를 곱한다: 1/(1 + e^(-z)) = e^z/(1 + e^z)"),
     },
@@ -422,7 +422,7 @@ RULES.update({
                "-{label}/(1 + e^z) - {label} e^z/(1 + e^z) = -{label}"),
     },
     "to_negative_exponent": {
-        "en": ("divide by e^z", "Numerator and denominator divided by e^z: "
+        "en": ("divide top and bottom", "Numerator and denominator divided by e^z: "
                "e^z/(1 + e^z) = 1/(1 + e^(-z))"),
         "ko": ("e^z로 나누기", "분자와 분모를 e^z로 나눈다: e^z/(1 + e^z) = 1/(1 + e^(-z))"),
     },
@@ -446,7 +446,7 @@ RULES.update({
         "ko": ("자기 자신", "∂{var}/∂{var} = 1"),
     },
     "sigmoid_is_b": {
-        "en": ("b is σ", "The notes' b is the lecture's sigmoid σ"),
+        "en": ("b is the sigmoid", "The notes' b is the lecture's sigmoid σ"),
         "ko": ("b는 σ", "노트의 b는 강의의 시그모이드 σ이다"),
     },
 })

@@ -4,8 +4,9 @@ from (bce-mle), labels in {+1, -1} (logistic-pm1), and the e^z route to the BCE 
 Each is derived from its definitions by the engine's rules and the rewrites in
 routes/algebra.py, and checks itself line by line (routes/explicit.py)."""
 
-# derivation name -> {route name: (module, one-line description)}; the route None is the
-# derivation itself, the lecture's own route of a lecture derivation is "lecture".
+# derivation name -> {route name: the module in this package that derives it}. The route
+# None is a derivation that exists only here; a lecture derivation's own route (show bce)
+# is not listed: it is derived by the registry, as before.
 ROUTES = {
     "bce-mle": {None: "mle"},
     "logistic-pm1": {None: "pm1"},
