@@ -441,6 +441,11 @@ RULES.update({
         "ko": ("전치", "(P Q)ᵀ = Qᵀ Pᵀ: 같은 행 벡터를 강의의 열 벡터 형태 Xᵀ(σ(Xw) - y)/n의 "
                "전치로 쓴다. 강의의 열 벡터 w는 노트의 행 벡터 wᵀ이다"),
     },
+    "bce_of_labels": {
+        "en": ("definition", "Definition of {name}: the BCE loss with labels y' in "
+               "{{0, 1}}.{note}"),
+        "ko": ("정의", "{name}의 정의: 레이블 y' ∈ {{0, 1}}의 BCE 손실.{note}"),
+    },
     "itself": {
         "en": ("itself", "∂{var}/∂{var} = 1"),
         "ko": ("자기 자신", "∂{var}/∂{var} = 1"),

@@ -100,7 +100,12 @@ def derive():
         else expr
     # --- the link to BCE ---------------------------------------------------------------
     bce = BCE(yp, x)
-    expr = emit("link", bce, _bce(yp), "definition", name=bce)
+    expr = emit("link", bce, _bce(yp), "bce_of_labels", name=bce, note=note(
+        " The notes write the log-likelihood as y log ŷ + (1 - y) log(1 - ŷ), the form for "
+        "labels in {0, 1}, while their labels are ±1: it holds for y' = (1 + y)/2, as shown "
+        "here.",
+        " 노트는 레이블이 ±1인데도 로그 우도를 {0, 1} 레이블의 꼴 y log ŷ + (1 - y) log(1 - ŷ)로 "
+        "썼다: 이 식은 y' = (1 + y)/2에 대해 성립하며, 여기서 그것을 보인다."))
     expr = emit("link", bce, replace_exact(expr, {yp: (1 + y) / 2}), "relabel",
                 new=yp, old=y)
     expr = rewrite("link", bce, expr, "label_cases", algebra.cases, y, LABELS, label=y,
