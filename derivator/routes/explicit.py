@@ -225,22 +225,40 @@ def _assignments(world, size, exprs):
     return [dict(c) for c in itertools.product(*ranges)]
 
 
-def agree(a, b, world, points=3, seed=0):
+class Line:
+    """A line written out at one size (each line is compared twice: written out once)."""
+
+    def __init__(self, value):
+        self.value = value
+        self.atoms = sorted(_atoms(value), key=str)
+
+    def at(self, point):
+        return numbers(self.value, point)
+
+
+def agree(a, b, world, points=3, seed=0, written=None):
     """(method, detail): 'numeric' when a and b agree at random points at every size
-    (and for every value of a free index, entry by entry)."""
+    (and for every value of a free index, entry by entry). `written` caches the lines
+    written out, since each line is compared twice (with the one before and after)."""
     rng = random.Random(seed)
+    written = {} if written is None else written
     for size in world.sizes:
         writer = Writer(world, size)
         assignments = _assignments(world, size, (a, b))
         for at in assignments:
             try:
-                ea, eb = writer.explicit(a.xreplace(at)), writer.explicit(b.xreplace(at))
+                lines = []
+                for expr in (a, b):
+                    key = (expr, tuple(size.items()), tuple(at.items()))
+                    if key not in written:
+                        written[key] = Line(writer.explicit(expr.xreplace(at)))
+                    lines.append(written[key])
             except (NotExplicit, sp.ShapeError, TypeError, ValueError) as error:
                 return "failed", f"cannot write out at {size}: {error}"
-            atoms = sorted(_atoms(ea) | _atoms(eb), key=str)
+            atoms = sorted(set(lines[0].atoms) | set(lines[1].atoms), key=str)
             for _ in range(points if len(assignments) == 1 else 2):
                 point = {atom: _draw(atom, world, rng) for atom in atoms}
-                va, vb = numbers(ea, point), numbers(eb, point)
+                va, vb = lines[0].at(point), lines[1].at(point)
                 where = f"{size}" + (f" at {at}" if at else "")
                 if va.shape != vb.shape:
                     return "failed", f"shapes {va.shape} and {vb.shape} at {where}"
@@ -253,10 +271,10 @@ def agree(a, b, world, points=3, seed=0):
 def verify_steps(steps, world, points=3, seed=0):
     """One Check per step: each line against the last line for the same quantity (or the
     quantity itself, written out from its definition, for the first)."""
-    checks, previous = [], {}
+    checks, previous, written = [], {}, {}
     for step in steps:
         before = previous.get(step.follows if step.follows is not None else step.lhs, step.lhs)
-        method, detail = agree(step.expr, before, world, points, seed)
+        method, detail = agree(step.expr, before, world, points, seed, written)
         checks.append(Check(step, method, detail))
         previous[step.lhs] = step.expr
     return checks
