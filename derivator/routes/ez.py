@@ -45,6 +45,17 @@ def _linear(sample=None):
     return total(sp.Sum(product(W[k], entry), (k, 1, m)), bias)
 
 
+# Where the notes slip: 1/(1 + e^z) written for b(z) = 1/(1 + e^(-z)), twice.
+SLIP_B = note(" The notes write 1/(1/(1 + e^z)) here, a slip: b(z) = 1/(1 + e^(-z)), so "
+              "1/b(z) = 1 + e^(-z), as their next line has.",
+              " 노트는 여기서 1/(1/(1 + e^z))라고 썼는데 실수다: b(z) = 1/(1 + e^(-z))이므로 "
+              "1/b(z) = 1 + e^(-z)이고, 노트의 다음 줄도 그렇다.")
+SLIP_ONE_MINUS_B = note(" The notes write 1 - 1/(1 + e^z) here, a slip: 1 - b(z) = "
+                        "1 - 1/(1 + e^(-z)) = e^(-z)/(1 + e^(-z)), as their next line has.",
+                        " 노트는 여기서 1 - 1/(1 + e^z)라고 썼는데 실수다: 1 - b(z) = "
+                        "1 - 1/(1 + e^(-z)) = e^(-z)/(1 + e^(-z))이고, 노트의 다음 줄도 그렇다.")
+
+
 def world():
     cost = product(sp.Pow(n, -1), sp.Sum(L(Y[i], b(Z[i])), (i, 1, n)))
     return World(
@@ -149,8 +160,7 @@ def derive():
     dz = D(z, W[j])
     bracket_expr, params = rewrites.factor_out(expr, dz)
     expr = emit("ez_loss", lhs, bracket_expr, "factor_out", **params)
-    bracket = expr.args[0] if expr.args[-1] == dz else product(*[f for f in sp.Mul.make_args(expr)
-                                                               if f != dz])
+    bracket = product(*[f for f in factors_of(expr) if f != dz])
     # --- C. ∂b/∂z through e^z ------------------------------------------------------------
     db = D(b(z), z)
     side = emit("ez_lemma", db, D(SIGMOID(z), z), "definition", name=b(z))
@@ -159,31 +169,20 @@ def derive():
     side = rewrite("ez_lemma", db, side, "divide_out", algebra.in_derivative(algebra.divide_out))
     lemma = engine.apply_rules(side, db, "ez_lemma", Context(z), RULES)
     # --- Q. the two quotients -------------------------------------------------------------
-    q1 = product(sp.Pow(b(z), -1), db)
-    expr = emit("ez_quotients", q1, _substitute_derivatives(q1, {db: lemma, b(z): SIGMOID(z)}),
-                "substitute_both", what=[b(z), db],
-                note=note(" The notes write 1/(1/(1 + e^z)) here, a slip: b(z) = 1/(1 + e^(-z)), "
-                          "so 1/b(z) = 1 + e^(-z), as their next line has.",
-                          " 노트는 여기서 1/(1/(1 + e^z))라고 썼는데 실수다: b(z) = 1/(1 + e^(-z))이므로 "
-                          "1/b(z) = 1 + e^(-z)이고, 노트의 다음 줄도 그렇다."))
-    expr = rewrite("ez_quotients", q1, expr, "invert_reciprocal", algebra.invert_reciprocal)
-    expr = rewrite("ez_quotients", q1, expr, "multiply_out", algebra.multiply_out_negative_exponents)
-    first = rewrite("ez_quotients", q1, expr, "cancel_common", algebra.cancel_common)
-    d1b = D(total(1, product(-1, b(z))), z)
-    q2 = product(sp.Pow(total(1, product(-1, b(z))), -1), d1b)
-    expr = engine.apply_rules(q2, q2, "ez_quotients", at_z, (SumRule(),))
-    expr = emit("ez_quotients", q2, _substitute_derivatives(expr, {db: lemma, b(z): SIGMOID(z)}),
-                "substitute_both", what=[b(z), db],
-                note=note(" The notes write 1 - 1/(1 + e^z) here, a slip: 1 - b(z) = "
-                          "1 - 1/(1 + e^(-z)) = e^(-z)/(1 + e^(-z)), as their next line has.",
-                          " 노트는 여기서 1 - 1/(1 + e^z)라고 썼는데 실수다: 1 - b(z) = "
-                          "1 - 1/(1 + e^(-z)) = e^(-z)/(1 + e^(-z))이고, 노트의 다음 줄도 그렇다."))
-    expr = rewrite("ez_quotients", q2, expr, "invert_reciprocal", algebra.invert_reciprocal)
-    expr = rewrite("ez_quotients", q2, expr, "multiply_out", algebra.multiply_out_negative_exponents)
-    second = rewrite("ez_quotients", q2, expr, "cancel_common", algebra.cancel_common)
+    quotients = {}
+    for g, slip in ((b(z), SLIP_B), (total(1, product(-1, b(z))), SLIP_ONE_MINUS_B)):
+        q = product(sp.Pow(g, -1), D(g, z))
+        expr = engine.apply_rules(q, q, "ez_quotients", at_z, (SumRule(),))  # ∂(1 - b) = -∂b
+        expr = emit("ez_quotients", q, _substitute_derivatives(
+            expr, {db: lemma, b(z): SIGMOID(z)}), "substitute_both", what=[b(z), db], note=slip)
+        for rule, step in (("invert_reciprocal", algebra.invert_reciprocal),
+                           ("multiply_out", algebra.multiply_out_negative_exponents),
+                           ("cancel_common", algebra.cancel_common)):
+            expr = rewrite("ez_quotients", q, expr, rule, step)
+        quotients[q] = expr
     # --- R. combined: b(z) - y ---------------------------------------------------------------
-    expr = emit("ez_combined", bracket, _replace_products(bracket, {q1: first, q2: second}),
-                "substitute", what=[q1, q2])
+    expr = emit("ez_combined", bracket, _replace_products(bracket, quotients),
+                "substitute", what=list(quotients))
     expr = rewrite("ez_combined", bracket, expr, "collect_label", algebra.collect_label, y,
                    label=y)
     expr = rewrite("ez_combined", bracket, expr, "to_negative_exponent",
