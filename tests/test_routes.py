@@ -93,6 +93,12 @@ def test_bce_mle_key_lines(mle):
     assert [s.rule for s in mle.steps[-26:]] == [s.rule for s in derivator.derive("bce").steps]
 
 
+def test_bce_mle_by_the_bias():
+    d = derivator.derive("bce-mle", wrt="b")
+    assert form(d.result) == form(1 / m * Sum(h(X[i]) - Y[i], (i, 1, m)))
+    assert [s.rule for s in d.steps[:8]] == [s.rule for s in derivator.derive("bce-mle").steps[:8]]
+
+
 def test_bce_mle_says_why_the_log():
     from derivator.render.messages import explain
     step = next(s for s in derivator.derive("bce-mle").steps if s.rule == "negative_mean")

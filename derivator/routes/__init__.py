@@ -32,7 +32,10 @@ def derive_route(name, route, wrt=None):
     if route not in routes:
         known = ", ".join(routes_of(name)) or "none"
         raise DerivatorError(f"{name} has no route {route!r}; its routes: {known}")
-    derivation = import_module(f".{routes[route]}", __name__).derive()
+    module = import_module(f".{routes[route]}", __name__)
+    # a route that can be taken by another parameter lists them (bce-mle: w or b)
+    derivation = module.derive(str(wrt)) if str(wrt) in getattr(module, "PARAMS", ()) \
+        else module.derive()
     if wrt is not None and str(wrt) != str(derivation.wrt):
         raise DerivatorError(f"{name} is differentiated with respect to {derivation.wrt} only")
     return derivation

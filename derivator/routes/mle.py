@@ -15,6 +15,7 @@ from .base import RouteEngine
 from .explicit import World
 
 LABELS = (1, 0)
+PARAMS = ("w", "b")          # the lecture's parameters: show bce-mle --wrt b
 p, P = sp.Function("p"), sp.Function("P")
 
 
@@ -54,13 +55,13 @@ def world(lecture):
                  sizes=({lecture.sample_count: 3}, {lecture.sample_count: 4}))
 
 
-def derive():
+def derive(wrt="w"):
     lecture = model()
     h, L = _parts(lecture)
     x, y = sp.Symbol("x"), sp.Symbol("y")
     X, Y = lecture.samples
     i, m = lecture.sample_index, lecture.sample_count
-    w = lecture.params[0]
+    w = next(v for v in lecture.params if str(v) == wrt)
     engine = RouteEngine(lecture, w)
     emit, rewrite = engine.emit, engine.rewrite
     one = p(y, x)
