@@ -95,6 +95,7 @@ def test_bce_mle_key_lines(mle):
 
 def test_bce_mle_by_the_bias():
     d = derivator.derive("bce-mle", wrt="b")
+    assert all(c.ok for c in d.verify())
     assert form(d.result) == form(1 / m * Sum(h(X[i]) - Y[i], (i, 1, m)))
     assert [s.rule for s in d.steps[:8]] == [s.rule for s in derivator.derive("bce-mle").steps[:8]]
 
