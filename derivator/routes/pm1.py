@@ -37,6 +37,11 @@ def _bce(a):
                  product(-1, total(1, product(-1, a)), sp.log(total(1, product(-1, s)))))
 
 
+def _relabelled(label):
+    """y' = (1 + y)/2, written as one would: 1/2 (1 + y)."""
+    return sp.Mul(sp.Rational(1, 2), total(1, label), evaluate=False)
+
+
 def world():
     return World(
         functions={p: sp.Lambda((y, x), _probability()),
@@ -106,7 +111,7 @@ def derive():
         "here.",
         " 노트는 레이블이 ±1인데도 로그 우도를 {0, 1} 레이블의 꼴 y log ŷ + (1 - y) log(1 - ŷ)로 "
         "썼다: 이 식은 y' = (1 + y)/2에 대해 성립하며, 여기서 그것을 보인다."))
-    expr = emit("link", bce, replace_exact(expr, {yp: (1 + y) / 2}), "relabel",
+    expr = emit("link", bce, replace_exact(expr, {yp: _relabelled(y)}), "relabel",
                 new=yp, old=y)
     expr = rewrite("link", bce, expr, "label_cases", algebra.cases, y, LABELS, label=y,
                    note="")
@@ -119,7 +124,7 @@ def derive():
     lecture = sp.Sum(product(total(sigmoid(inner(w, X[i])), product(-1, YP[i])), X[i]),
                      (i, 1, N))
     expr = emit("link", total_bce, lecture, "lecture_gradient")
-    expr = emit("link", total_bce, tidy(replace_exact(expr, {YP[i]: (1 + Y[i]) / 2})),
+    expr = emit("link", total_bce, tidy(replace_exact(expr, {YP[i]: _relabelled(Y[i])})),
                 "relabel", new=YP[i], old=Y[i])
     expr = rewrite("link", total_bce, expr, "label_cases",
                    algebra.within_sums(algebra.cases), Y[i], LABELS, label=Y[i], note="")
