@@ -20,8 +20,10 @@ def build_parser():
                                                   "every step checked.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    commands.add_parser("list", help="the derivations it knows, one line each")
-    commands.add_parser("problems", help="problems 1-7 with their statements")
+    listing = commands.add_parser("list", help="the derivations it knows, one line each")
+    listing.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    problems = commands.add_parser("problems", help="problems 1-7 with their statements")
+    problems.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     show = commands.add_parser("show", help="show a derivation step by step")
     show.add_argument("name", metavar="NAME", help="a derivation (see `derivator list`)")
     show.add_argument("--wrt", help="the parameter to differentiate by (default: the first)")
@@ -69,24 +71,29 @@ def _positive(kind):
 def cmd_list(args, out):
     from .problemset import all_problems
     from .registry import catalog as lectures, get_model
+    from .render.messages import HEADINGS
+    lang = args.lang
     for name in lectures():
         model = get_model(name)
         params = ", ".join(str(p) for p in model.params)
-        out.write(f"{name:<10} {model.title['en']}  (--wrt {params})\n")
+        out.write(f"{name:<10} {model.title.get(lang, model.title['en'])}  (--wrt {params})\n")
     for name, problem in all_problems().items():
-        out.write(f"{name:<10} Problem {problem.number}: {problem.title['en']}\n")
+        title = problem.title.get(lang, problem.title["en"])
+        out.write(f"{name:<10} {HEADINGS[lang]['problem']} {problem.number}: {title}\n")
     return 0
 
 
 def cmd_problems(args, out):
-    import textwrap
-
     from .problemset import all_problems
+    from .render.messages import HEADINGS
+    from .render.statement import statement_text
+    from .render.terminal import wrap
+    lang = args.lang
     for name, problem in all_problems().items():
-        out.write(f"{name} (problem {problem.number}): {problem.title['en']}\n")
-        for paragraph in problem.statement.split("\n\n"):
-            out.write(textwrap.fill(" ".join(paragraph.split()), 78, initial_indent="    ",
-                                    subsequent_indent="    ") + "\n")
+        title = problem.title.get(lang, problem.title["en"])
+        out.write(f"{name} ({HEADINGS[lang]['problem']} {problem.number}): {title}\n")
+        for paragraph in problem.statement.split("\n\n"):      # the statement as written (en)
+            out.write("".join(f"    {line}\n" for line in wrap(statement_text(paragraph), 74)))
         out.write("\n")
     return 0
 
@@ -99,9 +106,11 @@ def cmd_show(args, out):
         if args.format == "rich":
             from rich.console import Console
             console = Console(file=out)
+            console.width = max(console.width, terminal.MIN_WIDTH)     # COLUMNS=1: no crash
         width = console.width if console else 80
         lines = cached(["show", args.name, args.wrt, args.lang, width],
-                       lambda: terminal.lines_of(derive(args.name, args.wrt), args.lang, width))
+                       lambda: terminal.lines_of(derive(args.name, args.wrt), args.lang, width),
+                       valid=terminal.valid_lines)
         if console:
             terminal.rich_from_lines(lines, console)
         else:

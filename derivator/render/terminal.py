@@ -1,4 +1,5 @@
 """The derivation for people: rich in a terminal, plain text when asked or piped."""
+import re
 import unicodedata
 
 
@@ -93,6 +94,26 @@ def _lines(derivation, lang, width):
                     f"{to_text(derivation.result)}"
 
 
+KINDS = {"title", "statement", "note", "section", "step", "math", "result"}
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def valid_lines(lines):
+    """True for what lines_of returns: [kind, text] pairs (a step: three texts), with no
+    control characters or escape sequences (a cache file may be damaged or planted)."""
+    def clean(text, newlines=False):
+        return isinstance(text, str) and not _CONTROL.search(text) and (newlines or "\n" not in text)
+    try:
+        return isinstance(lines, list) and all(
+            isinstance(pair, list) and len(pair) == 2 and pair[0] in KINDS and (
+                isinstance(pair[1], list) and len(pair[1]) == 3 and all(map(clean, pair[1]))
+                if pair[0] == "step"
+                else clean(pair[1], newlines=pair[0] == "math"))
+            for pair in lines)
+    except TypeError:
+        return False
+
+
 def render_text(derivation, lang="en", width=80):
     return text_from_lines(lines_of(derivation, lang, width), width)
 
@@ -122,7 +143,6 @@ def render_rich(derivation, console, lang="en"):
 
 
 def rich_from_lines(lines, console):
-    from rich.rule import Rule
     from rich.text import Text
     for kind, value in lines:
         if kind == "title":
@@ -133,7 +153,10 @@ def rich_from_lines(lines, console):
             console.print(Text(value, style="yellow"))
         elif kind == "section":
             console.print()
-            console.print(Rule(Text(value, style="bold cyan"), align="left", style="cyan"))
+            width = max(console.width, MIN_WIDTH)
+            for line in wrap(value, width):             # never cut to "…" as rich's Rule is
+                console.print(Text(line, style="bold cyan"), soft_wrap=True)
+            console.print(Text("─" * min(display_width(value), width), style="cyan"))
         elif kind == "step":
             # wrapped here by display width (rich would end a Hangul line with "…"),
             # with a hanging indent for long explanations
