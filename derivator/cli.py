@@ -30,6 +30,14 @@ def build_parser():
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    show.add_argument("--standalone", action="store_true",
+                      help="with --format latex: a whole document for xelatex")
+    handout = commands.add_parser("handout", help="all derivations (or the names given) as "
+                                                  "one document to print or open")
+    handout.add_argument("names", metavar="NAME", nargs="*", help="derivations (default: all)")
+    handout.add_argument("--format", default="latex", choices=("latex", "html"),
+                         help="latex (default, for xelatex) or html")
+    handout.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     check = commands.add_parser("check", help="check an answer to problems 1-7")
     check.add_argument("name", metavar="PROBLEM", nargs="?", help="p1a ... p7b, or 1a ... 7b")
     check.add_argument("answer", metavar="ANSWER", nargs="?",
@@ -116,10 +124,23 @@ def cmd_show(args, out):
         else:
             out.write(terminal.text_from_lines(lines, width))
         return 0
-    from .render import documents
-    render = {"latex": documents.render_latex, "markdown": documents.render_markdown,
-              "json": documents.render_json}
+    if args.standalone and args.format != "latex":
+        raise DerivatorError("--standalone goes with --format latex")
+    from .render import documents, html, standalone
+    render = {"latex": standalone.render_standalone if args.standalone else
+              documents.render_latex, "markdown": documents.render_markdown,
+              "json": documents.render_json, "html": html.render_html}
     out.write(render[args.format](derive(args.name, args.wrt), args.lang))
+    return 0
+
+
+def cmd_handout(args, out):
+    from . import catalog
+    from .render import html, standalone
+    names = args.names or catalog()
+    derivations = [derive(name) for name in names]      # an unknown name fails before output
+    render = standalone.render_handout if args.format == "latex" else html.render_handout
+    out.write(render(derivations, args.lang))
     return 0
 
 
@@ -215,7 +236,7 @@ def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
-                    "check": cmd_check, "train": cmd_train}
+                    "check": cmd_check, "train": cmd_train, "handout": cmd_handout}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")

@@ -1,6 +1,6 @@
 """Renderers: the same Derivation as rich terminal output, text, LaTeX, Markdown or JSON."""
 
-FORMATS = ("rich", "text", "latex", "markdown", "json")
+FORMATS = ("rich", "text", "latex", "markdown", "json", "html")
 LANGUAGES = ("en", "ko")
 
 

@@ -281,7 +281,7 @@ class LectureLatexPrinter(LatexPrinter):
         return r"\delta_{%s}" % _subscript(expr.args)
 
     def _print_sigmoid(self, expr, exp=None):
-        out = r"\operatorname{sigmoid}\left(%s\right)" % self._print(expr.args[0])
+        out = r"\sigma\left(%s\right)" % self._print(expr.args[0])       # as the course writes it
         return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
 
     def _print_Sum(self, expr):

@@ -1,0 +1,3 @@
+"""placeholder"""
+def render_html(d, lang="en"): raise NotImplementedError
+def render_handout(ds, lang="en"): raise NotImplementedError
