@@ -14,13 +14,14 @@ import sympy as sp
 
 from .evaluate import EvaluationError, Evaluator, describe, shape_of
 from .parse import AnswerError, parse
+from ..render.notebook import VerdictDisplay
 
 RTOL = 1e-7
 POINTS_PER_SIZE = 3
 
 
-@dataclass
-class Verdict:
+@dataclass(repr=False)
+class Verdict(VerdictDisplay):
     problem: str
     answer: str
     status: str                     # correct | incorrect | unreadable
