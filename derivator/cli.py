@@ -99,7 +99,7 @@ def cmd_problems(args, out):
     lang = args.lang
     for name, problem in all_problems().items():
         title = problem.title.get(lang, problem.title["en"])
-        out.write(f"{name} ({HEADINGS[lang]['problem']} {problem.number}): {title}\n")
+        out.write(f"{name} ({HEADINGS[lang]['problem'].lower()} {problem.number}): {title}\n")
         for paragraph in problem.statement.split("\n\n"):      # the statement as written (en)
             out.write("".join(f"    {line}\n" for line in wrap(statement_text(paragraph), 74)))
         out.write("\n")

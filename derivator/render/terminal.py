@@ -68,7 +68,7 @@ def _lines(derivation, lang, width):
     width = max(width, MIN_WIDTH)
     title = derivation.model.title.get(lang, derivation.model.title["en"]) if derivation.model \
         else derivation.name
-    yield "title", f"{title}  (∂/∂{derivation.wrt})"
+    yield "title", f"{title}  (∂/∂{to_text(derivation.wrt)})"
     statement = getattr(derivation.model, "statement", None)
     if statement:
         yield "statement", statement_text(statement)
@@ -123,7 +123,8 @@ def text_from_lines(lines, width=80):
     out = []
     for kind, value in lines:
         if kind == "title":
-            out += [value, "=" * min(display_width(value), width), ""]
+            lines = wrap(value, width)
+            out += lines + ["=" * max(map(display_width, lines)), ""]
         elif kind in ("statement", "note"):
             out += wrap(value, width) + [""]
         elif kind == "section":
