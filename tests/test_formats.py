@@ -162,3 +162,12 @@ def test_list_and_problems_in_korean():
         assert cli.main([command, "--lang", "ko"], out=out) == 0
         assert "문제 4" in out.getvalue() and "가우시안 최대 우도" in out.getvalue()
         assert "\\mathbf" not in out.getvalue()
+
+
+def test_standalone_and_handout_usage_errors(capsys):
+    from derivator import cli
+    assert cli.main(["show", "bce", "--format", "markdown", "--standalone"]) == 2
+    assert cli.main(["handout", "nosuch"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "--standalone goes with --format latex" in err[0]
+    assert "unknown derivation 'nosuch'" in err[1]
