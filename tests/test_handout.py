@@ -52,6 +52,9 @@ def _assert_fits(log):
 
 def _assert_explained(derivation, lang, text):
     pdf = _letters(text)
+    notes = getattr(derivation.model, "notes", None) or {}
+    if notes:
+        assert _letters(notes.get(lang, notes.get("en"))) in pdf, derivation.name
     for _, _, heading, steps in captioned(derivation, lang):
         assert _letters(heading) in pdf, heading
         for label, _, _, rule, explanation in steps:

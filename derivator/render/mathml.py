@@ -45,7 +45,7 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
         for k, term in enumerate(ordered_terms(expr)):
             negative = term.could_extract_minus_sign()
             if negative:
-                nodes.append(self._mo("-" if k == 0 else "−"))
+                nodes.append(self._mo("−"))
                 term = -term if not isinstance(term, sp.MatrixExpr) else sp.MatMul(-1, term).doit()
             elif k:
                 nodes.append(self._mo("+"))
@@ -79,7 +79,7 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Mul(self, expr):
         coeff, factors, den = mul_layout(expr)
-        sign = [self._mo("-")] if coeff < 0 else []
+        sign = [self._mo("−")] if coeff < 0 else []
         coeff = abs(coeff)
         if den is not None:
             top = [self._print(coeff)] if coeff != 1 else []
@@ -170,7 +170,7 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
         arg = self._print(expr.arg)
         if not isinstance(expr.arg, sp.MatrixSymbol):
             arg = self._parens(arg)
-        return self._el("msup", arg, self._row([self._mo("-"), self._el("mn", text="1")]))
+        return self._el("msup", arg, self._row([self._mo("−"), self._el("mn", text="1")]))
 
     def _print_MatPow(self, expr):
         return self._el("msup", self._print(expr.base), self._print(expr.exp))
