@@ -163,13 +163,13 @@ def rich_from_lines(lines, console):
             # with a hanging indent for long explanations
             label, rule, text = value
             width = max(console.width, MIN_WIDTH)
-            lines = _hanging(f"{label:<4} ", f"{rule}  {text}", width)
-            start = len(f"{label:<4} ")
+            lines = _hanging(f"{label:<4}  ", f"[{rule}] {text}", width)
+            start = len(f"{label:<4}  ")
             for k, line in enumerate(lines):
                 styled = Text(line, style="dim", no_wrap=True, overflow="ignore")
                 if k == 0:
                     styled.stylize("bold not dim", 0, len(label))
-                    styled.stylize("magenta not dim", start, start + len(rule))
+                    styled.stylize("magenta not dim", start, start + len(rule) + 2)
                 console.print(styled, soft_wrap=True)
         elif kind == "math":
             console.print(Text(value), soft_wrap=True)
