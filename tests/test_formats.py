@@ -136,7 +136,7 @@ def test_korean_captions_wrap_whole_in_the_terminal(width):
         assert "…" not in shown.replace(", …,", "")
         for _, _, heading, steps in captioned(derivator.derive(name), "ko"):
             for _, _, _, rule, text in steps:
-                assert " ".join(f"{rule} {text}".split()) in shown
+                assert " ".join(f"[{rule}] {text}".split()) in shown
 
 
 @pytest.mark.parametrize("name", ["bce", "mse"])
