@@ -130,3 +130,14 @@ def test_p4_headings_and_result_label():
     assert "The gradient of the log-likelihood" in headings
     assert not any("cost" in h or "…" in h for h in headings)
     assert to_text(result_lhs(d)) == "w*"
+
+
+def test_two_minus_signs_make_a_plus_only_where_there_are_two():
+    assert "two minus signs make a plus" in _caption("bce", "B5")
+    assert "two minus signs" not in _caption("mse", "B3")         # 2 (y - ŷ) ∂(-ŷ): one sign
+    assert "플러스" not in _caption("mse", "B3", lang="ko")
+
+
+def test_the_square_of_a_vector_is_named_as_such():
+    title = next(row[2] for row in _derivation_captions("p2", None, "en")[1] if row[0] == "A4")
+    assert title == "derivative of a square norm"

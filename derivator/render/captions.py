@@ -14,15 +14,21 @@ WORDS = {
            "outside": "; the constant factor {c} stays outside",
            "one": ", and with u = 1, (1/v)' = -v'/v²",
            "entrywise": ", and {f} acts entry by entry",
-           "square": "for a vector, ∂({v}ᵀ{v})/∂{v} = 2{v} (Σ_k {v}_k² entry by entry)",
-           "entries": ", and ∂{a}/∂{b} = {delta}"},
+           "square": "∂({v}ᵀ{v})/∂{v} = 2{v}: Σ_k {v}_k² differentiated entry by entry",
+           "entries": ", and ∂{a}/∂{b} = {delta}",
+           "plus": ", and two minus signs make a plus", "minus": "",
+           "power_title": "power rule", "square_title": "derivative of a square norm",
+           "power": "Power rule: {identity}"},
     "ko": {"and": ", ", "is": "", "are": "", "it": "", "they": "", "moves": "", "move": "",
            "constant": "", "constants": "",
            "outside": "; 상수 {c}는 밖에 남는다",
            "one": ", u = 1이면 (1/v)' = -v'/v²",
            "entrywise": ", {f}는 성분별로 적용된다",
-           "square": "벡터이면 ∂({v}ᵀ{v})/∂{v} = 2{v} (Σ_k {v}_k²를 성분별로 미분)",
-           "entries": ", ∂{a}/∂{b} = {delta}"},
+           "square": "∂({v}ᵀ{v})/∂{v} = 2{v}: Σ_k {v}_k²를 성분별로 미분",
+           "entries": ", ∂{a}/∂{b} = {delta}",
+           "plus": "마이너스를 플러스로", "minus": "마이너스를 밖으로",
+           "power_title": "거듭제곱의 미분", "square_title": "제곱 노름의 미분",
+           "power": "거듭제곱의 미분: {identity}"},
 }
 
 
@@ -131,9 +137,12 @@ def power_rule(step, before, lang):
     from ..functions import inner
     squares = [d.expr.args[0] for d in _derivatives_gone(step, before)
                if isinstance(d.expr, inner) and d.expr.args[0] == d.expr.args[1]]
+    w = WORDS[lang]
     if squares:
-        return {"power": "", "square": WORDS[lang]["square"].format(v=_text(squares[0]))}
-    return {"power": _power(step, before), "square": ""}
+        return {"power_title": w["square_title"], "power": "",
+                "square": w["square"].format(v=_text(squares[0]))}
+    return {"power_title": w["power_title"], "square": "",
+            "power": w["power"].format(identity=_power(step, before))}
 
 
 def power_chain(step, before, lang):
@@ -174,6 +183,20 @@ def kronecker_delta(step, before, lang):
     return {"collapse": "Σ_i δ_ik u(i) = u(k)"}
 
 
+def sign(step, before, lang):
+    """Two minus signs make a plus only where the factor in front was negative."""
+    from .printing import _flat_factors
+    negative = False
+    for node in _nodes(before, sp.Mul):
+        if any(isinstance(f, sp.Derivative) and f.expr.could_extract_minus_sign()
+               for f in node.args):
+            negative = sp.Mul(*[f for f in _flat_factors(node) if f.is_Number]) < 0
+            break
+    if lang == "en":
+        return {"plus": WORDS[lang]["plus"] if negative else ""}
+    return {"plus": WORDS[lang]["plus" if negative else "minus"]}
+
+
 def differentiate(step, before, lang):
     lhs = step.lhs
     return {"var": _text(lhs.variables[0]) if isinstance(lhs, sp.Derivative) else "w"}
@@ -181,7 +204,7 @@ def differentiate(step, before, lang):
 
 VALUES = {f.__name__: f for f in (
     into_sum, constant_factor, quotient_rule, exponential_rule, recognise, linear, power_rule,
-    power_chain,
+    power_chain, sign,
     vectorize, entry_derivative, kronecker_delta, differentiate)}
 
 

@@ -24,9 +24,8 @@ RULES = {
         "ko": ("상수배", "{constants}는 사실상 상수이므로 편미분 기호 밖으로 뺄 수 있다"),
     },
     "sign": {
-        "en": ("constant factor -1", "∂(-{f}) = -∂{f}: the minus sign moves outside, and two "
-               "minus signs make a plus"),
-        "ko": ("부호", "-{f}를 {f}로 바꾸고 마이너스를 플러스로"),
+        "en": ("constant factor -1", "∂(-{f}) = -∂{f}: the minus sign moves outside{plus}"),
+        "ko": ("부호", "-{f}를 {f}로 바꾸고 {plus}"),
     },
     "log_rule": {
         "en": ("log rule + chain rule", "(log u)' = u'/u, with the chain rule; constants "
@@ -98,8 +97,8 @@ RULES = {
         "ko": ("상수", "{var}를 제외한 나머지는 상수{entries}"),
     },
     "power_rule": {
-        "en": ("power rule", "Power rule: {power}{square}"),
-        "ko": ("거듭제곱의 미분", "거듭제곱의 미분: {power}{square}"),
+        "en": ("{power_title}", "{power}{square}"),
+        "ko": ("{power_title}", "{power}{square}"),
     },
     "power_chain": {
         "en": ("power rule + chain rule", "{power} u': the chain rule through "
