@@ -129,6 +129,8 @@ def test_p4_headings_and_result_label():
     headings = [h for _, _, h, _ in captioned(d)]
     assert "The gradient of the log-likelihood" in headings
     assert not any("cost" in h or "…" in h for h in headings)
+    assert not any("cost" in c or "loss" in c for c in _all_captions("p4"))
+    assert not any("Cost" in c or "Loss" in c for c in _all_captions("p4", lang="ko"))
     assert to_text(result_lhs(d)) == "w*"
 
 

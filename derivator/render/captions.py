@@ -18,7 +18,9 @@ WORDS = {
            "entries": ", and ∂{a}/∂{b} = {delta}",
            "plus": ", and two minus signs make a plus", "minus": "",
            "power_title": "power rule", "square_title": "derivative of a square norm",
-           "power": "Power rule: {identity}"},
+           "power": "Power rule: {identity}",
+           "follows": "once the loss's derivative is known, the cost's follows",
+           "follows_log": "the derivative of the log-likelihood follows"},
     "ko": {"and": ", ", "is": "", "are": "", "it": "", "they": "", "moves": "", "move": "",
            "constant": "", "constants": "",
            "outside": "; 상수 {c}는 밖에 남는다",
@@ -28,7 +30,10 @@ WORDS = {
            "entries": ", ∂{a}/∂{b} = {delta}",
            "plus": "마이너스를 플러스로", "minus": "마이너스를 밖으로",
            "power_title": "거듭제곱의 미분", "square_title": "제곱 노름의 미분",
-           "power": "거듭제곱의 미분: {identity}"},
+           "power": "거듭제곱의 미분: {identity}",
+           "follows": "먼저 Loss Function의 편미분을 구하면 Cost Function의 편미분은 어렵지 않게 "
+                      "구할 수 있다",
+           "follows_log": "샘플 하나의 미분을 합에 다시 넣으면 로그 우도의 미분이 된다"},
 }
 
 
@@ -197,6 +202,12 @@ def sign(step, before, lang):
     return {"plus": WORDS[lang]["plus" if negative else "minus"]}
 
 
+def substitute_sample(step, before, lang):
+    """A cost and its loss (the lectures), or a log-likelihood and its terms (p4)."""
+    of_log = isinstance(step.lhs, sp.Derivative) and isinstance(step.lhs.expr, sp.log)
+    return {"follows": WORDS[lang]["follows_log" if of_log else "follows"]}
+
+
 def differentiate(step, before, lang):
     lhs = step.lhs
     return {"var": _text(lhs.variables[0]) if isinstance(lhs, sp.Derivative) else "w"}
@@ -204,7 +215,7 @@ def differentiate(step, before, lang):
 
 VALUES = {f.__name__: f for f in (
     into_sum, constant_factor, quotient_rule, exponential_rule, recognise, linear, power_rule,
-    power_chain, sign,
+    power_chain, sign, substitute_sample,
     vectorize, entry_derivative, kronecker_delta, differentiate)}
 
 

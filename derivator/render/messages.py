@@ -111,9 +111,8 @@ RULES = {
     },
     "substitute_sample": {
         "en": ("back into the sum", "Put the one-sample derivative back into the sum: "
-               "once the loss's derivative is known, the cost's follows"),
-        "ko": ("합으로 되돌리기", "먼저 Loss Function의 편미분을 구하면 Cost Function의 "
-               "편미분은 어렵지 않게 구할 수 있다"),
+               "{follows}"),
+        "ko": ("합으로 되돌리기", "{follows}"),
     },
     "constant_out_of_sum": {
         "en": ("constant factor", "The constant {c} moves out of the sum"),
