@@ -4,7 +4,6 @@ outside a sum, the indices a delta collapses. A rule without an entry here is na
 the values its rule recorded (Step.params) alone.
 """
 import sympy as sp
-from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 # Fragments that join the values, per language.
@@ -100,12 +99,9 @@ def exponential_rule(step, before, lang):
 
 
 def recognise(step, before, lang):
-    function = step.params.get("function")
-    applied = [a for a in _nodes(step.expr, AppliedUndef) + _nodes(step.expr, sp.Function)
-               if function is not None and (a.func == function or a == function)]
-    argument = applied[0].args[0] if applied and applied[0].args else \
-        (function.args[0] if isinstance(function, sp.Basic) and function.args else sp.Symbol("x"))
-    return {"argument": _text(argument)}
+    function = step.params.get("function")            # the function applied: sigmoid(x)
+    argument = function.args[0] if isinstance(function, sp.Basic) and function.args else "x"
+    return {"argument": _text(argument) if isinstance(argument, sp.Basic) else argument}
 
 
 def linear(step, before, lang):
