@@ -139,6 +139,9 @@ def power_rule(step, before, lang):
     squares = [d.expr.args[0] for d in _derivatives_gone(step, before)
                if isinstance(d.expr, inner) and d.expr.args[0] == d.expr.args[1]]
     w = WORDS[lang]
+    if before is None:             # not known which: both identities, each true as stated
+        return {"power_title": w["power_title"], "power": w["power"].format(
+            identity="(u^n)' = n u^(n-1)"), "square": "; " + w["square"].format(v="v")}
     if squares:
         return {"power_title": w["square_title"], "power": "",
                 "square": w["square"].format(v=_text(squares[0]))}
