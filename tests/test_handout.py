@@ -13,11 +13,24 @@ import pytest
 import derivator
 from derivator import cli
 from derivator.render import captioned
+from derivator.render.standalone import KOREAN_FONT
 
 TOOLS = [tool for tool in ("xelatex", "pdftotext") if shutil.which(tool) is None]
 pytestmark = pytest.mark.skipif(bool(TOOLS), reason=f"{' and '.join(TOOLS)} not installed "
                                 "(Debian: texlive-xetex fonts-nanum poppler-utils)")
 TOLERANCE_PT = 1.0
+
+
+def _has_font(family):
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", f":family={family}"], capture_output=True, text=True)
+    return bool(listed.stdout.strip())
+
+
+KOREAN = pytest.param("ko", marks=pytest.mark.skipif(
+    not _has_font(KOREAN_FONT), reason=f"the {KOREAN_FONT} font is not installed "
+                                       "(Debian: fonts-nanum)"))
 
 
 def _letters(text):
@@ -62,7 +75,7 @@ def _assert_explained(derivation, lang, text):
             assert _letters(explanation) in pdf, (label, explanation)
 
 
-@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("lang", ["en", KOREAN])
 def test_handout_of_everything_compiles_fits_and_explains_every_step(tmp_path, lang):
     log, text = _compile(tmp_path, ["handout", "--lang", lang], f"handout-{lang}")
     _assert_fits(log)
