@@ -8,6 +8,7 @@ from .parse import Node
 
 MAX_SUM_TERMS = 10_000
 MAX_OPERATIONS = 200_000   # nested sums multiply: past this the answer is refused, not run
+SINGULAR = 1e12            # a condition number past this: the matrix is taken as singular
 
 
 class EvaluationError(ValueError):
@@ -48,8 +49,9 @@ class Evaluator:
     """values: name -> number or array; samples: name -> (N, ...) array indexed by i;
     functions: name -> callable on the evaluated arguments."""
 
-    def __init__(self, values, samples=None, functions=None, known=()):
+    def __init__(self, values, samples=None, functions=None, known=(), shapes_only=False):
         self.values = values
+        self.shapes_only = shapes_only      # a first pass for shapes: nothing is inverted
         self.samples = samples or {}
         self.functions = functions or {}
         self.bound = {}
@@ -184,6 +186,13 @@ class Evaluator:
             return 1 / value
         if shape_of(value)[0] != shape_of(value)[1]:
             raise EvaluationError(f"cannot invert {describe(shape_of(value))}", n.column)
+        if self.shapes_only:
+            return np.zeros_like(value)
+        # decided here, not by LAPACK: whether inv raises on a rank-deficient matrix
+        # depends on the NumPy build
+        if not np.all(np.isfinite(value)) or np.linalg.cond(value) > SINGULAR:
+            raise EvaluationError(f"cannot invert {describe(shape_of(value))} that is "
+                                  "singular (it has no inverse)", n.column)
         return np.linalg.inv(value)
 
     def eval_call(self, n):

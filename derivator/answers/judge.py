@@ -58,6 +58,9 @@ def check(problem_name, answer, seed=0):
         size_names.update({v: n for n, v in point.sizes.items()})
     mismatch = None
     free = _free_indices(p)
+    shaped = _shape_verdict(p, answer, tree, task, points, known, size_names)
+    if shaped is not None:
+        return shaped
     for point in points:
         evaluator = Evaluator(point.values, point.samples, point.functions, known)
         try:
@@ -86,6 +89,34 @@ def check(problem_name, answer, seed=0):
     notes = _notes(task, tree, points, p)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
                    notes, _counterexample(point, got, want))
+
+
+def _shape_verdict(p, answer, tree, task, points, known, size_names):
+    """Shapes are judged before any number is computed (once per size, with nothing
+    inverted), so a verdict on shape never depends on the machine's arithmetic."""
+    free = _free_indices(p)
+    seen = set()
+    for point in points:
+        sizes = tuple(sorted(point.sizes.items()))
+        if sizes in seen:
+            continue
+        seen.add(sizes)
+        evaluator = Evaluator(point.values, point.samples, point.functions, known,
+                              shapes_only=True)
+        try:
+            got = _over_free(evaluator, tree, free, point)
+        except EvaluationError as error:
+            return Verdict(p.id, answer, "unreadable" if error.unreadable else "incorrect",
+                           str(error))
+        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError):
+            continue                   # not a matter of shape: the numbers will say
+        want = task.value(task.quantity, point)
+        if shape_of(got) != shape_of(want):
+            return Verdict(p.id, answer, "incorrect",
+                           f"your answer is {describe(shape_of(got), size_names)}; the "
+                           f"answer is {describe(shape_of(want), size_names)}",
+                           _shape_notes(got, want))
+    return None
 
 
 def _shape_notes(got, want):
