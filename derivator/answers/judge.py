@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .evaluate import EvaluationError, Evaluator, describe, shape_of
+from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
 from .parse import AnswerError, parse
 from .reference import _free_indices, _over_free, _size_settings, _task
 
@@ -58,11 +58,14 @@ def check(problem_name, answer, seed=0):
         size_names.update({v: n for n, v in point.sizes.items()})
     mismatch = None
     free = _free_indices(p)
-    shaped = _shape_verdict(p, answer, tree, task, points, known, size_names)
+    budget = Budget()                   # one for the whole check, notes included
+    shaped = _shape_verdict(p, answer, tree, task, points, known, size_names, budget)
     if shaped is not None:
         return shaped
+    answers = []                        # the answer's value at every point, for the notes
     for point in points:
-        evaluator = Evaluator(point.values, point.samples, point.functions, known)
+        evaluator = Evaluator(point.values, point.samples, point.functions, known,
+                              budget=budget)
         try:
             got = _over_free(evaluator, tree, free, point)
         except EvaluationError as error:
@@ -71,6 +74,7 @@ def check(problem_name, answer, seed=0):
         except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError) as error:
             return Verdict(p.id, answer, "incorrect", f"the answer cannot be computed: {error}")
         want = task.value(task.quantity, point)
+        answers.append(got)
         if shape_of(got) != shape_of(want):
             return Verdict(p.id, answer, "incorrect",
                            f"your answer is {describe(shape_of(got), size_names)}; the "
@@ -86,12 +90,12 @@ def check(problem_name, answer, seed=0):
                        f"{len(points)} random points, at {len(_size_settings(p))} sizes"
                        + symbolic)
     point, got, want = mismatch
-    notes = _notes(task, tree, points, p)
+    notes = _notes(task, tree, answers, points, p)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
                    notes, _counterexample(point, got, want))
 
 
-def _shape_verdict(p, answer, tree, task, points, known, size_names):
+def _shape_verdict(p, answer, tree, task, points, known, size_names, budget):
     """Shapes are judged before any number is computed (once per size, with nothing
     inverted), so a verdict on shape never depends on the machine's arithmetic."""
     free = _free_indices(p)
@@ -102,7 +106,7 @@ def _shape_verdict(p, answer, tree, task, points, known, size_names):
             continue
         seen.add(sizes)
         evaluator = Evaluator(point.values, point.samples, point.functions, known,
-                              shapes_only=True)
+                              shapes_only=True, budget=budget)
         try:
             got = _over_free(evaluator, tree, free, point)
         except EvaluationError as error:
@@ -125,13 +129,9 @@ def _shape_notes(got, want):
     return []
 
 
-def _notes(task, tree, points, p):
-    """Which transformation of the right answer the wrong one matches."""
-    got, want = [], []
-    for point in points:
-        got.append(_over_free(Evaluator(point.values, point.samples, point.functions), tree,
-                              _free_indices(p), point))
-        want.append(task.value(task.quantity, point))
+def _notes(task, tree, got, points, p):
+    """Which transformation of the right answer the wrong one (`got` at each point) matches."""
+    want = [task.value(task.quantity, point) for point in points]
     general = [k for k, pt in enumerate(points) if not pt.symmetric]
     notes = []
     if all(_close(np.transpose(g) if shape_of(g) else g, w) for g, w in
