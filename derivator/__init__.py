@@ -79,7 +79,8 @@ def _derive_problem(problem, wrt):
 
 def check(problem, answer, timeout=None):
     """The verdict on a student's answer to a problem ("p6" or "6"): .status is
-    "correct", "incorrect" or "unreadable"; .message, .notes, .counterexample say why.
+    "correct", "incorrect", "unreadable" or (with `timeout`) "timeout"; .message, .notes,
+    .counterexample say why.
 
     With `timeout` (seconds) the check runs in a worker process that is killed when the
     time is up, as the command line always does. Without it, it runs here, bounded by the
