@@ -46,7 +46,8 @@ def build_parser():
                        help="a whole class: a CSV with columns student,problem,answer")
     check.add_argument("--output", metavar="RESULTS.csv|json", help="where --file's verdicts go")
     check.add_argument("--timeout", type=_positive(float), default=5.0,
-                       help="seconds allowed per check (5)")
+                       help="seconds allowed per check (5); a check that runs longer is "
+                            "reported as timeout (exit status 3)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
@@ -69,8 +70,8 @@ def _positive(kind):
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number greater than 0")
         return value
     parse.__name__ = kind.__name__
     return parse
@@ -165,7 +166,7 @@ def cmd_check(args, out):
             out.write(f"  note: {note}\n")
         if verdict["counterexample"]:
             out.write(f"  counterexample: {verdict['counterexample']}\n")
-    return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
+    return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 
 def cmd_train(args, out):
