@@ -20,8 +20,10 @@ def build_parser():
                                                   "every step checked.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    commands.add_parser("list", help="the derivations it knows, one line each")
-    commands.add_parser("problems", help="problems 1-7 with their statements")
+    listing = commands.add_parser("list", help="the derivations it knows, one line each")
+    listing.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    problems = commands.add_parser("problems", help="problems 1-7 with their statements")
+    problems.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     show = commands.add_parser("show", help="show a derivation step by step")
     show.add_argument("name", metavar="NAME", help="a derivation (see `derivator list`)")
     show.add_argument("--wrt", help="the parameter to differentiate by (default: the first)")
@@ -30,6 +32,14 @@ def build_parser():
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    show.add_argument("--standalone", action="store_true",
+                      help="with --format latex: a whole document for xelatex")
+    handout = commands.add_parser("handout", help="all derivations (or the names given) as "
+                                                  "one document to print or open")
+    handout.add_argument("names", metavar="NAME", nargs="*", help="derivations (default: all)")
+    handout.add_argument("--format", default="latex", choices=("latex", "html"),
+                         help="latex (default, for xelatex) or html")
+    handout.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     check = commands.add_parser("check", help="check an answer to problems 1-7")
     check.add_argument("name", metavar="PROBLEM", nargs="?", help="p1a ... p7b, or 1a ... 7b")
     check.add_argument("answer", metavar="ANSWER", nargs="?",
@@ -38,7 +48,8 @@ def build_parser():
                        help="a whole class: a CSV with columns student,problem,answer")
     check.add_argument("--output", metavar="RESULTS.csv|json", help="where --file's verdicts go")
     check.add_argument("--timeout", type=_positive(float), default=5.0,
-                       help="seconds allowed per check (5)")
+                       help="seconds allowed per check (5); a check that runs longer is "
+                            "reported as timeout (exit status 3)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
@@ -61,8 +72,8 @@ def _positive(kind):
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number greater than 0")
         return value
     parse.__name__ = kind.__name__
     return parse
@@ -80,26 +91,32 @@ def cmd_list(args, out):
     from .problemset import all_problems
     from .routes import names as route_names, title as route_title
     from .registry import catalog as lectures, get_model
+    from .render.messages import HEADINGS
+    lang = args.lang
     for name in lectures():
         model = get_model(name)
         params = ", ".join(str(p) for p in model.params)
-        out.write(f"{name:<10} {model.title['en']}  (--wrt {params}{_routes(name)})\n")
+        out.write(f"{name:<10} {model.title.get(lang, model.title['en'])}  "
+                  f"(--wrt {params}{_routes(name)})\n")
     for name in route_names():
-        out.write(f"{name:<10} {route_title(name)}{_routes(name, ' (')}\n")
+        out.write(f"{name:<10} {route_title(name, lang)}{_routes(name, ' (')}\n")
     for name, problem in all_problems().items():
-        out.write(f"{name:<10} Problem {problem.number}: {problem.title['en']}\n")
+        title = problem.title.get(lang, problem.title["en"])
+        out.write(f"{name:<10} {HEADINGS[lang]['problem']} {problem.number}: {title}\n")
     return 0
 
 
 def cmd_problems(args, out):
-    import textwrap
-
     from .problemset import all_problems
+    from .render.messages import HEADINGS
+    from .render.statement import statement_text
+    from .render.terminal import wrap
+    lang = args.lang
     for name, problem in all_problems().items():
-        out.write(f"{name} (problem {problem.number}): {problem.title['en']}\n")
-        for paragraph in problem.statement.split("\n\n"):
-            out.write(textwrap.fill(" ".join(paragraph.split()), 78, initial_indent="    ",
-                                    subsequent_indent="    ") + "\n")
+        title = problem.title.get(lang, problem.title["en"])
+        out.write(f"{name} ({HEADINGS[lang]['problem'].lower()} {problem.number}): {title}\n")
+        for paragraph in problem.statement.split("\n\n"):      # the statement as written (en)
+            out.write("".join(f"    {line}\n" for line in wrap(statement_text(paragraph), 74)))
         out.write("\n")
     return 0
 
@@ -112,20 +129,35 @@ def cmd_show(args, out):
         if args.format == "rich":
             from rich.console import Console
             console = Console(file=out)
+            console.width = max(console.width, terminal.MIN_WIDTH)     # COLUMNS=1: no crash
         width = console.width if console else 80
         key = ["show", args.name, args.wrt, args.lang, width] + \
             ([args.route] if args.route else [])
         lines = cached(key, lambda: terminal.lines_of(derive(args.name, args.wrt, args.route),
-                                                      args.lang, width))
+                                                      args.lang, width),
+                       valid=terminal.valid_lines)
         if console:
             terminal.rich_from_lines(lines, console)
         else:
             out.write(terminal.text_from_lines(lines, width))
         return 0
-    from .render import documents
-    render = {"latex": documents.render_latex, "markdown": documents.render_markdown,
-              "json": documents.render_json}
+    if args.standalone and args.format != "latex":
+        raise DerivatorError("--standalone goes with --format latex")
+    from .render import documents, html, standalone
+    render = {"latex": standalone.render_standalone if args.standalone else
+              documents.render_latex, "markdown": documents.render_markdown,
+              "json": documents.render_json, "html": html.render_html}
     out.write(render[args.format](derive(args.name, args.wrt, args.route), args.lang))
+    return 0
+
+
+def cmd_handout(args, out):
+    from . import catalog
+    from .render import html, standalone
+    names = args.names or catalog()
+    derivations = [derive(name) for name in names]      # an unknown name fails before output
+    render = standalone.render_handout if args.format == "latex" else html.render_handout
+    out.write(render(derivations, args.lang))
     return 0
 
 
@@ -150,7 +182,7 @@ def cmd_check(args, out):
             out.write(f"  note: {note}\n")
         if verdict["counterexample"]:
             out.write(f"  counterexample: {verdict['counterexample']}\n")
-    return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
+    return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 
 def cmd_train(args, out):
@@ -221,7 +253,7 @@ def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
-                    "check": cmd_check, "train": cmd_train}
+                    "check": cmd_check, "train": cmd_train, "handout": cmd_handout}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")

@@ -19,6 +19,7 @@ import sympy as sp
 from . import DerivatorError
 from .algebra import canonical, factors_of, product
 from .stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize
+from .render.notebook import KernelDisplay
 
 BLOCK_BYTES = 4 << 20          # rows per block: 4 MiB of X, read again from cache, not memory
 
@@ -63,8 +64,8 @@ class _ArrayForm:
         return self.Xw
 
 
-@dataclass
-class Kernel:
+@dataclass(repr=False)
+class Kernel(KernelDisplay):
     """loss(w, b, X, y) -> mean loss; grad(w, b, X, y) -> (dw, db); source: the code."""
 
     name: str

@@ -81,7 +81,9 @@ def test_pm1_key_lines(pm1):
 def test_bce_mle_key_lines(mle):
     cost = J(w, b)
     assert form(_line(mle, "one_formula")) == form(h(x) ** y * (1 - h(x)) ** (1 - y))
-    assert form(_line(mle, "iid_likelihood")) == form(
+    P = sp.Function("P")
+    assert form(_line(mle, "iid_likelihood")) == form(Product(p(Y[i], X[i]), (i, 1, m)))
+    assert form(_line(mle, "substitute", P(w, b))) == form(
         Product(h(X[i]) ** Y[i] * (1 - h(X[i])) ** (1 - Y[i]), (i, 1, m)))
     assert form(_line(mle, "log_powers", cost)) == form(
         -1 / m * Sum(Y[i] * log(h(X[i])) + (1 - Y[i]) * log(1 - h(X[i])), (i, 1, m)))

@@ -67,7 +67,7 @@ def test_bad_csv_gets_one_clear_line_and_exit_2(tmp_path, content, target, messa
 @pytest.mark.parametrize("args,message", [
     (["train", "sigmoid"], "cannot train 'sigmoid'; losses: bce, mse"),
     (["train", "bce", "--data", "/no/such.csv", "--target", "y"], "cannot read /no/such.csv"),
-    (["train", "bce", "--lr", "0"], "'0' must be greater than 0"),
+    (["train", "bce", "--lr", "0"], "'0' must be a finite number greater than 0"),
     (["train", "bce", "--epochs", "x"], "'x' is not an integer"),
     (["train", "bce", "--target", "y"], "--target needs --data"),
     (["train", "mse", "--lr", "10", "--epochs", "20"], "training diverged"),

@@ -6,7 +6,7 @@ import json
 from .. import DerivatorError
 from .workers import check_all
 
-STATUS_MARK = {"correct": "✓", "incorrect": "✗", "unreadable": "?"}
+STATUS_MARK = {"correct": "✓", "incorrect": "✗", "unreadable": "?", "timeout": "⏱"}
 
 
 def read_answers(path):
@@ -56,7 +56,7 @@ def run_batch(args, out):
         return 0
     students = list(dict.fromkeys(r["student"] for r in results))
     problems = list(dict.fromkeys(r["problem"] for r in results))
-    table = Table(title="verdicts (✓ correct, ✗ incorrect, ? unreadable)")
+    table = Table(title="verdicts (✓ correct, ✗ incorrect, ? unreadable, ⏱ timeout)")
     table.add_column("student")
     for p in problems:
         table.add_column(p, justify="center")
@@ -66,7 +66,9 @@ def run_batch(args, out):
     console.print(table)
     counts = {k: sum(r["status"] == k for r in results) for k in STATUS_MARK}
     console.print(f"{len(results)} answers: {counts['correct']} correct, "
-                  f"{counts['incorrect']} incorrect, {counts['unreadable']} unreadable")
+                  f"{counts['incorrect']} incorrect, {counts['unreadable']} unreadable, "
+                  f"{counts['timeout']} timed out" + (" (raise --timeout to give them longer)"
+                                                      if counts["timeout"] else ""))
     return 0
 
 

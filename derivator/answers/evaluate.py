@@ -4,10 +4,13 @@ computed with NumPy. Vectors are columns, so wᵀ and w differ as they should.
 """
 import numpy as np
 
-from .parse import Node
 
 MAX_SUM_TERMS = 10_000
-MAX_OPERATIONS = 200_000   # nested sums multiply: past this the answer is refused, not run
+# One budget for a whole check (every point, both sizes, the notes): nested sums multiply,
+# and past this the answer is refused, not run. The costliest right answer in the tests
+# takes about 21,000 operations.
+MAX_OPERATIONS = 400_000
+SINGULAR = 1e12            # a condition number past this: the matrix is taken as singular
 
 
 class EvaluationError(ValueError):
@@ -44,17 +47,33 @@ def describe(shape, names=None):
     return f"a {rows}×{cols} matrix"
 
 
+class Budget:
+    """Operations left for one check, shared by every evaluation it makes."""
+
+    def __init__(self, operations=MAX_OPERATIONS):
+        self.left = operations
+
+    def spend(self, count, column):
+        self.left -= count
+        if self.left < 0:
+            raise EvaluationError("the answer takes too many operations to evaluate (sums "
+                                  "nested too deep or too long, or powers too large)",
+                                  column, unreadable=True)
+
+
 class Evaluator:
     """values: name -> number or array; samples: name -> (N, ...) array indexed by i;
     functions: name -> callable on the evaluated arguments."""
 
-    def __init__(self, values, samples=None, functions=None, known=()):
+    def __init__(self, values, samples=None, functions=None, known=(), shapes_only=False,
+                 budget=None):
         self.values = values
+        self.budget = budget or Budget()
+        self.shapes_only = shapes_only      # a first pass for shapes: nothing is inverted
         self.samples = samples or {}
         self.functions = functions or {}
         self.bound = {}
         self.known = known
-        self.operations = 0
 
     def __call__(self, node):
         with np.errstate(all="ignore"):
@@ -62,10 +81,7 @@ class Evaluator:
         return _squeeze(value)
 
     def eval(self, n):
-        self.operations += 1
-        if self.operations > MAX_OPERATIONS:
-            raise EvaluationError("the answer takes too many operations to evaluate "
-                                  "(sums nested too deep or too long)", n.column)
+        self.budget.spend(1, n.column)
         method = getattr(self, "eval_" + n.kind)
         return method(n)
 
@@ -172,6 +188,7 @@ class Evaluator:
                                   n.column)
         if float(exp) != int(exp) or exp < 0 or exp > 64:
             raise EvaluationError("a matrix power must be a whole number from 0 to 64", n.column)
+        self.budget.spend(int(exp).bit_length(), n.column)      # squarings
         return np.linalg.matrix_power(base, int(exp))
 
     def eval_transpose(self, n):
@@ -179,11 +196,20 @@ class Evaluator:
         return value.T if shape_of(value) else value
 
     def eval_inv(self, n):
-        value = _squeeze(self.eval(n.args[0]))
+        return self._invert(_squeeze(self.eval(n.args[0])), n)
+
+    def _invert(self, value, n):
         if not shape_of(value):
             return 1 / value
         if shape_of(value)[0] != shape_of(value)[1]:
             raise EvaluationError(f"cannot invert {describe(shape_of(value))}", n.column)
+        if self.shapes_only:
+            return np.zeros_like(value)
+        # decided here, not by LAPACK: whether inv raises on a rank-deficient matrix
+        # depends on the NumPy build
+        if not np.all(np.isfinite(value)) or np.linalg.cond(value) > SINGULAR:
+            raise EvaluationError(f"cannot invert {describe(shape_of(value))} that is "
+                                  "singular (it has no inverse)", n.column)
         return np.linalg.inv(value)
 
     def eval_call(self, n):
@@ -197,7 +223,7 @@ class Evaluator:
         if name == "transpose":
             return args[0].T if shape_of(args[0]) else args[0]
         if name == "inv":
-            return self.eval_inv(Node("inv", (n.args[0],), column=n.column))
+            return self._invert(args[0], n)
         if name in self.functions:
             if sub:                                   # z_n(x): node n of a layer
                 positions = [self._position(i) for i in sub]     # 0-based here

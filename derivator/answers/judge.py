@@ -7,20 +7,19 @@ The right answer is never typed in: it is the derivation's own result, evaluated
 the same random values as the student's answer.
 """
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
-import sympy as sp
 
-from .evaluate import EvaluationError, Evaluator, describe, shape_of
+from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
 from .parse import AnswerError, parse
+from .reference import _free_indices, _over_free, _size_settings, _task
+from ..render.notebook import VerdictDisplay
 
 RTOL = 1e-7
-POINTS_PER_SIZE = 3
 
 
-@dataclass
-class Verdict:
+@dataclass(repr=False)
+class Verdict(VerdictDisplay):
     problem: str
     answer: str
     status: str                     # correct | incorrect | unreadable
@@ -32,254 +31,6 @@ class Verdict:
         return {"problem": self.problem, "answer": self.answer, "status": self.status,
                 "message": self.message, "notes": self.notes,
                 "counterexample": self.counterexample}
-
-
-@dataclass
-class Point:
-    """One random assignment: the values a student's names take, and the sizes."""
-    sizes: dict
-    values: dict
-    samples: dict
-    functions: dict
-    symmetric: bool = False
-
-
-class Task:
-    """What a problem asks for, as numbers: the reference and its variants."""
-
-    def __init__(self, problem):
-        import derivator
-        self.problem = problem
-        self.derivation = derivator.derive(problem.id)
-        self._values = {}
-        self.quantity, self.variants = self._reference()
-
-    def _reference(self):
-        """The expression a correct answer equals, and named wrong ones to recognise."""
-        d, p = self.derivation, self.problem
-        variants = []
-        if p.strategy in ("index", "index_power", "likelihood", "route"):
-            return d.result, variants
-        if p.strategy == "loss" and p.data["derive"].get("free"):
-            return d.result, variants          # ∂L/∂h_j, ∂L/∂w_{1,d,m}: one entry per index
-        if p.strategy == "loss" and p.data.get("update"):
-            update = next(s.expr for s in d.steps if s.rule == "substitute"
-                          and s.section == "update")
-            gradient = next((s.expr for s in d.steps if s.rule == "vectorize"), None)
-            if isinstance(update, sp.MatrixExpr) and gradient is not None:
-                variants.append(("this is the gradient ∂L/∂w; the problem asks for the update "
-                                 "rule w_{t+1} = w_t - η ∂L/∂w", gradient))
-                terms = gradient.args if isinstance(gradient, sp.MatAdd) else ()
-                now, rate = update.args[0], p.model().update["rate"]
-                for t in terms:
-                    rest = sp.MatAdd(*[u for u in terms if u is not t])
-                    variants.append((f"missing the term {_text(t)} of the gradient (the "
-                                     "regularisation)" if t.has(p.model().data_matrix[2])
-                                     and not t.has(p.model().data_matrix[0]) else
-                                     f"missing the term {_text(t)} of the gradient",
-                                     sp.MatAdd(now, sp.MatMul(-1, rate, rest))))
-                return update, variants
-            variants.append(("this is the gradient ∂L/∂w; the problem asks for the update rule "
-                             "w_{t+1} = w_t - η ∂L/∂w", d.sum_form() or d.result))
-            return update, variants
-        raise NotImplementedError(p.id)
-
-    def points(self, seed=0):
-        rng = np.random.default_rng(seed)
-        settings = _size_settings(self.problem)
-        out = []
-        naturals = [n for n, v in self.problem.names.items() if v.kind == "natural"]
-        for sizes in settings:
-            if naturals:                # every k the file lists (1..6), at every size
-                for value in self.problem.names[naturals[0]].check:
-                    point = _point(self.problem, sizes, rng)
-                    point.values[naturals[0]] = float(value)
-                    out.append(point)
-                continue
-            for _ in range(POINTS_PER_SIZE):
-                out.append(_point(self.problem, sizes, rng))
-        if any(v.kind == "matrix" and v.shape[0] == v.shape[-1]
-               for v in self.problem.names.values()):
-            out.append(_point(self.problem, settings[0], rng, symmetric=True))
-        return out
-
-    def value(self, expr, point):
-        key = (id(expr), id(point))          # notes ask for the same values again
-        if key not in self._values:
-            self._values[key] = _numeric(expr, self.problem, point)
-        return self._values[key]
-
-
-@lru_cache(maxsize=None)
-def _task(problem_id, seed):
-    """A problem's task and its random points, made once: every check of that problem
-    with the same seed sees the same points, so the reference is computed once."""
-    from ..problemset import problem
-    task = Task(problem(problem_id))
-    return task, task.points(seed)
-
-
-def _text(expr):
-    from ..render.printing import to_text
-    return to_text(expr)
-
-
-def _size_settings(problem):
-    """Two or more sizes, different from each other so that non-square shapes show."""
-    sizes = problem.sizes()
-    if not sizes:
-        return [{}]
-    firsts = {n: int(problem.names[n].check[0]) for n in sizes}
-    seconds = {n: v + 1 for n, v in firsts.items()}
-    return [firsts, seconds]
-
-
-def _point(problem, sizes, rng, symmetric=False):
-    values, samples = {}, {}
-    for name, v in problem.names.items():
-        if v.kind in ("matrix", "vector") and "sample" not in problem.data["names"][name] \
-                and "alias_of" not in problem.data["names"][name]:
-            shape = tuple(sizes[d] for d in v.shape) + ((1,) if v.kind == "vector" else ())
-            value = rng.normal(size=shape)
-            domain = problem.data["names"][name].get("domain")
-            labels = problem.data["names"][name].get("values")
-            if labels:                  # labels from their own set: {-1, 1} never gives 0
-                value = rng.choice(labels, size=shape).astype(float)
-            elif domain and problem.data["names"][name].get("integer"):
-                value = rng.integers(domain[0], domain[1] + 1, size=shape).astype(float)
-            if symmetric and v.kind == "matrix" and shape[0] == shape[1]:
-                value = (value + value.T) / 2
-            values[name] = value
-        elif v.kind in ("scalar",) and not {"sample", "weight", "node"} & set(
-                problem.data["names"][name]):
-            lo, hi = problem.data["names"][name].get("domain", [-2, 2])
-            values[name] = float(rng.uniform(lo, hi))
-        elif v.kind == "natural":
-            values[name] = float(rng.choice([int(c) for c in v.check]))
-    for name, v in problem.data["names"].items():
-        if "alias_of" in v:
-            values[name] = values[v["alias_of"]]
-        whole = v.get("weight") or v.get("node")
-        if whole and "array" in v and whole not in values:       # w_{1,d,m}: entries of w_1
-            values[whole] = rng.normal(size=tuple(sizes[d] for d in v["array"]))
-    for name, v in problem.data["names"].items():
-        if "sample" not in v:
-            continue
-        if v.get("rows_of") in values:                            # x_i is row i of X
-            data = values[v["rows_of"]]
-            samples[v["sample"]] = [row.reshape(-1, 1) for row in data] \
-                if v["kind"] == "vector" else [float(e) for e in np.ravel(data)]
-            continue
-        count = sizes[problem.data["derive"]["count"]]
-        if v["kind"] == "vector":
-            samples[v["sample"]] = [rng.normal(size=(sizes[v["shape"][0]], 1))
-                                    for _ in range(count)]
-        else:
-            lo, hi = v.get("domain", [-2, 2])
-            samples[v["sample"]] = [float(rng.integers(lo, hi + 1)) if v.get("integer")
-                                    else float(rng.uniform(lo, hi)) for _ in range(count)]
-    for size, value in sizes.items():
-        values[size] = float(value)
-    functions = _compiled_definitions(problem, values, sizes)
-    for name, (f, needs_arguments) in list(functions.items()):
-        if not needs_arguments:          # g of 7a, given the nodes h_d: it is a number
-            values.setdefault(name, f())
-    functions = {name: f for name, (f, _) in functions.items()}
-    return Point(sizes, values, samples, functions, symmetric)
-
-
-def _compiled_definitions(problem, values, sizes):
-    """The problem's own intermediates (f, g, h_k, z_m) as numeric functions, compiled
-    from its definitions with the point's values: {name: (function, needs arguments)}."""
-    from ..functions import expand_named_functions
-    from ..verify import _write_out_sums
-    if problem.strategy not in ("loss", "likelihood", "route"):
-        return {}
-    model = problem.model()
-    size_values = {problem.sizes()[n]: v for n, v in sizes.items()}
-    compiled = {}
-    namespace = {"inner": lambda a, b: float(np.ravel(a) @ np.ravel(b)),
-                 "component": lambda x, k: float(np.ravel(x)[int(k) - 1])}
-    for name, value in values.items():
-        if np.ndim(value) == 2 and np.shape(value)[1] == 1:
-            namespace[name] = np.ravel(value)               # w as a flat vector for inner
-        elif np.ndim(value) in (1, 2) and name.isidentifier():
-            namespace[f"at_{name}"] = _lookup(name, values, {})
-        elif name.isidentifier():
-            namespace[name] = value
-    for d in model.definitions:
-        if not d.opaque:
-            continue
-        args = [sp.Symbol(str(p.label)) if isinstance(p, sp.IndexedBase) else p
-                for p in d.params]
-        body = d.body.xreplace(size_values)
-        body = body.replace(
-            lambda e: isinstance(e, sp.Indexed) and e.base in d.params,
-            lambda e: sp.Function("component")(sp.Symbol(str(e.base.label)), *e.indices))
-        body = body.replace(
-            lambda e: isinstance(e, sp.Indexed),
-            lambda e: sp.Function(f"at_{e.base.label}")(*e.indices))
-        body = expand_named_functions(_write_out_sums(body))
-        given = sorted((e for e in body.free_symbols if e not in args and e.name in values),
-                       key=str)              # w in f(x) = σ(wᵀx): the point's own value
-        compiled_body = sp.lambdify(args + given, body, modules=[namespace, "math"])
-        fixed = [namespace.get(e.name, values[e.name]) for e in given]
-        f = (lambda body_, fixed_: lambda *a: body_(*a, *fixed_))(compiled_body, fixed)
-        namespace[str(d.name)] = f
-        if any(body.has(a) for a in args):
-            compiled[str(d.name)] = (f, True)
-        else:                  # g of 7a depends on the given nodes only, not on its x
-            compiled[str(d.name)] = ((lambda f_, n: lambda *a: f_(*([None] * n)))(f, len(args)),
-                                     False)
-    return compiled
-
-
-def _free_indices(problem):
-    """{index: size name} for answers with free indices (h_j; d and m of w_{1,d,m})."""
-    return problem.data.get("derive", {}).get("free", {}) if problem.strategy == "loss" else {}
-
-
-def _over_free(evaluator, tree, free, point):
-    """The answer for every value of its free indices: a vector or a matrix of entries."""
-    if not free:
-        return evaluator(tree)
-    import itertools
-    names = list(free)
-    ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
-    out = np.empty([len(r) for r in ranges])
-    for combo in itertools.product(*ranges):
-        evaluator.bound.update(dict(zip(names, combo)))
-        value = evaluator(tree)
-        if shape_of(value):
-            raise EvaluationError(f"each entry must be a number; yours is {describe(shape_of(value))}")
-        out[tuple(c - 1 for c in combo)] = value
-    for n in names:
-        evaluator.bound.pop(n, None)
-    return out
-
-
-def _numeric(expr, problem, point):
-    from ..verify import _evaluate_raw
-    from ..functions import expand_named_functions
-    free = _free_indices(problem)
-    if free:
-        return _numeric_entries(expr, problem, point, free)
-    if not isinstance(expr, sp.MatrixExpr) and expr.has(sp.Sum):
-        return _numeric_sum(expr, problem, point)
-    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
-    k = [n for n, v in problem.names.items() if v.kind == "natural"]
-    if k:
-        sizes[sp.Symbol(k[0], integer=True, positive=True)] = int(point.values[k[0]])
-    expr = expand_named_functions(expr.xreplace(sizes)).doit()
-    values = {}
-    for m in expr.atoms(sp.MatrixSymbol):
-        values[m] = point.values[m.name]
-    for s in expr.atoms(sp.Symbol):
-        if s.name in point.values:
-            values[s] = point.values[s.name]
-    value = _evaluate_raw(expr, values)
-    value = np.asarray(value, dtype=float)
-    return float(value) if value.size == 1 and value.ndim < 2 else value
 
 
 def _close(a, b):
@@ -308,8 +59,14 @@ def check(problem_name, answer, seed=0):
         size_names.update({v: n for n, v in point.sizes.items()})
     mismatch = None
     free = _free_indices(p)
+    budget = Budget()                   # one for the whole check, notes included
+    shaped = _shape_verdict(p, answer, tree, task, points, known, size_names, budget)
+    if shaped is not None:
+        return shaped
+    answers = []                        # the answer's value at every point, for the notes
     for point in points:
-        evaluator = Evaluator(point.values, point.samples, point.functions, known)
+        evaluator = Evaluator(point.values, point.samples, point.functions, known,
+                              budget=budget)
         try:
             got = _over_free(evaluator, tree, free, point)
         except EvaluationError as error:
@@ -318,6 +75,7 @@ def check(problem_name, answer, seed=0):
         except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError) as error:
             return Verdict(p.id, answer, "incorrect", f"the answer cannot be computed: {error}")
         want = task.value(task.quantity, point)
+        answers.append(got)
         if shape_of(got) != shape_of(want):
             return Verdict(p.id, answer, "incorrect",
                            f"your answer is {describe(shape_of(got), size_names)}; the "
@@ -333,9 +91,37 @@ def check(problem_name, answer, seed=0):
                        f"{len(points)} random points, at {len(_size_settings(p))} sizes"
                        + symbolic)
     point, got, want = mismatch
-    notes = _notes(task, tree, points, p)
+    notes = _notes(task, tree, answers, points, p)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
                    notes, _counterexample(point, got, want))
+
+
+def _shape_verdict(p, answer, tree, task, points, known, size_names, budget):
+    """Shapes are judged before any number is computed (once per size, with nothing
+    inverted), so a verdict on shape never depends on the machine's arithmetic."""
+    free = _free_indices(p)
+    seen = set()
+    for point in points:
+        sizes = tuple(sorted(point.sizes.items()))
+        if sizes in seen:
+            continue
+        seen.add(sizes)
+        evaluator = Evaluator(point.values, point.samples, point.functions, known,
+                              shapes_only=True, budget=budget)
+        try:
+            got = _over_free(evaluator, tree, free, point)
+        except EvaluationError as error:
+            return Verdict(p.id, answer, "unreadable" if error.unreadable else "incorrect",
+                           str(error))
+        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError):
+            continue                   # not a matter of shape: the numbers will say
+        want = task.value(task.quantity, point)
+        if shape_of(got) != shape_of(want):
+            return Verdict(p.id, answer, "incorrect",
+                           f"your answer is {describe(shape_of(got), size_names)}; the "
+                           f"answer is {describe(shape_of(want), size_names)}",
+                           _shape_notes(got, want))
+    return None
 
 
 def _shape_notes(got, want):
@@ -344,13 +130,9 @@ def _shape_notes(got, want):
     return []
 
 
-def _notes(task, tree, points, p):
-    """Which transformation of the right answer the wrong one matches."""
-    got, want = [], []
-    for point in points:
-        got.append(_over_free(Evaluator(point.values, point.samples, point.functions), tree,
-                              _free_indices(p), point))
-        want.append(task.value(task.quantity, point))
+def _notes(task, tree, got, points, p):
+    """Which transformation of the right answer the wrong one (`got` at each point) matches."""
+    want = [task.value(task.quantity, point) for point in points]
     general = [k for k, pt in enumerate(points) if not pt.symmetric]
     notes = []
     if all(_close(np.transpose(g) if shape_of(g) else g, w) for g, w in
@@ -417,74 +199,3 @@ def _counterexample(point, got, want):
 def _short(value):
     return np.array2string(np.round(np.asarray(value), 3), separator=", ",
                            max_line_width=10_000).replace("\n", "")
-
-
-
-def _numeric_sum(expr, problem, point):
-    """A result written as a sum over samples (f(x_i) opaque): every definition put in,
-    the sum written out for the point's N, and evaluated with the point's vectors."""
-    from ..functions import expand_named_functions
-    from ..verify import _evaluate, _write_out_sums
-    model = problem.model()
-    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
-    expr = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
-    expr = _write_out_sums(expr).doit()
-    values = {}
-    for a in expr.atoms(sp.Indexed):
-        data = point.samples[str(a.base.label)][int(a.indices[0]) - 1]
-        values[a] = np.ravel(data) if np.ndim(data) else float(data)
-    for sym in expr.free_symbols - set(values) - {a.base.label for a in values}:
-        if sym.name in point.values:
-            v = point.values[sym.name]
-            values[sym] = np.ravel(v) if np.ndim(v) else v
-    value = _evaluate(expr, values)
-    return value.reshape(-1, 1) if value.size > 1 else float(value[0])
-
-
-def _numeric_entries(expr, problem, point, free):
-    """A result with free indices (w_{2,j}), entry by entry, with the point's numbers.
-
-    The definitions are put in and the sums written out once; what is left is compiled
-    with every entry w_{1,d,a}, x_{i,k} as a lookup into the point's arrays, and called
-    for each value of the free indices."""
-    import itertools
-    from ..functions import expand_named_functions
-    from ..verify import _write_out_sums
-    model = problem.model()
-    indices = problem.indices()
-    names = list(free)
-    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
-    base = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
-    base = _write_out_sums(base).doit()
-    base = base.xreplace({s: point.values[s.name] for s in base.free_symbols
-                          if isinstance(s, sp.Symbol) and s.name in point.values
-                          and np.ndim(point.values[s.name]) == 0})
-    lookups = {}
-
-    def as_call(e):
-        label = str(e.base.label)
-        name = f"at_{label}"
-        if name not in lookups:
-            lookups[name] = _lookup(label, point.values, point.samples)
-        return sp.Function(name)(*e.indices)
-
-    base = base.replace(lambda e: isinstance(e, sp.Indexed), as_call)
-    symbols = [indices[n] for n in names]
-    f = sp.lambdify(symbols, base, modules=[lookups, "math"])
-    ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
-    out = np.empty([len(r) for r in ranges])
-    for combo in itertools.product(*ranges):
-        out[tuple(c - 1 for c in combo)] = float(f(*combo))
-    return out
-
-
-def _lookup(label, values, samples):
-    """1-based access to an array, or to the samples (x_{i,k}: sample i, entry k)."""
-    if label in samples:
-        data = samples[label]
-        return lambda i, k=None: float(np.ravel(data[int(i) - 1])[int(k) - 1]) \
-            if k is not None else float(np.ravel(data[int(i) - 1])[0])
-    array = np.asarray(values[label])
-    if array.ndim == 2 and array.shape[1] == 1:
-        array = array[:, 0]
-    return lambda *idx: float(array[tuple(int(i) - 1 for i in idx)])

@@ -7,6 +7,9 @@ import sympy as sp
 from ..functions import sigmoid
 
 OPS_LIMIT = 200      # beyond this, no symbolic attempt: numbers have decided already
+MAX_NODES = 120      # an answer tree larger than this is not given to SymPy
+MAX_TERMS = 1_000    # nor one whose expansion could have more terms than this
+MAX_SUM_POWER = 3    # (a + b)^n is expanded only for n up to this: multinomials explode
 
 
 class NotSymbolic(Exception):
@@ -72,8 +75,51 @@ def _build(n, names):
     raise NotSymbolic(kind)
 
 
+def affordable(tree):
+    """Whether expanding the answer stays small, judged from its tree before SymPy sees it:
+    a bounded number of nodes, of terms after expansion, and no large power of a sum
+    ((D + D^2 + ... + D^8)^64 alone would be 10^9 coefficients)."""
+    nodes = 0
+
+    def terms(n):
+        nonlocal nodes
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise NotSymbolic("too large")
+        if n.kind in ("num", "name"):
+            return 1
+        parts = [terms(a) for a in n.args]
+        if n.kind in ("add", "sub"):
+            return parts[0] + parts[1]
+        if n.kind == "mul":
+            return parts[0] * parts[1]
+        if n.kind == "div":
+            return parts[0] * (1 if parts[1] == 1 else MAX_TERMS + 1)
+        if n.kind == "pow":
+            exponent = n.args[1]
+            if parts[0] == 1:
+                return 1
+            if exponent.kind != "num" or not float(exponent.value).is_integer() \
+                    or abs(exponent.value) > MAX_SUM_POWER:
+                raise NotSymbolic("a large power of a sum")
+            return parts[0] ** abs(int(exponent.value))
+        if n.kind == "sum":
+            return parts[2]
+        return max(parts, default=1)      # neg, transpose, inv, a function's argument
+
+    try:
+        return terms(tree) <= MAX_TERMS
+    except NotSymbolic:
+        return False
+
+
 def confirms(tree, problem, reference):
-    """True when SymPy shows answer - reference = 0 cheaply; False when it cannot tell."""
+    """True when SymPy shows answer - reference = 0 cheaply; False when it cannot tell.
+
+    Bounded: an answer whose expansion could be large is not attempted (`affordable`),
+    and the verdict never depends on this; it only adds a sentence to a correct one."""
+    if not affordable(tree):
+        return False
     try:
         answer = to_sympy(tree, problem)
         difference = answer - reference

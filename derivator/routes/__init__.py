@@ -41,12 +41,8 @@ def derive_route(name, route, wrt=None):
     return derivation
 
 
-TITLES = {
-    "bce-mle": "Where BCE comes from: maximum likelihood of Bernoulli labels, then dJ/dw",
-    "logistic-pm1": "Logistic regression with labels in {+1, -1}, and its link to BCE",
-}
-
-
-def title(name):
-    """The one-line description `derivator list` prints (without building the derivation)."""
-    return TITLES[name]
+def title(name, lang="en"):
+    """The one-line description `derivator list` prints: the route's own title."""
+    from importlib import import_module
+    model = import_module(f".{ROUTES[name][None]}", __name__).model()
+    return model.title.get(lang, model.title["en"])

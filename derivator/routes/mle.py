@@ -69,18 +69,21 @@ def derive(wrt="w"):
     per_sample = rewrite("likelihood", one, cases, "one_formula", algebra.one_formula, y,
                          label=y, values="0, 1")
     likelihood = P(*lecture.params)
+    emit("likelihood", likelihood, sp.Product(p(Y[i], X[i]), (i, 1, m)), "iid_likelihood")
     data = emit("likelihood", likelihood,
                 sp.Product(replace_exact(per_sample, {y: Y[i], x: X[i]}), (i, 1, m)),
-                "iid_likelihood", one=p(Y[i], X[i]))
+                "substitute", what=p(y, x))
     cost = lecture.target
-    expr = emit("likelihood", cost, product(-1, sp.Pow(m, -1), sp.log(data, evaluate=False)),
-                "negative_mean", likelihood=likelihood, count=m)
+    emit("likelihood", cost, product(-1, sp.Pow(m, -1), sp.log(likelihood, evaluate=False)),
+         "negative_mean", likelihood=likelihood, count=m)
+    emit("likelihood", cost, product(-1, sp.Pow(m, -1), sp.log(data, evaluate=False)),
+         "substitute", what=likelihood)
     expr = emit("likelihood", cost, product(-1, sp.Pow(m, -1), rewrites.log_of_product(
-        sp.log(data, evaluate=False))), "log_product")
+        sp.log(data, evaluate=False))), "log_of_product")
     expr = rewrite("likelihood", cost, expr, "log_powers", algebra.log_of_powers)
     expr = rewrite("likelihood", cost, expr, "sign_into_sum", algebra.negate_into)
     rewrite("likelihood", cost, expr, "fold_definition", algebra.fold_definition, L,
-            name=L.head())
+            name=L.name)
     # the gradient: the lecture's own route, from J's definition
     lecture_route = Engine(lecture, w).run()
     engine.steps.extend(lecture_route.steps)

@@ -65,10 +65,10 @@ def model():
         target=NLL(w), params=(w,), sample_index=i, sample_count=N, samples=(X, Y),
         sample_style="subscript",
         notes={"en": "The handwritten notes are partly garbled (OCR); where they are, the "
-                     "steps follow the mathematics and say so. x_i ∈ ℝᴰ, y_i ∈ {+1, -1}, "
+                     "steps follow the mathematics and say so. x_i ∈ ℝ^D, y_i ∈ {+1, -1}, "
                      "N samples; no bias (the notes drop it after z = wx + b).",
                "ko": "손글씨 노트는 일부가 (OCR로) 깨져 있다. 그런 곳은 수학을 따르고 그 단계에 "
-                     "적어 둔다. x_i ∈ ℝᴰ, y_i ∈ {+1, -1}, 샘플 N개; 편향 b는 없다 (노트도 "
+                     "적어 둔다. x_i ∈ ℝ^D, y_i ∈ {+1, -1}, 샘플 N개; 편향 b는 없다 (노트도 "
                      "z = wx + b 이후 b를 쓰지 않는다)."})
 
 
@@ -85,23 +85,26 @@ def derive():
     cases = rewrite("likelihood", one, cases, "sigmoid_symmetry", algebra.sigmoid_symmetry)
     per_sample = rewrite("likelihood", one, cases, "one_formula", algebra.one_formula, y,
                          label=y, values="+1, -1")
+    emit("likelihood", P(w), sp.Product(p(Y[i], X[i]), (i, 1, N)), "iid_likelihood")
     at_sample = replace_exact(per_sample, {y: Y[i], x: X[i]})
-    likelihood = emit("likelihood", P(w), sp.Product(at_sample, (i, 1, N)),
-                      "iid_likelihood", one=p(Y[i], X[i]))
+    likelihood = emit("likelihood", P(w), sp.Product(at_sample, (i, 1, N)), "substitute",
+                      what=p(y, x))
     lhs = NLL(w)
-    expr = emit("likelihood", lhs, product(-1, sp.log(likelihood, evaluate=False)),
-                "negative_log_likelihood", likelihood=P(w))
+    emit("likelihood", lhs, product(-1, sp.log(P(w), evaluate=False)),
+         "negative_log_likelihood", likelihood=P(w))
+    emit("likelihood", lhs, product(-1, sp.log(likelihood, evaluate=False)), "substitute",
+         what=P(w))
     expr = emit("likelihood", lhs, product(-1, rewrites.log_of_product(
-        sp.log(likelihood, evaluate=False))), "log_product")
+        sp.log(likelihood, evaluate=False))), "log_of_product")
     expr = rewrite("likelihood", lhs, expr, "sign_into_sum", algebra.negate_into)
     loss = rewrite("likelihood", lhs, expr, "minus_log_sigmoid", algebra.minus_log_sigmoid)
     # --- the gradient ------------------------------------------------------------------
     grad = D(lhs, w)
-    expr = emit("gradient", grad, D(loss, w), "definition", name=lhs)
-    expr = engine.apply_rules(expr, grad, "gradient", engine.context(w), RULES)
-    expr = rewrite("gradient", grad, expr, "recognise_sigmoid", algebra.recognise_sigmoid)
+    expr = emit("nll_gradient", grad, D(loss, w), "definition", name=lhs)
+    expr = engine.apply_rules(expr, grad, "nll_gradient", engine.context(w), RULES)
+    expr = rewrite("nll_gradient", grad, expr, "recognise_sigmoid", algebra.recognise_sigmoid)
     done = rewrites.constant_out_of_sum(expr)
-    gradient = emit("gradient", grad, done[0], "constant_out_of_sum", **done[1]) if done \
+    gradient = emit("nll_gradient", grad, done[0], "constant_out_of_sum", **done[1]) if done \
         else expr
     # --- the link to BCE ---------------------------------------------------------------
     bce = BCE(yp, x)

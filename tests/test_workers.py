@@ -1,0 +1,116 @@
+"""Worker processes die with their parent, carry their own limits, and a check that runs
+out of time is `timeout` (exit status 3), never `unreadable` or `incorrect`."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import derivator
+from derivator.answers import workers
+
+linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self/task"),
+                                reason="needs Linux's /proc to find the workers")
+
+
+def _children(pid):
+    found = set()
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found.update(int(c) for c in f.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            state = next(line for line in f if line.startswith("State:"))
+        return "Z" not in state                    # a zombie has ended
+    except (OSError, StopIteration):
+        return False
+
+
+# A parent that starts workers on checks that never end by themselves (a stand-in for a
+# check stuck in a library call), then waits; the test kills only this parent.
+STUCK_PARENT = """
+import sys
+import derivator.answers.workers as workers
+
+def stuck(args):
+    while True:
+        pass
+
+workers._check = stuck
+workers.check_all([("p1a", "x")] * 4, seconds=600, processes=2)
+"""
+
+
+@linux_only
+def test_killing_only_the_parent_of_busy_workers_leaves_no_worker():
+    parent = subprocess.Popen([sys.executable, "-c", STUCK_PARENT])
+    try:
+        deadline = time.monotonic() + 60
+        found = set()
+        while time.monotonic() < deadline and len(found) < 2:
+            found = {c for c in _children(parent.pid) if _alive(c)}
+            time.sleep(0.1)
+        assert len(found) == 2, "the parent started no workers"
+        time.sleep(1.0)                                         # the workers are busy now
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_alive(c) for c in found):
+            time.sleep(0.1)
+        left = [c for c in found if _alive(c)]
+        for c in left:                                          # leave nothing behind
+            os.kill(c, signal.SIGKILL)
+        assert not left, "workers outlived their parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def test_a_runaway_worker_is_stopped_by_its_own_cpu_limit():
+    """Nobody waits for it (the parent's timeout is long): its CPU limit ends it."""
+    import multiprocessing
+    done = multiprocessing.get_context("fork").Process(target=_spin_with_limit)
+    done.start()
+    done.join(timeout=60)
+    alive = done.is_alive()
+    if alive:
+        done.kill()
+    assert not alive and done.exitcode == -signal.SIGXCPU
+
+
+def _spin_with_limit():
+    workers._limit_cpu(0.1)
+    while True:
+        pass
+
+
+def test_worker_count_respects_the_cpus_this_process_may_use():
+    count = workers.available_cpus()
+    assert count >= 1
+    if hasattr(os, "sched_getaffinity"):
+        assert count <= len(os.sched_getaffinity(0))
+
+
+def test_a_check_past_its_time_is_timeout_not_unreadable():
+    verdict = derivator.check("p7b", "sum_{i=1}^{N} (g(x_i) - y_i) g(x_i) (1 - g(x_i)) w_{2,m}",
+                              timeout=1e-9)
+    assert verdict.status == "timeout", verdict
+    assert "--timeout" in verdict.message
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-1", "1e400"])
+def test_a_timeout_must_be_a_finite_positive_number(value):
+    run = subprocess.run([sys.executable, "-m", "derivator", "check", "p1a", "2X^T",
+                          "--timeout", value], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert "finite number greater than 0" in run.stderr
+    assert "Traceback" not in run.stderr
