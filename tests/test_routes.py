@@ -359,3 +359,15 @@ def test_routes_latex_compiles_with_pdflatex(tmp_path):
     math = "\n".join(line.split(" % ")[0] for line in body.splitlines()
                      if not line.startswith("%"))
     assert math.isascii()
+
+
+def test_a_class_answers_the_routes_too(tmp_path, capsys):
+    answers = tmp_path / "answers.csv"
+    answers.write_text("student,problem,answer\n"
+                       'ann,logistic-pm1,"-sum_{i=1}^{N} y_i sigma(-y_i w^T x_i) x_i"\n'
+                       'bob,bce-mle,"sum_{i=1}^{m} (h(x_i) - y_i)"\n', encoding="utf-8")
+    results = tmp_path / "results.json"
+    assert main(["check", "--file", str(answers), "--output", str(results)]) == 0
+    import json
+    verdicts = json.loads(results.read_text(encoding="utf-8"))
+    assert [v["status"] for v in verdicts] == ["correct", "incorrect"]

@@ -73,9 +73,14 @@ def run_batch(args, out):
 
 
 def _unknown_problems(items):
-    from ..problemset import all_problems
-    problems = all_problems()
-    return {p for p, _ in items if p not in problems and f"p{p}" not in problems}
+    from ..problemset import problem
+    unknown = set()
+    for p in {p for p, _ in items}:
+        try:
+            problem(p)              # p1a, 1a, and the routes' bce-mle, logistic-pm1
+        except DerivatorError:
+            unknown.add(p)
+    return unknown
 
 
 def _write(path, results):
