@@ -1,0 +1,959 @@
+"""Judging a student's whole working, step by step.
+
+Every side of every line is read with the answers' reader and computed at the problem's
+random points (both sizes, matrices never symmetric); each step, from one side to the
+next, `follows` when the two agree at every point and is `wrong` otherwise. A side that
+cannot be read is `unreadable`, and the next one is compared with the last side that
+could. A line with a left-hand side of its own starts a new chain: its left-hand side is
+a quantity of the problem (f, L, ln P, df/dw, [df/dw]_k, ∂/∂w_k (…)) computed from the
+problem's definitions and the engine's derivation, so the chain must follow from them.
+The last side is also judged as the answer, by the answers' judge.
+"""
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
+from .lines import Line, WorkingError, split_working, _group
+from .parse import AnswerError, Node, parse
+from .reference import _task
+
+TOLERANCE = 1e-6          # relative; derivatives of an operand are central differences
+STEP = 1e-3               # of the 5-point stencil, relative to the entry's size
+MAX_OPERATIONS = 2_000_000   # one budget for the whole working
+
+
+@dataclass
+class Reading:
+    """One side as read: its text for the student, and how to compute it at a point."""
+    text: str
+    line: int
+    read_as: str = ""
+    kind: str = "expression"   # expression | quantity | derivative | condition | unreadable
+    error: str = None
+    indices: tuple = ()        # free indices it carries (k of [df/dw]_k), in order
+    compute: object = None     # point -> value (an array over `indices` when it has any)
+    flags: list = field(default_factory=list)
+    tree: Node = None
+
+
+@dataclass
+class Step:
+    line: int
+    before: Reading
+    after: Reading
+    status: str                # follows | wrong
+    note: str = ""
+    counterexample: str = None
+    rule: str = None
+
+
+@dataclass
+class WorkingVerdict:
+    problem: str
+    working: str
+    status: str                # correct | incorrect | unreadable
+    message: str
+    lines: list = field(default_factory=list)     # dicts, as in the JSON
+    first_wrong_line: int = None
+    answer: dict = None
+    steps: list = field(default_factory=list)
+
+    @property
+    def notes(self):
+        return [line["note"] for line in self.lines if line["note"]]
+
+    @property
+    def counterexample(self):
+        wrong = next((s for s in self.steps if s.status == "wrong"), None)
+        return wrong.counterexample if wrong else None
+
+    def as_dict(self):
+        return {"problem": self.problem, "answer": self.working, "status": self.status,
+                "message": self.message, "notes": self.notes,
+                "counterexample": self.counterexample,
+                "first_wrong_line": self.first_wrong_line, "lines": self.lines,
+                "working": {"first_wrong_line": self.first_wrong_line,
+                            "steps_follow": self.first_wrong_line is None,
+                            "answer_status": (self.answer or {}).get("status")},
+                "final": self.answer}
+
+
+def is_working(text):
+    """Several lines (newlines, `\\\\`, an environment) or a chain `a = b = c`."""
+    if not isinstance(text, str):
+        return False
+    stripped = text.strip()
+    if "\n" in stripped or "\\\\" in stripped or "\\begin{" in stripped:
+        return True
+    from .lines import split_sides
+    return len([s for s in split_sides(stripped) if s.strip()]) > 2
+
+
+def check_working(problem_name, text, seed=0):
+    """The verdict on a whole working. Bad input gives status unreadable and one line."""
+    from ..problemset import problem as find
+    p = find(problem_name)
+    try:
+        lines = split_working(text)
+    except WorkingError as error:
+        return WorkingVerdict(p.id, text, "unreadable", str(error))
+    scene = Scene(p, seed)
+    return Judge(scene, lines).run()
+
+
+# --- the problem's quantities at its random points ------------------------------------
+
+class Scene:
+    """A problem's random points and the quantities a working may name, as numbers."""
+
+    def __init__(self, p, seed=0):
+        self.problem = p
+        self.task, self.points = _task(p.id, seed)
+        self.budget = Budget(MAX_OPERATIONS)
+        self.derivation = self.task.derivation
+        self.known = sorted(p.names)
+        self.general = [k for k, pt in enumerate(self.points) if not pt.symmetric]
+        self.wrt, self.wrt_indices = self._wrt()
+
+    def _wrt(self):
+        """The array differentiated by, and its free indices (h and (j,) in 7a)."""
+        p = self.problem
+        if p.strategy in ("index", "index_power"):
+            return p.data["derive"]["wrt"], ()
+        param = p.model().params[0]
+        if hasattr(param, "indices"):
+            return str(param.base.label), tuple(str(i) for i in param.indices)
+        return str(param), ()
+
+    # the problem's own quantity (f, L, P), its log, and its derivative
+    def quantity_name(self):
+        p = self.problem
+        if p.strategy in ("index", "index_power"):
+            return p.data["function"]["name"]
+        return str(p.model().target.func)
+
+    def quantity(self, point):
+        import sympy as sp
+        p = self.problem
+        if p.strategy in ("index", "index_power"):
+            return _matrix_value(p.parse(p.data["function"]["matrix"]), p, point)
+        model = p.model()
+        body = next(d.body for d in model.definitions if d.name == model.target.func)
+        if isinstance(body, sp.Product):
+            return float(np.exp(self.task.value(self._log_quantity(), point)))
+        return _scalar(self.task.value(body, point))
+
+    def log_quantity(self, point):
+        expr = self._log_quantity()
+        if expr is None:
+            return float(np.log(self.quantity(point)))
+        return _scalar(self.task.value(expr, point))
+
+    def _log_quantity(self):
+        """ln P as the engine writes it once the log is taken apart (N ln c - Σ …)."""
+        steps = [s for s in self.derivation.steps if s.section == "log"]
+        return steps[-1].expr if steps else None
+
+    def gradient(self, point):
+        """The derivative of the problem's quantity by what it is differentiated by."""
+        d = self.derivation
+        if self.problem.strategy == "likelihood":      # of ln P, before it is set to 0
+            expr = next(s.expr for s in d.steps if s.rule == "vectorize")
+            return self.task.value(expr, point)
+        return self.task.value(d.result, point)
+
+    def solution(self, point):
+        return self.task.value(self.derivation.result, point)
+
+
+def _scalar(value):
+    value = np.asarray(value, dtype=float)
+    return float(value.ravel()[0]) if value.size == 1 or np.allclose(value, value.ravel()[0]) \
+        else value
+
+
+def _matrix_value(expr, p, point):
+    """A matrix expression of the problem's names (Trace(X**k)) at a point's values."""
+    import sympy as sp
+    sizes = {p.sizes()[n]: v for n, v in point.sizes.items()}
+    naturals = [n for n, v in p.names.items() if v.kind == "natural"]
+    for n in naturals:
+        sizes[sp.Symbol(n, integer=True, positive=True)] = int(point.values[n])
+    expr = expr.xreplace(sizes)
+    concrete = {}
+    for m in expr.atoms(sp.MatrixSymbol):
+        concrete[m] = sp.ImmutableMatrix(point.values[m.name])
+    value = expr.xreplace(concrete).doit()
+    if isinstance(value, sp.MatrixBase):
+        value = np.array(value.tolist(), dtype=float)
+        return float(value[0, 0]) if value.size == 1 else value
+    return float(value)
+
+
+# --- reading a side -------------------------------------------------------------------
+
+DERIVATIVE_NUMERATOR = re.compile(r"^\s*(\\partial|d|\\mathrm\{d\}|\\text\{d\}|\\operatorname\{d\})"
+                                  r"(?![A-Za-z]{2})\s*(.*)$", re.S)
+TYPOGRAPHY = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|vec|mathit|bar|hat)\{([^{}]*)\}")
+DERIVATIVE_INSIDE = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*[A-Za-z\\{}()]*\}\s*\{\s*(?:d|\\partial)")
+VARIABLE = re.compile(r"^([A-Za-z])(?:_(\{[^{}]*\}|[A-Za-z0-9]))?$")
+
+
+class Reader:
+    """Reads one side: a derivative, a quantity of the problem, or an expression."""
+
+    def __init__(self, scene):
+        self.scene = scene
+
+    def read(self, text, line, free=()):
+        self.free = tuple(free)
+        r = Reading(text, line)
+        try:
+            if "\\writtenmatrix" in text:
+                raise WorkingError("a matrix written out entry by entry is not read; a person "
+                                   "should look at this line")
+            if re.search(r"\\[lcvd]?dots(?![A-Za-z])|…|⋯", text):
+                raise WorkingError("a line written with … is not read; a person should look "
+                                   "at this line")
+            if _plain(text) == "0":
+                r.kind, r.read_as = "condition", "0"
+                return r
+            if not self._derivative(text, r) and not self._quantity(text, r):
+                self._expression(text, r)
+        except (AnswerError, EvaluationError, WorkingError) as error:
+            r.kind, r.error = "unreadable", str(error)
+        return r
+
+    # quantities: f, f(X), L(w), P, ln P
+    def _quantity(self, text, r, log=None):
+        name = self.scene.quantity_name()
+        plain = _plain(text)
+        m = re.fullmatch(r"(\\ln|\\log|ln|log)?\s*(\()?\s*" + re.escape(name) +
+                         r"\s*(\([^()]*\))?\s*(\))?", plain)
+        if not m or name in self.scene.problem.names or bool(m.group(2)) != bool(m.group(4)):
+            return False
+        r.kind = "quantity"
+        if m.group(1):
+            r.read_as = f"ln {name}"
+            r.compute = self.scene.log_quantity
+        else:
+            r.read_as = name
+            r.compute = self.scene.quantity
+        return True
+
+    def _derivative(self, text, r):
+        """\\frac{df}{dw}, \\frac{\\partial f}{\\partial w_k}, [\\frac{df}{dw}]_k, df/dw,
+        \\nabla_w L, and operators \\frac{d}{dw}(…) applied to what follows."""
+        plain = text.strip()
+        indices = ()
+        m = re.fullmatch(r"(?:\\left)?\s*\[(.*)(?:\\right)?\s*\]\s*_\s*(\{[^{}]*\}|[A-Za-z])",
+                         plain, re.S)
+        if m:
+            inner = re.sub(r"\\right\s*$", "", m.group(1).strip())
+            indices = _index_letters(m.group(2))
+            plain = inner
+        parts = _fraction(plain)
+        if parts is None:
+            parts = _slash_or_nabla(plain)
+        if parts is None:
+            return False
+        numerator, variable, rest = parts
+        top = DERIVATIVE_NUMERATOR.match(numerator)
+        bottom = DERIVATIVE_NUMERATOR.match(variable)
+        if not top or not bottom or top.group(1)[:2] != bottom.group(1)[:2]:
+            return False
+        name, var_indices = _variable(bottom.group(2))
+        if name is None:
+            raise WorkingError(f"cannot read {variable!r} as what is differentiated by")
+        operand = top.group(2).strip()
+        if operand and rest.strip():
+            raise WorkingError("a derivative multiplied by something else is not read yet; "
+                               "write each factor's derivative")
+        operand = operand or rest.strip()
+        if not operand:
+            raise WorkingError("the derivative of what? nothing follows the operator")
+        array, fixed, free = self._variable_entries(name, var_indices)
+        r.kind = "derivative"
+        wanted = tuple(indices) or tuple(free)
+        if indices and free and tuple(free) != tuple(indices):
+            raise WorkingError("the entry's indices and the variable's differ")
+        r.indices = wanted
+        shown = f"{name}_{''.join(var_indices)}" if var_indices else name
+        entry = f"[{{}}]_{''.join(indices)}" if indices else "{}"
+        probe = Reading(operand, r.line)
+        if self._quantity(_strip_brackets(operand), probe):
+            if array != self.scene.wrt:
+                raise WorkingError(f"the derivative by {shown} is not one this problem asks "
+                                   f"for (it differentiates by {self.scene.wrt})")
+            r.read_as = entry.format(f"∂{probe.read_as}/∂{shown}")
+            if probe.read_as.startswith("ln "):
+                r.compute = self.scene.gradient
+            elif self.scene.problem.strategy == "likelihood":
+                raise WorkingError("the derivative of P itself is not read; take ln P first")
+            else:
+                r.compute = self.scene.gradient
+            r.compute = _entries_of(r.compute, fixed, wanted, self.scene)
+            return True
+        tree = _fix_tree(parse(_constants(_strip_brackets(operand))), self.scene, r)
+        if _calls_problem_functions(tree, self.scene):
+            raise WorkingError("a derivative of an expression with f(…) or g(…) inside is not "
+                               "computed yet; write the derivative of each factor")
+        r.tree = tree
+        r.read_as = entry.format(f"∂/∂{shown} ({_show(tree)})")
+        r.compute = _entries_of(self._numeric_derivative(tree, array), fixed, wanted,
+                                self.scene)
+        return True
+
+    def _variable_entries(self, name, indices):
+        """w -> ('w', fixed entries, free letters); w_{1,d,m} -> ('w_1', …, ('d', 'm'));
+        w_2 (a whole array named with a number) -> ('w_2', (), ())."""
+        values = self.scene.points[0].values
+        digits = [i for i in indices if i.isdigit()]
+        letters = [i for i in indices if not i.isdigit()]
+        for k in range(len(indices), -1, -1):
+            key = name + ("_" + "_".join(indices[:k]) if k else "")
+            if key in values and np.ndim(values[key]) > 0:
+                rest = indices[k:]
+                return key, tuple(rest), tuple(i for i in rest if not i.isdigit())
+        if name in values:
+            return name, tuple(indices), tuple(letters)
+        raise WorkingError(f"unknown variable {name!r}; this problem's names: "
+                           f"{', '.join(self.scene.known)}")
+
+    def _numeric_derivative(self, tree, array):
+        """The gradient of a scalar expression by every entry of `array`: central
+        differences of fourth order (error about STEP⁴), for the expression as read."""
+        scene = self.scene
+
+        def compute(point):
+            base = point.values[array]
+            grad = np.zeros(np.shape(base))
+            for idx in np.ndindex(*np.shape(base)):
+                h = STEP * (1 + abs(base[idx]))
+                values = []
+                for t in (-2, -1, 1, 2):
+                    moved = np.array(base, dtype=float)
+                    moved[idx] += t * h
+                    values.append(_value(tree, scene, point, {array: moved}))
+                if any(shape_of(v) for v in values):
+                    raise EvaluationError("the derivative of a vector or a matrix by a vector "
+                                          "is not read; differentiate a scalar")
+                a, b, c, d = values
+                grad[idx] = (a - 8 * b + 8 * c - d) / (12 * h)
+            return grad
+        return compute
+
+    def _expression(self, text, r):
+        tree = _fix_tree(parse(_constants(text)), self.scene, r)
+        r.tree = tree
+        r.read_as = _show(tree)
+        if self.free:
+            tree, repeated = _einstein(tree, self.free, self.scene)
+            if repeated:
+                _flag(r, f"the index {', '.join(repeated)} appears twice in a term and no "
+                         "sum binds it: read as summed (Einstein's convention)")
+                r.tree = tree
+        r.indices = _unbound_indices(tree, self.scene)
+        scene = self.scene
+        r.compute = lambda point: _value(tree, scene, point, indices=r.indices)
+
+
+def _constants(text):
+    """π as a name the evaluator knows (the answers' grammar has no constants but e), and
+    \mathbf{x}_i as x_i."""
+    text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathit|mathrm)\{([A-Za-z])\}", r" \1", text)
+    if DERIVATIVE_INSIDE.search(text):
+        raise WorkingError("a derivative inside a product is not read yet; a person should "
+                           "look at this line")
+    return re.sub(r"\\pi(?![A-Za-z])|π", " pi ", text)
+
+
+def _plain(text):
+    text = TYPOGRAPHY.sub(r"\1", text)
+    return " ".join(text.replace("\\left", "").replace("\\right", "").split())
+
+
+def _strip_brackets(text):
+    text = text.strip()
+    for open_, close in (("\\left(", "\\right)"), ("(", ")"), ("\\left[", "\\right]"),
+                         ("[", "]"), ("{", "}")):
+        if text.startswith(open_) and text.endswith(close):
+            inner = text[len(open_):-len(close)]
+            if _balanced(inner):
+                return inner.strip()
+    return text
+
+
+def _balanced(text):
+    depth = 0
+    for ch in text:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _fraction(text):
+    """\\frac{top}{bottom}rest, or None."""
+    if not text.startswith("\\frac"):
+        return None
+    top, pos = _group(text, len("\\frac"))
+    if top is None:
+        return None
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    bottom, pos = _group(text, pos)
+    if bottom is None:
+        return None
+    return top, bottom, text[pos:]
+
+
+def _slash_or_nabla(text):
+    m = re.fullmatch(r"d\s*([A-Za-z])(\([^()]*\))?\s*/\s*d\s*([A-Za-z](?:_\{[^{}]*\}|_\w)?)",
+                     _plain(text))
+    if m:
+        return "d" + m.group(1) + (m.group(2) or ""), "d" + m.group(3), ""
+    m = re.fullmatch(r"\\nabla\s*_\s*(\{[^{}]*\}|[A-Za-z])\s*(.+)", _plain(text))
+    if m:
+        return "d " + m.group(2), "d" + m.group(1).strip("{}"), ""
+    return None
+
+
+def _variable(text):
+    """'w' -> ('w', ()); 'w_k' -> ('w', ('k',)); 'X_{kl}' -> ('X', ('k', 'l'));
+    'w_{1,d,m}' -> ('w', ('1', 'd', 'm'))."""
+    plain = _plain(text).replace(" ", "")
+    m = VARIABLE.match(plain)
+    if not m:
+        return None, ()
+    return m.group(1), _index_letters(m.group(2)) if m.group(2) else ()
+
+
+def _index_letters(sub):
+    sub = sub.strip("{}").replace(" ", "")
+    if "," in sub:
+        return tuple(s for s in sub.split(",") if s)
+    return tuple(sub)
+
+
+def _entries_of(compute, fixed, wanted, scene):
+    """A whole gradient -> the entries the side names: fixed numbers picked, the free
+    letters kept as axes in the order the side lists them."""
+    if not fixed:
+        return compute
+
+    def entries(point):
+        value = np.asarray(compute(point), dtype=float)
+        if value.ndim == 2 and value.shape[1] == 1 and len(fixed) == 1:
+            value = value[:, 0]
+        if value.ndim != len(fixed):
+            raise EvaluationError(f"{len(fixed)} indices for {describe(shape_of(value))}")
+        index = tuple(slice(None) if not i.isdigit() else int(i) - 1 for i in fixed)
+        value = value[index]
+        letters = [i for i in fixed if not i.isdigit()]
+        return np.transpose(value, [letters.index(w) for w in wanted]) if value.ndim > 1 \
+            else value
+    return entries
+
+
+# --- expressions ----------------------------------------------------------------------
+
+class WorkingEvaluator(Evaluator):
+    """The answers' evaluator, with what a working writes besides answers: entries of
+    column vectors (w_k), Kronecker deltas (δ_ik), π, and f(x_i; w) with its parameter."""
+
+    def eval_name(self, n):
+        if n.value == ("pi", None) and "pi" not in self.values:
+            return float(np.pi)
+        return super().eval_name(n)
+
+    def _entry(self, name, sub):
+        if sub and name == "delta" and len(sub) == 2:
+            a, b = (self._position(i) for i in sub)
+            if a is not None and b is not None:
+                return float(a == b)
+        if sub and len(sub) == 1 and name in self.values and np.ndim(self.values[name]) == 2 \
+                and np.shape(self.values[name])[1] == 1:
+            k = self._position(sub[0])
+            if k is not None and 0 <= k < np.shape(self.values[name])[0]:
+                return float(self.values[name][k, 0])
+        return super()._entry(name, sub)
+
+
+def _einstein(tree, free, scene):
+    """In index notation a repeated index no sum binds is summed, term by term:
+    δ_ki Σ_j w_j X_ij + … reads Σ_i δ_ki Σ_j w_j X_ij + …"""
+    summed = []
+
+    def terms(n):
+        if n.kind in ("add", "sub"):
+            return Node(n.kind, (terms(n.args[0]), terms(n.args[1])), n.value, n.column)
+        if n.kind == "neg":
+            return Node("neg", (terms(n.args[0]),), n.value, n.column)
+        for i in _unbound_indices(n, scene):
+            if i not in free and _uses(n, i) > 1:
+                upper = Node("name", (), (_size_name(i, scene), None), n.column)
+                n = Node("sum", (Node("num", (), 1, n.column), upper, n), i, n.column)
+                summed.append(i) if i not in summed else None
+        return n
+    return terms(tree), summed
+
+
+def _size_name(index, scene):
+    p = scene.problem
+    free = p.data.get("derive", {}).get("free", {})
+    if index in free:
+        return free[index]
+    squares = [v.shape[0] for v in p.names.values() if v.kind in ("matrix", "vector")]
+    return squares[0] if squares else next(iter(p.sizes()))
+
+
+def _uses(tree, index):
+    """How many names use `index` in their subscript."""
+    own = int(tree.kind == "name" and bool(tree.value[1]) and index in tree.value[1])
+    return own + sum(_uses(a, index) for a in tree.args)
+
+
+def _value(tree, scene, point, replaced=None, indices=()):
+    values = dict(point.values, **(replaced or {}))
+    functions = point.functions
+    if replaced and point.functions:
+        functions = _recompiled(scene, point, values)
+    evaluator = WorkingEvaluator(values, point.samples, functions, scene.known,
+                                 budget=scene.budget)
+    import itertools
+    if not indices:
+        return evaluator(tree)
+    ranges = [range(1, _index_size(i, scene, point) + 1) for i in indices]
+    out = np.empty([len(r) for r in ranges])
+    for combo in itertools.product(*ranges):
+        evaluator.bound.update(dict(zip(indices, combo)))
+        value = evaluator(tree)
+        if shape_of(value):
+            raise EvaluationError(f"each entry must be a number; this one is "
+                                  f"{describe(shape_of(value))}")
+        out[tuple(c - 1 for c in combo)] = value
+    return out
+
+
+def _recompiled(scene, point, values):
+    from .reference import _compiled_definitions
+    compiled = _compiled_definitions(scene.problem, values, point.sizes)
+    return {n: f for n, (f, _) in compiled.items()}
+
+
+def _index_size(index, scene, point):
+    """How far a free index runs: the problem's declared range, else the size of the
+    arrays it indexes (D for the entries of a D-vector)."""
+    free = scene.problem.data.get("derive", {}).get("free", {})
+    if index in free:
+        return point.sizes[free[index]]
+    sizes = list(point.sizes.values())
+    squares = [v for n, v in point.values.items() if np.ndim(v) == 2 and not n.startswith("w_")]
+    return int(np.shape(squares[0])[0]) if squares else int(sizes[0])
+
+
+def _fix_tree(tree, scene, reading):
+    """What a working writes that an answer would not: X_{ij} as the entry (i, j),
+    x_{ij} for the entries of X (flagged), δ_k^i as δ_{ki}, f(x_i; w) with its parameter."""
+    values = scene.points[0].values
+    functions = scene.points[0].functions
+
+    samples = scene.points[0].samples
+    index = scene.problem.data.get("derive", {}).get("index")
+
+    def fix(n, bound=()):
+        if n.kind == "sum":
+            inner = bound + (n.value,)
+            return Node("sum", (fix(n.args[0], bound), fix(n.args[1], bound),
+                                fix(n.args[2], inner)), n.value, n.column)
+        args = tuple(fix(a, bound) for a in n.args)
+        if n.kind == "name" and index in bound and not n.value[1]:
+            name = n.value[0]
+            if name in samples:
+                _flag(reading, f"{name} inside the sum over {index} read as {name}_{index}")
+                return Node("name", (), (name, (index,)), n.column)
+            if name in functions and name not in values:
+                _flag(reading, f"{name} inside the sum over {index} read as {name}(x_{index})")
+                return Node("call", (Node("name", (), ("x", (index,)), n.column),),
+                            (name, None), n.column)
+        if n.kind == "name" and not n.value[1] and n.value[0] in samples and \
+                n.value[0] not in values:
+            name = n.value[0]
+            raise WorkingError(f"{name} without its sample index outside a sum: one sample "
+                               f"written loosely ({name} for {name}_{index}?); a person should "
+                               "look at this line")
+        if n.kind == "name":
+            name, sub = n.value
+            split = _split_letters(name, sub, values, scene)
+            if split is not None:
+                return split
+            if sub and len(sub) == 1 and len(sub[0]) == 2 and sub[0].isalpha():
+                target = name if np.ndim(values.get(name, 0)) == 2 else name.upper()
+                if np.ndim(values.get(target, 0)) == 2 and min(np.shape(values[target])) > 1:
+                    if target != name:
+                        _flag(reading, f"{name}_{{{sub[0]}}} read as the entry {target}_{{{sub[0]}}}"
+                                       f" of {target}")
+                    return Node("name", (), (target, tuple(sub[0])), n.column)
+        if n.kind == "pow" and args[0].kind == "name" and args[0].value[0] == "delta" \
+                and args[1].kind == "name" and not args[1].value[1]:
+            first = args[0].value[1] or ()
+            return Node("name", (), ("delta", tuple(first) + (args[1].value[0],)), n.column)
+        if n.kind == "call" and isinstance(n.value, tuple) and n.value[0] in functions \
+                and len(args) > 1:
+            kept = tuple(a for a in args if not (a.kind == "name" and a.value[0] in values
+                                                 and a.value[0].startswith(scene.wrt)
+                                                 and not a.value[0].isupper()))
+            return Node("call", kept, n.value, n.column)
+        if n.kind == "call" and isinstance(n.value, str):      # \sqrt{…}
+            return Node("call", args, (n.value, None), n.column)
+        return Node(n.kind, args, n.value, n.column)
+    return fix(tree)
+
+
+def _split_letters(name, sub, values, scene):
+    """Xw, 2Xw, wX: one-letter names of the problem run together, read as a product
+    (the subscript, if any, belongs to the last letter)."""
+    if len(name) < 2 or name in values or name in scene.points[0].functions or \
+            name in ("sigma", "eta", "delta", "lambda", "alpha", "beta", "mu", "epsilon",
+                     "theta", "sum", "e"):
+        return None
+    if not all(ch in values for ch in name):
+        return None
+    letters = [Node("name", (), (ch, None)) for ch in name[:-1]] + \
+        [Node("name", (), (name[-1], sub))]
+    product = letters[0]
+    for letter in letters[1:]:
+        product = Node("mul", (product, letter))
+    return product
+
+
+def _flag(reading, text):
+    if text not in reading.flags:
+        reading.flags.append(text)
+
+
+def _calls_problem_functions(tree, scene):
+    functions = scene.points[0].functions
+    if tree.kind == "call" and isinstance(tree.value, tuple) and tree.value[0] in functions:
+        return True
+    if tree.kind == "name" and tree.value[0] in functions:
+        return True
+    return any(_calls_problem_functions(a, scene) for a in tree.args)
+
+
+def _unbound_indices(tree, scene, bound=()):
+    """Index letters used for entries (w_k, X_{kl}, δ_ik) and bound by no sum: the free
+    indices of a line in index notation, in order of appearance."""
+    values = scene.points[0].values
+    found = []
+
+    def walk(n, bound):
+        if n.kind == "sum":
+            lower, upper, body = n.args
+            walk(body, bound + (n.value,))
+            return
+        if n.kind == "name" and n.value[1]:
+            name, sub = n.value
+            array = name in values and np.ndim(values[name]) > 0 or name == "delta"
+            if array:
+                for i in sub:
+                    if i.isalpha() and len(i) == 1 and i not in bound and i not in found \
+                            and i not in values:
+                        found.append(i)
+        for a in n.args:
+            walk(a, bound)
+    walk(tree, tuple(bound))
+    declared = list(scene.problem.data.get("derive", {}).get("entry", [])) + \
+        list(scene.problem.data.get("derive", {}).get("free", {}))
+    return tuple(sorted(found, key=lambda i: (declared.index(i) if i in declared else 99,
+                                              found.index(i))))
+
+
+def _show(tree, outer=0):
+    """A tree in the course's notation, to say how a side was read: (X + Xᵀ) w."""
+    k, a = tree.kind, tree.args
+    level = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "sum": 1}.get(k, 3)
+    if k == "num":
+        text = f"{tree.value:g}" if isinstance(tree.value, float) else str(tree.value)
+    elif k == "name":
+        name, sub = tree.value
+        name = {"sigma": "σ", "eta": "η", "delta": "δ", "lambda": "λ"}.get(name, name)
+        text = name + (f"_{sub[0]}" if sub and len(sub) == 1 and len(sub[0]) == 1 else
+                       f"_{{{','.join(sub)}}}" if sub else "")
+    elif k == "call":
+        name, sub = tree.value if isinstance(tree.value, tuple) else (tree.value, None)
+        name = {"sigma": "σ", "log": "ln"}.get(name, name) + (f"_{sub[0]}" if sub else "")
+        text = f"{name}({', '.join(_show(x) for x in a)})"
+    elif k in ("add", "sub"):
+        text = f"{_show(a[0], 1)} {'+' if k == 'add' else '-'} {_show(a[1], 2)}"
+    elif k == "neg":
+        text = f"-{_show(a[0], 2)}"
+    elif k == "mul":
+        text = f"{_show(a[0], 2)} {_show(a[1], 3)}"
+    elif k == "div":
+        text = f"{_show(a[0], 2)}/{_show(a[1], 3)}"
+    elif k == "pow":
+        text = f"{_show(a[0], 3)}^{_show(a[1], 3)}"
+    elif k == "transpose":
+        text = f"{_show(a[0], 3)}ᵀ"
+    elif k == "inv":
+        text = f"{_show(a[0], 3)}⁻¹"
+    elif k == "sum":
+        text = f"Σ_{{{tree.value}={_show(a[0])}}}^{{{_show(a[1])}}} {_show(a[2], 2)}"
+    else:
+        text = k
+    return f"({text})" if level < outer or (outer == 3 and level == 3 and k in ("pow",)
+                                            and False) else text
+
+
+# --- judging --------------------------------------------------------------------------
+
+class Judge:
+    def __init__(self, scene, lines):
+        self.scene = scene
+        self.lines = lines
+        self.reader = Reader(scene)
+        self.readings = {}        # line number -> [Reading]
+        self.steps = []
+        self.conditions = False   # after "= 0" the lines are equations
+
+    def run(self):
+        previous = None
+        last_side = None
+        free = ()
+        for line in self.lines:
+            if not line.continues:
+                free = ()
+            readings = []
+            for side in line.sides:
+                readings.append(self.reader.read(side.text, line.number, free))
+                if len(readings) == 1 and not line.continues:
+                    free = readings[0].indices
+            self.readings[line.number] = readings
+            start = 0
+            if not line.continues:
+                first = readings[0]
+                if first.kind in ("expression",) and self.conditions:
+                    previous = None          # an equation: judged below, side against side
+                else:
+                    previous = None
+                if first.kind != "unreadable":
+                    self._values(first)
+                previous = first if first.kind != "unreadable" else None
+                start = 1
+            for r in readings[start:]:
+                if r.kind == "condition":
+                    self.conditions = True
+                    continue
+                if r.kind == "unreadable" or not self._values(r):
+                    if r.kind == "invalid" and previous is not None:
+                        self.steps.append(Step(line.number, previous, r, "wrong", r.error))
+                    continue
+                if previous is not None:
+                    self.steps.append(self._step(line.number, previous, r))
+                previous = r
+            last_side = line.sides[-1].text
+        return self._verdict(last_side)
+
+    def _values(self, r):
+        """The side at every point, kept on the reading; False (and unreadable) when it
+        cannot be computed."""
+        if getattr(r, "values", None) is not None:
+            return True
+        if r.compute is None:
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                r.values = [r.compute(pt) for pt in self.scene.points]
+        except EvaluationError as error:       # shapes that do not fit are mathematics
+            r.kind = "unreadable" if error.unreadable else "invalid"
+            r.error = str(error) if error.unreadable else f"this line cannot be computed: {error}"
+            r.values = None
+            return False
+        except (ValueError, ArithmeticError, TypeError, IndexError,
+                np.linalg.LinAlgError) as error:
+            r.kind, r.error = "unreadable", f"it cannot be computed: {error}"
+            r.values = None
+            return False
+        return True
+
+    def _step(self, line, before, after):
+        scene = self.scene
+        mismatch = None
+        for k in scene.general:
+            a, b = _aligned(before.values[k], after.values[k])
+            if a is None:
+                note = (f"the line before is {describe(shape_of(before.values[k]))}, this one "
+                        f"{describe(shape_of(after.values[k]))}")
+                return Step(line, before, after, "wrong", note,
+                            _counterexample(scene.points[k], before, after, k))
+            if not _close(a, b):
+                mismatch = k
+                break
+        if mismatch is None:
+            return Step(line, before, after, "follows")
+        note, rule = _explain(scene, before, after)
+        return Step(line, before, after, "wrong", note,
+                    _counterexample(scene.points[mismatch], before, after, mismatch), rule)
+
+    def _verdict(self, last_side):
+        from .judge import check
+        scene = self.scene
+        answer = check(scene.problem.id, last_side).as_dict() if last_side else None
+        wrong = [s for s in self.steps if s.status == "wrong"]
+        first_wrong = wrong[0].line if wrong else None
+        rows = []
+        for line in self.lines:
+            readings = self.readings[line.number]
+            steps = [s for s in self.steps if s.line == line.number]
+            if any(s.status == "wrong" for s in steps):
+                status = "wrong"
+            elif any(r.kind == "unreadable" for r in readings):
+                status = "unreadable"
+            elif steps:
+                status = "follows"
+            else:
+                status = "start"
+            note = ""
+            bad = next((s for s in steps if s.status == "wrong"), None)
+            unreadable = next((r for r in readings if r.kind == "unreadable"), None)
+            if bad:
+                note = bad.note
+            elif unreadable:
+                note = unreadable.error
+            flags = [f for r in readings for f in r.flags] + \
+                [f"remark: {m}" for m in line.remarks if m]
+            rows.append({"line": line.number, "text": line.text,
+                         "read_as": " = ".join(r.read_as or "?" for r in readings),
+                         "status": status, "note": note,
+                         "flags": [f for f in flags if not f.startswith("remark")]})
+        answered = (answer or {}).get("status")
+        readable = any(r.kind != "unreadable" for rs in self.readings.values() for r in rs)
+        if wrong and answered == "correct":
+            status = "incorrect"
+            message = (f"the answer is right, but the step at line {first_wrong} is wrong: "
+                       "the working reaches it through a wrong step")
+        elif wrong:
+            status = "incorrect"
+            message = f"the first wrong step is at line {first_wrong}"
+        elif answered == "correct":
+            status, message = "correct", "every step that could be read follows, and the " \
+                                         "answer is right"
+        elif answered == "incorrect":
+            status = "incorrect"
+            message = "every step that could be read follows, but the last line is not the " \
+                      "answer: the working stops short or answers something else"
+        elif not readable:
+            status, message = "unreadable", "no line of the working could be read"
+        else:
+            status = "unreadable"
+            message = "every step that could be read follows, but the last line could not " \
+                      "be read as the answer"
+        if any(r["status"] == "unreadable" for r in rows) and status != "unreadable":
+            message += "; some lines could not be read (marked ?)"
+        return WorkingVerdict(scene.problem.id, "\n".join(l.text for l in self.lines),
+                              status, message, rows, first_wrong, answer, self.steps)
+
+
+def _aligned(a, b):
+    """Two values in one layout: a column vector and the entries over k compare as one."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape == b.shape:
+        return a, b
+    if a.size == b.size and (a.size == 1 or sorted(a.shape + (1,))[-len(b.shape):] or True):
+        squeezed_a, squeezed_b = np.squeeze(a), np.squeeze(b)
+        if squeezed_a.shape == squeezed_b.shape:
+            return squeezed_a, squeezed_b
+    if a.size == 1 and b.ndim and np.allclose(b, b.ravel()[0]):
+        return a.ravel()[0], b.ravel()[0]         # a constant over a free index
+    if b.size == 1 and a.ndim and np.allclose(a, a.ravel()[0]):
+        return a.ravel()[0], b.ravel()[0]
+    return None, None
+
+
+def _close(a, b):
+    scale = 1 + max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    return bool(np.all(np.isfinite(a)) and np.all(np.isfinite(b))
+                and np.allclose(a, b, rtol=TOLERANCE, atol=TOLERANCE * scale))
+
+
+def _explain(scene, before, after):
+    """What the wrong step did, where a known rule says so: (note, rule)."""
+    general = scene.general
+    pairs = [_aligned(before.values[k], after.values[k]) for k in general]
+    rule = None
+    if before.kind == "quantity" and before.read_as.startswith("ln "):
+        rule = _log_of_product(scene)
+    if all(np.ndim(a) == 2 and np.shape(a)[0] == np.shape(a)[1] and _close(b, np.transpose(a))
+           for a, b in pairs) and any(not _close(a, np.transpose(a)) for a, _ in pairs):
+        note = "this line is the transpose of the one before (a dropped or extra transpose, " \
+               "or two indices swapped)"
+    elif all(_close(b, -a) for a, b in pairs):
+        note = "the sign is flipped: this line is minus the one before"
+    else:
+        ratios = [_ratio(b, a) for a, b in pairs]
+        if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6):
+            note = (f"off by a constant factor: this line is {_number(ratios[0])} times the one "
+                    "before (a wrong factor, as from the chain rule)")
+        else:
+            note = "this line does not equal the one before"
+    symmetric = [k for k, pt in enumerate(scene.points) if pt.symmetric]
+    if symmetric and all(_close(*_aligned(before.values[k], after.values[k]))
+                         for k in symmetric if _aligned(before.values[k], after.values[k])[0]
+                         is not None):
+        note += "; it holds only when the matrix is symmetric"
+    if rule:
+        note += "; " + rule
+    return note, rule
+
+
+def _log_of_product(scene):
+    """The rule for ln of the problem's product, written from its definition."""
+    import sympy as sp
+    from ..render.printing import to_text
+    model = scene.problem.model()
+    body = next((d.body for d in model.definitions if d.name == model.target.func), None)
+    if not isinstance(body, sp.Product):
+        return None
+    index, low, high = body.limits[0]
+    constant, varying = body.function.as_independent(index, as_Mul=True)
+    if not isinstance(varying, sp.exp):
+        return None
+    u = varying.args[0]
+    c, n = to_text(constant), to_text(high)
+    instead = scene._log_quantity()
+    return (f"the log of a product is the sum of the logs: ln ∏ c·e^(u_i) = {n} ln c + Σ u_i, "
+            f"not c Σ u_i (here c = {c}); the rule gives ln {model.target.func} = "
+            f"{to_text(instead) if instead is not None else '…'}")
+
+
+def _ratio(a, b):
+    a, b = np.ravel(a), np.ravel(b)
+    big = np.argmax(np.abs(b))
+    if abs(b[big]) < 1e-12:
+        return None
+    r = a[big] / b[big]
+    return r if np.allclose(a, r * b, rtol=1e-6, atol=1e-9) else None
+
+
+def _number(x):
+    from fractions import Fraction
+    f = Fraction(x).limit_denominator(12)
+    if abs(float(f) - x) < 1e-6 * (1 + abs(x)):
+        return str(f)
+    return f"{x:.6g}"
+
+
+def _counterexample(point, before, after, k):
+    from .judge import _short
+    sizes = ", ".join(f"{n} = {v}" for n, v in point.sizes.items())
+    inputs = [f"{n} = {_short(v)}" for n, v in point.values.items()
+              if n not in point.sizes and n.isalpha() and n.isidentifier()]
+    where = sizes + (" with " + ", ".join(inputs) if inputs else "")
+    return (f"at {where or 'these values'}: line {before.line} ({before.read_as}) gives "
+            f"{_short(before.values[k])} but line {after.line} ({after.read_as}) gives "
+            f"{_short(after.values[k])}")
