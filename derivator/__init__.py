@@ -88,7 +88,20 @@ def check(problem, answer, timeout=None):
     returns within 10 s of CPU in less than 500 MB (one operation budget for the whole
     check; SymPy's optional confirmation is tried only where the expansion stays small)."""
     from .answers.judge import Verdict, check as judge
+    from .answers.working import is_working
+    if is_working(answer):
+        return _check_working(problem, answer, timeout)
     if timeout is None:
         return judge(problem, answer)
     from .answers.workers import check_one
     return Verdict(**check_one(problem, answer, timeout))
+
+
+def _check_working(problem, working, timeout):
+    """A working of several lines: every step judged, the last line as the answer
+    (`.first_wrong_line`, `.lines`, `.answer`)."""
+    from .answers.working import WorkingVerdict, check_working
+    if timeout is None:
+        return check_working(problem, working)
+    from .answers.workers import check_one
+    return WorkingVerdict.from_dict(check_one(problem, working, timeout))

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 
 MAX_TEXT = 200_000         # characters in a whole working
 MAX_LINES = 200            # lines of mathematics
+MAX_PHYSICAL = 2_000       # lines of the text, prose and blank lines included
 MAX_LINE = 2_000           # characters in one line (the answers' reader takes as much)
 
-ENVIRONMENTS = {"aligned", "align", "align*", "alignat", "alignat*", "split", "gather",
+ENVIRONMENTS = {"bmatrix", "pmatrix", "vmatrix", "Vmatrix", "matrix", "array", "cases",
+                "aligned", "align", "align*", "alignat", "alignat*", "split", "gather",
                 "gather*", "gathered", "equation", "equation*", "eqnarray", "eqnarray*",
                 "multline", "multline*"}
+ROW = "\x01"               # a matrix's row break while lines are split
 MATRIX = re.compile(r"\\begin\{([bpvV]?matrix|array|cases)\}.*?\\end\{\1\}", re.S)
 ARROWS = re.compile(r"\\(?:Rightarrow|rightarrow|Longrightarrow|longrightarrow|implies|to|"
                     r"iff|Leftrightarrow)(?![A-Za-z])|[→⇒⟹]")
@@ -56,24 +59,26 @@ def split_working(text):
     if len(text) > MAX_TEXT:
         raise WorkingError(f"the working is {len(text):,} characters long; at most {MAX_TEXT:,}")
     physical = text.splitlines()
-    if len(physical) > 50 * MAX_LINES:
-        raise WorkingError(f"the working has {len(physical):,} lines; at most {MAX_LINES}")
+    if len(physical) > MAX_PHYSICAL:
+        raise WorkingError(f"the working has {len(physical):,} lines; at most {MAX_PHYSICAL:,} "
+                           f"(of which {MAX_LINES} of mathematics)")
     for number, row in enumerate(physical, 1):
         if len(row) > MAX_TEXT // 4:
             raise WorkingError(f"line {number} is {len(row):,} characters long; "
                                f"at most {MAX_LINE}")
     text = "\n".join(_strip_comment(row) for row in physical)
     text = _math_only(text)
-    text = MATRIX.sub(lambda m: " \\writtenmatrix ", text)        # its \\ are rows, not lines
+    text = MATRIX.sub(lambda m: m.group(0).replace("\\\\", ROW), text)   # rows, not lines
     _check_environments(text)
-    text = re.sub(r"\\(begin|end)\{[A-Za-z*]+\}(\{[^{}]*\})?", "\n", text)
+    text = re.sub(r"\\(begin|end)\{(?![bpvV]?matrix\}|array\}|cases\})[A-Za-z*]+\}"
+                  r"(\{[^{}]*\})?", "\n", text)
     pieces = []
     for chunk in re.split(r"\\\\(?:\[[^\]]*\])?|\n", text):
         pieces.extend(ARROWS.split(chunk))
     lines = []
     for raw in pieces:
-        written = " ".join(raw.split())
-        cleaned, remarks = _clean(written)
+        written = " ".join(raw.replace(ROW, "\\\\").split())
+        cleaned, remarks = _clean(written.replace("&", " "))
         if not cleaned:
             continue
         if len(cleaned) > MAX_LINE:
@@ -81,7 +86,8 @@ def split_working(text):
                                f"at most {MAX_LINE}")
         sides = split_sides(cleaned)
         continues = sides[0].strip() == "" or len(sides) == 1
-        line = Line(len(lines) + 1, written, remarks=remarks, continues=continues)
+        line = Line(len(lines) + 1, written.replace("&", ""), remarks=remarks,
+                    continues=continues)
         line.sides = [Side(s.strip(), line.number) for s in sides if s.strip()]
         if line.sides:
             lines.append(line)

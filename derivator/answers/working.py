@@ -66,10 +66,22 @@ class WorkingVerdict:
 
     @property
     def counterexample(self):
+        if getattr(self, "_dict", None) is not None:
+            return self._dict.get("counterexample")
         wrong = next((s for s in self.steps if s.status == "wrong"), None)
         return wrong.counterexample if wrong else None
 
+    @classmethod
+    def from_dict(cls, d):
+        """A verdict back from a worker process (or a timeout's plain dict)."""
+        verdict = cls(d["problem"], d.get("answer", ""), d["status"], d["message"],
+                      d.get("lines", []), d.get("first_wrong_line"), d.get("final"))
+        verdict._dict = d
+        return verdict
+
     def as_dict(self):
+        if getattr(self, "_dict", None) is not None:
+            return self._dict
         return {"problem": self.problem, "answer": self.working, "status": self.status,
                 "message": self.message, "notes": self.notes,
                 "counterexample": self.counterexample,
@@ -78,6 +90,14 @@ class WorkingVerdict:
                             "steps_follow": self.first_wrong_line is None,
                             "answer_status": (self.answer or {}).get("status")},
                 "final": self.answer}
+
+
+def as_json(verdict):
+    """The issue's JSON shape from a verdict's dict: "answer" is the last line's verdict."""
+    return {"problem": verdict["problem"], "status": verdict["status"],
+            "message": verdict["message"], "first_wrong_line": verdict.get("first_wrong_line"),
+            "counterexample": verdict.get("counterexample"),
+            "lines": verdict.get("lines", []), "answer": verdict.get("final")}
 
 
 def is_working(text):
@@ -179,8 +199,9 @@ def _matrix_value(expr, p, point):
     import sympy as sp
     sizes = {p.sizes()[n]: v for n, v in point.sizes.items()}
     naturals = [n for n, v in p.names.items() if v.kind == "natural"]
-    for n in naturals:
-        sizes[sp.Symbol(n, integer=True, positive=True)] = int(point.values[n])
+    for s in expr.free_symbols:
+        if s.name in naturals:
+            sizes[s] = int(point.values[s.name])
     expr = expr.xreplace(sizes)
     concrete = {}
     for m in expr.atoms(sp.MatrixSymbol):
@@ -211,7 +232,7 @@ class Reader:
         self.free = tuple(free)
         r = Reading(text, line)
         try:
-            if "\\writtenmatrix" in text:
+            if re.search(r"\\begin\{([bpvV]?matrix|array)\}", text):
                 raise WorkingError("a matrix written out entry by entry is not read; a person "
                                    "should look at this line")
             if re.search(r"\\[lcvd]?dots(?![A-Za-z])|…|⋯", text):
@@ -230,6 +251,13 @@ class Reader:
     def _quantity(self, text, r, log=None):
         name = self.scene.quantity_name()
         plain = _plain(text)
+        update = self.scene.problem.data.get("update")
+        if update and re.fullmatch(r"(\w)\s*(_\s*\{\s*t\s*\+\s*1\s*\}|\^\s*\{\s*\(\s*t\s*\+\s*1"
+                                   r"\s*\)\s*\})", plain) and plain[0] == update["next"][0]:
+            r.kind, r.read_as = "quantity", update["next"]
+            task = self.scene.task
+            r.compute = lambda point: task.value(task.quantity, point)
+            return True
         m = re.fullmatch(r"(\\ln|\\log|ln|log)?\s*(\()?\s*" + re.escape(name) +
                          r"\s*(\([^()]*\))?\s*(\))?", plain)
         if not m or name in self.scene.problem.names or bool(m.group(2)) != bool(m.group(4)):
@@ -361,7 +389,7 @@ class Reader:
 
 
 def _constants(text):
-    """π as a name the evaluator knows (the answers' grammar has no constants but e), and
+    r"""π as a name the evaluator knows (the answers' grammar has no constants but e), and
     \mathbf{x}_i as x_i."""
     text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathit|mathrm)\{([A-Za-z])\}", r" \1", text)
     if DERIVATIVE_INSIDE.search(text):
@@ -591,6 +619,8 @@ def _fix_tree(tree, scene, reading):
             split = _split_letters(name, sub, values, scene)
             if split is not None:
                 return split
+            if name == "delta" and sub and len(sub) == 1 and len(sub[0]) == 2:
+                return Node("name", (), ("delta", tuple(sub[0])), n.column)
             if sub and len(sub) == 1 and len(sub[0]) == 2 and sub[0].isalpha():
                 target = name if np.ndim(values.get(name, 0)) == 2 else name.upper()
                 if np.ndim(values.get(target, 0)) == 2 and min(np.shape(values[target])) > 1:
@@ -631,6 +661,60 @@ def _split_letters(name, sub, values, scene):
     return product
 
 
+def _show(tree, outer=0, ascii=False):
+    return show(tree, outer, ascii)
+
+
+def _array_indices(name, sub, values):
+    """The indices of an entry: ('j',) for w_{2,j} of the array w_2, ('k', 'l') for
+    X_{kl}; () for a name of its own (w_t) or a name that is no array."""
+    if name == "delta":
+        return tuple(sub)
+    if f"{name}_{'_'.join(sub)}" in values:
+        return ()
+    for k in range(len(sub), -1, -1):
+        key = name + ("_" + "_".join(sub[:k]) if k else "")
+        if key in values and np.ndim(values[key]) > 0:
+            return tuple(sub[k:])
+    return ()
+
+
+def _plain_form(tree, outer=0):
+    """The tree in the answers' plain notation: 2 X^T, sum_{i=1}^{N} (…), sigma(…)."""
+    k, a = tree.kind, tree.args
+    f = _plain_form
+    level = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "sum": 1}.get(k, 3)
+    if k == "num":
+        text = repr(tree.value)
+    elif k == "name":
+        name, sub = tree.value
+        text = name + (f"_{{{','.join(sub)}}}" if sub else "")
+    elif k == "call":
+        name, sub = tree.value if isinstance(tree.value, tuple) else (tree.value, None)
+        text = name + (f"_{{{','.join(sub)}}}" if sub else "") + \
+            f"({', '.join(f(x) for x in a)})"
+    elif k in ("add", "sub"):
+        text = f"{f(a[0], 1)} {'+' if k == 'add' else '-'} {f(a[1], 2)}"
+    elif k == "neg":
+        text = f"-{f(a[0], 2)}"
+    elif k == "mul":
+        text = f"{f(a[0], 2)} * {f(a[1], 3)}"
+    elif k == "div":
+        text = f"{f(a[0], 2)} / {f(a[1], 3)}"
+    elif k == "pow":
+        text = f"{f(a[0], 4)}^{{{f(a[1])}}}"
+    elif k == "transpose":
+        text = f"{f(a[0], 4)}^T"
+    elif k == "inv":
+        text = f"{f(a[0], 4)}^{{-1}}"
+    elif k == "sum":
+        text = f"sum_{{{tree.value}={f(a[0])}}}^{{{f(a[1])}}} ({f(a[2])})"
+    else:
+        text = k
+    return f"({text})" if level < outer or (outer == 4 and k != "name" and k != "num") \
+        else text
+
+
 def _flag(reading, text):
     if text not in reading.flags:
         reading.flags.append(text)
@@ -656,11 +740,13 @@ def _unbound_indices(tree, scene, bound=()):
             lower, upper, body = n.args
             walk(body, bound + (n.value,))
             return
-        if n.kind == "name" and n.value[1]:
+        if n.kind in ("name", "call") and isinstance(n.value, tuple) and n.value[1]:
             name, sub = n.value
-            array = name in values and np.ndim(values[name]) > 0 or name == "delta"
-            if array:
-                for i in sub:
+            rest = _array_indices(name, sub, values)
+            if n.kind == "call":
+                rest = tuple(sub) if name in scene.points[0].functions else ()
+            if rest:
+                for i in rest:
                     if i.isalpha() and len(i) == 1 and i not in bound and i not in found \
                             and i not in values:
                         found.append(i)
@@ -673,9 +759,15 @@ def _unbound_indices(tree, scene, bound=()):
                                               found.index(i))))
 
 
-def _show(tree, outer=0):
-    """A tree in the course's notation, to say how a side was read: (X + Xᵀ) w."""
+def show(tree, outer=0, ascii=False):
+    """A tree in the course's notation, to say how a side was read: (X + Xᵀ) w; with
+    `ascii`, in the plain notation the answers' reader takes back."""
     k, a = tree.kind, tree.args
+
+    def _show(node, level=0):
+        return show(node, level, ascii)
+    if ascii:
+        return _plain_form(tree, outer)
     level = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "sum": 1}.get(k, 3)
     if k == "num":
         text = f"{tree.value:g}" if isinstance(tree.value, float) else str(tree.value)
@@ -737,10 +829,8 @@ class Judge:
             start = 0
             if not line.continues:
                 first = readings[0]
-                if first.kind in ("expression",) and self.conditions:
-                    previous = None          # an equation: judged below, side against side
-                else:
-                    previous = None
+                if first.kind == "expression" and self.conditions:
+                    self._equation(readings)
                 if first.kind != "unreadable":
                     self._values(first)
                 previous = first if first.kind != "unreadable" else None
@@ -758,6 +848,25 @@ class Judge:
                 previous = r
             last_side = line.sides[-1].text
         return self._verdict(last_side)
+
+    def _equation(self, readings):
+        """After `… = 0` a line `A = B` is an equation about the unknown: each side is
+        computed with the unknown at the problem's solution, where a true consequence
+        holds. Only a problem that solves for its parameter (p4) has one."""
+        scene = self.scene
+        if scene.problem.strategy != "likelihood":
+            for r in readings:
+                if r.kind == "expression":
+                    r.kind, r.error = "unreadable", "an equation is judged only where the " \
+                        "problem solves for its unknown"
+                    r.compute = None
+            return
+        for r in readings:
+            if r.kind == "expression" and r.tree is not None:
+                tree, wrt = r.tree, scene.wrt
+                r.compute = (lambda t: lambda point: _value(
+                    t, scene, point, {wrt: scene.solution(point)}))(tree)
+                r.read_as += f" (at the solution {wrt})"
 
     def _values(self, r):
         """The side at every point, kept on the reading; False (and unreadable) when it
@@ -804,6 +913,12 @@ class Judge:
         from .judge import check
         scene = self.scene
         answer = check(scene.problem.id, last_side).as_dict() if last_side else None
+        last = self.readings[self.lines[-1].number][-1] if self.lines else None
+        if answer and answer["status"] == "unreadable" and last is not None and \
+                last.tree is not None and last.kind in ("expression", "invalid"):
+            retry = check(scene.problem.id, _show(last.tree, ascii=True)).as_dict()
+            if retry["status"] != "unreadable":   # read as the working's reader read it
+                answer = dict(retry, answer=last_side)
         wrong = [s for s in self.steps if s.status == "wrong"]
         first_wrong = wrong[0].line if wrong else None
         rows = []
