@@ -73,8 +73,8 @@ def split_working(text):
     text = re.sub(r"\\(begin|end)\{(?![bpvV]?matrix\}|array\}|cases\})[A-Za-z*]+\}"
                   r"(\{[^{}]*\})?", "\n", text)
     pieces = []
-    for chunk in re.split(r"\\\\(?:\[[^\]]*\])?|\n", text):
-        pieces.extend(ARROWS.split(chunk))
+    for chunk in _joined(re.split(r"\\\\(?:\[[^\]]*\])?|\n", text)):
+        pieces.extend(p for part in ARROWS.split(chunk) for p in OPENERS.split(part))
     lines = []
     for raw in pieces:
         written = " ".join(raw.replace(ROW, "\\\\").split())
@@ -96,6 +96,26 @@ def split_working(text):
     if not lines:
         raise WorkingError("the working is empty: no line of mathematics in it")
     return lines
+
+
+def _joined(rows):
+    """Rows of an aligned environment that split one bracket (`\\left[ … \\right.` and
+    `\\left. … \\right]`) are one line."""
+    out, pending = [], None
+    for row in rows:
+        pending = row if pending is None else pending + " " + row
+        if _depth(pending) <= 0 or len(pending) > MAX_LINE:
+            out.append(pending)
+            pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _depth(text):
+    opened = len(re.findall(r"(?<!\\)[(\[{]|\\\{", text))
+    closed = len(re.findall(r"(?<!\\)[)\]}]|\\\}", text))
+    return opened - closed
 
 
 def _strip_comment(row):
@@ -151,7 +171,8 @@ def _clean(line):
     """The line without decoration, and the remarks it carried (`\\text{…}` after
     `\\quad`, `--- (A)`), kept for the reader of the verdict."""
     remarks = []
-    line = OPENERS.sub(" ", line).replace("&", " ")
+    line = line.replace("&", " ")
+    line = re.sub(r"^\s*\((?:\d{1,2}|[a-h]|i{1,3}|iv)\)\s*(?=\S)", " ", line)     # (1), (a): labels
     for name in UNWRAPPED:
         line = _unwrap(line, name)
     line = re.sub(r"\\tag\*?\{[^{}]*\}", " ", line)

@@ -19,6 +19,7 @@ from .lines import Line, WorkingError, split_working, _group
 from .parse import AnswerError, Node, parse
 from .reference import _task
 
+GRADIENT = "dquantity"     # the problem's derivative named inside an expression
 TOLERANCE = 1e-6          # relative; derivatives of an operand are central differences
 STEP = 1e-3               # of the 5-point stencil, relative to the entry's size
 MAX_OPERATIONS = 2_000_000   # one budget for the whole working
@@ -218,7 +219,8 @@ def _matrix_value(expr, p, point):
 DERIVATIVE_NUMERATOR = re.compile(r"^\s*(\\partial|d|\\mathrm\{d\}|\\text\{d\}|\\operatorname\{d\})"
                                   r"(?![A-Za-z]{2})\s*(.*)$", re.S)
 TYPOGRAPHY = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|vec|mathit|bar|hat)\{([^{}]*)\}")
-DERIVATIVE_INSIDE = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*[A-Za-z\\{}()]*\}\s*\{\s*(?:d|\\partial)")
+DERIVATIVE_INSIDE = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)(?![a-zA-Z]{2})[^{}]*(?:\{[^{}]*\}[^{}]*)*"
+                               r"\}\s*\{\s*(?:d|\\partial)")
 VARIABLE = re.compile(r"^([A-Za-z])(?:_(\{[^{}]*\}|[A-Za-z0-9]))?$")
 
 
@@ -330,9 +332,20 @@ class Reader:
                                "computed yet; write the derivative of each factor")
         r.tree = tree
         r.read_as = entry.format(f"∂/∂{shown} ({_show(tree)})")
-        r.compute = _entries_of(self._numeric_derivative(tree, array), fixed, wanted,
-                                self.scene)
+        r.compute = self._numeric_derivative(tree, array, fixed, wanted)
         return True
+
+    def _named_derivatives(self, text):
+        """`w_t - η \\frac{dL}{dw}`: the problem's own derivative inside an expression is
+        the engine's, as a name."""
+        name = re.escape(self.scene.quantity_name())
+        wrt = re.escape(self.scene.wrt)
+        pattern = (r"\\frac\s*\{\s*(?:d|\\partial)\s*(?:\\ln\s*)?" + name + r"(?:\([^(){}]*\))?\s*\}"
+                   r"\s*\{\s*(?:d|\\partial)\s*(?:\\mathbf\{" + wrt + r"\}|" + wrt + r")(?:_\{?t\}?)?\s*\}")
+        if self.scene.problem.strategy == "likelihood" and not re.search(r"\\ln|\\log", text):
+            return text, False
+        replaced = re.sub(pattern, f" {GRADIENT} ", text)
+        return replaced, replaced != text
 
     def _variable_entries(self, name, indices):
         """w -> ('w', fixed entries, free letters); w_{1,d,m} -> ('w_1', …, ('d', 'm'));
@@ -350,30 +363,52 @@ class Reader:
         raise WorkingError(f"unknown variable {name!r}; this problem's names: "
                            f"{', '.join(self.scene.known)}")
 
-    def _numeric_derivative(self, tree, array):
-        """The gradient of a scalar expression by every entry of `array`: central
-        differences of fourth order (error about STEP⁴), for the expression as read."""
+    def _numeric_derivative(self, tree, array, fixed=(), wanted=()):
+        """The derivative of a scalar expression by entries of `array`: by every entry
+        (the gradient, in the array's shape), or by the entry `fixed` names for each value
+        of its free letters `wanted` (∂/∂w_k (…) with k free, the expression may use k).
+        Central differences of fourth order: their error is about STEP⁴."""
         scene = self.scene
 
+        def derivative(point, base, idx, bound):
+            h = STEP * (1 + abs(base[idx]))
+            values = []
+            for t in (-2, -1, 1, 2):
+                moved = np.array(base, dtype=float)
+                moved[idx] += t * h
+                values.append(_value(tree, scene, point, {array: moved}, bound=bound))
+            if any(shape_of(v) for v in values):
+                raise EvaluationError("the derivative of a vector or a matrix is not read; "
+                                      "differentiate a scalar")
+            a, b, c, d = values
+            return (a - 8 * b + 8 * c - d) / (12 * h)
+
         def compute(point):
-            base = point.values[array]
-            grad = np.zeros(np.shape(base))
-            for idx in np.ndindex(*np.shape(base)):
-                h = STEP * (1 + abs(base[idx]))
-                values = []
-                for t in (-2, -1, 1, 2):
-                    moved = np.array(base, dtype=float)
-                    moved[idx] += t * h
-                    values.append(_value(tree, scene, point, {array: moved}))
-                if any(shape_of(v) for v in values):
-                    raise EvaluationError("the derivative of a vector or a matrix by a vector "
-                                          "is not read; differentiate a scalar")
-                a, b, c, d = values
-                grad[idx] = (a - 8 * b + 8 * c - d) / (12 * h)
-            return grad
+            base = np.asarray(point.values[array], dtype=float)
+            if not fixed:
+                grad = np.zeros(base.shape)
+                for idx in np.ndindex(*base.shape):
+                    grad[idx] = derivative(point, base, idx, {})
+                return grad
+            import itertools
+            column = base.ndim == 2 and base.shape[1] == 1 and len(fixed) == 1
+            if (1 if column else base.ndim) != len(fixed):
+                raise EvaluationError(f"{len(fixed)} indices for "
+                                      f"{describe(shape_of(base))}")
+            dims = base.shape[:1] if column else base.shape
+            sizes = {i: dims[k] for k, i in enumerate(fixed) if not i.isdigit()}
+            ranges = [range(1, sizes[i] + 1) for i in wanted]
+            out = np.empty([len(r) for r in ranges])
+            for combo in itertools.product(*ranges):
+                bound = dict(zip(wanted, combo))
+                idx = tuple(int(i) - 1 if i.isdigit() else bound[i] - 1 for i in fixed)
+                out[tuple(c - 1 for c in combo)] = derivative(
+                    point, base, idx + ((0,) if column else ()), bound)
+            return out
         return compute
 
     def _expression(self, text, r):
+        text, named = self._named_derivatives(text)
         tree = _fix_tree(parse(_constants(text)), self.scene, r)
         r.tree = tree
         r.read_as = _show(tree)
@@ -385,13 +420,19 @@ class Reader:
                 r.tree = tree
         r.indices = _unbound_indices(tree, self.scene)
         scene = self.scene
-        r.compute = lambda point: _value(tree, scene, point, indices=r.indices)
+        extra = (lambda point: {GRADIENT: scene.gradient(point)}) if named else \
+            (lambda point: None)
+        r.compute = lambda point: _value(tree, scene, point, indices=r.indices,
+                                         extra=extra(point))
 
 
 def _constants(text):
     r"""π as a name the evaluator knows (the answers' grammar has no constants but e), and
     \mathbf{x}_i as x_i."""
     text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathit|mathrm)\{([A-Za-z])\}", r" \1", text)
+    text = re.sub(r"\\left\\\{", r"\\left(", text)
+    text = re.sub(r"\\right\\\}", r"\\right)", text)
+    text = text.replace("\\{", "(").replace("\\}", ")")          # \{ … \} as brackets
     if DERIVATIVE_INSIDE.search(text):
         raise WorkingError("a derivative inside a product is not read yet; a person should "
                            "look at this line")
@@ -503,11 +544,13 @@ class WorkingEvaluator(Evaluator):
             a, b = (self._position(i) for i in sub)
             if a is not None and b is not None:
                 return float(a == b)
-        if sub and len(sub) == 1 and name in self.values and np.ndim(self.values[name]) == 2 \
-                and np.shape(self.values[name])[1] == 1:
-            k = self._position(sub[0])
-            if k is not None and 0 <= k < np.shape(self.values[name])[0]:
-                return float(self.values[name][k, 0])
+        for split in range(len(sub or ())):          # w_k, w_{2,j}: an entry of a column
+            key = name + ("_" + "_".join(sub[:split]) if split else "")
+            value = self.values.get(key)
+            if len(sub) - split == 1 and np.ndim(value) == 2 and np.shape(value)[1] == 1:
+                k = self._position(sub[-1])
+                if k is not None and 0 <= k < np.shape(value)[0]:
+                    return float(value[k, 0])
         return super()._entry(name, sub)
 
 
@@ -545,17 +588,23 @@ def _uses(tree, index):
     return own + sum(_uses(a, index) for a in tree.args)
 
 
-def _value(tree, scene, point, replaced=None, indices=()):
-    values = dict(point.values, **(replaced or {}))
+def _value(tree, scene, point, replaced=None, indices=(), bound=None, extra=None):
+    values = dict(point.values, **(replaced or {}), **(extra or {}))
+    for name, value in values.items():          # a layer's nodes h: a column, as vectors are
+        if np.ndim(value) == 1:
+            values[name] = np.reshape(value, (-1, 1))
     functions = point.functions
     if replaced and point.functions:
         functions = _recompiled(scene, point, values)
     evaluator = WorkingEvaluator(values, point.samples, functions, scene.known,
                                  budget=scene.budget)
+    evaluator.bound.update(bound or {})
     import itertools
     if not indices:
         return evaluator(tree)
-    ranges = [range(1, _index_size(i, scene, point) + 1) for i in indices]
+    sizes = _index_ranges(tree, values)
+    ranges = [range(1, sizes.get(i) or _index_size(i, scene, point) + 1) if i not in sizes
+              else range(1, sizes[i] + 1) for i in indices]
     out = np.empty([len(r) for r in ranges])
     for combo in itertools.product(*ranges):
         evaluator.bound.update(dict(zip(indices, combo)))
@@ -565,6 +614,33 @@ def _value(tree, scene, point, replaced=None, indices=()):
                                   f"{describe(shape_of(value))}")
         out[tuple(c - 1 for c in combo)] = value
     return out
+
+
+def _index_ranges(tree, values):
+    """{index: how far it runs}, from the arrays it indexes in the tree (k of w_k runs
+    over w's entries)."""
+    found = {}
+    for n in _walk(tree):
+        if n.kind == "name" and n.value[1]:
+            name, sub = n.value
+            rest = _array_indices(name, sub, values)
+            if not rest or name == "delta":
+                continue
+            key = name + ("_" + "_".join(sub[:len(sub) - len(rest)]) if len(rest) < len(sub)
+                          else "")
+            shape = np.shape(values.get(key, ()))
+            if len(shape) == 2 and shape[1] == 1:
+                shape = shape[:1]
+            for i, size in zip(rest, shape):
+                if i.isalpha():
+                    found.setdefault(i, int(size))
+    return found
+
+
+def _walk(node):
+    yield node
+    for a in node.args:
+        yield from _walk(a)
 
 
 def _recompiled(scene, point, values):
@@ -638,6 +714,11 @@ def _fix_tree(tree, scene, reading):
                                                  and a.value[0].startswith(scene.wrt)
                                                  and not a.value[0].isupper()))
             return Node("call", kept, n.value, n.column)
+        if n.kind == "call" and isinstance(n.value, tuple) and not n.value[1] and \
+                n.value[0] in values and np.ndim(values[n.value[0]]) == 1 and \
+                n.value[0] not in functions:
+            _flag(reading, f"{n.value[0]}(…) read as the vector of its nodes {n.value[0]}")
+            return Node("name", (), (n.value[0], None), n.column)
         if n.kind == "call" and isinstance(n.value, str):      # \sqrt{…}
             return Node("call", args, (n.value, None), n.column)
         return Node(n.kind, args, n.value, n.column)
@@ -773,7 +854,8 @@ def show(tree, outer=0, ascii=False):
         text = f"{tree.value:g}" if isinstance(tree.value, float) else str(tree.value)
     elif k == "name":
         name, sub = tree.value
-        name = {"sigma": "σ", "eta": "η", "delta": "δ", "lambda": "λ"}.get(name, name)
+        name = {"sigma": "σ", "eta": "η", "delta": "δ", "lambda": "λ",
+                GRADIENT: "(the derivative)"}.get(name, name)
         text = name + (f"_{sub[0]}" if sub and len(sub) == 1 and len(sub[0]) == 1 else
                        f"_{{{','.join(sub)}}}" if sub else "")
     elif k == "call":
@@ -812,6 +894,7 @@ class Judge:
         self.readings = {}        # line number -> [Reading]
         self.steps = []
         self.conditions = False   # after "= 0" the lines are equations
+        self.start = None         # the chain's left-hand side, when it is the problem's
 
     def run(self):
         previous = None
@@ -834,6 +917,7 @@ class Judge:
                 if first.kind != "unreadable":
                     self._values(first)
                 previous = first if first.kind != "unreadable" else None
+                self.start = previous if first.kind in ("quantity", "derivative") else None
                 start = 1
             for r in readings[start:]:
                 if r.kind == "condition":
@@ -906,6 +990,12 @@ class Judge:
         if mismatch is None:
             return Step(line, before, after, "follows")
         note, rule = _explain(scene, before, after)
+        start = self.start
+        if start is not None and start is not before and all(
+                _close(*_aligned(start.values[k], after.values[k])) for k in scene.general
+                if _aligned(start.values[k], after.values[k])[0] is not None):
+            note += (f"; this line equals {start.read_as} (line {start.line}) again: the "
+                     "mistake before it does not carry on")
         return Step(line, before, after, "wrong", note,
                     _counterexample(scene.points[mismatch], before, after, mismatch), rule)
 
