@@ -151,12 +151,19 @@ def cmd_check_working(args, out):
 
     from .answers.lines import MAX_TEXT
     from .answers.workers import check_one
-    from .answers.working import as_json
+    from .answers.lines import WorkingError, split_working
+    from .answers.working import as_json, is_working
     from .problemset import problem
     if args.name is None or args.answer is not None:
         raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
     problem(args.name)
     text = _read_working(args.working, MAX_TEXT)
+    try:
+        split_working(text)               # what cannot be split is refused here, at once
+    except WorkingError as error:
+        raise DerivatorError(f"{args.working}: {error}") from None
+    if not is_working(text):              # one line is a working too when asked for
+        text += " \\\\"                 # (a LaTeX line break says so to the worker)
     verdict = check_one(args.name, text, args.timeout)
     if verdict["status"] == "unreadable" and not verdict.get("lines"):
         raise DerivatorError(f"{args.working}: {verdict['message']}")

@@ -4,6 +4,7 @@ The verdicts asserted here were worked out by hand: the correct workings are rig
 every step, each planted mistake is at the line named, and the problem set's own
 student (transcribed as written in tests/workings/) goes wrong where the mathematics says.
 Nothing here is compared with a value the checker computed itself."""
+import json
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,196 @@ def test_a_correct_working_follows_at_every_step(problem, working):
         v.lines
     assert v.first_wrong_line is None
     assert v.status == "correct", (v.message, v.answer)
+
+
+# One planted mistake at a known line: (problem, working, first wrong line, phrase in its note).
+PLANTED = [
+    ("p6", r"""f = w^T X w
+\frac{df}{dw} = X w + X^T w
+= -(X + X^T) w""", 3, "sign"),
+    ("p1a", r"""f = tr(X^2)
+\frac{df}{dX} = X^T + X^T
+= 2 X""", 3, "transpose"),
+    ("p1a", r"""f = \sum_{i=1}^{D}\sum_{j=1}^{D} X_{ij} X_{ji}
+\frac{\partial f}{\partial X_{kl}} = 2 X_{kl}
+\frac{df}{dX} = 2 X""", 2, "two indices swapped"),
+    ("p3", r"""L = \frac{1}{2}\sum_{i=1}^{N} (f(x_i) - y_i)^2
+\frac{dL}{dw} = \sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i
+w_{t+1} = w_t - \eta \sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i""", 2,
+     "this line is 2 times the one before"),
+    ("p4", r"""\ln P = -\frac{1}{\sqrt{2\pi\sigma^2}} \sum_{i=1}^{N} \frac{(y_i - w^T x_i)^2}{2\sigma^2}
+\frac{d \ln P}{dw} = \frac{1}{\sigma^2} X^T (y - X w)""", 1, "the log of a product is the sum of the logs"),
+    ("p6", r"""f = \sum_{i=1}^{D}\sum_{j=1}^{D} w_i X_{ij} w_j
+\frac{\partial f}{\partial w_k} = \sum_{j=1}^{D} X_{kj} w_j + \sum_{i=1}^{D} w_i X_{ik}
+= 2 \sum_{j=1}^{D} X_{kj} w_j""", 3, "holds only when the matrix is symmetric"),
+    ("p2", r"""\frac{dL}{dw} = \sum_{i=1}^{N} (f(x_i) - y_i) x_i + 2w
+= X^T (\sigma(X w) - y) + w
+= w + X^T(\sigma(X w) - y)""", 2, "does not equal the one before"),
+    ("p7a", r"""\frac{\partial L}{\partial h_j} = (g - y) g (1 - g) w_{2,j}
+= -(g - y) g (1 - g) w_{2,j}""", 2, "sign"),
+]
+
+
+@pytest.mark.parametrize("problem, working, line, phrase", PLANTED,
+                         ids=[f"{p}-line{n}" for p, _, n, _ in PLANTED])
+def test_a_planted_mistake_is_the_first_wrong_step(problem, working, line, phrase):
+    v = check_working(problem, working)
+    assert v.first_wrong_line == line, v.lines
+    assert v.status == "incorrect"
+    row = v.lines[line - 1]
+    assert row["status"] == "wrong" and phrase in row["note"], row
+    assert all(r["status"] in ("follows", "start") for r in v.lines[:line - 1]), v.lines
+    assert v.counterexample and f"line {line}" in v.counterexample
+
+
+def test_lines_after_the_wrong_one_are_judged_against_it():
+    """The mistake at line 2 carries on: line 3 follows from it, and the verdict still
+    names line 2."""
+    v = check_working("p2", PLANTED[6][1])
+    assert [r["status"] for r in v.lines] == ["follows", "wrong", "follows"]
+
+
+def test_a_wrong_step_to_the_right_answer_is_reported_as_both():
+    working = r"""\frac{dL}{dw} = \sum_{i=1}^{N} (f(x_i) - y_i) x_i
+w_{t+1} = w_t - \eta (X^T(\sigma(X w_t) - y) + 2 w_t)"""
+    v = check_working("p2", working)
+    assert v.first_wrong_line == 1 and v.answer["status"] == "correct"
+    assert v.status == "incorrect" and "the answer is right" in v.message
+    assert v.as_dict()["working"] == {"first_wrong_line": 1, "steps_follow": False,
+                                      "answer_status": "correct"}
+
+
+def test_a_working_right_to_the_end_that_stops_short():
+    v = check_working("p2", r"""L(w) = \sum_{i=1}^{N} (-y_i \ln(f(x_i)) - (1-y_i)\ln(1 - f(x_i))) + w^T w
+\frac{dL}{dw} = X^T (\sigma(X w) - y) + 2w""")
+    assert v.first_wrong_line is None and v.answer["status"] == "incorrect"
+    assert v.status == "incorrect" and "stops short" in v.message
+
+
+# The problem set's own student, transcribed as written (tests/workings/student_*.tex).
+def student(problem):
+    return (WORKINGS / f"student_{problem}.tex").read_text(encoding="utf-8")
+
+
+def test_student_p6_is_right_until_the_last_line():
+    v = check_working("p6", student("p6"))
+    assert v.first_wrong_line == 9
+    assert "cannot add" in v.lines[8]["note"]
+    assert [v.lines[k]["status"] for k in (0, 5, 6)] == ["follows"] * 3
+    flags = " ".join(v.lines[6]["flags"])          # δ_k^i with i repeated, x_ij for X_ij
+    assert "Einstein" in flags and "X_{ij}" in flags
+
+
+def test_student_p4_goes_wrong_at_the_log_of_the_product():
+    v = check_working("p4", student("p4"))
+    assert v.first_wrong_line == 2
+    assert "the log of a product is the sum of the logs" in v.lines[1]["note"]
+    assert "ln P = " in v.lines[1]["note"]                # what the rule gives instead
+
+
+def test_student_p2_slips_a_sign_and_undoes_it():
+    """(1 - y) · 1/(1 - f) · f (f - 1) x is -(1 - y) f x: the line with the cancelled
+    factors flips the second term's sign; the next line has it right again, and so has
+    the answer (the issue's remark that p2 is right misses this slip)."""
+    v = check_working("p2", student("p2"))
+    assert v.first_wrong_line == 10
+    assert "again" in v.lines[10]["note"]
+    assert v.answer["status"] == "correct"
+    assert v.status == "incorrect" and "the answer is right" in v.message
+    assert any("read as y_i" in f for f in v.lines[-1]["flags"])   # Σ (-y(1-f)x + …)
+
+
+def test_student_p3_and_p7_get_no_wrong_step_where_their_lines_cannot_be_read():
+    for problem in ("p3", "p7a", "p7b"):
+        v = check_working(problem, student(problem))
+        assert v.first_wrong_line is None
+        assert all(r["status"] in ("follows", "start", "unreadable") for r in v.lines)
+        assert all(r["note"] for r in v.lines if r["status"] == "unreadable")
+
+
+# --- how a working is recognised and routed ----------------------------------------------
+
+def test_several_lines_or_a_chain_are_a_working_and_one_answer_is_not():
+    assert is_working("f = w^T X w\n= (X + X^T) w")
+    assert is_working(r"a = b \\ = c")
+    assert is_working(r"\frac{df}{dw} = X w + X^T w = (X + X^T) w")
+    assert not is_working(r"\frac{df}{dw} = (X + X^T) w")
+    assert not is_working("(X + X^T) w\n")
+
+
+def test_the_python_api_routes_a_working_with_and_without_a_worker():
+    working = "f = w^T X w\n\\frac{df}{dw} = X w + X^T w\n= 2 X w"
+    here = derivator.check("p6", working)
+    there = derivator.check("p6", working, timeout=20)
+    assert here.first_wrong_line == there.first_wrong_line == 3
+    assert here.status == there.status == "incorrect"
+    assert here.as_dict()["lines"] == there.as_dict()["lines"]
+    assert derivator.check("p6", "(X + X^T) w").status == "correct"   # one line: an answer
+
+
+# --- the command line ----------------------------------------------------------------------
+
+def write(tmp_path, text, name="working.tex"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_cli_marks_every_line_and_explains_the_first_wrong_step(tmp_path):
+    path = write(tmp_path, "f = w^T X w\n\\frac{df}{dw} = X w + X^T w\n= 2 X w\n= 2 (X w)\n")
+    code, out, err = run("check", "p6", "--working", path)
+    assert code == 1 and err == ""
+    marks = [line.split()[0] for line in out.splitlines() if line[:3].strip() in "✓✗?·"
+             and line[:3].strip()]
+    assert marks == ["✓", "✓", "✗", "✓"]
+    assert "First wrong step: line 3" in out and "counterexample" in out
+    assert "symmetric" in out
+
+
+def test_cli_json_has_the_issues_shape(tmp_path):
+    path = write(tmp_path, student("p4"))
+    code, out, _ = run("check", "p4", "--working", path, "--format", "json")
+    result = json.loads(out)
+    assert code == 1
+    assert set(result) >= {"problem", "status", "first_wrong_line", "lines", "answer"}
+    assert result["first_wrong_line"] == 2 and result["answer"]["status"] in (
+        "incorrect", "unreadable")
+    assert set(result["lines"][0]) >= {"line", "text", "read_as", "status", "note"}
+
+
+def test_cli_reads_a_working_from_stdin(monkeypatch):
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO("f = tr(X^2)\n\\frac{df}{dX} = 2 X^T\n"))
+    code, out, _ = run("check", "p1a", "--working", "-")
+    assert code == 0 and "✓" in out
+
+
+BAD = [
+    ("", "empty"),
+    ("% only a comment\n\n", "empty"),
+    ("x = 1\n" * 10_000, "10,000 lines"),
+    ("= w\n" * 300, "more than 200 lines"),
+    ("w" * 1_000_000, "longer than"),
+    ("\\begin{aligned} f &= w^T X w \\\\ &= (X + X^T) w", "never closed"),
+    ("f = w^T X w \\end{align*}", "without a \\begin"),
+    ("\\begin{aligned} f = w \\end{align*}", "closes"),
+    ("$$ f = w^T X w", "never closed"),
+    ("\\begin{tabular} f = w \\end{tabular}", "is not read"),
+]
+
+
+@pytest.mark.parametrize("text, phrase", BAD, ids=[p for _, p in BAD])
+def test_bad_workings_get_one_clear_line_and_exit_2(tmp_path, text, phrase):
+    code, out, err = run("check", "p6", "--working", write(tmp_path, text))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and phrase in err and "Traceback" not in err
+
+
+def test_unreadable_files_get_one_line(tmp_path):
+    path = tmp_path / "latin1.tex"
+    path.write_bytes("f = w \xe9".encode("latin-1"))
+    for target in (str(path), str(tmp_path / "missing.tex")):
+        code, out, err = run("check", "p6", "--working", target)
+        assert code == 2 and err.count("\n") == 1 and out == ""
+    code, _, err = run("check", "p6", "(X + X^T) w", "--working", str(path))
+    assert code == 2 and "no ANSWER" in err

@@ -67,6 +67,7 @@ def split_working(text):
             raise WorkingError(f"line {number} is {len(row):,} characters long; "
                                f"at most {MAX_LINE}")
     text = "\n".join(_strip_comment(row) for row in physical)
+    _check_environments(text)
     text = _math_only(text)
     text = MATRIX.sub(lambda m: m.group(0).replace("\\\\", ROW), text)   # rows, not lines
     _check_environments(text)
@@ -131,7 +132,7 @@ def _math_only(text):
     if not re.search(r"\$|\\\[|\\begin\{", text):
         return text
     parts = []
-    pattern = re.compile(r"\$\$(.*?)\$\$|\\\[(.*?)\\\]|\$(.*?)\$|(\\begin\{([A-Za-z*]+)\}.*?"
+    pattern = re.compile(r"\$\$(.*?)\$\$|\\\[(.*?)\\\]|\$([^$]+?)\$|(\\begin\{([A-Za-z*]+)\}.*?"
                          r"\\end\{\5\})", re.S)
     for m in pattern.finditer(text):
         parts.append(next(g for g in m.groups()[:4] if g is not None))
