@@ -86,7 +86,11 @@ def check(problem, answer, timeout=None):
     time is up, as the command line always does. Without it, it runs here, bounded by the
     reader's and the evaluator's own limits: for any answer of at most 2,000 characters it
     returns within 10 s of CPU in less than 500 MB (one operation budget for the whole
-    check; SymPy's optional confirmation is tried only where the expansion stays small)."""
+    check; SymPy's optional confirmation is tried only where the expansion stays small).
+
+    A text of several lines (newlines, `\\\\`, an aligned environment) or a chain
+    `a = b = c` is a working: every step is judged and the verdict also has
+    .first_wrong_line, .lines and .answer (the last line's verdict)."""
     from .answers.judge import Verdict, check as judge
     from .answers.working import is_working
     if is_working(answer):

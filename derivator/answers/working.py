@@ -593,10 +593,9 @@ def _value(tree, scene, point, replaced=None, indices=(), bound=None, extra=None
     for name, value in values.items():          # a layer's nodes h: a column, as vectors are
         if np.ndim(value) == 1:
             values[name] = np.reshape(value, (-1, 1))
-    functions = point.functions
-    if replaced and point.functions:
-        functions = _recompiled(scene, point, values)
-    evaluator = WorkingEvaluator(values, point.samples, functions, scene.known,
+    # a moved entry (`replaced`) never reaches f(x_i) or g: derivatives of expressions
+    # that call them are refused, since those functions hold the point's own w
+    evaluator = WorkingEvaluator(values, point.samples, point.functions, scene.known,
                                  budget=scene.budget)
     evaluator.bound.update(bound or {})
     import itertools
@@ -641,12 +640,6 @@ def _walk(node):
     yield node
     for a in node.args:
         yield from _walk(a)
-
-
-def _recompiled(scene, point, values):
-    from .reference import _compiled_definitions
-    compiled = _compiled_definitions(scene.problem, values, point.sizes)
-    return {n: f for n, (f, _) in compiled.items()}
 
 
 def _index_size(index, scene, point):
