@@ -277,3 +277,39 @@ def test_unreadable_files_get_one_line(tmp_path):
         assert code == 2 and err.count("\n") == 1 and out == ""
     code, _, err = run("check", "p6", "(X + X^T) w", "--working", str(path))
     assert code == 2 and "no ANSWER" in err
+
+
+def test_student_p3_quotient_rule_on_one_sample_is_judged_and_flagged():
+    """Lines 5-7 work on one sample with x unindexed: each follows from the one before
+    (worked by hand: both numerators are 2x e^(-wᵀx)); σ without its argument is left to
+    a person."""
+    v = check_working("p3", student("p3"))
+    assert [v.lines[k]["status"] for k in (4, 5, 6)] == ["follows"] * 3
+    assert all("one sample" in " ".join(v.lines[k]["flags"]) for k in (4, 5, 6))
+    assert "σ without its argument" in v.lines[8]["note"]
+
+
+def test_an_equation_after_setting_the_gradient_to_zero_is_judged_at_the_solution():
+    v = check_working("p4", r"""\frac{d \ln P}{dw} = \frac{1}{\sigma^2} X^T (y - X w) = 0
+X^T X w = X^T y
+X^T X w = X^T y + w
+X X^T w = y""")
+    assert [r["status"] for r in v.lines] == ["follows", "follows", "wrong", "wrong"]
+    assert "differ at the solution" in v.lines[2]["note"]
+    assert "cannot multiply" in v.lines[3]["note"]
+    assert any("equation" in f for f in v.lines[1]["flags"])
+
+
+@pytest.mark.parametrize("problem", ["p2", "p3", "p7a"])
+def test_the_quantity_from_compiled_definitions_agrees_with_sympys(problem):
+    """L computed with the point's compiled f, g, L_i (fast) against the reference's SymPy
+    evaluation of the same definition (independent)."""
+    import numpy as np
+    from derivator.answers.working import Scene, _definition_value
+    from derivator.problemset import problem as find
+    scene = Scene(find(problem))
+    model = scene.problem.model()
+    body = next(d.body for d in model.definitions if d.name == model.target.func)
+    point = scene.points[0]
+    assert np.allclose(_definition_value(body, point, {}), scene.task.value(body, point),
+                       rtol=1e-10)

@@ -37,6 +37,8 @@ class Reading:
     compute: object = None     # point -> value (an array over `indices` when it has any)
     flags: list = field(default_factory=list)
     tree: Node = None
+    one_sample: bool = False   # x and y without their index: read as one sample
+    equation: str = None       # after "= 0": the solution both sides are computed at
 
 
 @dataclass
@@ -164,7 +166,10 @@ class Scene:
         body = next(d.body for d in model.definitions if d.name == model.target.func)
         if isinstance(body, sp.Product):
             return float(np.exp(self.task.value(self._log_quantity(), point)))
-        return _scalar(self.task.value(body, point))
+        try:                      # with the point's compiled f, g, L_i: milliseconds
+            return _scalar(_definition_value(body, point, {}))
+        except (KeyError, TypeError, ValueError, NotImplementedError):
+            return _scalar(self.task.value(body, point))
 
     def log_quantity(self, point):
         expr = self._log_quantity()
@@ -187,6 +192,46 @@ class Scene:
 
     def solution(self, point):
         return self.task.value(self.derivation.result, point)
+
+
+def _definition_value(expr, point, bound):
+    """A target's definition (Σ_i L_i(y_i, g(x_i)), ½(g(x) - y)², + wᵀw) computed with the
+    point's own compiled intermediates, the samples and the values: no SymPy expansion."""
+    import sympy as sp
+    from sympy.core.function import AppliedUndef
+    ev = lambda e: _definition_value(e, point, bound)         # noqa: E731
+    if isinstance(expr, sp.Number):
+        return float(expr)
+    if isinstance(expr, sp.Symbol):
+        if expr.name in bound:
+            return bound[expr.name]
+        return point.values[expr.name]
+    if isinstance(expr, sp.Indexed):
+        index = int(ev(expr.indices[0]))
+        return point.samples[str(expr.base.label)][index - 1]
+    if isinstance(expr, sp.Add):
+        return sum(ev(a) for a in expr.args)
+    if isinstance(expr, sp.Mul):
+        out = 1.0
+        for a in expr.args:
+            out = out * ev(a)
+        return out
+    if isinstance(expr, sp.Pow):
+        return ev(expr.base) ** ev(expr.exp)
+    if isinstance(expr, sp.Sum):
+        (index, low, high), = expr.limits
+        total = 0.0
+        for k in range(int(ev(low)), int(ev(high)) + 1):
+            total = total + _definition_value(expr.function, point, {**bound, index.name: k})
+        return total
+    if isinstance(expr, (sp.exp, sp.log)):
+        return (np.exp if isinstance(expr, sp.exp) else np.log)(ev(expr.args[0]))
+    if isinstance(expr, AppliedUndef) or type(expr).__name__ == "inner":
+        args = [ev(a) for a in expr.args]
+        if type(expr).__name__ == "inner":
+            return float(np.ravel(args[0]) @ np.ravel(args[1]))
+        return point.functions[type(expr).__name__](*args)
+    raise NotImplementedError(type(expr).__name__)
 
 
 def _scalar(value):
@@ -307,7 +352,7 @@ class Reader:
         array, fixed, free = self._variable_entries(name, var_indices)
         r.kind = "derivative"
         wanted = tuple(indices) or tuple(free)
-        if indices and free and tuple(free) != tuple(indices):
+        if indices and fixed and tuple(free) != tuple(indices):
             raise WorkingError("the entry's indices and the variable's differ")
         r.indices = wanted
         shown = f"{name}_{''.join(var_indices)}" if var_indices else name
@@ -661,6 +706,11 @@ def _fix_tree(tree, scene, reading):
 
     samples = scene.points[0].samples
     index = scene.problem.data.get("derive", {}).get("index")
+    one_sample = _loose_sample(tree, samples, values)
+    if one_sample:
+        reading.one_sample = True
+        _flag(reading, f"{one_sample} without the sample index {index} outside a sum: read as "
+                       "one sample, compared only with lines written the same way")
 
     def fix(n, bound=()):
         if n.kind == "sum":
@@ -677,17 +727,21 @@ def _fix_tree(tree, scene, reading):
                 _flag(reading, f"{name} inside the sum over {index} read as {name}(x_{index})")
                 return Node("call", (Node("name", (), ("x", (index,)), n.column),),
                             (name, None), n.column)
-        if n.kind == "name" and not n.value[1] and n.value[0] in samples and \
-                n.value[0] not in values:
-            name = n.value[0]
-            raise WorkingError(f"{name} without its sample index outside a sum: one sample "
-                               f"written loosely ({name} for {name}_{index}?); a person should "
+        if n.kind == "name" and n.value[0] == "sigma" and "sigma" not in values:
+            raise WorkingError("σ without its argument (σ for σ(wᵀx_i)?); a person should "
                                "look at this line")
+        if one_sample and not bound and n.kind == "name" and not n.value[1]:
+            name = n.value[0]
+            if name in samples:                      # x, y: the first sample's
+                return Node("name", (), (name, ("1",)), n.column)
+            if name in functions and name not in values:
+                return Node("call", (Node("name", (), ("x", ("1",)), n.column),),
+                            (name, None), n.column)
         if n.kind == "name":
             name, sub = n.value
             split = _split_letters(name, sub, values, scene)
             if split is not None:
-                return split
+                return fix(split, bound)
             if name == "delta" and sub and len(sub) == 1 and len(sub[0]) == 2:
                 return Node("name", (), ("delta", tuple(sub[0])), n.column)
             if sub and len(sub) == 1 and len(sub[0]) == 2 and sub[0].isalpha():
@@ -725,7 +779,8 @@ def _split_letters(name, sub, values, scene):
             name in ("sigma", "eta", "delta", "lambda", "alpha", "beta", "mu", "epsilon",
                      "theta", "sum", "e"):
         return None
-    if not all(ch in values for ch in name):
+    samples = scene.points[0].samples
+    if not all(ch in values or ch in samples for ch in name):
         return None
     letters = [Node("name", (), (ch, None)) for ch in name[:-1]] + \
         [Node("name", (), (name[-1], sub))]
@@ -787,6 +842,20 @@ def _plain_form(tree, outer=0):
         text = k
     return f"({text})" if level < outer or (outer == 4 and k != "name" and k != "num") \
         else text
+
+
+def _loose_sample(tree, samples, values, bound=()):
+    """The first sample name written without its index outside any sum (x in wᵀx), or None."""
+    if tree.kind == "sum":
+        return _loose_sample(tree.args[2], samples, values, bound + (tree.value,))
+    if tree.kind == "name" and not tree.value[1] and tree.value[0] in samples and \
+            tree.value[0] not in values and not bound:
+        return tree.value[0]
+    for a in tree.args:
+        found = _loose_sample(a, samples, values, bound)
+        if found:
+            return found
+    return None
 
 
 def _flag(reading, text):
@@ -909,7 +978,9 @@ class Judge:
                     self._equation(readings)
                 if first.kind != "unreadable":
                     self._values(first)
-                previous = first if first.kind != "unreadable" else None
+                if first.kind == "invalid":          # shapes that do not fit: wrong as it is
+                    self.steps.append(Step(line.number, first, first, "wrong", first.error))
+                previous = first if getattr(first, "values", None) is not None else None
                 self.start = previous if first.kind in ("quantity", "derivative") else None
                 start = 1
             for r in readings[start:]:
@@ -938,12 +1009,15 @@ class Judge:
                         "problem solves for its unknown"
                     r.compute = None
             return
+        from ..render.printing import to_text
+        solution = f"{scene.wrt} = {to_text(scene.derivation.result)}"
         for r in readings:
             if r.kind == "expression" and r.tree is not None:
                 tree, wrt = r.tree, scene.wrt
                 r.compute = (lambda t: lambda point: _value(
                     t, scene, point, {wrt: scene.solution(point)}))(tree)
-                r.read_as += f" (at the solution {wrt})"
+                r.equation = solution
+                _flag(r, f"an equation: both sides computed at the problem's solution {solution}")
 
     def _values(self, r):
         """The side at every point, kept on the reading; False (and unreadable) when it
@@ -969,6 +1043,10 @@ class Judge:
 
     def _step(self, line, before, after):
         scene = self.scene
+        if before.one_sample != after.one_sample:
+            return Step(line, before, after, "unjudged",
+                        "one of these lines is about one sample written loosely (x for x_i) "
+                        "and the other is not, so they are not compared; a person should look")
         mismatch = None
         for k in scene.general:
             a, b = _aligned(before.values[k], after.values[k])
@@ -983,6 +1061,8 @@ class Judge:
         if mismatch is None:
             return Step(line, before, after, "follows")
         note, rule = _explain(scene, before, after)
+        if after.equation and before.equation and before.line == after.line:
+            note = f"the two sides of this equation differ at the solution {after.equation}"
         start = self.start
         if start is not None and start is not before and all(
                 _close(*_aligned(start.values[k], after.values[k])) for k in scene.general
@@ -1010,14 +1090,16 @@ class Judge:
             steps = [s for s in self.steps if s.line == line.number]
             if any(s.status == "wrong" for s in steps):
                 status = "wrong"
-            elif any(r.kind == "unreadable" for r in readings):
+            elif any(r.kind == "unreadable" for r in readings) or \
+                    any(s.status == "unjudged" for s in steps):
                 status = "unreadable"
             elif steps:
                 status = "follows"
             else:
                 status = "start"
             note = ""
-            bad = next((s for s in steps if s.status == "wrong"), None)
+            bad = next((s for s in steps if s.status == "wrong"), None) or \
+                next((s for s in steps if s.status == "unjudged"), None)
             unreadable = next((r for r in readings if r.kind == "unreadable"), None)
             if bad:
                 note = bad.note
@@ -1028,7 +1110,8 @@ class Judge:
             rows.append({"line": line.number, "text": line.text,
                          "read_as": " = ".join(r.read_as or "?" for r in readings),
                          "status": status, "note": note,
-                         "flags": [f for f in flags if not f.startswith("remark")]})
+                         "flags": list(dict.fromkeys(f for f in flags
+                                                     if not f.startswith("remark")))})
         answered = (answer or {}).get("status")
         readable = any(r.kind != "unreadable" for rs in self.readings.values() for r in rs)
         if wrong and answered == "correct":
