@@ -313,3 +313,14 @@ def test_the_quantity_from_compiled_definitions_agrees_with_sympys(problem):
     point = scene.points[0]
     assert np.allclose(_definition_value(body, point, {}), scene.task.value(body, point),
                        rtol=1e-10)
+
+
+def test_a_working_that_costs_too_much_is_cut_off_with_a_reason(monkeypatch):
+    """One operation budget for the whole working (smaller here, to keep the test cheap):
+    past it, every line says why it was not computed; nothing runs on."""
+    import derivator.answers.working as working
+    monkeypatch.setattr(working, "MAX_OPERATIONS", 5_000)
+    heavy = "\n".join([r"= \sum_{i=1}^{100}\sum_{j=1}^{100} w_1 X_{11}"] * 50)
+    v = check_working("p6", "f = w^T X w\n" + heavy)
+    assert v.first_wrong_line is None
+    assert all("too many operations" in r["note"] for r in v.lines[1:])
