@@ -324,3 +324,16 @@ def test_a_working_that_costs_too_much_is_cut_off_with_a_reason(monkeypatch):
     v = check_working("p6", "f = w^T X w\n" + heavy)
     assert v.first_wrong_line is None
     assert all("too many operations" in r["note"] for r in v.lines[1:])
+
+
+@pytest.mark.parametrize("problem, answer", [
+    ("p6", "(X + X^T) w"), ("p1c", "k (X^{k-1})^T"), ("p4", "(X^T X)^{-1} X^T y"),
+    ("p2", "w - eta (X^T (sigma(X w) - y) + 2 w)"), ("p6", "-w^T X"),
+    ("p3", "w - eta sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i / 2")])
+def test_how_a_line_was_read_is_read_back_the_same(problem, answer):
+    """The plain form of a side (given to the answers' judge for the last line) is judged
+    as the side itself."""
+    from derivator.answers.parse import parse
+    from derivator.answers.working import _show
+    again = _show(parse(answer), plain=True)
+    assert derivator.check(problem, again).status == derivator.check(problem, answer).status

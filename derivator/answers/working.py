@@ -791,10 +791,6 @@ def _split_letters(name, sub, values, scene):
     return product
 
 
-def _show(tree, outer=0, ascii=False):
-    return show(tree, outer, ascii)
-
-
 def _array_indices(name, sub, values):
     """The indices of an entry: ('j',) for w_{2,j} of the array w_2, ('k', 'l') for
     X_{kl}; () for a name of its own (w_t) or a name that is no array."""
@@ -807,42 +803,6 @@ def _array_indices(name, sub, values):
         if key in values and np.ndim(values[key]) > 0:
             return tuple(sub[k:])
     return ()
-
-
-def _plain_form(tree, outer=0):
-    """The tree in the answers' plain notation: 2 X^T, sum_{i=1}^{N} (…), sigma(…)."""
-    k, a = tree.kind, tree.args
-    f = _plain_form
-    level = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "sum": 1}.get(k, 3)
-    if k == "num":
-        text = repr(tree.value)
-    elif k == "name":
-        name, sub = tree.value
-        text = name + (f"_{{{','.join(sub)}}}" if sub else "")
-    elif k == "call":
-        name, sub = tree.value if isinstance(tree.value, tuple) else (tree.value, None)
-        text = name + (f"_{{{','.join(sub)}}}" if sub else "") + \
-            f"({', '.join(f(x) for x in a)})"
-    elif k in ("add", "sub"):
-        text = f"{f(a[0], 1)} {'+' if k == 'add' else '-'} {f(a[1], 2)}"
-    elif k == "neg":
-        text = f"-{f(a[0], 2)}"
-    elif k == "mul":
-        text = f"{f(a[0], 2)} * {f(a[1], 3)}"
-    elif k == "div":
-        text = f"{f(a[0], 2)} / {f(a[1], 3)}"
-    elif k == "pow":
-        text = f"{f(a[0], 4)}^{{{f(a[1])}}}"
-    elif k == "transpose":
-        text = f"{f(a[0], 4)}^T"
-    elif k == "inv":
-        text = f"{f(a[0], 4)}^{{-1}}"
-    elif k == "sum":
-        text = f"sum_{{{tree.value}={f(a[0])}}}^{{{f(a[1])}}} ({f(a[2])})"
-    else:
-        text = k
-    return f"({text})" if level < outer or (outer == 4 and k != "name" and k != "num") \
-        else text
 
 
 def _loose_sample(tree, samples, values, bound=()):
@@ -903,48 +863,50 @@ def _unbound_indices(tree, scene, bound=()):
                                               found.index(i))))
 
 
-def show(tree, outer=0, ascii=False):
-    """A tree in the course's notation, to say how a side was read: (X + Xᵀ) w; with
-    `ascii`, in the plain notation the answers' reader takes back."""
-    k, a = tree.kind, tree.args
+NOTATION = {   # how a tree is shown: to the student, and back to the answers' reader
+    False: {"mul": "{} {}", "div": "{}/{}", "pow": "{}^{}", "transpose": "{}ᵀ", "inv": "{}⁻¹",
+            "sum": "Σ_{{{}={}}}^{{{}}} {}", "names": {"sigma": "σ", "eta": "η", "delta": "δ",
+                                                     "lambda": "λ", "log": "ln",
+                                                     GRADIENT: "(the derivative)"}},
+    True: {"mul": "{} * {}", "div": "{} / {}", "pow": "{}^{{{}}}", "transpose": "{}^T",
+           "inv": "{}^{{-1}}", "sum": "sum_{{{}={}}}^{{{}}} ({})", "names": {}},
+}
 
-    def _show(node, level=0):
-        return show(node, level, ascii)
-    if ascii:
-        return _plain_form(tree, outer)
+
+def _show(tree, outer=0, plain=False):
+    """A tree in the course's notation, to say how a side was read: (X + Xᵀ) w; `plain`:
+    in the notation the answers' reader takes back (2 * X^T, sum_{i=1}^{N} (…))."""
+    k, a, style = tree.kind, tree.args, NOTATION[plain]
     level = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "sum": 1}.get(k, 3)
+    tight = 4                                    # a power's base, a transpose's argument
     if k == "num":
-        text = f"{tree.value:g}" if isinstance(tree.value, float) else str(tree.value)
-    elif k == "name":
-        name, sub = tree.value
-        name = {"sigma": "σ", "eta": "η", "delta": "δ", "lambda": "λ",
-                GRADIENT: "(the derivative)"}.get(name, name)
-        text = name + (f"_{sub[0]}" if sub and len(sub) == 1 and len(sub[0]) == 1 else
-                       f"_{{{','.join(sub)}}}" if sub else "")
-    elif k == "call":
+        text = repr(tree.value) if plain or not isinstance(tree.value, float) \
+            else f"{tree.value:g}"
+    elif k in ("name", "call"):
         name, sub = tree.value if isinstance(tree.value, tuple) else (tree.value, None)
-        name = {"sigma": "σ", "log": "ln"}.get(name, name) + (f"_{sub[0]}" if sub else "")
-        text = f"{name}({', '.join(_show(x) for x in a)})"
+        text = style["names"].get(name, name)
+        if sub:
+            text += f"_{sub[0]}" if len(sub) == 1 and len(sub[0]) == 1 and not plain \
+                else f"_{{{','.join(sub)}}}"
+        if k == "call":
+            text += f"({', '.join(_show(x, 0, plain) for x in a)})"
     elif k in ("add", "sub"):
-        text = f"{_show(a[0], 1)} {'+' if k == 'add' else '-'} {_show(a[1], 2)}"
+        text = f"{_show(a[0], 1, plain)} {'+' if k == 'add' else '-'} {_show(a[1], 2, plain)}"
     elif k == "neg":
-        text = f"-{_show(a[0], 2)}"
-    elif k == "mul":
-        text = f"{_show(a[0], 2)} {_show(a[1], 3)}"
-    elif k == "div":
-        text = f"{_show(a[0], 2)}/{_show(a[1], 3)}"
+        text = f"-{_show(a[0], 2, plain)}"
+    elif k in ("mul", "div"):
+        text = style[k].format(_show(a[0], 2, plain), _show(a[1], 3, plain))
     elif k == "pow":
-        text = f"{_show(a[0], 3)}^{_show(a[1], 3)}"
-    elif k == "transpose":
-        text = f"{_show(a[0], 3)}ᵀ"
-    elif k == "inv":
-        text = f"{_show(a[0], 3)}⁻¹"
+        text = style[k].format(_show(a[0], tight, plain), _show(a[1], 3 if not plain else 0, plain))
+    elif k in ("transpose", "inv"):
+        text = style[k].format(_show(a[0], tight, plain))
     elif k == "sum":
-        text = f"Σ_{{{tree.value}={_show(a[0])}}}^{{{_show(a[1])}}} {_show(a[2], 2)}"
+        text = style[k].format(tree.value, _show(a[0], 0, plain), _show(a[1], 0, plain),
+                               _show(a[2], 2 if not plain else 0, plain))
     else:
         text = k
-    return f"({text})" if level < outer or (outer == 3 and level == 3 and k in ("pow",)
-                                            and False) else text
+    wrap = k not in ("name", "num", "call") if outer == 4 else level < outer
+    return f"({text})" if wrap else text
 
 
 # --- judging --------------------------------------------------------------------------
@@ -1085,7 +1047,7 @@ class Judge:
         last = self.readings[self.lines[-1].number][-1] if self.lines else None
         if answer and answer["status"] == "unreadable" and last is not None and \
                 last.tree is not None and last.kind in ("expression", "invalid"):
-            retry = check(scene.problem.id, _show(last.tree, ascii=True)).as_dict()
+            retry = check(scene.problem.id, _show(last.tree, plain=True)).as_dict()
             if retry["status"] != "unreadable":   # read as the working's reader read it
                 answer = dict(retry, answer=last_side)
         wrong = [s for s in self.steps if s.status == "wrong"]
