@@ -296,7 +296,7 @@ class Reader:
         return r
 
     # quantities: f, f(X), L(w), P, ln P
-    def _quantity(self, text, r, log=None):
+    def _quantity(self, text, r):
         name = self.scene.quantity_name()
         plain = _plain(text)
         update = self.scene.problem.data.get("update")
@@ -648,8 +648,8 @@ def _value(tree, scene, point, replaced=None, indices=(), bound=None, extra=None
     if not indices:
         return evaluator(tree)
     sizes = _index_ranges(tree, values)
-    ranges = [range(1, sizes.get(i) or _index_size(i, scene, point) + 1) if i not in sizes
-              else range(1, sizes[i] + 1) for i in indices]
+    ranges = [range(1, (sizes[i] if i in sizes else _index_size(i, scene, point)) + 1)
+              for i in indices]
     out = np.empty([len(r) for r in ranges])
     for combo in itertools.product(*ranges):
         evaluator.bound.update(dict(zip(indices, combo)))
