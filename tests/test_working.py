@@ -305,7 +305,7 @@ def test_the_quantity_from_compiled_definitions_agrees_with_sympys(problem):
     """L computed with the point's compiled f, g, L_i (fast) against the reference's SymPy
     evaluation of the same definition (independent)."""
     import numpy as np
-    from derivator.answers.working import Scene, _definition_value
+    from derivator.answers.scene import Scene, _definition_value
     from derivator.problemset import problem as find
     scene = Scene(find(problem))
     model = scene.problem.model()
@@ -318,8 +318,8 @@ def test_the_quantity_from_compiled_definitions_agrees_with_sympys(problem):
 def test_a_working_that_costs_too_much_is_cut_off_with_a_reason(monkeypatch):
     """One operation budget for the whole working (smaller here, to keep the test cheap):
     past it, every line says why it was not computed; nothing runs on."""
-    import derivator.answers.working as working
-    monkeypatch.setattr(working, "MAX_OPERATIONS", 5_000)
+    import derivator.answers.scene as scene
+    monkeypatch.setattr(scene, "MAX_OPERATIONS", 5_000)
     heavy = "\n".join([r"= \sum_{i=1}^{100}\sum_{j=1}^{100} w_1 X_{11}"] * 50)
     v = check_working("p6", "f = w^T X w\n" + heavy)
     assert v.first_wrong_line is None
@@ -334,6 +334,6 @@ def test_how_a_line_was_read_is_read_back_the_same(problem, answer):
     """The plain form of a side (given to the answers' judge for the last line) is judged
     as the side itself."""
     from derivator.answers.parse import parse
-    from derivator.answers.working import _show
+    from derivator.answers.sides import _show
     again = _show(parse(answer), plain=True)
     assert derivator.check(problem, again).status == derivator.check(problem, answer).status
