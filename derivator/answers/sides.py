@@ -167,7 +167,6 @@ class Reader:
         """w -> ('w', fixed entries, free letters); w_{1,d,m} -> ('w_1', …, ('d', 'm'));
         w_2 (a whole array named with a number) -> ('w_2', (), ())."""
         values = self.scene.points[0].values
-        digits = [i for i in indices if i.isdigit()]
         letters = [i for i in indices if not i.isdigit()]
         for k in range(len(indices), -1, -1):
             key = name + ("_" + "_".join(indices[:k]) if k else "")

@@ -369,11 +369,10 @@ def _log_of_product(scene):
     constant, varying = body.function.as_independent(index, as_Mul=True)
     if not isinstance(varying, sp.exp):
         return None
-    u = varying.args[0]
-    c, n = to_text(constant), to_text(high)
+    c, n, u = to_text(constant), to_text(high), to_text(varying.args[0])
     instead = scene._log_quantity()
     return (f"the log of a product is the sum of the logs: ln ∏ c·e^(u_i) = {n} ln c + Σ u_i, "
-            f"not c Σ u_i (here c = {c}); the rule gives ln {model.target.func} = "
+            f"not c Σ u_i (here c = {c}, u_i = {u}); the rule gives ln {model.target.func} = "
             f"{to_text(instead) if instead is not None else '…'}")
 
 
