@@ -337,3 +337,12 @@ def test_how_a_line_was_read_is_read_back_the_same(problem, answer):
     from derivator.answers.sides import _show
     again = _show(parse(answer), plain=True)
     assert derivator.check(problem, again).status == derivator.check(problem, answer).status
+
+
+def test_the_first_wrong_step_gives_both_lines_as_read():
+    v = check_working("p6", PLANTED[0][1])
+    step = v.first_wrong_step
+    assert (step["from_line"], step["line"]) == (2, 3)
+    assert step["before"] == "X w + Xᵀ w" and step["after"] == "-(X + Xᵀ) w"
+    assert "sign" in step["note"] and step["counterexample"]
+    assert v.as_dict()["first_wrong_step"] == step

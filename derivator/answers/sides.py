@@ -37,6 +37,8 @@ DERIVATIVE_NUMERATOR = re.compile(r"^\s*(\\partial|d|\\mathrm\{d\}|\\text\{d\}|\
 TYPOGRAPHY = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathrm|vec|mathit|bar|hat)\{([^{}]*)\}")
 DERIVATIVE_INSIDE = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)(?![a-zA-Z]{2})[^{}]*(?:\{[^{}]*\}[^{}]*)*"
                                r"\}\s*\{\s*(?:d|\\partial)")
+NORM_SQUARED = re.compile(r"(?:\\\||\|\||‖)\s*([A-Za-z](?:_\{?[A-Za-z0-9]\}?)?)\s*"
+                          r"(?:\\\||\|\||‖)\s*(?:\^\s*\{\s*2\s*\}|\^\s*2|²)")
 VARIABLE = re.compile(r"^([A-Za-z])(?:_(\{[^{}]*\}|[A-Za-z0-9]))?$")
 
 
@@ -242,9 +244,10 @@ class Reader:
 
 
 def _constants(text):
-    r"""π as a name the evaluator knows (the answers' grammar has no constants but e), and
-    \mathbf{x}_i as x_i."""
+    r"""π as a name the evaluator knows (the answers' grammar has no constants but e),
+    \mathbf{x}_i as x_i, and the squared norm ‖w‖² as wᵀw."""
     text = re.sub(r"\\(?:mathbf|boldsymbol|bm|vec|mathit|mathrm)\{([A-Za-z])\}", r" \1", text)
+    text = NORM_SQUARED.sub(lambda m: f"({m.group(1)}^T {m.group(1)})", text)
     text = re.sub(r"\\left\\\{", r"\\left(", text)
     text = re.sub(r"\\right\\\}", r"\\right)", text)
     text = text.replace("\\{", "(").replace("\\}", ")")          # \{ … \} as brackets
@@ -664,7 +667,8 @@ def _show(tree, outer=0, plain=False):
     elif k == "neg":
         text = f"-{_show(a[0], 2, plain)}"
     elif k in ("mul", "div"):
-        text = style[k].format(_show(a[0], 2, plain), _show(a[1], 3, plain))
+        left = 1 if a[0].kind == "neg" else 2     # -(X + Xᵀ) w: the sign of the product
+        text = style[k].format(_show(a[0], left, plain), _show(a[1], 3, plain))
     elif k == "pow":
         text = style[k].format(_show(a[0], tight, plain), _show(a[1], 3 if not plain else 0, plain))
     elif k in ("transpose", "inv"):

@@ -48,6 +48,18 @@ class WorkingVerdict:
         return [line["note"] for line in self.lines if line["note"]]
 
     @property
+    def first_wrong_step(self):
+        """Both sides of the first wrong step as read, why, and a counterexample for it."""
+        if getattr(self, "_dict", None) is not None:
+            return self._dict.get("first_wrong_step")
+        wrong = next((s for s in self.steps if s.status == "wrong"), None)
+        if wrong is None:
+            return None
+        return {"line": wrong.line, "from_line": wrong.before.line,
+                "before": wrong.before.read_as, "after": wrong.after.read_as,
+                "note": wrong.note, "counterexample": wrong.counterexample}
+
+    @property
     def counterexample(self):
         if getattr(self, "_dict", None) is not None:
             return self._dict.get("counterexample")
@@ -68,7 +80,8 @@ class WorkingVerdict:
         return {"problem": self.problem, "answer": self.working, "status": self.status,
                 "message": self.message, "notes": self.notes,
                 "counterexample": self.counterexample,
-                "first_wrong_line": self.first_wrong_line, "lines": self.lines,
+                "first_wrong_line": self.first_wrong_line,
+                "first_wrong_step": self.first_wrong_step, "lines": self.lines,
                 "working": {"first_wrong_line": self.first_wrong_line,
                             "steps_follow": self.first_wrong_line is None,
                             "answer_status": (self.answer or {}).get("status")},
@@ -79,6 +92,7 @@ def as_json(verdict):
     """The issue's JSON shape from a verdict's dict: "answer" is the last line's verdict."""
     return {"problem": verdict["problem"], "status": verdict["status"],
             "message": verdict["message"], "first_wrong_line": verdict.get("first_wrong_line"),
+            "first_wrong_step": verdict.get("first_wrong_step"),
             "counterexample": verdict.get("counterexample"),
             "lines": verdict.get("lines", []), "answer": verdict.get("final")}
 

@@ -36,6 +36,11 @@ def render_working(verdict, out, lang="en"):
     if first is not None:
         row = next(r for r in lines if r["line"] == first)
         console.print(Text(f"\n{words['first_wrong']}: {words['line']} {first}", style="bold red"))
+        step = verdict.get("first_wrong_step") or {}
+        if step.get("before") and step["from_line"] != step["line"]:
+            console.print(Text(f"  {words['line']} {step['from_line']}: {step['before']}"))
+        if step.get("after"):
+            console.print(Text(f"  {words['line']} {step['line']}: {step['after']}"))
         console.print(Text(f"  {words['why']}: {row['note']}"))
         if verdict.get("counterexample"):
             console.print(Text(f"  {words['counterexample']}: {verdict['counterexample']}"))
