@@ -39,6 +39,8 @@ def build_parser():
                        help="seconds allowed per check (5); a check that runs longer is "
                             "reported as timeout (exit status 3)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
+    check.add_argument("--lang", default="en", choices=LANGUAGES,
+                       help="en (default) or ko: the labels around a --working verdict")
     check.add_argument("--working", metavar="FILE", help="a whole working (plain text, LaTeX "
                        "or Markdown; - reads stdin): every step judged, the first wrong one "
                        "named, the last line judged as the answer")
@@ -171,7 +173,7 @@ def cmd_check_working(args, out):
         out.write(json.dumps(as_json(verdict), ensure_ascii=False, indent=2) + "\n")
     else:
         from .render.working import render_working
-        render_working(verdict, out)
+        render_working(verdict, out, args.lang)
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 

@@ -346,3 +346,9 @@ def test_the_first_wrong_step_gives_both_lines_as_read():
     assert step["before"] == "X w + Xᵀ w" and step["after"] == "-(X + Xᵀ) w"
     assert "sign" in step["note"] and step["counterexample"]
     assert v.as_dict()["first_wrong_step"] == step
+
+
+def test_cli_labels_in_korean(tmp_path):
+    path = write(tmp_path, "f = w^T X w\n\\frac{df}{dw} = 2 X w\n")
+    code, out, _ = run("check", "p6", "--working", path, "--lang", "ko")
+    assert code == 1 and "처음 틀린 단계" in out and "읽은 식" in out
