@@ -352,3 +352,13 @@ def test_cli_labels_in_korean(tmp_path):
     path = write(tmp_path, "f = w^T X w\n\\frac{df}{dw} = 2 X w\n")
     code, out, _ = run("check", "p6", "--working", path, "--lang", "ko")
     assert code == 1 and "처음 틀린 단계" in out and "읽은 식" in out
+
+
+def test_a_derivative_of_something_else_is_not_taken_for_the_problems():
+    """d ln L/dw is (dL/dw)/L, dP/dw is not what p4 differentiates: neither is read as
+    the engine's derivative (unreadable, never silently right or wrong)."""
+    v = check_working("p2", "\\frac{d \\ln L}{dw} = X^T (\\sigma(X w) - y) + 2w\n= 2w + X^T (\\sigma(X w) - y)")
+    assert v.lines[0]["status"] == "unreadable" and v.first_wrong_line is None
+    assert v.lines[1]["status"] == "follows"
+    v = check_working("p4", "\\frac{dP}{dw} = \\frac{1}{\\sigma^2} X^T (y - X w)\n= 0")
+    assert v.lines[0]["status"] == "unreadable" and v.first_wrong_line is None

@@ -136,12 +136,12 @@ class Reader:
                 raise WorkingError(f"the derivative by {shown} is not one this problem asks "
                                    f"for (it differentiates by {self.scene.wrt})")
             r.read_as = entry.format(f"∂{probe.read_as}/∂{shown}")
-            if probe.read_as.startswith("ln "):
-                r.compute = self.scene.gradient
-            elif self.scene.problem.strategy == "likelihood":
-                raise WorkingError("the derivative of P itself is not read; take ln P first")
-            else:
-                r.compute = self.scene.gradient
+            likelihood = self.scene.problem.strategy == "likelihood"
+            if probe.read_as.startswith("ln ") != likelihood or "_{" in probe.read_as:
+                raise WorkingError(f"the derivative of {probe.read_as} is not read; this "
+                                   f"problem differentiates "
+                                   f"{'ln ' if likelihood else ''}{self.scene.quantity_name()}")
+            r.compute = self.scene.gradient
             r.compute = _entries_of(r.compute, fixed, wanted, self.scene)
             return True
         tree = _fix_tree(parse(_constants(_strip_brackets(operand))), self.scene, r)
@@ -158,10 +158,9 @@ class Reader:
         the engine's, as a name."""
         name = re.escape(self.scene.quantity_name())
         wrt = re.escape(self.scene.wrt)
-        pattern = (r"\\frac\s*\{\s*(?:d|\\partial)\s*(?:\\ln\s*)?" + name + r"(?:\([^(){}]*\))?\s*\}"
+        log = r"\\ln\s*" if self.scene.problem.strategy == "likelihood" else ""
+        pattern = (r"\\frac\s*\{\s*(?:d|\\partial)\s*" + log + name + r"(?:\([^(){}]*\))?\s*\}"
                    r"\s*\{\s*(?:d|\\partial)\s*(?:\\mathbf\{" + wrt + r"\}|" + wrt + r")(?:_\{?t\}?)?\s*\}")
-        if self.scene.problem.strategy == "likelihood" and not re.search(r"\\ln|\\log", text):
-            return text, False
         replaced = re.sub(pattern, f" {GRADIENT} ", text)
         return replaced, replaced != text
 
