@@ -362,3 +362,8 @@ def test_a_derivative_of_something_else_is_not_taken_for_the_problems():
     assert v.lines[1]["status"] == "follows"
     v = check_working("p4", "\\frac{dP}{dw} = \\frac{1}{\\sigma^2} X^T (y - X w)\n= 0")
     assert v.lines[0]["status"] == "unreadable" and v.first_wrong_line is None
+
+
+def test_a_row_where_a_column_was_is_a_wrong_step():
+    v = check_working("p6", "\\frac{df}{dw} = (X + X^T) w\n= w^T (X + X^T)")
+    assert v.first_wrong_line == 2 and "row vector" in v.lines[1]["note"]

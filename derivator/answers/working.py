@@ -320,18 +320,19 @@ class Judge:
 
 
 def _aligned(a, b):
-    """Two values in one layout: a column vector and the entries over k compare as one."""
+    """Two values in one layout, or (None, None) when their shapes differ: a column
+    vector and the entries over k of an index form compare as one; a row and a column
+    do not (a missing transpose is a wrong step)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape == b.shape:
         return a, b
-    if a.size == b.size and (a.size == 1 or sorted(a.shape + (1,))[-len(b.shape):] or True):
-        squeezed_a, squeezed_b = np.squeeze(a), np.squeeze(b)
-        if squeezed_a.shape == squeezed_b.shape:
-            return squeezed_a, squeezed_b
-    if a.size == 1 and b.ndim and np.allclose(b, b.ravel()[0]):
-        return a.ravel()[0], b.ravel()[0]         # a constant over a free index
-    if b.size == 1 and a.ndim and np.allclose(a, a.ravel()[0]):
+    if a.size == 1 and b.size == 1:
         return a.ravel()[0], b.ravel()[0]
+
+    def entries(x):
+        return x[:, 0] if x.ndim == 2 and x.shape[1] == 1 else x
+    if 1 in (a.ndim, b.ndim) and entries(a).shape == entries(b).shape:
+        return entries(a), entries(b)
     return None, None
 
 
