@@ -367,3 +367,13 @@ def test_a_derivative_of_something_else_is_not_taken_for_the_problems():
 def test_a_row_where_a_column_was_is_a_wrong_step():
     v = check_working("p6", "\\frac{df}{dw} = (X + X^T) w\n= w^T (X + X^T)")
     assert v.first_wrong_line == 2 and "row vector" in v.lines[1]["note"]
+
+
+def test_a_line_about_one_sample_is_not_compared_with_the_whole_sum():
+    """(f(x_i) - y_i) x_i is one sample's term: after the sum it is flagged for a person,
+    not marked wrong; written twice it is judged."""
+    v = check_working("p2", r"""\frac{dL}{dw} = \sum_{i=1}^{N} (f(x_i) - y_i) x_i + 2w
+= (f(x_i) - y_i) x_i + 2w
+= x_i (f(x_i) - y_i) + 2w""")
+    assert [r["status"] for r in v.lines] == ["follows", "unreadable", "follows"]
+    assert "one sample" in v.lines[1]["note"]

@@ -483,6 +483,10 @@ def _fix_tree(tree, scene, reading):
         reading.one_sample = True
         _flag(reading, f"{one_sample} without the sample index {index} outside a sum: read as "
                        "one sample, compared only with lines written the same way")
+    elif index and _loose_sample(tree, samples, values, indexed=index):
+        reading.one_sample = True
+        _flag(reading, f"x_{index} outside a sum over {index}: a line about one sample, "
+                       "compared only with lines written the same way")
 
     def fix(n, bound=()):
         if n.kind == "sum":
@@ -576,15 +580,19 @@ def _array_indices(name, sub, values):
     return ()
 
 
-def _loose_sample(tree, samples, values, bound=()):
-    """The first sample name written without its index outside any sum (x in wᵀx), or None."""
+def _loose_sample(tree, samples, values, bound=(), indexed=None):
+    """The first sample name written without its index outside any sum (x in wᵀx), or
+    with `indexed`, with that index where no sum binds it (x_i); None when there is none."""
     if tree.kind == "sum":
-        return _loose_sample(tree.args[2], samples, values, bound + (tree.value,))
-    if tree.kind == "name" and not tree.value[1] and tree.value[0] in samples and \
-            tree.value[0] not in values and not bound:
-        return tree.value[0]
+        return _loose_sample(tree.args[2], samples, values, bound + (tree.value,), indexed)
+    if tree.kind == "name" and tree.value[0] in samples and not bound:
+        name, sub = tree.value
+        if indexed is None and not sub and name not in values:
+            return name
+        if indexed is not None and sub == (indexed,):
+            return name
     for a in tree.args:
-        found = _loose_sample(a, samples, values, bound)
+        found = _loose_sample(a, samples, values, bound, indexed)
         if found:
             return found
     return None
@@ -608,6 +616,7 @@ def _unbound_indices(tree, scene, bound=()):
     """Index letters used for entries (w_k, X_{kl}, δ_ik) and bound by no sum: the free
     indices of a line in index notation, in order of appearance."""
     values = scene.points[0].values
+    sample = scene.problem.data.get("derive", {}).get("index")
     found = []
 
     def walk(n, bound):
@@ -620,6 +629,8 @@ def _unbound_indices(tree, scene, bound=()):
             rest = _array_indices(name, sub, values)
             if n.kind == "call":
                 rest = tuple(sub) if name in scene.points[0].functions else ()
+            if name in scene.points[0].samples and sub == (sample,):
+                rest = ()                        # y_i is sample i's label, not an entry
             if rest:
                 for i in rest:
                     if i.isalpha() and len(i) == 1 and i not in bound and i not in found \
