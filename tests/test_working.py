@@ -377,3 +377,9 @@ def test_a_line_about_one_sample_is_not_compared_with_the_whole_sum():
 = x_i (f(x_i) - y_i) + 2w""")
     assert [r["status"] for r in v.lines] == ["follows", "unreadable", "follows"]
     assert "one sample" in v.lines[1]["note"]
+
+
+def test_a_dropped_term_is_named():
+    v = check_working("p2", r"""\frac{dL}{dw} = X^T (\sigma(X w) - y) + 2w
+= X^T (\sigma(X w) - y)""")
+    assert v.first_wrong_line == 2 and "the term 2 w of line 1 is missing" in v.lines[1]["note"]

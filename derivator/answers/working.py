@@ -361,7 +361,8 @@ def _explain(scene, before, after):
             note = (f"off by a constant factor: this line is {_number(ratios[0])} times the one "
                     "before (a wrong factor, as from the chain rule)")
         else:
-            note = "this line does not equal the one before"
+            note = _missing_term(scene, before, after) or \
+                "this line does not equal the one before"
     symmetric = [k for k, pt in enumerate(scene.points) if pt.symmetric]
     if symmetric and all(_close(*_aligned(before.values[k], after.values[k]))
                          for k in symmetric if _aligned(before.values[k], after.values[k])[0]
@@ -370,6 +371,36 @@ def _explain(scene, before, after):
     if rule:
         note += "; " + rule
     return note, rule
+
+
+def _missing_term(scene, before, after):
+    """'the term 2 w of line 3 is missing' when this line is the one before without one
+    of its terms; None otherwise."""
+    if before.kind != "expression" or before.tree is None:
+        return None
+    terms = _terms(before.tree)
+    for sign, term in terms if len(terms) > 1 else ():
+        try:
+            rest = [before.values[k] - sign * np.asarray(
+                _value(term, scene, scene.points[k], indices=before.indices), dtype=float)
+                for k in scene.general]
+        except (EvaluationError, ValueError, ArithmeticError, TypeError, IndexError):
+            continue
+        pairs = [_aligned(r, after.values[k]) for r, k in zip(rest, scene.general)]
+        if all(a is not None and _close(a, b) for a, b in pairs):
+            return f"the term {_show(term)} of line {before.line} is missing"
+    return None
+
+
+def _terms(tree, sign=1):
+    """The top-level terms of a sum, with their signs: a - (b + c) -> a, -b, -c."""
+    if tree.kind == "add":
+        return _terms(tree.args[0], sign) + _terms(tree.args[1], sign)
+    if tree.kind == "sub":
+        return _terms(tree.args[0], sign) + _terms(tree.args[1], -sign)
+    if tree.kind == "neg":
+        return _terms(tree.args[0], -sign)
+    return [(sign, tree)]
 
 
 def _log_of_product(scene):
