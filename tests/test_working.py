@@ -383,3 +383,12 @@ def test_a_dropped_term_is_named():
     v = check_working("p2", r"""\frac{dL}{dw} = X^T (\sigma(X w) - y) + 2w
 = X^T (\sigma(X w) - y)""")
     assert v.first_wrong_line == 2 and "the term 2 w of line 1 is missing" in v.lines[1]["note"]
+
+
+def test_nothing_in_a_working_is_run_as_code(tmp_path, monkeypatch):
+    marker = tmp_path / "ran"
+    working = (f"__import__('os').system('touch {marker}')\n"
+               f"= exec(\"open('{marker}', 'w')\")\n= 9**9**9**9")
+    v = derivator.check("p6", working)
+    assert v.status == "unreadable" and not marker.exists()
+    assert all(r["status"] == "unreadable" and r["note"] for r in v.lines)
