@@ -306,15 +306,3 @@ def section_title(section, steps, lang="en"):
     params["function"] = next((s.lhs.expr.func for s in steps
                                if isinstance(s.lhs, sp.Derivative)), None)
     return letter, _fill(titles[lang], params, lang).replace(", …", "")
-
-# `check P --working FILE`: the labels around a judged working
-WORKING = {
-    "en": {"working": "Working", "read_as": "read as", "first_wrong": "First wrong step",
-           "line": "line", "why": "why", "counterexample": "counterexample",
-           "answer": "The last line as the answer", "flags": "For a person to look at",
-           "legend": "✓ follows  ✗ wrong  ? could not be read  · starts a chain"},
-    "ko": {"working": "풀이", "read_as": "읽은 식", "first_wrong": "처음 틀린 단계",
-           "line": "줄", "why": "이유", "counterexample": "반례",
-           "answer": "마지막 줄을 답으로 채점", "flags": "사람이 확인할 부분",
-           "legend": "✓ 앞 줄에서 나옴  ✗ 틀림  ? 읽지 못함  · 새 식의 시작"},
-}

@@ -5,7 +5,18 @@ comes back from a worker process renders the same."""
 from rich.console import Console
 from rich.text import Text
 
-from .messages import WORKING
+
+# the labels around a judged working, in English and Korean
+WORKING = {
+    "en": {"working": "Working", "read_as": "read as", "first_wrong": "First wrong step",
+           "line": "line", "why": "why", "counterexample": "counterexample",
+           "answer": "The last line as the answer", "flags": "For a person to look at",
+           "legend": "✓ follows  ✗ wrong  ? could not be read  · starts a chain"},
+    "ko": {"working": "풀이", "read_as": "읽은 식", "first_wrong": "처음 틀린 단계",
+           "line": "줄", "why": "이유", "counterexample": "반례",
+           "answer": "마지막 줄을 답으로 채점", "flags": "사람이 확인할 부분",
+           "legend": "✓ 앞 줄에서 나옴  ✗ 틀림  ? 읽지 못함  · 새 식의 시작"},
+}
 
 MARKS = {"follows": ("✓", "green"), "wrong": ("✗", "bold red"), "unreadable": ("?", "yellow"),
          "start": ("·", "dim")}
