@@ -392,3 +392,9 @@ def test_nothing_in_a_working_is_run_as_code(tmp_path, monkeypatch):
     v = derivator.check("p6", working)
     assert v.status == "unreadable" and not marker.exists()
     assert all(r["status"] == "unreadable" and r["note"] for r in v.lines)
+
+
+def test_plain_lines_around_an_environment_are_all_mathematics():
+    v = check_working("p6", "f = w^T X w\n\\begin{aligned}\\frac{df}{dw} &= X w + X^T w \\\\ "
+                            "&= (X + X^T) w\\end{aligned}")
+    assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"

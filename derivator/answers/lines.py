@@ -127,9 +127,9 @@ def _strip_comment(row):
 
 def _math_only(text):
     """In a Markdown or LaTeX document only the mathematics counts: the parts between
-    `$$`, `$`, `\\[ \\]` and in environments. Plain text with none of these is all
-    mathematics."""
-    if not re.search(r"\$|\\\[|\\begin\{", text):
+    `$$`, `$`, `\\[ \\]` and in environments. Text without `$` or `\\[` is all
+    mathematics (an aligned environment among plain lines included)."""
+    if not re.search(r"\$|\\\[", text):
         return text
     parts = []
     pattern = re.compile(r"\$\$(.*?)\$\$|\\\[(.*?)\\\]|\$([^$]+?)\$|(\\begin\{([A-Za-z*]+)\}.*?"
@@ -139,7 +139,6 @@ def _math_only(text):
     rest = pattern.sub("", text)
     for mark in ("$$", "$", "\\[", "\\]", "\\begin{", "\\end{"):
         if mark in rest:
-            line = text[:text.find(mark) if mark in text else 0].count("\n") + 1
             position = rest.find(mark)
             line = rest[:position].count("\n") + 1
             raise WorkingError(f"unbalanced {mark!r} near line {line}: it is never closed")
