@@ -86,9 +86,26 @@ def check(problem, answer, timeout=None):
     time is up, as the command line always does. Without it, it runs here, bounded by the
     reader's and the evaluator's own limits: for any answer of at most 2,000 characters it
     returns within 10 s of CPU in less than 500 MB (one operation budget for the whole
-    check; SymPy's optional confirmation is tried only where the expansion stays small)."""
+    check; SymPy's optional confirmation is tried only where the expansion stays small).
+
+    A text of several lines (newlines, `\\\\`, an aligned environment) or a chain
+    `a = b = c` is a working: every step is judged and the verdict also has
+    .first_wrong_line, .lines and .answer (the last line's verdict)."""
     from .answers.judge import Verdict, check as judge
+    from .answers.working import is_working
+    if is_working(answer):
+        return _check_working(problem, answer, timeout)
     if timeout is None:
         return judge(problem, answer)
     from .answers.workers import check_one
     return Verdict(**check_one(problem, answer, timeout))
+
+
+def _check_working(problem, working, timeout):
+    """A working of several lines: every step judged, the last line as the answer
+    (`.first_wrong_line`, `.lines`, `.answer`)."""
+    from .answers.working import WorkingVerdict, check_working
+    if timeout is None:
+        return check_working(problem, working)
+    from .answers.workers import check_one
+    return WorkingVerdict.from_dict(check_one(problem, working, timeout))

@@ -49,6 +49,11 @@ def build_parser():
                        help="seconds allowed per check (5); a check that runs longer is "
                             "reported as timeout (exit status 3)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
+    check.add_argument("--lang", default="en", choices=LANGUAGES,
+                       help="en (default) or ko: the labels around a --working verdict")
+    check.add_argument("--working", metavar="FILE", help="a whole working (plain text, LaTeX "
+                       "or Markdown; - reads stdin): every step judged, the first wrong one "
+                       "named, the last line judged as the answer")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
@@ -153,6 +158,8 @@ def cmd_check(args, out):
     if args.file:
         from .answers.batch import run_batch
         return run_batch(args, out)
+    if args.working is not None:
+        return cmd_check_working(args, out)
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
     problem(args.name)                          # an unknown problem is a usage error
@@ -167,6 +174,56 @@ def cmd_check(args, out):
         if verdict["counterexample"]:
             out.write(f"  counterexample: {verdict['counterexample']}\n")
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
+
+
+def cmd_check_working(args, out):
+    """check P --working FILE|-: exit 0 when every step follows and the answer is right,
+    1 when a step or the answer is wrong, 2 when it cannot be read, 3 on timeout."""
+    import json
+
+    from .answers.lines import MAX_TEXT
+    from .answers.workers import check_one
+    from .answers.lines import WorkingError, split_working
+    from .answers.working import as_json, is_working
+    from .problemset import problem
+    if args.name is None or args.answer is not None:
+        raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
+    problem(args.name)
+    text = _read_working(args.working, MAX_TEXT)
+    try:
+        split_working(text)               # what cannot be split is refused here, at once
+    except WorkingError as error:
+        raise DerivatorError(f"{args.working}: {error}") from None
+    if not is_working(text):              # one line is a working too when asked for
+        text += " \\\\"                 # (a LaTeX line break says so to the worker)
+    verdict = check_one(args.name, text, args.timeout)
+    if verdict["status"] == "unreadable" and not verdict.get("lines"):
+        raise DerivatorError(f"{args.working}: {verdict['message']}")
+    if args.format == "json":
+        out.write(json.dumps(as_json(verdict), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from .render.working import render_working
+        render_working(verdict, out, args.lang)
+    return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
+
+
+def _read_working(path, limit):
+    """The working's text, read no further than `limit` characters past which it is
+    refused anyway."""
+    try:
+        if path == "-":
+            text = sys.stdin.read(limit + 1)
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read(limit + 1)
+    except OSError as error:
+        raise DerivatorError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise DerivatorError(f"{path} is not UTF-8 text: {error.reason} at byte "
+                             f"{error.start}") from None
+    if len(text) > limit:
+        raise DerivatorError(f"{path}: the working is longer than {limit:,} characters")
+    return text
 
 
 def cmd_train(args, out):
