@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from . import DerivatorError
-from .algebra import canonical, factors_of, product
-from .stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize
+from .. import DerivatorError
+from ..algebra import canonical, factors_of, product
+from ..stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize
 
 BLOCK_BYTES = 4 << 20          # rows per block: 4 MiB of X, read again from cache, not memory
 
@@ -152,8 +152,8 @@ def _printed(expr):
 
 
 def build_kernel(name):
-    from . import derive
-    from .registry import get_model
+    from .. import derive
+    from ..registry import get_model
     model = get_model(name)
     if model.sample_index is None or len(model.params) != 2:
         raise DerivatorError(f"{name} is not a loss over samples; kernels: "
@@ -203,5 +203,5 @@ def _renamed(source, name):
 
 
 def kernel_names():
-    from .registry import catalog, get_model
+    from ..registry import catalog, get_model
     return [n for n in catalog() if get_model(n).sample_index is not None]
