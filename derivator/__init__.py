@@ -48,11 +48,12 @@ def derive(name, wrt=None):
 
 @lru_cache(maxsize=None)
 def kernel(name):
-    """NumPy loss and gradient for `name`, generated from its derivation: a Kernel with
-    .loss(w, b, X, y), .grad(w, b, X, y) -> (dw, db) and .source (the generated code)."""
+    """NumPy loss and gradient for `name` (bce, mse, p2, p3, p7b, any loss over samples),
+    generated from its derivation: a Kernel with .params (each parameter's shape),
+    .loss(params, X, y), .grad(params, X, y) -> a dict like params, .predict(params, X)
+    and .source (the generated code). The parameters may also be given in order:
+    .loss(w, b, X, y), .grad(w, b, X, y) -> (dw, db)."""
     from .kernels import build_kernel
-    if name not in catalog():
-        raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
     return build_kernel(name)
 
 

@@ -8,6 +8,9 @@ The textbook BCE overflows (log(1/(1 + e^800)) is -inf) and cancels (σ(40) - 1 
     σ(t) + c   = (1 + c) - σ(-|t|)  if t >= 0     (σ(t) = 1 - σ(-t); σ(-|t|) never
                = σ(-|t|) + c        otherwise      overflows, and nothing cancels when
                                                    c is 0 or -1, as for labels in {0, 1})
+    log(1 + e^t) = softplus(t)
+    (a + c e^u)/(1 + e^u) = a σ(-u) + c σ(u),  and  a tanh(-u/2) when c = -a
+    1 - tanh(v)² = 4 σ(2v) σ(-2v)                 (1 - tanh² cancels for large |v|)
 
 softplus is evaluated by NumPy's logaddexp.
 """
@@ -79,15 +82,76 @@ def _sign_split(expr):
     return sp.Piecewise((1 - s, t >= 0), (s, True))
 
 
-def stabilize(expr):
-    for rewrite in (_complement, _log_sigmoid, _split_difference, _sign_split):
+def _log_one_plus_exp(expr):
+    """log(1 + e^t) -> softplus(t)."""
+    if isinstance(expr, sp.log) and isinstance(expr.args[0], sp.Add) \
+            and len(expr.args[0].args) == 2 and 1 in expr.args[0].args:
+        other = next(a for a in expr.args[0].args if a != 1)
+        if isinstance(other, sp.exp):
+            return softplus(other.args[0])
+    return None
+
+
+def _exp_ratio(expr):
+    """(a + c e^u)/(1 + e^u) -> a σ(-u) + c σ(u) (a tanh(-u/2) when c = -a): e^u overflows,
+    the sigmoids do not."""
+    if not isinstance(expr, sp.Mul):
+        return None
+    for factor in expr.args:
+        base = factor.base if isinstance(factor, sp.Pow) and factor.exp == -1 else None
+        if isinstance(base, sp.Add) and len(base.args) == 2 and 1 in base.args:
+            e = next(a for a in base.args if a != 1)
+            if not isinstance(e, sp.exp):
+                continue
+            numerator = sp.expand(sp.Mul(*[f for f in expr.args if f is not factor]))
+            c = numerator.coeff(e)
+            a = sp.expand(numerator - c * e)
+            if a.has(e) or c.has(e) or sp.expand(a + c * e - numerator) != 0:
+                continue
+            u = e.args[0]
+            if sp.expand(a + c) == 0:
+                return a * sp.tanh(-u / 2)
+            return a * sigmoid(-u) + c * sigmoid(u)
+    return None
+
+
+def _one_minus_tanh_squared(expr):
+    """1 - tanh(v)² -> 4 σ(2v) σ(-2v)."""
+    if isinstance(expr, sp.Add) and len(expr.args) == 2 and 1 in expr.args:
+        other = -next(a for a in expr.args if a != 1)
+        if isinstance(other, sp.Pow) and other.exp == 2 and isinstance(other.base, sp.tanh):
+            v = other.base.args[0]
+            return 4 * sigmoid(2 * v) * sigmoid(-2 * v)
+    return None
+
+
+def _rewritten(expr, rewrites):
+    for rewrite in rewrites:
         expr = expr.replace(lambda e, f=rewrite: f(e) is not None, lambda e, f=rewrite: f(e))
     return expr
+
+
+def stable_form(expr):
+    """The identities that keep the expression symbolic (sigmoids, softplus, tanh): safe to
+    apply to a definition's body before it is substituted."""
+    return _rewritten(expr, (_exp_ratio, _log_one_plus_exp, _one_minus_tanh_squared,
+                             _complement, _log_sigmoid))
+
+
+def stabilize(expr):
+    """The whole rewrite, ending in the sign-split sigmoids NumPy evaluates."""
+    return _rewritten(stable_form(expr), (_split_difference, _sign_split))
 
 
 def np_softplus(t):
     """log(1 + e^t) without overflow."""
     return np.logaddexp(0, t)
+
+
+def np_sigmoid(t):
+    """σ(t) without overflow: e = exp(-|t|) <= 1, then 1/(1 + e) or e/(1 + e)."""
+    e = np.exp(-np.abs(t))
+    return np.where(t >= 0, 1, e) / (1 + e)
 
 
 NUMPY_FUNCTIONS = {"softplus": np_softplus, "inner": np.dot}

@@ -1,49 +1,74 @@
-"""NumPy kernels (loss and gradient) generated from the derivations.
+"""Kernels for losses of a linear predictor: J = Σ_n ℓ(wᵀx⁽ⁿ⁾, y⁽ⁿ⁾, b) (+ terms of the
+parameters alone, such as a regulariser ‖w‖²).
 
-For each loss in the registry: the cost's definition gives the per-sample loss, and each
-parameter's derived result (the sum over samples, `Derivation.sum_form`) gives the
-per-sample residual r. Both are written over arrays (the linear predictor w x⁽ⁿ⁾ becomes
-the N-vector X @ w), made numerically stable (stable.py), and lambdified with common-
-subexpression elimination. The sums become matrix products: Σ_n r⁽ⁿ⁾ x⁽ⁿ⁾ = Xᵀ r and
-Σ_n r⁽ⁿ⁾ = sum(r). X is processed in blocks of rows that stay in the CPU cache between
-X_block @ w and X_blockᵀ @ r, so X is read from memory once per call.
+The cost's definition gives the per-sample loss, and each parameter's derived result (its
+sum over samples, `Derivation.sum_form`) gives the per-sample residual r. Both are written
+over arrays (the linear predictor w x⁽ⁿ⁾ becomes the N-vector X @ w), made numerically
+stable (stable.py), and lambdified with common-subexpression elimination. The sums become
+matrix products: Σ_n r⁽ⁿ⁾ x⁽ⁿ⁾ = Xᵀ r and Σ_n r⁽ⁿ⁾ = sum(r). Terms outside the sums (2w
+from ‖w‖²) are lambdified as they are.
+
+X is processed in blocks of rows that stay in the CPU cache between X_block @ w and
+X_blockᵀ @ r, so X is read from memory once per call; the blocks run single-threaded in
+BLAS (threads.py), so that a loaded core cannot stall every block.
 
 No loss has kernel code of its own.
 """
 import inspect
-from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 from .. import DerivatorError
-from ..algebra import canonical, factors_of, product
-from ..stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize
+from ..algebra import canonical, factors_of, product, terms_of
+from ..stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize, stable_form
+from .threads import blas_threads
 
 BLOCK_BYTES = 4 << 20          # rows per block: 4 MiB of X, read again from cache, not memory
+MIN_BLOCKS = 4                 # fewer blocks than this: one pass, as handwritten NumPy does
 
 
-def _split_sum(expr):
-    """(factor outside, summand, index) of `c Σ_n f(n)`."""
-    sums = [f for f in factors_of(expr) if isinstance(f, sp.Sum)]
-    if len(sums) != 1:
-        raise DerivatorError(f"cannot make a kernel from {expr}: not one sum over samples")
-    s = sums[0]
-    outside = product(*[f for f in factors_of(expr) if f is not s])
-    return canonical(outside), s.function, s.limits[0][0]
+def sum_terms(expr, n):
+    """([(factor outside, summand)], rest) of `Σ_k c_k Σ_n f_k(n) + rest(params)`."""
+    sums, rest = [], []
+    for term in terms_of(expr):
+        found = [f for f in factors_of(term) if isinstance(f, sp.Sum)]
+        if not found:
+            if term.has(n):
+                raise DerivatorError(f"cannot make a kernel from {term}: not a sum over samples")
+            rest.append(term)
+            continue
+        if len(found) != 1 or len(found[0].limits) != 1 or found[0].limits[0][0] != n:
+            raise DerivatorError(f"cannot make a kernel from {term}: not one sum over samples")
+        outside = product(*[f for f in factors_of(term) if f is not found[0]])
+        sums.append((canonical(outside), found[0].function))
+    return sums, sp.Add(*rest)
 
 
-class _ArrayForm:
-    """Per-sample expressions rewritten over arrays: Xw (the N-vector X @ w), y, b."""
+def substitute(model, expr):
+    """expr with every intermediate replaced by its definition, each body put in a stable
+    form first (so that (1 - e^-t)/(1 + e^-t) becomes tanh(t/2) before it is squared)."""
+    for _ in range(len(model.definitions) + 1):
+        before = expr
+        for d in model.definitions:
+            expr = expr.replace(
+                lambda e, d=d: isinstance(e, sp.Function) and e.func == d.name,
+                lambda e, d=d: stable_form(canonical(d.apply(e.args))))
+        if expr == before:
+            break
+    return stable_form(expr)
 
-    def __init__(self, model):
-        self.model = model
-        self.w, self.b = model.params
+
+class ArrayForm:
+    """Per-sample expressions rewritten over arrays: Xw (the N-vector X @ w), y, scalars."""
+
+    def __init__(self, model, w):
+        self.model, self.w = model, w
         self.x, self.y = model.samples
         self.Xw, self.Y = sp.Symbol("Xw"), sp.Symbol("y")
 
     def __call__(self, expr, n):
-        expr = canonical(self.model.substitute_definitions(expr))
+        expr = substitute(self.model, expr)
         x_n = self.x[n]
 
         def predictor(e):
@@ -63,145 +88,156 @@ class _ArrayForm:
         return self.Xw
 
 
-@dataclass
-class Kernel:
-    """loss(w, b, X, y) -> mean loss; grad(w, b, X, y) -> (dw, db); source: the code."""
-
-    name: str
-    source: str
-    _loss: object
-    _grad: object
-
-    def loss(self, w, b, X, y):
-        return self._loss(*_checked(w, b, X, y))
-
-    def grad(self, w, b, X, y):
-        return self._grad(*_checked(w, b, X, y))
-
-def _checked(w, b, X, y):
-    """Shapes and finiteness of everything but X (NaN in X shows up in X @ w)."""
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D array (N, D); got shape {X.shape}")
-    N, D = X.shape
-    w, y = np.asarray(w), np.asarray(y)
-    if w.shape != (D,):
-        raise ValueError(f"w has shape {w.shape} but X has shape {X.shape}: w must be ({D},)")
-    if y.shape != (N,):
-        raise ValueError(f"y has shape {y.shape} but X has shape {X.shape}: y must be ({N},)")
-    if np.ndim(b) != 0:
-        raise ValueError(f"b must be a scalar; got shape {np.shape(b)}")
-    if N == 0:
-        raise ValueError("X has no rows")
-    dtype = np.result_type(X.dtype, w.dtype, np.float32)
-    if not np.issubdtype(dtype, np.floating):
-        dtype = np.float64
-    for label, value in (("w", w), ("b", np.asarray(b)), ("y", y)):
-        if not np.isfinite(value).all():
-            where = np.flatnonzero(~np.isfinite(np.ravel(value)))[0]
-            raise ValueError(f"{label} contains NaN or inf (at index {where})")
-    return (w.astype(dtype, copy=False), dtype.type(b), X.astype(dtype, copy=False),
-            y.astype(dtype, copy=False))
+def predictor_weight(model, summand, n):
+    """The parameter that multiplies the sample x⁽ⁿ⁾ (w in wᵀx⁽ⁿ⁾ + b)."""
+    x_n = model.samples[0][n]
+    body = substitute(model, summand)
+    for p in model.params:
+        if any(x_n in e.args and p in e.args for e in body.atoms(sp.Function, sp.Mul)):
+            return p
+    raise DerivatorError(f"{model.name} is not a loss of a linear predictor wᵀx")
 
 
-def _finite_or_raise(z, start):
+def hypothesis(model, summand, n):
+    """What the loss compares with y⁽ⁿ⁾: the first part of the summand that depends on
+    x⁽ⁿ⁾ but not on y⁽ⁿ⁾ (h(x⁽ⁿ⁾), f(x⁽ⁿ⁾), or the linear predictor itself)."""
+    x_n, y_n = model.samples[0][n], model.samples[1][n]
+    for e in sp.preorder_traversal(summand):
+        if isinstance(e, sp.Expr) and e.has(x_n) and not e.has(y_n):
+            return e
+    raise DerivatorError(f"{model.name}: no hypothesis of x found in {summand}")
+
+
+def _printed(expr, printer=None):
+    from sympy.printing.numpy import NumPyPrinter
+    printer = printer or NumPyPrinter({"fully_qualified_modules": False})
+    return printer.doprint(expr).replace("numpy.", "np.")
+
+
+def _accumulate(k, has_x):
+    return f"sum_{k} += Xb.T @ r_{k}" if has_x else f"sum_{k} += r_{k}.sum()"
+
+
+def generate(name, model, derivations):
+    """The kernel's functions and source from the model and one Derivation per parameter."""
+    n = model.sample_index
+    cost = model.definition(model.target.func).apply(model.target.args)
+    loss_sums, loss_rest = sum_terms(cost, n)
+    if not loss_sums:
+        raise DerivatorError(f"{name}: the cost has no sum over samples")
+    w = predictor_weight(model, loss_sums[0][1], n)
+    arrays = ArrayForm(model, w)
+    scalars = [p for p in model.params if p != w]
+    N, n_symbol = model.sample_count, sp.Symbol("N")
+    args = [arrays.Xw, arrays.Y, *scalars]
+    printer = KernelPrinter({"fully_qualified_modules": False, "inline": True,
+                             "allow_unknown_functions": True,
+                             "user_functions": {f: f for f in NUMPY_FUNCTIONS}})
+    options = dict(modules=[NUMPY_FUNCTIONS, "numpy"], printer=printer, cse=True)
+
+    residuals, accumulators, outputs = [], [], []
+    for p in model.params:
+        sums, rest = sum_terms(derivations[str(p)].sum_form(), n)
+        parts = []
+        for outside, summand in sums:
+            has_x = arrays.x[n] in factors_of(summand)
+            if has_x != (p == w):
+                raise DerivatorError(f"{name}: ∂J/∂{p} is not a sum of the form expected "
+                                     f"for {p}")
+            r = product(*[f for f in factors_of(summand) if f != arrays.x[n]])
+            k = f"{p}" if not parts else f"{p}_{len(parts)}"
+            residuals.append(arrays(r, n))
+            accumulators.append((k, has_x))
+            parts.append(outside.xreplace({N: n_symbol}) * sp.Symbol(f"sum_{k}"))
+        outputs.append(_sum_of(*parts, rest.xreplace({N: n_symbol})))
+    per_sample = sp.lambdify(args, [arrays(summand, n) for _, summand in loss_sums], **options)
+    per_sample_residuals = sp.lambdify(args, residuals, **options)
+    per_sample_hypothesis = sp.lambdify([arrays.Xw, *scalars], arrays(hypothesis(model, loss_sums[0][1], n), n),
+                                        **options)
+    params = ", ".join(str(p) for p in model.params)
+    loss_value = _sum_of(*[outside.xreplace({N: n_symbol}) * sp.Symbol(f"total_{k}")
+                           for k, (outside, _) in enumerate(loss_sums)],
+                         loss_rest.xreplace({N: n_symbol}))
+    rest_printer = KernelPrinter({"fully_qualified_modules": False,
+                                  "allow_unknown_functions": True})
+    scalar_args = "".join(f", {p}" for p in scalars)
+    code = "\n".join([
+        f"def loss({params}, X, y):",
+        '    """The loss over the N rows of X."""',
+        "    N = X.shape[0]",
+        *[f"    total_{k} = 0" for k in range(len(loss_sums))],
+        "    for start, rows in blocks(X):",
+        f"        Xw = X[rows] @ {w}",
+        "        check(Xw, start)",
+        f"        terms = per_sample_loss(Xw, y[rows]{scalar_args})",
+        *[f"        total_{k} += terms[{k}].sum()" for k in range(len(loss_sums))],
+        f"    return {_printed(loss_value, rest_printer)}",
+        "",
+        "",
+        f"def grad({params}, X, y):",
+        '    """The gradient for each parameter: sums over samples as X.T @ r and sum(r),',
+        '    block by block."""',
+        "    N = X.shape[0]",
+        *[f"    sum_{k} = " + (f"np.zeros_like({w})" if has_x else "0")
+          for k, has_x in accumulators],
+        "    for start, rows in blocks(X):",
+        "        Xb = X[rows]",
+        f"        Xw = Xb @ {w}",
+        "        check(Xw, start)",
+        "        " + ", ".join(f"r_{k}" for k, _ in accumulators) + ("," if len(accumulators) == 1
+                                                                    else "") +
+        f" = residuals(Xw, y[rows]{scalar_args})",
+        *["        " + _accumulate(k, has_x) for k, has_x in accumulators],
+        "    return " + ", ".join(_printed(o, rest_printer) for o in outputs) +
+        ("," if len(outputs) == 1 else ""),
+        "",
+        "",
+        f"def predict({params}, X):",
+        '    """What the loss compares with y: the hypothesis at each row of X."""',
+        f"    return hypothesis(X @ {w}{scalar_args})",
+    ])
+    namespace = {"np": np, "blocks": blocks, "check": finite_or_raise, "inner": np.dot,
+                 "per_sample_loss": per_sample, "residuals": per_sample_residuals,
+                 "hypothesis": per_sample_hypothesis}
+    exec(compile(code, f"<derivator kernel {name}>", "exec"), namespace)
+    source = "\n\n".join([
+        f"# Generated by derivator from the derivation of {name!r}; Xw is X @ {w}.",
+        _renamed(inspect.getsource(per_sample), "per_sample_loss"),
+        _renamed(inspect.getsource(per_sample_residuals), "residuals"),
+        _renamed(inspect.getsource(per_sample_hypothesis), "hypothesis"),
+        code.rstrip(),
+        "# softplus(t) = log(1 + e^t), evaluated stably:",
+        _renamed(inspect.getsource(NUMPY_FUNCTIONS["softplus"]), "softplus")])
+    shapes = {str(p): (("D",) if p == w else ()) for p in model.params}
+    return shapes, source, namespace
+
+
+def _sum_of(*terms):
+    """The terms in the order given (accumulated sums first), zeros left out."""
+    terms = [t for t in terms if t != 0]
+    return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+
+
+def finite_or_raise(z, start):
     if not np.isfinite(z).all():
         row = start + int(np.flatnonzero(~np.isfinite(z))[0])
         raise ValueError(f"X @ w is not finite at row {row}: X contains NaN or inf "
                          f"(or values too large)")
 
 
-def _blocks(X):
+def blocks(X):
+    """Blocks of rows that fit in the cache, computed with single-threaded BLAS; X whole
+    (and BLAS's own threads) when it is too small to give MIN_BLOCKS blocks."""
     rows = max(1, BLOCK_BYTES // max(1, X.shape[1] * X.itemsize))
-    for start in range(0, X.shape[0], rows):
-        yield start, slice(start, start + rows)
-
-
-TEMPLATE = '''\
-def loss(w, b, X, y):
-    """Mean loss over the N rows of X."""
-    N = X.shape[0]
-    total = 0
-    for start, rows in blocks(X):
-        Xw = X[rows] @ w
-        check(Xw, start)
-        total += per_sample_loss(Xw, y[rows], b).sum()
-    return {loss_outside}
-
-
-def grad(w, b, X, y):
-    """(dJ/dw, dJ/db): the sums over samples as X.T @ r and sum(r), block by block."""
-    N = X.shape[0]
-    dw = np.zeros_like(w)
-    db = 0
-    for start, rows in blocks(X):
-        Xb = X[rows]
-        Xw = Xb @ w
-        check(Xw, start)
-        r_w, r_b = residuals(Xw, y[rows], b)
-        dw += Xb.T @ r_w
-        db += r_b.sum()
-    return {w_outside} * dw, {b_outside} * db
-'''
-
-
-def _printed(expr):
-    from sympy.printing.numpy import NumPyPrinter
-    return NumPyPrinter({"fully_qualified_modules": False}).doprint(expr) \
-        .replace("numpy.", "np.")
-
-
-def build_kernel(name):
-    from .. import derive
-    from ..registry import get_model
-    model = get_model(name)
-    if model.sample_index is None or len(model.params) != 2:
-        raise DerivatorError(f"{name} is not a loss over samples; kernels: "
-                             f"{', '.join(kernel_names())}")
-    arrays = _ArrayForm(model)
-    N = model.sample_count
-    w, b = model.params
-    cost = model.definition(model.target.func).apply(model.target.args)
-    loss_outside, loss_term, n = _split_sum(cost)
-    grads = {}
-    for p in (w, b):
-        outside, summand, n = _split_sum(derive(name, str(p)).sum_form())
-        has_x = arrays.x[n] in factors_of(summand)
-        if has_x != (p == w):
-            raise DerivatorError(f"{name}: ∂J/∂{p} is not a sum of the form expected for {p}")
-        rest = product(*[f for f in factors_of(summand) if f != arrays.x[n]])
-        grads[p] = (outside, arrays(rest, n))
-    args = [arrays.Xw, arrays.Y, b]
-    printer = KernelPrinter({"fully_qualified_modules": False, "inline": True,
-                             "allow_unknown_functions": True,
-                             "user_functions": {f: f for f in NUMPY_FUNCTIONS}})
-    options = dict(modules=[NUMPY_FUNCTIONS, "numpy"], printer=printer, cse=True)
-    per_sample_loss = sp.lambdify(args, arrays(loss_term, n), **options)
-    residuals = sp.lambdify(args, [grads[w][1], grads[b][1]], **options)
-    n_symbol = sp.Symbol("N")
-    code = TEMPLATE.format(loss_outside=_printed(loss_outside.xreplace({N: n_symbol}) *
-                                                 sp.Symbol("total")),
-                           w_outside=_printed(grads[w][0].xreplace({N: n_symbol})),
-                           b_outside=_printed(grads[b][0].xreplace({N: n_symbol})))
-    namespace = {"np": np, "blocks": _blocks, "check": _finite_or_raise,
-                 "per_sample_loss": per_sample_loss, "residuals": residuals}
-    exec(compile(code, f"<derivator kernel {name}>", "exec"), namespace)
-    source = "\n\n".join([
-        f"# Generated by derivator from the derivation of {name!r}; Xw is X @ w.",
-        _renamed(inspect.getsource(per_sample_loss), "per_sample_loss"),
-        _renamed(inspect.getsource(residuals), "residuals"),
-        code.rstrip(),
-        "# softplus(t) = log(1 + e^t), evaluated stably:",
-        _renamed(inspect.getsource(NUMPY_FUNCTIONS["softplus"]), "softplus")])
-    return Kernel(name, source, namespace["loss"], namespace["grad"])
+    if X.shape[0] < MIN_BLOCKS * rows:
+        yield 0, slice(None)
+        return
+    with blas_threads(1):
+        for start in range(0, X.shape[0], rows):
+            yield start, slice(start, start + rows)
 
 
 def _renamed(source, name):
     """A generated or helper function's source under the name the kernel calls it by."""
     head, rest = source.split("(", 1)
     return f"def {name}(" + rest.rstrip()
-
-
-def kernel_names():
-    from ..registry import catalog, get_model
-    return [n for n in catalog() if get_model(n).sample_index is not None]
