@@ -11,6 +11,7 @@ The textbook BCE overflows (log(1/(1 + e^800)) is -inf) and cancels (σ(40) - 1 
     log(1 + e^t) = softplus(t)
     (a + c e^u)/(1 + e^u) = a σ(-u) + c σ(u),  and  a tanh(-u/2) when c = -a
     1 - tanh(v)² = 4 σ(2v) σ(-2v)                 (1 - tanh² cancels for large |v|)
+    a tanh(v) + c = (a + c) - 2a σ(-2v)           (then split by sign as σ(t) + c is)
 
 softplus is evaluated by NumPy's logaddexp.
 """
@@ -18,6 +19,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
+from .algebra import factors_of, product
 from .functions import sigmoid
 
 
@@ -56,21 +58,47 @@ def _small_sigmoid(t):
 
 
 def _split_difference(expr):
-    """σ(t) + c = (1 + c) - σ(-|t|) for t >= 0, and σ(-|t|) + c for t < 0 (c free of t).
+    """a σ(t) + c = (a + c) - a σ(-|t|) for t >= 0, and a σ(-|t|) + c for t < 0 (a a
+    number, c free of t).
 
     With labels c = -y in {0, -1} nothing cancels: σ(40) - 1 comes out as -σ(-40)."""
     if not isinstance(expr, sp.Add):
         return None
-    sigmoids = [a for a in expr.args if isinstance(a, sigmoid)]
-    if len(sigmoids) != 1:
+    scaled = [(a, 1) if isinstance(a, sigmoid) else
+              (a.args[1], a.args[0]) if isinstance(a, sp.Mul) and len(a.args) == 2
+              and a.args[0].is_Number and isinstance(a.args[1], sigmoid) else None
+              for a in expr.args]
+    found = [(term, pair) for term, pair in zip(expr.args, scaled) if pair]
+    if len(found) != 1:
         return None
-    t = sigmoids[0].args[0]
-    c = sp.Add(*[a for a in expr.args if a is not sigmoids[0]])
+    term, (sig, a) = found[0]
+    t = sig.args[0]
+    c = sp.Add(*[b for b in expr.args if b is not term])
     if c.has(*t.free_symbols) or c == 0:
         return None
     s = _small_sigmoid(t)
-    # (1 + c) first: -σ(-|t|) - y + 1 would round σ(-40) - 1 to 0
-    return sp.Piecewise((sp.UnevaluatedExpr(1 + c) - s, t >= 0), (s + c, True))
+    # (a + c) and c first: -σ(-|t|) - y + 1 would round σ(-40) - 1 to 0
+    return sp.Piecewise((sp.UnevaluatedExpr(a + c) - a * s, t >= 0),
+                        (a * s + sp.UnevaluatedExpr(c), True))
+
+
+def _tanh_difference(expr):
+    """a tanh(v) + c = (a + c) - 2a σ(-2v) (c free of v): tanh(-350) + 1 is 2σ(-700), not
+    0, once the sigmoid is split by sign."""
+    if not isinstance(expr, sp.Add):
+        return None
+    found = [(term, f) for term in expr.args for f in [product(*factors_of(term))]
+             if any(isinstance(g, sp.tanh) for g in factors_of(term))]
+    if len(found) != 1:
+        return None
+    term = found[0][0]
+    tanh = next(g for g in factors_of(term) if isinstance(g, sp.tanh))
+    a = sp.Mul(*[g for g in factors_of(term) if g is not tanh])
+    c = sp.Add(*[b for b in expr.args if b is not term])
+    v = tanh.args[0]
+    if not a.is_Number or c.has(*v.free_symbols) or c == 0:
+        return None
+    return (a + c) - 2 * a * sigmoid(-2 * v)
 
 
 def _sign_split(expr):
@@ -135,7 +163,7 @@ def stable_form(expr):
     """The identities that keep the expression symbolic (sigmoids, softplus, tanh): safe to
     apply to a definition's body before it is substituted."""
     return _rewritten(expr, (_exp_ratio, _log_one_plus_exp, _one_minus_tanh_squared,
-                             _complement, _log_sigmoid))
+                             _tanh_difference, _complement, _log_sigmoid))
 
 
 def stabilize(expr):
@@ -159,6 +187,10 @@ NUMPY_FUNCTIONS = {"softplus": np_softplus, "inner": np.dot}
 
 class KernelPrinter(NumPyPrinter):
     """NumPy code with a two-piece Piecewise as numpy.where (select is slower)."""
+
+    def _print_UnevaluatedExpr(self, expr):
+        # in brackets: SymPy 1.14 prints x + UnevaluatedExpr(-y - 1) as "x - (y - 1)"
+        return "(%s)" % self._print(expr.args[0])
 
     def _print_Piecewise(self, expr):
         if len(expr.args) == 2 and expr.args[1].cond == True:  # noqa: E712 (SymPy true)

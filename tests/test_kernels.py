@@ -158,3 +158,162 @@ def test_bce_agrees_with_scikit_learn():
     assert k.loss(w, b, X, y.astype(float)) == pytest.approx(
         log_loss(y, model.predict_proba(X)[:, 1]), rel=1e-9, abs=1e-12)
     assert sklearn.__version__
+
+
+# Every loss over samples, through the dict API: p2, p3 and problem 7's network too.
+
+ALL_KERNELS = ["bce", "mse", "p2", "p3", "p7b"]
+
+
+def test_every_loss_over_samples_has_a_kernel():
+    from derivator.kernels import kernel_names
+    assert kernel_names() == ALL_KERNELS
+
+
+def _labels(name, rng, N):
+    y = (rng.random(N) < 0.5).astype(float)
+    return {"p3": 2 * y - 1, "mse": rng.normal(size=N)}.get(name, y)
+
+
+def _params(k, rng, sizes):
+    return {p: rng.normal(size=tuple(sizes[s] for s in shape)) if shape else rng.normal()
+            for p, shape in k.params.items()}
+
+
+def _central_gradient(k, params, X, y, eps=1e-6):
+    out = {}
+    for p, value in params.items():
+        value = np.asarray(value, dtype=float)
+        grad = np.zeros_like(value)
+        for idx in np.ndindex(value.shape):
+            step = np.zeros_like(value)
+            step[idx] = eps
+            grad[idx] = (k.loss({**params, p: value + step}, X, y)
+                         - k.loss({**params, p: value - step}, X, y)) / (2 * eps)
+        out[p] = grad
+    return out
+
+
+@pytest.mark.parametrize("name", ALL_KERNELS)
+@pytest.mark.parametrize("N,D,M", [(7, 3, 4), (12, 2, 5)])
+def test_every_kernel_matches_central_differences(name, N, D, M):
+    rng = np.random.default_rng(N * D)
+    k = derivator.kernel(name)
+    X, y = rng.normal(size=(N, D)), _labels(name, rng, N)
+    params = _params(k, rng, {"D": D, "M": M})
+    grad = k.grad(params, X, y)
+    assert set(grad) == set(params)
+    for p, expected in _central_gradient(k, params, X, y).items():
+        assert np.shape(grad[p]) == np.shape(params[p])
+        np.testing.assert_allclose(grad[p], expected, rtol=1e-6, atol=1e-8, err_msg=p)
+
+
+def _plain_network(params, X):
+    """Problem 7's equations (10)-(13) written out for one sample at a time."""
+    def s(t):
+        return 1 / (1 + np.exp(-t))
+    w0, w1, w2 = params["w_0"], params["w_1"], params["w_2"]
+    out = []
+    for x in X:
+        z = [s(sum(w0[m, d] * x[d] for d in range(len(x)))) for m in range(w0.shape[0])]
+        h = [x[d] + s(sum(w1[d, m] * z[m] for m in range(len(z)))) for d in range(len(x))]
+        out.append(s(sum(w2[d] * h[d] for d in range(len(x)))))
+    return np.array(out)
+
+
+def test_losses_match_the_problems_formulas():
+    rng = np.random.default_rng(8)
+    X, y01 = rng.normal(size=(9, 3)), _labels("p2", rng, 9)
+    w = rng.normal(size=3)
+    f = 1 / (1 + np.exp(-X @ w))
+    p2 = np.sum(-y01 * np.log(f) - (1 - y01) * np.log(1 - f)) + w @ w
+    assert derivator.kernel("p2").loss({"w": w}, X, y01) == pytest.approx(p2, rel=1e-12)
+    ypm = 2 * y01 - 1
+    f = (1 - np.exp(-X @ w)) / (1 + np.exp(-X @ w))
+    p3 = 0.5 * np.sum((f - ypm) ** 2)
+    assert derivator.kernel("p3").loss({"w": w}, X, ypm) == pytest.approx(p3, rel=1e-12)
+    np.testing.assert_allclose(derivator.kernel("p3").predict({"w": w}, X), f, rtol=1e-12)
+    k = derivator.kernel("p7b")
+    params = _params(k, rng, {"D": 3, "M": 2})
+    g = _plain_network(params, X)
+    assert k.loss(params, X, y01) == pytest.approx(0.5 * np.sum((g - y01) ** 2), rel=1e-12)
+    np.testing.assert_allclose(k.predict(params, X), g, rtol=1e-12)
+
+
+def test_network_gradient_is_a_backward_pass_over_the_batch():
+    source = derivator.kernel("p7b").source
+    grad = source[source.index("def grad("):source.index("def predict(")]
+    assert grad.count("sigmoid(") == 4        # z, h, g once each, and σ(-a) for 1 - σ(a)
+    assert grad.count("einsum(") == 6         # 3 in the forward pass, one per weight array
+    assert "X.shape" in grad and "\n    for " not in grad      # no loop over samples or entries
+
+
+def _p3_reference(z, y):
+    """p3's per-sample loss and dL/dz with enough digits (mpmath)."""
+    mpmath.mp.dps = 60 + int(abs(z))
+    z = mpmath.mpf(z)
+    f = (1 - mpmath.exp(-z)) / (1 + mpmath.exp(-z))
+    return float((f - y) ** 2 / 2), float((f - y) * (1 - f ** 2) / 2)
+
+
+def test_p3_is_stable_and_accurate_for_z_in_minus_1000_to_1000():
+    k = derivator.kernel("p3")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            for z in np.concatenate([np.linspace(-1000, 1000, 201), [-30.0, 30.0, 1e-9]]):
+                for label in (-1.0, 1.0):
+                    X, y = np.array([[z]]), np.array([label])
+                    loss, dw = k.loss({"w": [1.0]}, X, y), k.grad({"w": [1.0]}, X, y)["w"]
+                    ref_loss, ref_grad = _p3_reference(z, label)
+                    assert _close(loss, ref_loss), (z, label, loss, ref_loss)
+                    assert _close(dw[0], ref_grad * z), (z, label, dw, ref_grad * z)
+
+
+def test_float32_data_is_not_copied():
+    import tracemalloc
+    k = derivator.kernel("bce")
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(40_000, 50)).astype(np.float32)      # 8 MB
+    y, w = _labels("bce", rng, 40_000), np.zeros(50)          # float64 y and w
+    k.grad(w, 0.0, X, y)
+    tracemalloc.start()
+    try:
+        dw, db = k.grad(w, 0.0, X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert dw.dtype == np.float32 and peak < X.nbytes / 4
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda p, X, y: (p, X.astype(complex), y), "X must hold real numbers; got dtype complex128"),
+    (lambda p, X, y: (p, X.astype(object), y), "X must hold real numbers; got dtype object"),
+    (lambda p, X, y: (p, X, y.astype(str)), "y must hold real numbers; got dtype <U"),
+    (lambda p, X, y: ({**p, "w_1": p["w_1"] + 0j}, X, y), "w_1 must hold real numbers"),
+    (lambda p, X, y: ({**p, "v": 1.0}, X, y), "unknown parameter 'v'; parameters: w_0, w_1, w_2"),
+    (lambda p, X, y: ({"w_0": p["w_0"], "w_1": p["w_1"]}, X, y), "missing parameter 'w_2'"),
+    (lambda p, X, y: ({**p, "w_1": p["w_1"].T}, X, y), "w_1 has shape (2, 3) but X has shape"),
+    (lambda p, X, y: ({**p, "w_0": p["w_0"][:1]}, X, y), "w_1 has shape (3, 2) but X has"),
+    (lambda p, X, y: (p, np.where(X > 1, np.inf, X), y), "X contains NaN or inf (at row"),
+])
+def test_bad_network_input_names_the_argument(change, message):
+    k = derivator.kernel("p7b")
+    rng = np.random.default_rng(10)
+    args = change(_params(k, rng, {"D": 3, "M": 2}), rng.normal(size=(20, 3)),
+                  _labels("p7b", rng, 20))
+    for method in (k.loss, k.grad):
+        with pytest.raises(ValueError) as err:
+            method(*args)
+        assert message in str(err.value)
+
+
+@pytest.mark.parametrize("name,message", [
+    ("p1a", "p1a is not a loss over samples; kernels: bce, mse, p2, p3, p7b"),
+    ("p4", "p4 is not a loss over samples"),
+    ("p7a", "p7a is not a loss over samples"),
+    ("p9", "unknown derivation 'p9'"),
+])
+def test_derivations_without_a_kernel_say_so(name, message):
+    with pytest.raises(derivator.DerivatorError, match=message):
+        derivator.kernel(name)

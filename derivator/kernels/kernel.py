@@ -169,7 +169,7 @@ def kernel_names():
 def is_loss_over_samples(model):
     """A cost that is a sum over samples (plus terms of the parameters alone)."""
     from .linear import sum_terms
-    if model is None or model.sample_index is None or not model.samples:
+    if getattr(model, "sample_index", None) is None or not model.samples:
         return False
     cost = model.definition(model.target.func).apply(model.target.args)
     try:
