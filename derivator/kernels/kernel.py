@@ -27,6 +27,16 @@ class Kernel:
     functions: dict = dataclasses.field(repr=False)    # loss, grad, predict (positional)
     columns: str = "D"      # the size that is X's number of columns
     network: bool = False   # weights start random (a network), or at zero
+    labels: tuple = None    # the two classes y takes (0, 1), (-1, 1); None: real y
+    penalty_text: dict = dataclasses.field(default_factory=dict)  # terms free of the data
+
+    def penalty(self, params):
+        """The gradient's terms that do not depend on the data (2w from ‖w‖²), as a dict."""
+        values = self.functions.get("penalty")
+        if values is None:
+            return {p: np.zeros_like(np.asarray(v, dtype=float)) for p, v in params.items()}
+        return {p: np.zeros(np.shape(params[p])) + v
+                for p, v in zip(self.params, values(*params.values()))}
 
     def loss(self, *args):
         """The loss (a NumPy scalar of X's dtype)."""
@@ -89,7 +99,9 @@ def build_kernel(name):
     from .linear import generate
     derivations = {str(p): derive(name, str(p)) for p in model.params}
     shapes, source, namespace = generate(name, model, derivations)
-    return Kernel(name, shapes, source, {f: namespace[f] for f in ("loss", "grad", "predict")})
+    return Kernel(name, shapes, source,
+                  {f: namespace[f] for f in ("loss", "grad", "predict", "penalty")},
+                  labels=labels_of(model), penalty_text=namespace["penalty_text"])
 
 
 def _network_kernel(name, model, derivation):
@@ -144,7 +156,15 @@ def _network_kernel(name, model, derivation):
         inspect.getsource(np_sigmoid).rstrip()])
     shapes = {str(w): tuple(str(s) for s in shape) for w, shape in net.weights.items()}
     return Kernel(name, shapes, source, {f: namespace[f] for f in ("loss", "grad", "predict")},
-                  columns=str(net.feature_size), network=True)
+                  columns=str(net.feature_size), network=True, labels=labels_of(model))
+
+
+def labels_of(model):
+    """The two values y takes when the model declares it so (labels 0/1, -1/1)."""
+    domain = model.domains.get(model.samples[1])
+    if domain and domain.integer and domain.high - domain.low in (1, 2):
+        return (domain.low, domain.high)
+    return None
 
 
 def stable_form_of(expr):

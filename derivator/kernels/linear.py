@@ -135,9 +135,10 @@ def generate(name, model, derivations):
                              "user_functions": {f: f for f in NUMPY_FUNCTIONS}})
     options = dict(modules=[NUMPY_FUNCTIONS, "numpy"], printer=printer, cse=True)
 
-    residuals, accumulators, outputs = [], [], []
+    residuals, accumulators, outputs, penalties = [], [], [], {}
     for p in model.params:
         sums, rest = sum_terms(derivations[str(p)].sum_form(), n)
+        penalties[str(p)] = rest
         parts = []
         for outside, summand in sums:
             has_x = arrays.x[n] in factors_of(summand)
@@ -209,6 +210,9 @@ def generate(name, model, derivations):
         "# softplus(t) = log(1 + e^t), evaluated stably:",
         _renamed(inspect.getsource(NUMPY_FUNCTIONS["softplus"]), "softplus")])
     shapes = {str(p): (("D",) if p == w else ()) for p in model.params}
+    namespace["penalty"] = sp.lambdify(model.params, list(penalties.values()),
+                                       modules=[NUMPY_FUNCTIONS, "numpy"])
+    namespace["penalty_text"] = {p: str(e) for p, e in penalties.items() if e != 0}
     return shapes, source, namespace
 
 
