@@ -8,7 +8,7 @@
 from functools import lru_cache
 
 __version__ = "0.1.0"
-__all__ = ["derive", "catalog", "kernel", "check", "DerivatorError"]
+__all__ = ["derive", "catalog", "kernel", "check", "gradcheck", "DerivatorError"]
 
 
 class DerivatorError(ValueError):
@@ -90,3 +90,11 @@ def check(problem, answer, timeout=None):
         return judge(problem, answer)
     from .answers.workers import check_one
     return Verdict(**check_one(problem, answer, timeout))
+
+
+def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
+    """A student's gradient function against the derived kernel of `problem`: `func` is
+    called as func(params..., X, y) at random points (or at the X and y given); the
+    verdict's .status is "correct", "incorrect" or "error", with .message and .notes."""
+    from .kernels.gradcheck import gradcheck as run
+    return run(func, problem, X, y, wrt=wrt, seed=seed, lang=lang)

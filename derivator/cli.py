@@ -239,7 +239,7 @@ def _train_with_progress(k, X, data, args, out, params):
 def cmd_gradcheck(args, out):
     import json
 
-    from .gradcheck import run_file
+    from .kernels.gradcheck import run_file
     path, colon, name = args.function.rpartition(":")
     if not colon or not path or not name.isidentifier():
         raise DerivatorError(f"give the function as FILE.py:FUNC (e.g. my_solution.py:grad);"

@@ -20,7 +20,7 @@ import os
 
 import numpy as np
 
-from . import DerivatorError
+from .. import DerivatorError
 
 RTOL = 1e-6             # both sides float64: a right gradient agrees to ~1e-12
 SIZES = ({"N": 8, "D": 3, "M": 4}, {"N": 13, "D": 5, "M": 2})
@@ -109,7 +109,7 @@ def _points(k, X, y, seed):
 
 
 def _given(X, y):
-    from .kernels.arguments import data
+    from .arguments import data
     X, y, _ = data(X, y)
     return X.astype(float), y.astype(float), None
 
@@ -141,7 +141,7 @@ def _array(value):
 
 def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
     """The verdict on `func`, a gradient for `problem` (see the module's docstring)."""
-    from . import derive, kernel
+    from .. import derive, kernel
     k = kernel(problem)
     if wrt is None:                 # the parameter the problem differentiates by
         own = derive(problem).wrt
@@ -192,7 +192,7 @@ def _describe(error):
     """ValueError: message (file.py, line 12): the student's own frame, not ours."""
     import traceback
     frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if not f.filename.startswith(os.path.dirname(__file__))]
+              if not f.filename.startswith(os.path.dirname(os.path.dirname(__file__)))]
     where = f" ({os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" \
         if frames else ""
     text = " ".join(str(error).split())[:200]
@@ -299,7 +299,7 @@ def _die_with_parent():
 def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en"):
     """gradcheck of FUNC in the student's file, run in a worker process with a time limit."""
     import multiprocessing
-    from . import kernel
+    from .. import kernel
     k = kernel(problem)                      # a bad problem name fails here, not in a worker
     if wrt is not None and wrt not in k.params:
         raise DerivatorError(f"{problem} has no parameter {wrt!r}; parameters: "
