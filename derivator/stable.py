@@ -177,9 +177,16 @@ def np_softplus(t):
 
 
 def np_sigmoid(t):
-    """σ(t) without overflow: e = exp(-|t|) <= 1, then 1/(1 + e) or e/(1 + e)."""
-    e = np.exp(-np.abs(t))
-    return np.where(t >= 0, 1, e) / (1 + e)
+    """σ(t) without overflow: e = exp(-|t|) <= 1, then 1/(1 + e) for t >= 0 and
+    e/(1 + e) below (in place: two arrays the size of t, not six)."""
+    t = np.asarray(t)
+    e = np.abs(t)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    out = e + 1
+    np.reciprocal(out, out=out)
+    np.multiply(out, e, out=out, where=t < 0)
+    return out
 
 
 NUMPY_FUNCTIONS = {"softplus": np_softplus, "inner": np.dot}

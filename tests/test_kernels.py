@@ -45,7 +45,7 @@ def test_loss_matches_the_plain_formula(name):
 
 
 def test_blocks_give_the_same_answer_as_one_pass(monkeypatch):
-    from derivator.kernels import linear as kernels
+    from derivator.kernels import blocks as kernels
     k = derivator.kernel("bce")
     w, b, X, y = _data(np.random.default_rng(5), N=1000)
     whole = k.loss(w, b, X, y), k.grad(w, b, X, y)
@@ -243,9 +243,13 @@ def test_losses_match_the_problems_formulas():
 def test_network_gradient_is_a_backward_pass_over_the_batch():
     source = derivator.kernel("p7b").source
     grad = source[source.index("def grad("):source.index("def predict(")]
+    predict = source[source.index("def predict("):]
+    forward = [line.split(" = ")[1] for line in predict.splitlines() if " @ " in line]
+    assert len(forward) == 3                  # X w_0ᵀ, z w_1ᵀ, h w_2
+    assert all(grad.count(product) == 1 for product in forward)   # reused, not recomputed
     assert grad.count("sigmoid(") == 4        # z, h, g once each, and σ(-a) for 1 - σ(a)
-    assert grad.count("einsum(") == 6         # 3 in the forward pass, one per weight array
-    assert "X.shape" in grad and "\n    for " not in grad      # no loop over samples or entries
+    assert grad.count(" @ ") == 3 + 4         # and one product per weight, + δ w_1 for w_0
+    assert "for " not in grad.split('"""')[2]   # no loop over samples or weight entries
 
 
 def _p3_reference(z, y):
@@ -317,3 +321,28 @@ def test_bad_network_input_names_the_argument(change, message):
 def test_derivations_without_a_kernel_say_so(name, message):
     with pytest.raises(derivator.DerivatorError, match=message):
         derivator.kernel(name)
+
+
+@pytest.mark.parametrize("name", ALL_KERNELS)
+def test_blocks_shared_among_threads_give_the_one_pass_answer_every_time(name, monkeypatch):
+    from derivator.kernels import blocks, kernel
+    rng = np.random.default_rng(11)
+    k = derivator.kernel(name)
+    X, y = rng.normal(size=(1000, 5)), _labels(name, rng, 1000)
+    params = _params(k, rng, {"D": 5, "M": 3})
+    whole = k.loss(params, X, y), k.grad(params, X, y)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 7 * 5 * 8)            # blocks of 7 rows
+    monkeypatch.setattr(kernel, "NETWORK_BLOCK_BYTES", 7 * 5 * 8)
+    monkeypatch.setattr(blocks, "cores", lambda: 3)
+    first = k.loss(params, X, y), k.grad(params, X, y)
+    assert first[0] == pytest.approx(whole[0], rel=1e-12)
+    for p in params:
+        np.testing.assert_allclose(first[1][p], whole[1][p], rtol=1e-11, atol=1e-14)
+    for _ in range(3):                   # partial sums added in block order, not thread order
+        again = k.loss(params, X, y), k.grad(params, X, y)
+        assert again[0] == first[0]
+        assert all(np.array_equal(again[1][p], first[1][p]) for p in params)
+    bad = X.copy()
+    bad[500, 2] = np.nan
+    with pytest.raises(ValueError, match="at row 500"):
+        k.grad(params, bad, y)

@@ -9,8 +9,9 @@ matrix products: Σ_n r⁽ⁿ⁾ x⁽ⁿ⁾ = Xᵀ r and Σ_n r⁽ⁿ⁾ = sum(r
 from ‖w‖²) are lambdified as they are.
 
 X is processed in blocks of rows that stay in the CPU cache between X_block @ w and
-X_blockᵀ @ r, so X is read from memory once per call; the blocks run single-threaded in
-BLAS (threads.py), so that a loaded core cannot stall every block.
+X_blockᵀ @ r, so X is read from memory once per call (blocks.py: the blocks are shared
+out among threads, each with single-threaded BLAS, so that a loaded core cannot stall
+the others).
 
 No loss has kernel code of its own.
 """
@@ -22,10 +23,7 @@ import sympy as sp
 from .. import DerivatorError
 from ..algebra import canonical, factors_of, product, terms_of
 from ..stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize, stable_form
-from .threads import blas_threads
-
-BLOCK_BYTES = 4 << 20          # rows per block: 4 MiB of X, read again from cache, not memory
-MIN_BLOCKS = 4                 # fewer blocks than this: one pass, as handwritten NumPy does
+from .blocks import block_rows, over_blocks
 
 
 def sum_terms(expr, n):
@@ -114,10 +112,6 @@ def _printed(expr, printer=None):
     return printer.doprint(expr).replace("numpy.", "np.")
 
 
-def _accumulate(k, has_x):
-    return f"sum_{k} += Xb.T @ r_{k}" if has_x else f"sum_{k} += r_{k}.sum()"
-
-
 def generate(name, model, derivations):
     """The kernel's functions and source from the model and one Derivation per parameter."""
     n = model.sample_index
@@ -162,33 +156,41 @@ def generate(name, model, derivations):
     rest_printer = KernelPrinter({"fully_qualified_modules": False,
                                   "allow_unknown_functions": True})
     scalar_args = "".join(f", {p}" for p in scalars)
+    sums = [f"sum_{k}" for k, _ in accumulators]
     code = "\n".join([
         f"def loss({params}, X, y):",
-        '    """The loss over the N rows of X."""',
+        '    """The loss over the N rows of X: the per-sample terms summed block by block."""',
         "    N = X.shape[0]",
-        *[f"    total_{k} = 0" for k in range(len(loss_sums))],
-        "    for start, rows in blocks(X):",
+        "",
+        "    def block(start, rows):",
         f"        Xw = X[rows] @ {w}",
         "        check(Xw, start)",
         f"        terms = per_sample_loss(Xw, y[rows]{scalar_args})",
-        *[f"        total_{k} += terms[{k}].sum()" for k in range(len(loss_sums))],
+        "        return [term.sum() for term in terms]",
+        "",
+        "    " + ", ".join(f"total_{k}" for k in range(len(loss_sums))) +
+        ("," if len(loss_sums) == 1 else "") + " = over_blocks(block, X, block_rows(X))",
         f"    return {_printed(loss_value, rest_printer)}",
         "",
         "",
         f"def grad({params}, X, y):",
-        '    """The gradient for each parameter: sums over samples as X.T @ r and sum(r),',
-        '    block by block."""',
+        '    """The gradient for each parameter: the sums over samples as X.T @ r and',
+        '    sum(r), block by block."""',
         "    N = X.shape[0]",
-        *[f"    sum_{k} = " + (f"np.zeros_like({w})" if has_x else "0")
-          for k, has_x in accumulators],
-        "    for start, rows in blocks(X):",
+        "",
+        "    def block(start, rows):",
         "        Xb = X[rows]",
         f"        Xw = Xb @ {w}",
         "        check(Xw, start)",
         "        " + ", ".join(f"r_{k}" for k, _ in accumulators) + ("," if len(accumulators) == 1
                                                                     else "") +
         f" = residuals(Xw, y[rows]{scalar_args})",
-        *["        " + _accumulate(k, has_x) for k, has_x in accumulators],
+        "        return " + ", ".join(f"Xb.T @ r_{k}" if has_x else f"r_{k}.sum()"
+                                     for k, has_x in accumulators) +
+        ("," if len(accumulators) == 1 else ""),
+        "",
+        "    " + ", ".join(sums) + ("," if len(sums) == 1 else "") +
+        " = over_blocks(block, X, block_rows(X))",
         "    return " + ", ".join(_printed(o, rest_printer) for o in outputs) +
         ("," if len(outputs) == 1 else ""),
         "",
@@ -197,7 +199,8 @@ def generate(name, model, derivations):
         '    """What the loss compares with y: the hypothesis at each row of X."""',
         f"    return hypothesis(X @ {w}{scalar_args})",
     ])
-    namespace = {"np": np, "blocks": blocks, "check": finite_or_raise, "inner": np.dot,
+    namespace = {"np": np, "over_blocks": over_blocks, "block_rows": block_rows,
+                 "check": finite_or_raise, "inner": np.dot,
                  "per_sample_loss": per_sample, "residuals": per_sample_residuals,
                  "hypothesis": per_sample_hypothesis}
     exec(compile(code, f"<derivator kernel {name}>", "exec"), namespace)
@@ -227,18 +230,6 @@ def finite_or_raise(z, start):
         row = start + int(np.flatnonzero(~np.isfinite(z))[0])
         raise ValueError(f"X @ w is not finite at row {row}: X contains NaN or inf "
                          f"(or values too large)")
-
-
-def blocks(X):
-    """Blocks of rows that fit in the cache, computed with single-threaded BLAS; X whole
-    (and BLAS's own threads) when it is too small to give MIN_BLOCKS blocks."""
-    rows = max(1, BLOCK_BYTES // max(1, X.shape[1] * X.itemsize))
-    if X.shape[0] < MIN_BLOCKS * rows:
-        yield 0, slice(None)
-        return
-    with blas_threads(1):
-        for start in range(0, X.shape[0], rows):
-            yield start, slice(start, start + rows)
 
 
 def _renamed(source, name):
