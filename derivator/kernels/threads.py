@@ -3,8 +3,8 @@
 A block of X is a few MiB: BLAS splits each product over every core and waits for the
 slowest thread, so on a loaded machine each of the many small calls waits for a busy core.
 One thread per call inside the blocks avoids that; the limit is set and restored around
-the loop with threadpoolctl (already installed with scikit-learn; without it, BLAS keeps
-its own setting).
+the loop with threadpoolctl (a dependency; should it be missing, BLAS keeps its own
+setting and the kernels are only slower).
 """
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
