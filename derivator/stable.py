@@ -131,10 +131,15 @@ def _exp_ratio(expr):
             e = next(a for a in base.args if a != 1)
             if not isinstance(e, sp.exp):
                 continue
-            numerator = sp.expand(sp.Mul(*[f for f in expr.args if f is not factor]))
+            # the same exponential however its exponent is written, then expand_mul only
+            # at the top: exp(-(b + wx)y) must stay one exponential
+            same = sp.expand(e.args[0])
+            numerator = sp.Mul(*[f for f in expr.args if f is not factor]).replace(
+                lambda f: isinstance(f, sp.exp) and sp.expand(f.args[0]) == same, lambda f: e)
+            numerator = sp.expand_mul(numerator, deep=False)
             c = numerator.coeff(e)
-            a = sp.expand(numerator - c * e)
-            if a.has(e) or c.has(e) or sp.expand(a + c * e - numerator) != 0:
+            a = sp.expand_mul(numerator - c * e, deep=False)
+            if a.has(e) or c.has(e) or sp.expand_mul(a + c * e - numerator, deep=False) != 0:
                 continue
             u = e.args[0]
             if sp.expand(a + c) == 0:

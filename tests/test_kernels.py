@@ -346,3 +346,43 @@ def test_blocks_shared_among_threads_give_the_one_pass_answer_every_time(name, m
     bad[500, 2] = np.nan
     with pytest.raises(ValueError, match="at row 500"):
         k.grad(params, bad, y)
+
+
+def _logistic_pm1():
+    """A loss that is not in the repository: logistic loss with labels -1/1,
+    L(y, p) = log(1 + e^(-y p)), declared as the lectures declare theirs."""
+    import sympy as sp
+    from derivator.model import Definition, Domain, Model
+    from derivator.registry import J, L, X, Y, b, i, p, w, x, y, z
+    m = sp.Symbol("m")
+    with sp.evaluate(False):
+        loss = sp.log(1 + sp.exp(-y * p))
+        linear = w * x + b
+    cost = sp.Mul(sp.Pow(m, -1), sp.Sum(L(Y[i], z(X[i])), (i, 1, m)), evaluate=False)
+    return Model(name="logistic-test", title={"en": "test", "ko": "test"},
+                 definitions=(Definition(z, (x,), linear), Definition(L, (y, p), loss),
+                              Definition(J, (w, b), cost)),
+                 target=J(w, b), params=(w, b), sample_index=i, sample_count=m, samples=(X, Y),
+                 domains={Y: Domain(-1, 1, integer=True), m: Domain(3, 3, integer=True)})
+
+
+def test_a_loss_from_outside_the_repository_gets_a_stable_kernel(monkeypatch):
+    from derivator import registry
+    monkeypatch.setitem(registry.BUILDERS, "logistic-test", _logistic_pm1)
+    k = derivator.kernel("logistic-test")
+    assert k.params == {"w": ("D",), "b": ()} and k.labels == (-1, 1)
+    rng = np.random.default_rng(12)
+    X, y = rng.normal(size=(9, 3)), _labels("p3", rng, 9)
+    params = {"w": rng.normal(size=3), "b": 0.4}
+    expected = np.mean(np.logaddexp(0, -y * (X @ params["w"] + params["b"])))
+    assert k.loss(params, X, y) == pytest.approx(expected, rel=1e-12)
+    for p, fd in _central_gradient(k, params, X, y).items():
+        np.testing.assert_allclose(k.grad(params, X, y)[p], fd, rtol=1e-6, atol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            for t in (-1000.0, -40.0, 40.0, 1000.0):
+                for label in (-1.0, 1.0):
+                    dw, db = k.grad(np.array([1.0]), 0.0, np.array([[t]]), np.array([label]))
+                    s = float(mpmath.mpf(1) / (1 + mpmath.exp(label * t)))    # σ(-y t)
+                    assert _close(db, -label * s) and _close(dw[0], -label * s * t)
