@@ -156,15 +156,15 @@ def cmd_train(args, out):
 
     import numpy as np
 
-    from . import kernel, train
+    from . import catalog, kernel, train
     from .kernels import kernel_names
-    if args.name not in kernel_names():
+    if args.name in catalog() and args.name not in kernel_names():
         raise DerivatorError(f"cannot train {args.name!r}; losses: {', '.join(kernel_names())}")
     if args.data is not None and args.target is None:
         raise DerivatorError("--data needs --target COLUMN (the column to predict)")
     if args.target is not None and args.data is None:
         raise DerivatorError("--target needs --data FILE.csv (the default dataset has its own)")
-    k = kernel(args.name)
+    k = kernel(args.name)                   # any loss derive() knows, from a file too
     sizes = _sizes(args.size, k)
     data = (train.load_csv(args.data, args.target) if args.data
             else train.default_dataset(k.labels))

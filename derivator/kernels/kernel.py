@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from .. import DerivatorError
-from ..stable import NUMPY_FUNCTIONS, np_sigmoid
+from ..stable import NUMPY_FUNCTIONS, np_sigmoid, stable_form
 from . import arguments
 from .blocks import block_rows, finite_rows, over_blocks
 
@@ -103,7 +103,7 @@ def build_kernel(name):
 
 
 def _network_kernel(name, model, derivation):
-    from .network import Emitter, Network, _aligned, collapse_deltas, substitute_loss
+    from .network import Emitter, Network, aligned, collapse_deltas, substitute_loss
     net = Network.of(model)
     params = ", ".join(str(w) for w in net.weights)
     sizes = [f"    {model.sample_count}, {net.feature_size} = X.shape"]
@@ -144,9 +144,9 @@ def _network_kernel(name, model, derivation):
         out = []
         for w in net.weights:
             expr, indices = net.gradient(w, derivation)
-            expr = collapse_deltas(stable_form_of(expr))
+            expr = collapse_deltas(stable_form(expr))
             v, axes = e.value(expr)
-            out.append((expr, _aligned(v, axes, indices, strict=True)))
+            out.append((expr, aligned(v, axes, indices, strict=True)))
         return out
 
     def predict(e):
@@ -196,11 +196,6 @@ def _over_samples(expr, i):
     sums = [f for f in factors_of(expr) if isinstance(f, sp.Sum)]
     return len(sums) == 1 and i in [lim[0] for lim in sums[0].limits] and all(
         not f.has(sp.Indexed) for f in factors_of(expr) if f is not sums[0])
-
-
-def stable_form_of(expr):
-    from ..stable import stable_form
-    return stable_form(expr)
 
 
 def _einsum(spec, *operands):

@@ -6,8 +6,9 @@ engine as the problem (`∂L/∂w_{1,d,m}` is the problem's own derivation, the 
 derived the same way), and every expression is turned into NumPy over whole arrays:
 
 - a node applied to a sample, h(d, x⁽ⁱ⁾), is the forward pass's activation array H[i, d];
-- a sum of products over indices is one `np.einsum` (with a contraction path: the matrix
-  products of backpropagation);
+- a sum of products over indices is contracted two arrays at a time, each a matrix product
+  `A @ B` (factors with fewer indices are multiplied into a larger array first): the
+  matrix products of backpropagation; np.einsum only where no matrix product fits;
 - Kronecker deltas collapse the sums they sit in;
 - every subexpression is computed once (up to the names of its indices), so the backward
   pass reuses the forward pass's activations and the error terms shared between the
@@ -16,7 +17,6 @@ derived the same way), and every expression is turned into NumPy over whole arra
 import dataclasses
 import itertools
 
-import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
@@ -220,7 +220,7 @@ class Emitter:
             parts = [self.value(a) for a in expr.args]
             axes = _union(a for _, a in parts)
             axes = self._ordered(axes)
-            codes = [_aligned(v, a, axes) for v, a in parts]
+            codes = [aligned(v, a, axes) for v, a in parts]
             if isinstance(expr, sp.Mul):
                 negative = "(-1.0)" in codes
                 codes = [c for c in codes if c != "(-1.0)"]
@@ -253,7 +253,7 @@ class Emitter:
         body = stable_form(d.apply(app.args))
         v, axes = self.value(body)
         want = tuple(sample + indices)
-        return _aligned(v, axes, want, strict=True), want
+        return aligned(v, axes, want, strict=True), want
 
     def _merged(self, groups):
         """With more than two arrays to contract, those whose indices are a subset of
@@ -357,7 +357,7 @@ def _union(axes_lists):
     return tuple(out)
 
 
-def _aligned(v, axes, target, strict=False):
+def aligned(v, axes, target, strict=False):
     """v (with `axes`) transposed and expanded to broadcast against `target`."""
     if strict and set(axes) != set(target):
         raise DerivatorError(f"a node's value has indices {axes}, expected {target}")
