@@ -162,3 +162,48 @@ def test_cli_bad_files_get_one_line_and_exit_2(tmp_path, body, spec, message):
 def test_cli_bad_arguments(args, message):
     code, _, err = run(*args)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_worker_dies_with_its_parent(tmp_path):
+    """Kill the process that started the check (as a grader's timeout would): the worker
+    running the student's endless loop must not live on."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    pid_file = tmp_path / "worker.pid"
+    path = _solution(tmp_path, f"""
+        import os
+
+        def grad(w, X, y):
+            open({str(pid_file)!r}, "w").write(str(os.getpid()))
+            while True:
+                pass
+    """)
+    parent = subprocess.Popen([sys.executable, "-m", "derivator", "gradcheck", "p2",
+                               f"{path}:grad", "--timeout", "120"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):                          # the worker has started (60 s at most)
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        worker = int(pid_file.read_text())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+
+    def alive(pid):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                return "\nState:\tZ" not in f.read()          # a zombie is dead
+        except FileNotFoundError:
+            return False
+    for _ in range(100):                              # up to 10 s for the kernel to kill it
+        if not alive(worker):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker outlived its parent")

@@ -386,3 +386,14 @@ def test_a_loss_from_outside_the_repository_gets_a_stable_kernel(monkeypatch):
                     dw, db = k.grad(np.array([1.0]), 0.0, np.array([[t]]), np.array([label]))
                     s = float(mpmath.mpf(1) / (1 + mpmath.exp(label * t)))    # σ(-y t)
                     assert _close(db, -label * s) and _close(dw[0], -label * s * t)
+
+
+def test_positional_calls_return_what_they_did():
+    rng = np.random.default_rng(13)
+    X, y = rng.normal(size=(6, 2)), _labels("p2", rng, 6)
+    w = rng.normal(size=2)
+    k = derivator.kernel("p2")
+    np.testing.assert_array_equal(k.grad(w, X, y), k.grad({"w": w}, X, y)["w"])  # one array
+    assert k.loss(w, X, y) == k.loss({"w": w}, X, y)
+    with pytest.raises(TypeError, match=r"grad\(\) takes \(params, X, y\)"):
+        k.grad(w, w, X, y)

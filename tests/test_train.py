@@ -167,3 +167,10 @@ def test_a_bad_cell_deep_in_a_file_is_found_with_its_line(tmp_path):
     path.write_text("a,y\n" + rows + "\n" + "7,\"x\"\n")
     code, _, err = run("train", "bce", "--data", str(path), "--target", "y")
     assert code == 2 and "line 1003, column 'y': 'x' is not a number" in err
+
+
+def test_labels_must_be_the_losses_own(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("a,y\n1,0\n2,1\n")
+    code, _, err = run("train", "p3", "--data", str(path), "--target", "y")
+    assert code == 2 and "p3 needs labels -1 or 1 in column 'y'; found 0" in err

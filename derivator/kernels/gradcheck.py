@@ -266,11 +266,13 @@ def _load(path, name):
     return func
 
 
-def _worker(connection, problem, path, name, wrt, lang, seconds):
+def _worker(connection, problem, path, name, wrt, lang, seconds, parent):
     import contextlib
     import resource
     import sys
     _die_with_parent()
+    if os.getppid() != parent:           # the parent died before the line above
+        os._exit(1)
     with contextlib.suppress(ValueError, OSError):       # CPU time, as a second guard
         resource.setrlimit(resource.RLIMIT_CPU, (int(seconds) + 2, int(seconds) + 3))
     with contextlib.redirect_stdout(sys.stderr):         # the student's prints
@@ -310,7 +312,7 @@ def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en"):
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(target=_worker, args=(send, problem, path, name, wrt, lang,
-                                                   seconds), daemon=True)
+                                                   seconds, os.getpid()), daemon=True)
     worker.start()
     send.close()
     try:
