@@ -222,7 +222,7 @@ def _train_with_progress(k, X, data, args, out, params):
     console = Console(file=out)
     batch = f"mini-batches of {args.batch_size}" if args.batch_size else "full batch"
     # as plain text: a file or column name may hold brackets or control characters
-    source = "".join(c if c.isprintable() else repr(c)[1:-1] for c in data.source)
+    source = train.visible(data.source)
     console.print(f"{args.name} on {source}: {X.shape[0]} samples, target "
                   f"{data.target!r}, lr {args.lr}, {batch}", markup=False, highlight=False,
                   soft_wrap=True)

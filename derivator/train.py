@@ -90,10 +90,16 @@ def _header(f, path, target):
                                  f"{seen[name]} and {j}); each column needs its own name")
         seen[name] = j
     if target not in header:
-        raise DerivatorError(f"{path} has no column {target!r}; columns: {', '.join(header)}")
+        raise DerivatorError(f"{path} has no column {target!r}; columns: "
+                             f"{', '.join(visible(h) for h in header)}")
     if len(header) < 2:
         raise DerivatorError(f"{path} has only the target column; it needs features too")
     return header
+
+
+def visible(text):
+    """text on one line, its control characters (newlines, escapes) written out."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _slow_rows(f, path, header):

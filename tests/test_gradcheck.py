@@ -207,3 +207,10 @@ def test_the_worker_dies_with_its_parent(tmp_path):
     else:
         os.kill(worker, signal.SIGKILL)
         pytest.fail("the worker outlived its parent")
+
+
+def test_control_characters_in_an_error_are_made_visible():
+    def raises(w, X, y):
+        raise ValueError("\x1b]0;owned\x07\x1b[2J")
+    verdict = derivator.gradcheck(raises, "p2")
+    assert "\x1b" not in verdict.message and "\\x1b]0;owned" in verdict.message

@@ -174,3 +174,23 @@ def test_labels_must_be_the_losses_own(tmp_path):
     path.write_text("a,y\n1,0\n2,1\n")
     code, _, err = run("train", "p3", "--data", str(path), "--target", "y")
     assert code == 2 and "p3 needs labels -1 or 1 in column 'y'; found 0" in err
+
+
+def test_any_csv_text_gives_a_dataset_or_one_clear_error():
+    from hypothesis import given, settings, strategies as st
+    cells = st.sampled_from(["1", "0", "-2.5", "1e308", "nan", "inf", "", " ", "x", "\"3\"",
+                             "\"a,b\"", "\"", "1,", "\ufeff", "[/]", "y"])
+    lines = st.lists(st.lists(cells, min_size=0, max_size=4).map(",".join), max_size=6)
+
+    @settings(max_examples=150, deadline=None)
+    @given(lines)
+    def check(rows):
+        text = "\n".join(rows)
+        try:
+            data = train.load_csv("fuzz.csv", "y", text=text)
+        except derivator.DerivatorError as error:
+            assert "\n" not in str(error)
+        else:
+            assert data.X.shape[0] == data.y.shape[0] > 0
+            assert np.isfinite(data.X).all() and np.isfinite(data.y).all()
+    check()

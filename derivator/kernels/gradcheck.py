@@ -195,7 +195,8 @@ def _describe(error):
               if not f.filename.startswith(os.path.dirname(os.path.dirname(__file__)))]
     where = f" ({os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" \
         if frames else ""
-    text = " ".join(str(error).split())[:200]
+    text = "".join(c if c.isprintable() else repr(c)[1:-1]      # no escapes reach a terminal
+                   for c in " ".join(str(error).split())[:200])
     return f"{type(error).__name__}: {text}{where}" if text else type(error).__name__ + where
 
 
