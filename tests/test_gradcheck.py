@@ -214,3 +214,15 @@ def test_control_characters_in_an_error_are_made_visible():
         raise ValueError("\x1b]0;owned\x07\x1b[2J")
     verdict = derivator.gradcheck(raises, "p2")
     assert "\x1b" not in verdict.message and "\\x1b]0;owned" in verdict.message
+
+
+def test_cli_a_function_that_eats_memory_is_stopped(tmp_path):
+    path = _solution(tmp_path, """
+        import numpy as np
+
+        def grad(w, X, y):
+            np.empty(3 << 30, dtype=np.uint8)   # 3 GiB of address space, never touched
+            return w
+    """)
+    code, out, _ = run("gradcheck", "p2", f"{path}:grad")
+    assert code == 2 and "your function raised MemoryError" in out

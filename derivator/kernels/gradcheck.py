@@ -276,6 +276,9 @@ def _worker(connection, problem, path, name, wrt, lang, seconds, parent):
         os._exit(1)
     with contextlib.suppress(ValueError, OSError):       # CPU time, as a second guard
         resource.setrlimit(resource.RLIMIT_CPU, (int(seconds) + 2, int(seconds) + 3))
+    with contextlib.suppress(ValueError, OSError):       # memory: what it has + MEMORY
+        limit = _address_space() + MEMORY
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     with contextlib.redirect_stdout(sys.stderr):         # the student's prints
         try:
             func = _load(path, name)
@@ -287,6 +290,18 @@ def _worker(connection, problem, path, name, wrt, lang, seconds, parent):
             result = gradcheck(func, problem, wrt=wrt, lang=lang)
     connection.send(result.as_dict())
     connection.close()
+
+
+MEMORY = 2 << 30        # bytes a student's function may allocate in the worker
+
+
+def _address_space():
+    """This process's virtual memory size now (Linux), so that the limit adds to it."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    raise OSError("no VmSize")
 
 
 def _die_with_parent():
