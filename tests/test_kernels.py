@@ -397,3 +397,32 @@ def test_positional_calls_return_what_they_did():
     assert k.loss(w, X, y) == k.loss({"w": w}, X, y)
     with pytest.raises(TypeError, match=r"grad\(\) takes \(params, X, y\)"):
         k.grad(w, w, X, y)
+
+
+def _grad_in_child(connection, k, params, X, y):
+    connection.send(k.grad(params, X, y))
+
+
+def test_a_forked_child_can_use_kernels_after_its_parent_did(monkeypatch):
+    """The thread pool belongs to the process that made it: a child forked after the
+    parent ran a kernel (multiprocessing's default on Linux) gets its own, not a hang."""
+    import multiprocessing
+    from derivator.kernels import blocks
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 7 * 5 * 8)
+    monkeypatch.setattr(blocks, "cores", lambda: 2)
+    rng = np.random.default_rng(14)
+    k = derivator.kernel("bce")
+    X, y = rng.normal(size=(200, 5)), _labels("bce", rng, 200)
+    params = {"w": rng.normal(size=5), "b": 0.1}
+    here = k.grad(params, X, y)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_grad_in_child, args=(send, k, params, X, y))
+    child.start()
+    try:
+        assert receive.poll(60), "the child hung"
+        there = receive.recv()
+    finally:
+        child.kill()
+        child.join()
+    assert all(np.array_equal(here[p], there[p]) for p in params)

@@ -27,7 +27,8 @@ def cores():
 
 
 @lru_cache(maxsize=1)
-def _pool(threads):
+def _pool(threads, pid):
+    """One pool per process: a forked child has none of its parent's threads."""
     return ThreadPoolExecutor(threads, thread_name_prefix="derivator-kernel")
 
 
@@ -48,7 +49,8 @@ def over_blocks(block, X, rows):
             if threads == 1:
                 parts = [block(s, slice(s, s + rows)) for s in starts]
             else:
-                parts = list(_pool(threads).map(lambda s: block(s, slice(s, s + rows)), starts))
+                parts = list(_pool(threads, os.getpid()).map(
+                    lambda s: block(s, slice(s, s + rows)), starts))
     return tuple(_added([p[k] for p in parts]) for k in range(len(parts[0])))
 
 
