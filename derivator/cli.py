@@ -55,7 +55,7 @@ def build_parser():
                        "or Markdown; - reads stdin): every step judged, the first wrong one "
                        "named, the last line judged as the answer")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
-    train.add_argument("name", metavar="LOSS", help="bce or mse")
+    train.add_argument("name", metavar="LOSS", help="bce, mse, p2, p3, p7b: a loss over samples")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
                        "(default: the dataset that ships for the loss)")
     train.add_argument("--target", metavar="COLUMN", help="the column to predict")
@@ -66,6 +66,19 @@ def build_parser():
     train.add_argument("--seed", type=int, default=0, help="shuffling seed (0)")
     train.add_argument("--format", default="rich", choices=("rich", "json"),
                        help="rich (default: a progress bar) or json (the loss history)")
+    train.add_argument("--size", metavar="NAME=N", action="append", default=[],
+                       help="a hidden size the data does not give, e.g. M=16 for p7b (8)")
+    gradcheck = commands.add_parser("gradcheck", help="check your own gradient function "
+                                    "against the derivation (runs FILE.py in a worker)")
+    gradcheck.add_argument("name", metavar="PROBLEM", help="p2, p3, p7b, bce, mse")
+    gradcheck.add_argument("function", metavar="FILE.py:FUNC",
+                           help="your function, called as FUNC(params..., X, y)")
+    gradcheck.add_argument("--wrt", help="the parameter FUNC's gradient is for, when it "
+                           "returns one array (default: the problem's)")
+    gradcheck.add_argument("--timeout", type=_positive(float), default=10.0,
+                           help="seconds allowed (10)")
+    gradcheck.add_argument("--format", default="rich", choices=("rich", "json"))
+    gradcheck.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     return parser
 
 
@@ -231,62 +244,102 @@ def cmd_train(args, out):
 
     import numpy as np
 
-    from . import kernel, train
-    from .registry import get_model
+    from . import catalog, kernel, train
     from .kernels import kernel_names
-    if args.name not in kernel_names():
+    if args.name in catalog() and args.name not in kernel_names():
         raise DerivatorError(f"cannot train {args.name!r}; losses: {', '.join(kernel_names())}")
     if args.data is not None and args.target is None:
         raise DerivatorError("--data needs --target COLUMN (the column to predict)")
     if args.target is not None and args.data is None:
         raise DerivatorError("--target needs --data FILE.csv (the default dataset has its own)")
+    k = kernel(args.name)                   # any loss derive() knows, from a file too
+    sizes = _sizes(args.size, k)
     data = (train.load_csv(args.data, args.target) if args.data
-            else train.default_dataset(args.name))
-    classify = train.is_classification(get_model(args.name))
-    if classify:
-        train.check_labels(data, args.name)
-    X = train.standardise(data.X)
-    k = kernel(args.name)
+            else train.default_dataset(k.labels))
+    if k.labels:
+        train.check_labels(data, args.name, k.labels)
+    X = train.standardise(data)
     try:
+        params = k.initial(X, sizes, seed=args.seed)
         if args.format == "json":
             run = train.gradient_descent(k, X, data.y, args.lr, args.epochs, args.batch_size,
-                                         args.seed)
+                                         args.seed, params=params)
         else:
-            run = _train_with_progress(k, X, data, args, out)
-    except ValueError as error:          # the kernel refuses non-finite values
+            run = _train_with_progress(k, X, data, args, out, params)
+    except train.Diverged as error:
         raise DerivatorError(f"training diverged ({error}); try a smaller --lr") from None
-    metric = ("accuracy", train.accuracy(run, X, data.y)) if classify else \
-        ("r_squared", train.r_squared(run, X, data.y))
+    metric = ("accuracy", train.accuracy(k, run, X, data.y)) if k.labels else \
+        ("r_squared", train.r_squared(k, run, X, data.y))
     if args.format == "json":
+        params = {p: np.asarray(v).tolist() for p, v in run.params.items()}
         out.write(json.dumps({"loss": args.name, "data": data.source, "target": data.target,
                               "samples": int(X.shape[0]), "features": data.features,
                               "lr": args.lr, "epochs": args.epochs,
                               "batch_size": args.batch_size, "history": run.history,
                               "final_loss": run.history[-1], metric[0]: metric[1],
-                              "w": np.asarray(run.w).tolist(), "b": run.b}, indent=2) + "\n")
+                              **params}, indent=2, allow_nan=False) + "\n")
     else:
-        label = "accuracy" if classify else "R²"
-        out.write(f"final loss {run.history[-1]:.6g}, {label} {metric[1]:.4f} "
+        label = "accuracy" if k.labels else "R²"
+        value = "undefined (the target is constant)" if metric[1] is None else \
+            f"{metric[1]:.4f}"
+        out.write(f"final loss {run.history[-1]:.6g}, {label} {value} "
                   f"({X.shape[0]} samples, {X.shape[1]} standardised features)\n")
     return 0
 
 
-def _train_with_progress(k, X, data, args, out):
+def _sizes(texts, k):
+    """--size M=16 for the sizes the data does not give (default 8 each)."""
+    wanted = {s for shape in k.params.values() for s in shape} - {k.columns}
+    sizes = {s: 8 for s in wanted}
+    for text in texts:
+        name, _, value = text.partition("=")
+        if name not in wanted:
+            raise DerivatorError(f"--size {text}: {k.name} has no size {name!r}"
+                                 + (f"; sizes: {', '.join(sorted(wanted))}" if wanted else ""))
+        if not value.isdigit() or int(value) < 1:
+            raise DerivatorError(f"--size {text}: the size must be a whole number, at least 1")
+        sizes[name] = int(value)
+    return sizes
+
+
+def _train_with_progress(k, X, data, args, out, params):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from . import train
     console = Console(file=out)
     batch = f"mini-batches of {args.batch_size}" if args.batch_size else "full batch"
-    console.print(f"{args.name} on {data.source}: {X.shape[0]} samples, target "
-                  f"{data.target!r}, lr {args.lr}, {batch}")
+    # as plain text: a file or column name may hold brackets or control characters
+    source = train.visible(data.source)
+    console.print(f"{args.name} on {source}: {X.shape[0]} samples, target "
+                  f"{data.target!r}, lr {args.lr}, {batch}", markup=False, highlight=False,
+                  soft_wrap=True)
     columns = (TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
                TextColumn("loss {task.fields[loss]}"))
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("train", total=args.epochs, loss="…")
         return train.gradient_descent(
             k, X, data.y, args.lr, args.epochs, args.batch_size, args.seed,
-            on_epoch=lambda e, loss: progress.update(task, advance=1, loss=f"{loss:.6g}"))
+            on_epoch=lambda e, loss: progress.update(task, advance=1, loss=f"{loss:.6g}"),
+            params=params)
+
+
+def cmd_gradcheck(args, out):
+    import json
+
+    from .kernels.gradcheck import run_file
+    path, colon, name = args.function.rpartition(":")
+    if not colon or not path or not name.isidentifier():
+        raise DerivatorError(f"give the function as FILE.py:FUNC (e.g. my_solution.py:grad);"
+                             f" got {args.function!r}")
+    verdict = run_file(args.name, path, name, args.timeout, args.wrt, args.lang)
+    if args.format == "json":
+        out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(f"{verdict['status']}: {verdict['message']}\n")
+        for note in verdict["notes"]:
+            out.write(f"  note: {note}\n")
+    return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
 
 
 def main(argv=None, out=None):
@@ -294,7 +347,8 @@ def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
-                    "check": cmd_check, "train": cmd_train, "handout": cmd_handout}
+                    "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
+                    "gradcheck": cmd_gradcheck}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")
