@@ -34,11 +34,16 @@ def build_parser():
                        help="plain text or LaTeX; - reads stdin")
     check.add_argument("--file", metavar="ANSWERS.csv",
                        help="a whole class: a CSV with columns student,problem,answer")
-    check.add_argument("--output", metavar="RESULTS.csv|json", help="where --file's verdicts go")
+    check.add_argument("--output", metavar="RESULTS.json|GRADES.csv", action="append",
+                       help="with --file: results.json gets every verdict with its points, "
+                            "grades.csv the gradebook (a row per student, a column per "
+                            "problem, the total); may be given twice; written whole at the "
+                            "end, never over the class file")
     check.add_argument("--timeout", type=_positive(float), default=5.0,
                        help="seconds allowed per check (5); a check that runs longer is "
                             "reported as timeout (exit status 3)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
+    _class_options(check)
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
@@ -52,6 +57,26 @@ def build_parser():
     train.add_argument("--format", default="rich", choices=("rich", "json"),
                        help="rich (default: a progress bar) or json (the loss history)")
     return parser
+
+
+def _class_options(check):
+    """The options of `check --file` beyond --output (a whole class)."""
+    check.formatter_class = argparse.RawDescriptionHelpFormatter
+    check.epilog = ("exit status: 0 when every answer was judged (correct or incorrect; one "
+                    "answer: 0 correct, 1 incorrect), 1 when any row of --file was "
+                    "unreadable or timed out, 2 for bad input (a bad class file), 3 when one "
+                    "answer ran out of time.\nWith --file, verdicts are kept in FILE.partial "
+                    "as they are decided; after an interruption --resume goes on from there.")
+    check.add_argument("--resume", action="store_true",
+                       help="with --file: keep the verdicts of an interrupted run "
+                            "(ANSWERS.csv.partial) and check only the rest")
+    check.add_argument("--feedback", metavar="DIR",
+                       help="with --file: one Markdown file per student in DIR")
+    check.add_argument("--lang", default="en", choices=LANGUAGES,
+                       help="the language of --feedback: en (default) or ko")
+    check.add_argument("--dask", metavar="local|tcp://HOST:PORT",
+                       help="with --file: judge on a Dask cluster (pip install "
+                            "'derivator[dask]'); local starts one on this machine")
 
 
 def _positive(kind):
@@ -123,6 +148,9 @@ def cmd_check(args, out):
     if args.file:
         from .answers.batch import run_batch
         return run_batch(args, out)
+    for option in ("output", "resume", "feedback", "dask"):
+        if getattr(args, option):
+            raise DerivatorError(f"--{option} needs --file ANSWERS.csv")
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
     problem(args.name)                          # an unknown problem is a usage error

@@ -114,3 +114,47 @@ def test_a_timeout_must_be_a_finite_positive_number(value):
     assert run.returncode == 2
     assert "finite number greater than 0" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+STUCK_CLASS = """
+import sys
+import derivator.answers.workers as workers
+from derivator.cli import main
+
+def stuck(args):
+    while True:
+        pass
+
+workers._check = stuck
+sys.exit(main(["check", "--file", sys.argv[1], "--timeout", "600"]))
+"""
+
+
+@linux_only
+def test_ctrl_c_on_a_class_keeps_the_verdicts_and_leaves_no_worker(tmp_path):
+    path = tmp_path / "class.csv"
+    path.write_text("student,problem,answer\nkim,p5,B\nlee,p5,B + B\npark,p5,2B\n")
+    parent = subprocess.Popen([sys.executable, "-c", STUCK_CLASS, str(path)],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        found = set()
+        while time.monotonic() < deadline and len(found) < 2:
+            found = {c for c in _children(parent.pid) if _alive(c)}
+            time.sleep(0.1)
+        assert len(found) == 2, "the parent started no workers"
+        time.sleep(1.0)
+        parent.send_signal(signal.SIGINT)
+        _, err = parent.communicate(timeout=60)
+        assert parent.returncode == 130 and "--resume" in err and "Traceback" not in err
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_alive(c) for c in found):
+            time.sleep(0.1)
+        left = [c for c in found if _alive(c)]
+        for c in left:
+            os.kill(c, signal.SIGKILL)
+        assert not left, "workers outlived the interrupted run"
+        assert (tmp_path / "class.csv.partial").exists()
+    finally:
+        if parent.poll() is None:
+            parent.kill()
