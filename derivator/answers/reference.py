@@ -284,6 +284,8 @@ def _over_free(evaluator, tree, free, point):
     combos = itertools.product(*ranges)
     if evaluator.shapes_only:          # an entry's shape does not depend on its indices
         combos = itertools.islice(combos, 1)
+    else:
+        _share_across_entries(evaluator)
     for combo in combos:
         evaluator.bound.update(dict(zip(names, combo)))
         value = evaluator(tree)
@@ -293,6 +295,40 @@ def _over_free(evaluator, tree, free, point):
     for n in names:
         evaluator.bound.pop(n, None)
     return out
+
+
+def _share_across_entries(evaluator):
+    """Entry by entry, most of an answer does not depend on the entry's own indices
+    ((g(x_i) - y_i) g(x_i) in p7b's): each part's value is remembered together with the
+    values of the indices it mentions, so it is computed once, not once per entry."""
+    if getattr(evaluator, "shared", False):
+        return
+    plain, memo, mentions = evaluator.eval, {}, {}
+
+    def indices(node):
+        key = id(node)
+        if key not in mentions:
+            found = set()
+            if node.kind in ("name", "call") and isinstance(node.value, tuple):
+                name, sub = node.value
+                found.update(sub or ())
+                if node.kind == "name" and not sub:
+                    found.add(name)                 # a bare index used as a number
+            inside = [set(indices(a)) for a in node.args]
+            if node.kind == "sum":
+                found |= inside[0] | inside[1] | (inside[2] - {node.value})
+            else:
+                found = found.union(*inside)
+            mentions[key] = tuple(sorted(found))
+        return mentions[key]
+
+    def shared_eval(node):
+        key = (id(node), tuple(evaluator.bound.get(i) for i in indices(node)))
+        if key not in memo:
+            memo[key] = plain(node)
+        return memo[key]
+    evaluator.eval = shared_eval
+    evaluator.shared = True
 
 
 def _numeric(expr, problem, point):
