@@ -32,6 +32,8 @@ def check_on_dask(items, seconds, address, on_done=None):
     except (OSError, TimeoutError, ValueError) as error:
         raise DerivatorError(f"cannot reach the Dask scheduler {address}: {error}") from None
     try:
+        from .workers import warm
+        client.run(warm, sorted({p for p, _ in items}))    # every worker derives them once
         starts = range(0, len(items), CHUNK)
         futures = {client.submit(_judge_chunk, items[s:s + CHUNK], seconds, pure=False): s
                    for s in starts}
