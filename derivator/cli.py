@@ -73,7 +73,8 @@ def _class_options(check):
     check.add_argument("--feedback", metavar="DIR",
                        help="with --file: one Markdown file per student in DIR")
     check.add_argument("--lang", default="en", choices=LANGUAGES,
-                       help="the language of --feedback: en (default) or ko")
+                       help="with --file: the language of the table and of --feedback: "
+                            "en (default) or ko")
     check.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                        help="with --file: judge on a Dask cluster (pip install "
                             "'derivator[dask]'); local starts one on this machine")

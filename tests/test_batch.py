@@ -300,3 +300,8 @@ def test_the_same_verdicts_on_a_dask_cluster():
                                 on_done=lambda k, v: seen.append(k))
     assert on_dask == workers.check_all(items, 60)
     assert sorted(seen) == list(range(len(items)))
+
+
+def test_the_table_in_korean(tmp_path):
+    code, _, out, _ = _verdicts(tmp_path, _csv(CLASS[:2]), "--lang", "ko")
+    assert code == 0 and "채점 결과" in out and "답 2개: 정답 2, 오답 0" in out

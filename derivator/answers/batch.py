@@ -18,6 +18,22 @@ from .gradebook import grades_csv, results_json, score, scheme, write_atomically
 from .untrusted import visible
 
 STATUS_MARK = {"correct": "✓", "incorrect": "✗", "unreadable": "?", "timeout": "⏱"}
+WORDS = {
+    "en": {"title": "verdicts (✓ correct, ✗ incorrect, ? unreadable, ⏱ timeout)",
+           "student": "student",
+           "duplicates": "{count} duplicate row(s) for the same student and problem (lines "
+                         "{lines}): every row is reported; the gradebook counts the last",
+           "summary": "{total} answers: {correct} correct, {incorrect} incorrect, "
+                      "{unreadable} unreadable, {timeout} timed out",
+           "longer": " (raise --timeout to give them longer)"},
+    "ko": {"title": "채점 결과 (✓ 정답, ✗ 오답, ? 읽을 수 없음, ⏱ 시간 초과)",
+           "student": "학생",
+           "duplicates": "같은 학생·문제의 행이 {count}개 더 있다 (줄 {lines}): 모든 행을 "
+                         "보고하며, 성적표에는 마지막 행이 반영된다",
+           "summary": "답 {total}개: 정답 {correct}, 오답 {incorrect}, 읽을 수 없음 "
+                      "{unreadable}, 시간 초과 {timeout}",
+           "longer": " (--timeout을 늘리면 끝날 수 있다)"},
+}
 OUTPUTS = {".json": "the verdicts, one per row, with points", ".csv": "the gradebook"}
 MAX_READ = 2_000        # answers longer than this are keyed by their text, not parsed here
 
@@ -56,7 +72,7 @@ def run_batch(args, out):
     if args.format == "json":
         out.write(results_json(results))
     else:
-        _print_table(results, problems, out)
+        _print_table(results, problems, out, WORDS[args.lang])
     return 1 if any(r["status"] in ("unreadable", "timeout") for r in results) else 0
 
 
@@ -184,7 +200,7 @@ def _present(results, problems):
     return {pid: p for pid, p in problems.items() if pid in used}
 
 
-def _print_table(results, problems, out):
+def _print_table(results, problems, out, words):
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -195,8 +211,8 @@ def _print_table(results, problems, out):
         if r["problem"] in columns:
             cells = marks.setdefault(r["student"], {})
             cells[r["problem"]] = cells.get(r["problem"], "") + STATUS_MARK[r["status"]]
-    table = Table(title=Text("verdicts (✓ correct, ✗ incorrect, ? unreadable, ⏱ timeout)"))
-    table.add_column(Text("student"))
+    table = Table(title=Text(words["title"]))
+    table.add_column(Text(words["student"]))
     for pid in columns:
         table.add_column(Text(pid), justify="center")
     for student, cells in marks.items():
@@ -205,17 +221,13 @@ def _print_table(results, problems, out):
     for r in results:
         if r["problem"] not in columns:
             console.print(Text(visible(r["message"])))
-    duplicates = [r for r in results if r.get("duplicate_of")]
+    duplicates = [str(r["line"]) for r in results if r.get("duplicate_of")]
     if duplicates:
-        console.print(Text(f"{len(duplicates)} duplicate row(s) for the same student and "
-                           "problem (lines " + ", ".join(str(r["line"]) for r in duplicates)
-                           + "): every row is reported; the gradebook counts the last"))
+        console.print(Text(words["duplicates"].format(count=len(duplicates),
+                                                      lines=", ".join(duplicates))))
     counts = {k: sum(r["status"] == k for r in results) for k in STATUS_MARK}
-    console.print(Text(f"{len(results)} answers: {counts['correct']} correct, "
-                       f"{counts['incorrect']} incorrect, {counts['unreadable']} unreadable, "
-                       f"{counts['timeout']} timed out" + (
-                           " (raise --timeout to give them longer)" if counts["timeout"]
-                           else "")))
+    console.print(Text(words["summary"].format(total=len(results), **counts)
+                       + (words["longer"] if counts["timeout"] else "")))
 
 
 class Journal:
