@@ -305,3 +305,34 @@ def test_the_same_verdicts_on_a_dask_cluster():
 def test_the_table_in_korean(tmp_path):
     code, _, out, _ = _verdicts(tmp_path, _csv(CLASS[:2]), "--lang", "ko")
     assert code == 0 and "채점 결과" in out and "답 2개: 정답 2, 오답 0" in out
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(['"', '""', ",", ";", "\t", "\n", "\r\n", "\r", " ", "kim", "p5",
+                          "B", "2X^T", "\ufeff", "\x1b[2J", "\u202e", "=1+1", "[/]"])
+HEADERS = st.sampled_from(["student,problem,answer\n", "Student;Problem;Answer\r\n",
+                           "\ufeffstudent\tproblem\tanswer\n", "answer,problem,student,x\n",
+                           "", "student,answer\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(HEADERS, st.lists(PIECES, max_size=40).map("".join),
+       st.sampled_from([b"", b"\xff", b"\xc3(", b"\x00"]))
+def test_fuzz_the_class_file_reader_gives_rows_or_one_line(header, body, raw):
+    import tempfile
+    from derivator import DerivatorError
+    data = (header + body).encode("utf-8") + raw
+    with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as f:
+        f.write(data)
+    try:
+        rows = read_class_file(f.name)
+    except DerivatorError as error:
+        assert "\n" not in str(error)
+        return
+    finally:
+        os.unlink(f.name)
+    lines = [r.line for r in rows]
+    assert lines == sorted(set(lines)) and all(1 < n <= data.count(b"\n") + data.count(b"\r")
+                                               + 1 for n in lines)
+    assert all(r.error is None or r.error.startswith(f"line {r.line}") for r in rows)

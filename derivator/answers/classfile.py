@@ -34,78 +34,61 @@ def read_class_file(path):
         raise DerivatorError(f"cannot read {path}: {error.strerror or error}") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-    if lines and lines[-1] == b"":
+    lines = [_decode(line) for line in
+             data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")]
+    if lines[-1] == "":
         lines.pop()
-    header_at = next((k for k, line in enumerate(lines) if line.strip()), None)
-    if header_at is None:
+    start = next((k for k, line in enumerate(lines) if line is None or line.strip()), None)
+    if start is None:
         raise DerivatorError(f"{path} is empty; it needs a header line "
                              f"{','.join(COLUMNS)} and one row per answer")
-    header_line = _decode(lines[header_at])
-    if header_line is None:
-        raise DerivatorError(f"{path}, line {header_at + 1}: the header is not UTF-8 text")
-    separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(header_line, s))
-    header, _, error = _record([header_line], 0, separator)
-    names = [h.strip().lower() for h in header] if not error else []
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        found = ", ".join(h.strip() for h in header if h.strip()) if not error else error
-        raise DerivatorError(f"{path}, line {header_at + 1}: the header needs the columns "
-                             f"{', '.join(COLUMNS)}; found {found or 'nothing'}")
-    where = {c: names.index(c) for c in COLUMNS}
+    names, separator = _header(lines[start], f"{path}, line {start + 1}")
     rows = []
-    decoded = {}
-
-    def line_text(n):
-        if n not in decoded:
-            decoded[n] = _decode(lines[n])
-        return decoded[n]
-
-    k = header_at + 1
+    k = start + 1
     while k < len(lines):
-        start = k
-        first = line_text(k)
-        if first is None:
-            rows.append(Row(start + 1, error=f"line {start + 1} is not UTF-8 text"))
+        line = k + 1
+        if lines[k] is None:
+            rows.append(Row(line, error=f"line {line} is not UTF-8 text"))
             k += 1
             continue
-        if not first.strip():
+        if not lines[k].strip():
             k += 1
             continue
-        cells, k, error = _record(_Lines(line_text, len(lines)), start, separator)
+        cells, k, error = _record(lines, k, separator)
+        error = error or _count_error(cells, names, separator)
         if error:
-            rows.append(Row(start + 1, error=f"line {start + 1}: {error}"))
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) < len(names) and len(cells) <= max(where.values()):
-            rows.append(Row(start + 1, error=f"line {start + 1}: {len(cells)} cells; the "
-                                             f"header has {len(names)}"))
-            continue
-        if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
-            rows.append(Row(start + 1, error=f"line {start + 1}: {len(cells)} cells; the "
-                        f"header has {len(names)} (an answer with '{separator}' in it "
-                        "must be in double quotes)"))
-            continue
-        rows.append(Row(start + 1, cells[where["student"]].strip(),
-                        cells[where["problem"]].strip(), cells[where["answer"]]))
+            rows.append(Row(line, error=f"line {line}: {error}"))
+        elif any(c.strip() for c in cells):
+            rows.append(Row(line, *[cells[names.index(c)].strip() for c in COLUMNS[:2]],
+                            cells[names.index("answer")]))
     if not rows:
-        raise DerivatorError(f"{path} has a header (line {header_at + 1}) but no answers "
-                             "after it")
+        raise DerivatorError(f"{path} has a header (line {start + 1}) but no answers after it")
     return rows
 
 
-class _Lines:
-    """The file's lines, decoded when first needed (None for a line that is not UTF-8)."""
+def _header(line, where):
+    """The header's column names (in lower case) and the separator it uses."""
+    if line is None:
+        raise DerivatorError(f"{where}: the header is not UTF-8 text")
+    separator = max(SEPARATORS, key=lambda s: _count_outside_quotes(line, s))
+    cells, _, error = _record([line], 0, separator)
+    names = [c.strip().lower() for c in cells]
+    if error or not set(COLUMNS) <= set(names):
+        found = error or ", ".join(c.strip() for c in cells if c.strip()) or "nothing"
+        raise DerivatorError(f"{where}: the header needs the columns {', '.join(COLUMNS)}; "
+                             f"found {found}")
+    return names, separator
 
-    def __init__(self, text_of, count):
-        self.text_of, self.count = text_of, count
 
-    def __len__(self):
-        return self.count
-
-    def __getitem__(self, n):
-        return self.text_of(n)
+def _count_error(cells, names, separator):
+    """Too few cells to hold student, problem and answer, or more than the header has."""
+    needed = max(names.index(c) for c in COLUMNS) + 1
+    if len(cells) < needed and any(c.strip() for c in cells):
+        return f"{len(cells)} cells; the header has {len(names)}"
+    if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+        return (f"{len(cells)} cells; the header has {len(names)} (an answer with "
+                f"'{separator}' in it must be in double quotes)")
+    return None
 
 
 def _decode(line):
