@@ -134,6 +134,10 @@ def test_markup_and_escape_sequences_in_a_cell_stay_text(tmp_path):
     assert "\x1b" not in out + err and "\u202e" not in out + err and "\x07" not in out
     assert "\\x1b]0;owned\\x07\\x1b[2J\\u202eevil[/][bold red]" in out
     assert "unknown problem '[/]'" in out
+    shown = (tmp_path / "results.json").read_text(encoding="utf-8")    # `cat results.json`
+    assert "\u202e" not in shown and "\x1b" not in shown and results[0]["student"] == hostile
+    code, out, _ = run("check", "--file", str(tmp_path / "a.csv"), "--format", "json")
+    assert "\u202e" not in out and json.loads(out)[0]["student"] == hostile
 
 
 def test_visible_writes_out_every_control_character():

@@ -132,8 +132,8 @@ def _reading(text):
 
 
 def _judge(groups, journal, args, out):
-    """{(problem, answer): verdict} for every group: identical readings judged once.
-    A verdict that points at a column of the answer is not lent to another spelling."""
+    """{(problem, answer): verdict} for every group: identical readings judged once,
+    unless the verdict is about the text itself (`_lendable`)."""
     verdicts = dict(journal.load({key for key in groups}))
     todo = [key for key in groups if key not in verdicts]
     first = {}                                      # (problem, reading) -> first answer
@@ -147,7 +147,7 @@ def _judge(groups, journal, args, out):
             lent[(pid, text)] = judged
     items = [key for key in todo if key not in lent]
     _run(items, verdicts, journal, args, out)
-    again = [key for key, judged in lent.items() if _positional(verdicts[judged])]
+    again = [key for key, judged in lent.items() if not _lendable(verdicts[judged])]
     _run(again, verdicts, journal, args, out)
     for key, judged in lent.items():
         if key not in verdicts:
@@ -155,9 +155,13 @@ def _judge(groups, journal, args, out):
     return verdicts
 
 
-def _positional(verdict):
+def _lendable(verdict):
+    """Whether another spelling of the same reading may share this verdict: one about the
+    mathematics (correct, incorrect), not about a place in the text (a column, a quote
+    of the answer); a timeout is tried again."""
     text = " ".join([verdict.get("message") or ""] + list(verdict.get("notes") or []))
-    return "column" in text
+    return verdict.get("status") in ("correct", "incorrect") and "column" not in text \
+        and verdict.get("answer", "") not in text
 
 
 def _run(items, verdicts, journal, args, out):

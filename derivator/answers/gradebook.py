@@ -3,13 +3,12 @@ problem file's `points` and `rubric`), the gradebook (one row per student), and 
 feedback file per student. Every file is written whole or not at all."""
 import csv
 import io
-import json
 import os
 import tempfile
 from pathlib import Path
 
 from .. import DerivatorError
-from .untrusted import file_name, spreadsheet_cell, visible
+from .untrusted import file_name, json_text, spreadsheet_cell, visible
 
 DEFAULT_POINTS = 1
 
@@ -66,7 +65,7 @@ def write_atomically(path, text):
 
 
 def results_json(results):
-    return json.dumps(results, ensure_ascii=False, indent=2) + "\n"
+    return json_text(results) + "\n"
 
 
 def grades_csv(results, problems):

@@ -26,6 +26,28 @@ def visible(text):
     return "".join(out)
 
 
+def json_text(value):
+    """JSON whose strings keep every printable character (Korean stays Korean) but write
+    control and formatting characters as \\u escapes: the same data, nothing for a
+    terminal to act on when the file is shown."""
+    import json
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    if not any(unicodedata.category(c) in _HIDDEN for c in text if c not in "\n "):
+        return text
+    out = []
+    for c in text:
+        if c not in "\n " and unicodedata.category(c) in _HIDDEN:
+            code = ord(c)
+            if code > 0xFFFF:                            # as a surrogate pair
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def spreadsheet_cell(value):
     """A cell that a spreadsheet shows as text, never runs as a formula (OWASP's advice
     on CSV injection): a cell starting with =, +, -, @, tab or carriage return gets a
