@@ -192,6 +192,8 @@ def _flag_duplicates(results):
     seen = {}
     for r in results:
         key = (r["student"], r["problem"])
+        if not r["student"]:                        # a row that could not be read
+            continue
         if key in seen:
             r["duplicate_of"] = seen[key]
         else:

@@ -233,10 +233,14 @@ def check_all(items, seconds=DEFAULT_SECONDS, processes=None, on_done=None):
 
     try:
         while pending or any(w.index is not None for w in pool):
-            for w in pool:
+            for k, w in enumerate(pool):
                 if w.ready and w.index is None and pending:
-                    w.give(pending[0], items[pending[0]], seconds)
-                    pending.popleft()
+                    try:
+                        w.give(pending[0], items[pending[0]], seconds)
+                        pending.popleft()
+                    except OSError:                      # it died since it was ready
+                        w.stop()
+                        pool[k] = _Worker(problems)
             deadlines = [w.deadline for w in pool if w.index is not None]
             timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             readable = wait([w.conn for w in pool], timeout)
@@ -251,7 +255,9 @@ def check_all(items, seconds=DEFAULT_SECONDS, processes=None, on_done=None):
                         elif not w.ready:
                             failures += 1
                             if failures > 3 * processes:
-                                raise RuntimeError("the worker processes cannot start")
+                                from .. import DerivatorError
+                                raise DerivatorError("the worker processes end as they "
+                                                     "start (is memory short?)")
                         pool[k] = _Worker(problems)
                         continue
                     if message == "ready":
