@@ -62,11 +62,13 @@ def build_parser():
 def _class_options(check):
     """The options of `check --file` beyond --output (a whole class)."""
     check.formatter_class = argparse.RawDescriptionHelpFormatter
-    check.epilog = ("exit status: 0 when every answer was judged (correct or incorrect; one "
-                    "answer: 0 correct, 1 incorrect), 1 when any row of --file was "
-                    "unreadable or timed out, 2 for bad input (a bad class file), 3 when one "
-                    "answer ran out of time.\nWith --file, verdicts are kept in FILE.partial "
-                    "as they are decided; after an interruption --resume goes on from there.")
+    check.epilog = (
+        "exit status, one answer: 0 correct, 1 incorrect, 2 unreadable or bad input,\n"
+        "  3 out of time.\n"
+        "exit status, --file: 0 when every row was judged (correct or incorrect), 1 when\n"
+        "  any row was unreadable or timed out, 2 for a bad class file.\n"
+        "With --file, verdicts are kept in ANSWERS.csv.partial as they are decided; after\n"
+        "an interruption, the same command with --resume goes on from there.")
     check.add_argument("--resume", action="store_true",
                        help="with --file: keep the verdicts of an interrupted run "
                             "(ANSWERS.csv.partial) and check only the rest")

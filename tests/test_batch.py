@@ -246,7 +246,8 @@ def test_exit_status_says_whether_every_row_was_judged(tmp_path, capsys):
     assert _verdicts(tmp_path, _csv(CLASS))[0] == 0          # incorrect answers are judged
     assert _verdicts(tmp_path, _csv(CLASS + [("kim", "p5", "(((B")]))[0] == 1
     assert run("check", "--help")[0] == 0
-    assert "1 when any row of --file was unreadable or timed out" in \
+    assert "--file: 0 when every row was judged (correct or incorrect), 1 when any row " \
+        "was unreadable or timed out, 2 for a bad class file" in \
         " ".join(capsys.readouterr().out.split())
 
 
