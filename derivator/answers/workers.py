@@ -89,14 +89,15 @@ def warm(problems):
     """Derive the problems and compile their references here, once: workers forked after
     this start warm, so no answer's time limit pays for it."""
     from ..problemset import problem as find
-    from .reference import _definitions, _task
+    from .reference import _task
     from . import judge  # noqa: F401  (imported before the clock starts)
     for name in problems:
         try:
             p = find(name)
-            _task(p.id, 0)
-            if p.strategy in ("loss", "likelihood"):
-                _definitions(p.id)
+            task, points = _task(p.id, 0)
+            for point in points:    # the reference and its variants, as numbers
+                for expr in [task.quantity] + [e for _, e in task.variants]:
+                    task.value(expr, point)
         except Exception:           # the check itself will say what is wrong
             pass
 
