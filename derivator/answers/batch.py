@@ -57,6 +57,12 @@ def run_batch(args, out):
         sys.stderr.write(f"derivator: interrupted; {journal.count} verdicts are kept in "
                          f"{journal.path}: the same command with --resume goes on\n")
         return 130
+    except DerivatorError:                          # e.g. no Dask scheduler there
+        if journal.count:
+            journal.close()                         # what was decided stays
+        else:
+            journal.finish()
+        raise
     for (pid, text), members in groups.items():
         for k in members:
             results[k] = _result(rows[k], {**verdicts[(pid, text)], "answer": text})
