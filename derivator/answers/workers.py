@@ -141,11 +141,12 @@ def _serve(conn, parent, problems):
         if message is None:
             return
         index, problem, answer, seconds = message
+        start = time.monotonic()
         try:
             verdict = _check((problem, answer, seconds))
         except Exception as error:                   # a bug must not lose the other rows
             verdict = _failed(problem, answer, error)
-        conn.send((index, verdict))
+        conn.send((index, verdict, time.monotonic() - start))
 
 
 class _Worker:
@@ -263,10 +264,11 @@ def check_all(items, seconds=DEFAULT_SECONDS, processes=None, on_done=None):
                         continue
                     if message == "ready":
                         w.ready = True
-                    else:
-                        index, verdict = message
+                    else:                # past its time even if we look late: timeout
+                        index, verdict, elapsed = message
                         w.index = w.deadline = None
-                        decide(index, verdict)
+                        decide(index, verdict if elapsed <= seconds
+                               else _timed_out(*items[index], seconds))
                 elif w.index is not None and time.monotonic() >= w.deadline:
                     w.stop()                             # too late: replaced, the rest go on
                     decide(w.index, _timed_out(*items[w.index], seconds))
