@@ -306,16 +306,14 @@ def _share_across_entries(evaluator):
     plain, memo, mentions = evaluator.eval, {}, {}
 
     def indices(node):
+        """Every name the node or its parts carry (a superset of the indices its value
+        depends on: a name too many only costs a computation, one too few would be
+        wrong), less the index a sum binds inside itself."""
         key = id(node)
         if key not in mentions:
-            found = set()
-            if node.kind in ("name", "call") and isinstance(node.value, tuple):
-                name, sub = node.value
-                found.update(sub or ())
-                if node.kind == "name" and not sub:
-                    found.add(name)                 # a bare index used as a number
+            found = set(_strings(node.value))
             inside = [set(indices(a)) for a in node.args]
-            if node.kind == "sum":
+            if node.kind == "sum" and len(inside) == 3:
                 found |= inside[0] | inside[1] | (inside[2] - {node.value})
             else:
                 found = found.union(*inside)
@@ -329,6 +327,14 @@ def _share_across_entries(evaluator):
         return memo[key]
     evaluator.eval = shared_eval
     evaluator.shared = True
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (tuple, list, frozenset)):
+        for v in value:
+            yield from _strings(v)
 
 
 def _numeric(expr, problem, point):
