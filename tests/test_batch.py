@@ -341,3 +341,15 @@ def test_fuzz_the_class_file_reader_gives_rows_or_one_line(header, body, raw):
     assert lines == sorted(set(lines)) and all(1 < n <= data.count(b"\n") + data.count(b"\r")
                                                + 1 for n in lines)
     assert all(r.error is None or r.error.startswith(f"line {r.line}") for r in rows)
+
+
+def test_answers_with_different_left_hand_sides_are_judged_apart(tmp_path, monkeypatch):
+    """Whatever the reader does with `w_{t+1} = ...`, the left-hand side is part of what
+    is judged, so two answers that differ there never share a verdict."""
+    judged = []
+    real = workers.check_all
+    monkeypatch.setattr(workers, "check_all",
+                        lambda items, *a, **k: judged.extend(items) or real(items, *a, **k))
+    _verdicts(tmp_path, _csv([("a", "p6", "(X + X^T) w"), ("b", "p6", "v = (X + X^T) w"),
+                              ("c", "p6", "v=(X+X^T)w"), ("d", "p6", "u = (X + X^T) w")]))
+    assert {"(X + X^T) w", "u = (X + X^T) w", "v = (X + X^T) w"} <= {a for _, a in judged}

@@ -126,15 +126,20 @@ def _groups(rows, results, ids):
 
 
 def _reading(text):
-    """How the answer reads (its parsed tree, without columns), or None where it is not
-    read here: a working of several lines, a long answer, or one that does not parse."""
+    """How the answer reads (its parsed tree, without columns, and what is left of an
+    '='), or None where it is not read here: a working of several lines, a long answer,
+    or one that does not parse."""
     if "\n" in text or len(text) > MAX_READ:
         return None
     from .parse import parse
     try:
-        return repr(parse(text))
+        tree = repr(parse(text))
     except Exception:              # RecursionError included: the check will say what
         return None
+    # what stands left of an '=' is judged too (the gradient named where the update rule
+    # is asked), whether or not the tree keeps it: it is part of the key, spaces aside
+    left = "".join(text.rpartition("=")[0].split())
+    return tree, left
 
 
 def _judge(groups, journal, args, out):
