@@ -44,16 +44,19 @@ def build_parser():
                        help="plain text or LaTeX; - reads stdin")
     check.add_argument("--file", metavar="ANSWERS.csv",
                        help="a whole class: a CSV with columns student,problem,answer")
-    check.add_argument("--output", metavar="RESULTS.csv|json", help="where --file's verdicts go")
+    check.add_argument("--output", metavar="RESULTS.json|GRADES.csv", action="append",
+                       help="with --file: results.json gets every verdict with its points, "
+                            "grades.csv the gradebook (a row per student, a column per "
+                            "problem, the total); may be given twice; written whole at the "
+                            "end, never over the class file")
     check.add_argument("--timeout", type=_positive(float), default=5.0,
                        help="seconds allowed per check (5); a check that runs longer is "
                             "reported as timeout (exit status 3)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
-    check.add_argument("--lang", default="en", choices=LANGUAGES,
-                       help="en (default) or ko: the labels around a --working verdict")
     check.add_argument("--working", metavar="FILE", help="a whole working (plain text, LaTeX "
                        "or Markdown; - reads stdin): every step judged, the first wrong one "
                        "named, the last line judged as the answer")
+    _class_options(check)
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce, mse, p2, p3, p7b: a loss over samples")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
@@ -80,6 +83,29 @@ def build_parser():
     gradcheck.add_argument("--format", default="rich", choices=("rich", "json"))
     gradcheck.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     return parser
+
+
+def _class_options(check):
+    """The options of `check --file` beyond --output (a whole class)."""
+    check.formatter_class = argparse.RawDescriptionHelpFormatter
+    check.epilog = (
+        "exit status, one answer: 0 correct, 1 incorrect, 2 unreadable or bad input,\n"
+        "  3 out of time.\n"
+        "exit status, --file: 0 when every row was judged (correct or incorrect), 1 when\n"
+        "  any row was unreadable or timed out, 2 for a bad class file.\n"
+        "With --file, verdicts are kept in ANSWERS.csv.partial as they are decided; after\n"
+        "an interruption, the same command with --resume goes on from there.")
+    check.add_argument("--resume", action="store_true",
+                       help="with --file: keep the verdicts of an interrupted run "
+                            "(ANSWERS.csv.partial) and check only the rest")
+    check.add_argument("--feedback", metavar="DIR",
+                       help="with --file: one Markdown file per student in DIR")
+    check.add_argument("--lang", default="en", choices=LANGUAGES,
+                       help="en (default) or ko: the labels of a --working verdict; "
+                            "with --file, the table and --feedback")
+    check.add_argument("--dask", metavar="local|tcp://HOST:PORT",
+                       help="with --file: judge on a Dask cluster (pip install "
+                            "'derivator[dask]'); local starts one on this machine")
 
 
 def _positive(kind):
@@ -171,6 +197,9 @@ def cmd_check(args, out):
     if args.file:
         from .answers.batch import run_batch
         return run_batch(args, out)
+    for option in ("output", "resume", "feedback", "dask"):
+        if getattr(args, option):
+            raise DerivatorError(f"--{option} needs --file ANSWERS.csv")
     if args.working is not None:
         return cmd_check_working(args, out)
     if args.name is None or args.answer is None:
