@@ -189,18 +189,18 @@ def test_a_whole_class_from_a_file(tmp_path):
                        'lee,p9,X\nlee,p4,"(X^T X)^{-1} X^T y"\nlee,p5,"(((B"\n')
     out_json, out_csv = tmp_path / "r.json", tmp_path / "r.csv"
     code, out, _ = run("check", "--file", str(answers), "--output", str(out_json))
-    assert code == 0 and "5 answers: 2 correct, 1 incorrect, 2 unreadable" in out
+    assert code == 1 and "5 answers: 2 correct, 1 incorrect, 2 unreadable" in out
     data = json.loads(out_json.read_text())
     assert [d["status"] for d in data] == ["correct", "incorrect", "unreadable", "correct",
                                            "unreadable"]
     assert data[1]["problem"] == "p1a" and "missing transpose" in " ".join(data[1]["notes"])
-    assert run("check", "--file", str(answers), "--output", str(out_csv))[0] == 0
-    assert out_csv.read_text().startswith("student,problem,answer,status")
+    assert run("check", "--file", str(answers), "--output", str(out_csv))[0] == 1
+    assert out_csv.read_text().startswith("student,p1a,p4,p5,p6,total")   # the gradebook
 
 
 @pytest.mark.parametrize("content,message", [
-    ("name,answer\nkim,X\n", "needs the columns student,problem,answer"),
-    ("", "needs the columns student,problem,answer"),
+    ("name,answer\nkim,X\n", "line 1: the header needs the columns student, problem, answer"),
+    ("", "is empty; it needs a header line student,problem,answer"),
 ])
 def test_a_bad_class_file_gets_one_line(tmp_path, content, message):
     path = tmp_path / "a.csv"

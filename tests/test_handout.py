@@ -95,3 +95,24 @@ def test_standalone_long_derivation_breaks_across_pages(tmp_path):
     assert len([p for p in pages if p.strip()]) >= 2
     _assert_explained(derivator.derive("p7b"), "en", text)
     assert _letters("Result") in _letters(pages[-1] + pages[-2])
+
+
+@pytest.mark.parametrize("statement", [
+    r"Find $\input{/etc/passwd}$.", r"\def\x{1} $x$", r"a ^^5c input", r"\catcode`\^=7 $x$",
+    r"$#1$", r"\immediate\write18{ls}", r"\openin5=/etc/hostname",
+])
+def test_a_statement_from_a_problem_file_cannot_run_tex_commands(statement):
+    """A problem file may come from anyone: its statement reaches the handout as text unless
+    it uses only the commands statements need."""
+    from derivator.render.standalone import statement_latex
+    out = statement_latex(statement)
+    for command in ("input", "def", "catcode", "write18", "openin", "immediate"):
+        assert f"\\{command}" not in out
+    assert "#" not in out.replace(r"\#", "") and "^^" not in out
+
+
+def test_the_shipped_statements_keep_their_own_latex():
+    from derivator.problemset import all_problems
+    from derivator.render.standalone import statement_latex
+    for problem in all_problems().values():
+        assert statement_latex(problem.statement) == problem.statement.strip(), problem.id

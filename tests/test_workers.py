@@ -50,26 +50,37 @@ workers.check_all([("p1a", "x")] * 4, seconds=600, processes=2)
 """
 
 
+def _busy_workers(parent, count=2):
+    """The worker processes of `parent`, once `count` of them are running (and busy)."""
+    deadline = time.monotonic() + 60
+    found = set()
+    while time.monotonic() < deadline and len(found) < count:
+        found = {c for c in _children(parent.pid) if _alive(c)}
+        time.sleep(0.1)
+    assert len(found) == count, "the parent started no workers"
+    time.sleep(1.0)                                             # the workers are busy now
+    return found
+
+
+def _left_behind(found):
+    """The processes of `found` still alive a while later (killed, so none stays)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(c) for c in found):
+        time.sleep(0.1)
+    left = [c for c in found if _alive(c)]
+    for c in left:
+        os.kill(c, signal.SIGKILL)
+    return left
+
+
 @linux_only
 def test_killing_only_the_parent_of_busy_workers_leaves_no_worker():
     parent = subprocess.Popen([sys.executable, "-c", STUCK_PARENT])
     try:
-        deadline = time.monotonic() + 60
-        found = set()
-        while time.monotonic() < deadline and len(found) < 2:
-            found = {c for c in _children(parent.pid) if _alive(c)}
-            time.sleep(0.1)
-        assert len(found) == 2, "the parent started no workers"
-        time.sleep(1.0)                                         # the workers are busy now
+        found = _busy_workers(parent)
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=30)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and any(_alive(c) for c in found):
-            time.sleep(0.1)
-        left = [c for c in found if _alive(c)]
-        for c in left:                                          # leave nothing behind
-            os.kill(c, signal.SIGKILL)
-        assert not left, "workers outlived their parent"
+        assert not _left_behind(found), "workers outlived their parent"
     finally:
         if parent.poll() is None:
             parent.kill()
@@ -114,3 +125,40 @@ def test_a_timeout_must_be_a_finite_positive_number(value):
     assert run.returncode == 2
     assert "finite number greater than 0" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+STUCK_CLASS = """
+import sys
+import derivator.answers.workers as workers
+from derivator.cli import main
+
+def stuck(args):
+    while True:
+        pass
+
+workers._check = stuck
+sys.exit(main(["check", "--file", sys.argv[1], "--timeout", "600"]))
+"""
+
+
+@linux_only
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL])
+def test_stopping_a_class_keeps_the_verdicts_and_leaves_no_worker(tmp_path, stop):
+    """Ctrl-C (SIGINT) ends the run with exit status 130 and a word on --resume; SIGKILL
+    (a CI cancel, `subprocess.run(timeout=...)`) ends only the parent: either way no
+    worker is left and the partial results stay."""
+    path = tmp_path / "class.csv"
+    path.write_text("student,problem,answer\nkim,p5,B\nlee,p5,B + B\npark,p5,2B\n")
+    parent = subprocess.Popen([sys.executable, "-c", STUCK_CLASS, str(path)],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        found = _busy_workers(parent)
+        parent.send_signal(stop)
+        _, err = parent.communicate(timeout=60)
+        if stop == signal.SIGINT:
+            assert parent.returncode == 130 and "--resume" in err and "Traceback" not in err
+        assert not _left_behind(found), "workers outlived the stopped run"
+        assert (tmp_path / "class.csv.partial").exists()
+    finally:
+        if parent.poll() is None:
+            parent.kill()

@@ -4,6 +4,7 @@ two sizes, matrices never symmetric) and the derivation's own result evaluated a
 The right answer is never typed in: it is the derivation's own result, evaluated with
 the same random values as the student's answer.
 """
+import types
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -170,49 +171,104 @@ def _point(problem, sizes, rng, symmetric=False):
 
 
 def _compiled_definitions(problem, values, sizes):
-    """The problem's own intermediates (f, g, h_k, z_m) as numeric functions, compiled
-    from its definitions with the point's values: {name: (function, needs arguments)}."""
-    from ..functions import expand_named_functions
-    from ..verify import _write_out_sums
+    """The problem's own intermediates (f, g, h_k, z_m) as numeric functions of this
+    point's values: {name: (function, needs arguments)}. Each definition is compiled once
+    per process (`_definitions`); here it is only bound to the point's numbers, and what
+    it returns is remembered, since an answer asks for g(x_i) again and again."""
     if problem.strategy not in ("loss", "likelihood", "route"):
         return {}
-    model = problem.model()
-    size_values = {problem.sizes()[n]: v for n, v in sizes.items()}
+    namespace = _numbers_namespace(values, {}, sizes, problem)
     compiled = {}
-    namespace = {"inner": lambda a, b: float(np.ravel(a) @ np.ravel(b)),
-                 "component": lambda x, k: float(np.ravel(x)[int(k) - 1])}
-    for name, value in values.items():
-        if np.ndim(value) == 2 and np.shape(value)[1] == 1:
-            namespace[name] = np.ravel(value)               # w as a flat vector for inner
-        elif np.ndim(value) in (1, 2) and name.isidentifier():
-            namespace[f"at_{name}"] = _lookup(name, values, {})
-        elif name.isidentifier():
-            namespace[name] = value
-    for d in model.definitions:
+    for name, (code, needs_arguments, arity) in _definitions(problem.id).items():
+        f = _remembered(code.bind(namespace))
+        namespace[name] = f
+        compiled[name] = (f, True) if needs_arguments else \
+            ((lambda f_, n: lambda *a: f_(*([None] * n)))(f, arity), False)
+    return compiled
+
+
+@lru_cache(maxsize=None)
+def _definitions(problem_id):
+    """{name: (Compiled, needs arguments, arity)} for the opaque definitions of a
+    problem, compiled once: sums stay loops and sizes stay names, so one compiled body
+    serves every size and every point."""
+    from ..problemset import problem as find
+    problem = find(problem_id)
+    out = {}
+    for d in problem.model().definitions:
         if not d.opaque:
             continue
         args = [sp.Symbol(str(p.label)) if isinstance(p, sp.IndexedBase) else p
                 for p in d.params]
-        body = d.body.xreplace(size_values)
-        body = body.replace(
+        body = d.body.replace(
             lambda e: isinstance(e, sp.Indexed) and e.base in d.params,
             lambda e: sp.Function("component")(sp.Symbol(str(e.base.label)), *e.indices))
-        body = body.replace(
-            lambda e: isinstance(e, sp.Indexed),
-            lambda e: sp.Function(f"at_{e.base.label}")(*e.indices))
-        body = expand_named_functions(_write_out_sums(body))
-        given = sorted((e for e in body.free_symbols if e not in args and e.name in values),
-                       key=str)              # w in f(x) = σ(wᵀx): the point's own value
-        compiled_body = sp.lambdify(args + given, body, modules=[namespace, "math"])
-        fixed = [namespace.get(e.name, values[e.name]) for e in given]
-        f = (lambda body_, fixed_: lambda *a: body_(*a, *fixed_))(compiled_body, fixed)
-        namespace[str(d.name)] = f
-        if any(body.has(a) for a in args):
-            compiled[str(d.name)] = (f, True)
-        else:                  # g of 7a depends on the given nodes only, not on its x
-            compiled[str(d.name)] = ((lambda f_, n: lambda *a: f_(*([None] * n)))(f, len(args)),
-                                     False)
-    return compiled
+        body = _as_lookups(body)
+        out[str(d.name)] = (Compiled(body, args), any(body.has(a) for a in args), len(args))
+    return out
+
+
+class Compiled:
+    """A SymPy expression turned into Python code once. Its other names (sizes, the
+    point's arrays, the problem's intermediates) are globals, given when it is bound to
+    a point, so the same code serves every point."""
+
+    def __init__(self, expr, args=(), modules="math"):
+        self.function = sp.lambdify(list(args), expr, modules=[{"sigmoid": _sigmoid}, modules])
+
+    def bind(self, namespace):
+        f = self.function
+        return types.FunctionType(f.__code__, {**f.__globals__, **namespace}, f.__name__)
+
+
+def _sigmoid(t):
+    e = np.exp(-np.abs(t))
+    return np.where(t >= 0, 1.0, e) / (1.0 + e) if np.ndim(t) else \
+        (1.0 if t >= 0 else float(e)) / (1.0 + float(e))
+
+
+def _remembered(f):
+    """f, remembering its results by argument (arrays by shape and bytes)."""
+    seen = {}
+
+    def call(*args):
+        key = tuple((a.shape, a.tobytes()) if isinstance(a, np.ndarray) else a for a in args)
+        if key not in seen:
+            seen[key] = f(*args)
+        return seen[key]
+    return call
+
+
+def _as_lookups(expr):
+    """x[i, k] and w_1[d, a] as calls at_x(i, k), at_w_1(d, a): 1-based lookups into the
+    point's arrays and samples, given when the code is bound."""
+    return expr.replace(lambda e: isinstance(e, sp.Indexed),
+                        lambda e: sp.Function(f"at_{e.base.label}")(*e.indices))
+
+
+def _numbers_namespace(values, samples, sizes, problem):
+    """The names compiled code looks up, for one point: sizes and natural numbers as
+    integers (sum bounds), vectors flat, arrays and samples as 1-based lookups."""
+    namespace = {"inner": lambda a, b: float(np.ravel(a) @ np.ravel(b)),
+                 "component": lambda x, k: float(np.ravel(x)[int(k) - 1])}
+    for name, value in values.items():
+        if not name.isidentifier() or callable(value):
+            continue
+        if np.ndim(value) == 2 and np.shape(value)[1] == 1:
+            namespace[name] = np.ravel(value)
+            namespace[f"at_{name}"] = _lookup(name, values, {})
+        elif np.ndim(value) in (1, 2):
+            namespace[f"at_{name}"] = _lookup(name, values, {})
+        else:
+            namespace[name] = value
+    for label in samples:
+        namespace[f"at_{label}"] = _lookup(label, values, samples)
+    for name, value in sizes.items():
+        namespace[name] = int(value)
+    for name, v in problem.names.items():
+        if v.kind == "natural" and name in values:
+            namespace[name] = int(values[name])
+    return namespace
 
 
 def _free_indices(problem):
@@ -227,8 +283,13 @@ def _over_free(evaluator, tree, free, point):
     import itertools
     names = list(free)
     ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
-    out = np.empty([len(r) for r in ranges])
-    for combo in itertools.product(*ranges):
+    out = np.zeros([len(r) for r in ranges])
+    combos = itertools.product(*ranges)
+    if evaluator.shapes_only:          # an entry's shape does not depend on its indices
+        combos = itertools.islice(combos, 1)
+    else:
+        _share_across_entries(evaluator)
+    for combo in combos:
         evaluator.bound.update(dict(zip(names, combo)))
         value = evaluator(tree)
         if shape_of(value):
@@ -239,94 +300,140 @@ def _over_free(evaluator, tree, free, point):
     return out
 
 
+def _share_across_entries(evaluator):
+    """Entry by entry, most of an answer does not depend on the entry's own indices
+    ((g(x_i) - y_i) g(x_i) in p7b's): each part's value is remembered together with the
+    values of the indices it mentions, so it is computed once, not once per entry."""
+    if getattr(evaluator, "shared", False):
+        return
+    plain, memo, mentions = evaluator.eval, {}, {}
+
+    def indices(node):
+        """Every name the node or its parts carry (a superset of the indices its value
+        depends on: a name too many only costs a computation, one too few would be
+        wrong), less the index a sum binds inside itself."""
+        key = id(node)
+        if key not in mentions:
+            found = set(_strings(node.value))
+            inside = [set(indices(a)) for a in node.args]
+            if node.kind == "sum" and len(inside) == 3:
+                found |= inside[0] | inside[1] | (inside[2] - {node.value})
+            else:
+                found = found.union(*inside)
+            mentions[key] = tuple(sorted(found))
+        return mentions[key]
+
+    def shared_eval(node):
+        key = (id(node), tuple(evaluator.bound.get(i) for i in indices(node)))
+        if key not in memo:
+            memo[key] = plain(node)
+        return memo[key]
+    evaluator.eval = shared_eval
+    evaluator.shared = True
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (tuple, list, frozenset)):
+        for v in value:
+            yield from _strings(v)
+
+
 def _numeric(expr, problem, point):
-    from ..verify import _evaluate_raw
-    from ..functions import expand_named_functions
-    free = _free_indices(problem)
-    if free:
-        return _numeric_entries(expr, problem, point, free)
-    if not isinstance(expr, sp.MatrixExpr) and expr.has(sp.Sum):
-        return _numeric_sum(expr, problem, point)
-    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
-    k = [n for n, v in problem.names.items() if v.kind == "natural"]
-    if k:
-        sizes[sp.Symbol(k[0], integer=True, positive=True)] = int(point.values[k[0]])
-    expr = expand_named_functions(expr.xreplace(sizes)).doit()
-    values = {}
-    for m in expr.atoms(sp.MatrixSymbol):
-        values[m] = point.values[m.name]
-    for s in expr.atoms(sp.Symbol):
-        if s.name in point.values:
-            values[s] = point.values[s.name]
-    value = _evaluate_raw(expr, values)
-    value = np.asarray(value, dtype=float)
-    return float(value) if value.size == 1 and value.ndim < 2 else value
+    """expr (the reference or a variant) at `point`."""
+    return _compiled(expr, problem.id)(point)
 
 
-def _numeric_sum(expr, problem, point):
-    """A result written as a sum over samples (f(x_i) opaque): every definition put in,
-    the sum written out for the point's N, and evaluated with the point's vectors."""
-    from ..functions import expand_named_functions
-    from ..verify import _evaluate, _write_out_sums
-    model = problem.model()
-    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
-    expr = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
-    expr = _write_out_sums(expr).doit()
-    values = {}
-    for a in expr.atoms(sp.Indexed):
-        data = point.samples[str(a.base.label)][int(a.indices[0]) - 1]
-        values[a] = np.ravel(data) if np.ndim(data) else float(data)
-    for sym in expr.free_symbols - set(values) - {a.base.label for a in values}:
-        if sym.name in point.values:
-            v = point.values[sym.name]
-            values[sym] = np.ravel(v) if np.ndim(v) else v
-    value = _evaluate(expr, values)
-    return value.reshape(-1, 1) if value.size > 1 else float(value[0])
+_COMPILED = {}
 
 
-def _numeric_entries(expr, problem, point, free):
-    """A result with free indices (w_{2,j}), entry by entry, with the point's numbers.
+def _compiled(expr, problem_id):
+    """expr as a function of a point, compiled once per process and problem."""
+    key = (expr, problem_id)
+    if key not in _COMPILED:
+        from ..problemset import problem as find
+        problem = find(problem_id)
+        free = _free_indices(problem)
+        if free:
+            _COMPILED[key] = _entries_function(expr, problem, free)
+        elif not isinstance(expr, sp.MatrixExpr) and expr.has(sp.Sum):
+            _COMPILED[key] = _sum_function(expr, problem)
+        else:
+            _COMPILED[key] = _matrix_function(expr, problem)
+    return _COMPILED[key]
 
-    The definitions are put in and the sums written out once; what is left is compiled
-    with every entry w_{1,d,a}, x_{i,k} as a lookup into the point's arrays, and called
-    for each value of the free indices."""
+
+def _point_namespace(problem, point):
+    namespace = _numbers_namespace(point.values, point.samples, point.sizes, problem)
+    for name, f in point.functions.items():
+        namespace[name] = f
+    return namespace
+
+
+def _sum_function(expr, problem):
+    """A result written as a sum over samples (f(x_i) opaque): the sum is a loop over the
+    point's samples, f the problem's own compiled definition."""
+    code = Compiled(_as_lookups(expr))
+
+    def at(point):
+        value = np.asarray(code.bind(_point_namespace(problem, point))(), dtype=float)
+        return value.reshape(-1, 1) if value.size > 1 else float(value.ravel()[0])
+    return at
+
+
+def _entries_function(expr, problem, free):
+    """A result with free indices (w_{2,j}), entry by entry: one compiled function of the
+    indices, called for each of their values."""
     import itertools
-    from ..functions import expand_named_functions
-    from ..verify import _write_out_sums
-    model = problem.model()
     indices = problem.indices()
     names = list(free)
-    sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
-    base = expand_named_functions(model.substitute_definitions(expr)).xreplace(sizes)
-    base = _write_out_sums(base).doit()
-    base = base.xreplace({s: point.values[s.name] for s in base.free_symbols
-                          if isinstance(s, sp.Symbol) and s.name in point.values
-                          and np.ndim(point.values[s.name]) == 0})
-    lookups = {}
+    code = Compiled(_as_lookups(expr), [indices[n] for n in names])
 
-    def as_call(e):
-        label = str(e.base.label)
-        name = f"at_{label}"
-        if name not in lookups:
-            lookups[name] = _lookup(label, point.values, point.samples)
-        return sp.Function(name)(*e.indices)
+    def at(point):
+        f = code.bind(_point_namespace(problem, point))
+        ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
+        out = np.empty([len(r) for r in ranges])
+        for combo in itertools.product(*ranges):
+            out[tuple(c - 1 for c in combo)] = float(f(*combo))
+        return out
+    return at
 
-    base = base.replace(lambda e: isinstance(e, sp.Indexed), as_call)
-    symbols = [indices[n] for n in names]
-    f = sp.lambdify(symbols, base, modules=[lookups, "math"])
-    ranges = [range(1, point.sizes[free[n]] + 1) for n in names]
-    out = np.empty([len(r) for r in ranges])
-    for combo in itertools.product(*ranges):
-        out[tuple(c - 1 for c in combo)] = float(f(*combo))
-    return out
+
+def _matrix_function(expr, problem):
+    """A matrix expression (2Xᵀ, (XᵀX)⁻¹Xᵀy, w - η(Xᵀ(σ(Xw) - y) + 2w)) as NumPy code;
+    σ applied entry by entry is computed first, into a placeholder."""
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    expr = expr.doit()
+    stages = []
+    for k, node in enumerate(sorted(expr.atoms(ElementwiseApplyFunction), key=str)):
+        if not expr.has(node):                  # inside one already replaced
+            continue
+        placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
+        stages.append((placeholder.name, _matrix_function(node.expr, problem),
+                       Compiled(node.function.expr, node.function.variables, "numpy")))
+        expr = expr.xreplace({node: placeholder})
+    code = Compiled(expr, (), "numpy")
+    naturals = {n for n, v in problem.names.items() if v.kind == "natural"}
+
+    def at(point):
+        namespace = {n: (int(v) if n in naturals else v) for n, v in point.values.items()
+                     if n.isidentifier()}
+        namespace.update({n: int(v) for n, v in point.sizes.items()})
+        for name, inner, function in stages:
+            namespace[name] = function.bind({})(np.asarray(inner(point), dtype=float))
+        with np.errstate(all="ignore"):
+            value = np.asarray(code.bind(namespace)(), dtype=float)
+        return float(value) if value.size == 1 and value.ndim < 2 else value
+    return at
 
 
 def _lookup(label, values, samples):
     """1-based access to an array, or to the samples (x_{i,k}: sample i, entry k)."""
-    if label in samples:
-        data = samples[label]
-        return lambda i, k=None: float(np.ravel(data[int(i) - 1])[int(k) - 1]) \
-            if k is not None else float(np.ravel(data[int(i) - 1])[0])
+    if label in samples:              # x_i: the whole sample (flat); y_i: a number
+        data = [np.ravel(s) if np.ndim(s) else float(s) for s in samples[label]]
+        return lambda i, k=None: data[int(i) - 1] if k is None else \
+            float(data[int(i) - 1][int(k) - 1])
     array = np.asarray(values[label])
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]

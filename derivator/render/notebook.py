@@ -90,9 +90,15 @@ class VerdictDisplay:
 class KernelDisplay:
     """A Kernel: its name, what it computes, and the generated code."""
 
+    def _signature(self):
+        """What the kernel takes and gives, from its own parameters and their shapes."""
+        shapes = ", ".join(f"{p}: ({', '.join(shape)})" if shape else f"{p}: scalar"
+                           for p, shape in self.params.items())
+        return f"loss(params, X, y), grad(params, X, y) -> a dict like params {{{shapes}}}"
+
     def __repr__(self):
-        return f"<Kernel {self.name}: loss(w, b, X, y), grad(w, b, X, y) -> (dw, db)>"
+        return f"<Kernel {self.name}: {self._signature()}>"
 
     def _repr_markdown_(self):
-        return (f"**Kernel {self.name}**: `loss(w, b, X, y)`, `grad(w, b, X, y) -> (dw, db)`, "
-                f"generated from the derivation\n\n```python\n{self.source.rstrip()}\n```\n")
+        return (f"**Kernel {self.name}**: `{self._signature()}`, generated from the "
+                f"derivation\n\n```python\n{self.source.rstrip()}\n```\n")

@@ -64,6 +64,31 @@ def latex_text(text):
     return "".join(out)
 
 
+# The commands a statement's own LaTeX may use. A problem file may come from anyone, and
+# TeX reads files and defines macros (\input, \def, \catcode): a statement with any other
+# command, or with characters that change TeX's reading, is printed as plain text instead.
+STATEMENT_COMMANDS = {
+    "mathbf", "mathbb", "mathcal", "mathrm", "boldsymbol", "bm", "text", "operatorname", "in",
+    "sum", "prod", "frac", "left", "right", "sigma", "eta", "lambda", "alpha", "beta", "mu",
+    "theta", "delta", "epsilon", "pi", "cdot", "times", "langle", "rangle", "exp", "log", "ln",
+    "top", "partial", "dots", "ldots", "cdots", "sqrt", "le", "leq", "ge", "geq", "to",
+    "mapsto", "nabla", "odot", "tanh", "tr", "quad", "qquad", "infty", "mid", "big", "Big",
+}
+
+
+def statement_latex(statement):
+    """A problem statement as LaTeX: its own, when it uses only STATEMENT_COMMANDS; else its
+    Unicode text, escaped."""
+    import re
+    from .statement import statement_text
+    commands = set(re.findall(r"\\([A-Za-z]+)", statement))
+    # '#' (macro parameters) and '^^' (TeX's own character escapes) change how TeX reads
+    if commands <= STATEMENT_COMMANDS and not re.search(r"#|\^\^|\\[^A-Za-z{}|,;!\\ $%_&]",
+                                                        statement):
+        return statement.strip()
+    return latex_text(statement_text(statement))
+
+
 def _equation(step, show_lhs):
     if step.lhs is None:                    # an equation, such as Xᵀ(y - Xw) = 0
         return to_latex(step.expr)
@@ -78,8 +103,8 @@ def body(derivation, lang="en", level="section"):
     out = [r"\%s{%s \quad $\left(\partial/\partial %s\right)$}" % (
         level, latex_text(title), to_latex(derivation.wrt))]
     statement = getattr(model, "statement", None)
-    if statement:                            # the problem file's own LaTeX
-        out += [r"\begin{quote}", statement.strip(), r"\end{quote}"]
+    if statement:
+        out += [r"\begin{quote}", statement_latex(statement), r"\end{quote}"]
     notes = getattr(model, "notes", None) or {}
     if notes:
         out.append(r"\textit{%s:} %s" % (HEADINGS[lang]["note"],

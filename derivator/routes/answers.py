@@ -72,3 +72,8 @@ def route_problem(name):
     names = {n: Name(n, v["kind"], tuple(v.get("shape", ())), tuple(v.get("check", ())),
                      v.get("description", "")) for n, v in spec["names"].items()}
     return RouteProblem(name, name, spec["title"], spec["statement"], "route", names, spec)
+
+
+def route_problems():
+    """{name: problem} for every route's derivation the checker reads."""
+    return {name: route_problem(name) for name in SPECS}
