@@ -49,7 +49,8 @@ EXAMPLES = [
     ("X^-1", Node("inv", (X,))), ("X^{-1}", Node("inv", (X,))),
     (r"\frac{1}{2} X", mul(Node("div", (num(1), num(2))), X)),
     ("1e-3 X", mul(num(0.001), X)),
-    (r"2 \cdot X", mul(num(2), X)), ("2·X", mul(num(2), X)), ("2*X", mul(num(2), X)),
+    (r"2 \cdot X", Node("mul", (num(2), X), "dot")), ("2·X", Node("mul", (num(2), X), "dot")),
+    ("2*X", mul(num(2), X)),
     (r"\left( X \right)", X), (r"\Big( X \Big)", X), ("[X]", X),
 ]
 

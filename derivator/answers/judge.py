@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
-from .parse import AnswerError, parse
+from .lhs import parse_answer
+from .notation import written
+from .parse import AnswerError
 from .reference import _free_indices, _over_free, _size_settings, _task
 
 RTOL = 1e-7
@@ -21,15 +23,18 @@ RTOL = 1e-7
 class Verdict:
     problem: str
     answer: str
-    status: str                     # correct | incorrect | unreadable
+    status: str                     # correct | incorrect | unreadable | timeout
     message: str
     notes: list = field(default_factory=list)
     counterexample: str = None
+    read_as: str = None             # how the answer was read, in the course's notation
+    column: int = None              # where an unreadable answer could not be read (1-based)
 
     def as_dict(self):
         return {"problem": self.problem, "answer": self.answer, "status": self.status,
                 "message": self.message, "notes": self.notes,
-                "counterexample": self.counterexample}
+                "counterexample": self.counterexample, "read_as": self.read_as,
+                "column": self.column}
 
 
 def _close(a, b):
@@ -43,9 +48,29 @@ def check(problem_name, answer, seed=0):
     from ..problemset import problem as find
     p = find(problem_name)
     try:
-        tree = parse(answer)
+        reading = parse_answer(answer, p)
     except AnswerError as error:
-        return Verdict(p.id, answer, "unreadable", str(error))
+        message = str(error) + (f"; {error.hint}" if error.hint else "")
+        return Verdict(p.id, answer, "unreadable", message, column=error.column)
+    except RecursionError:             # a last guard: the reader bounds its own depth
+        return Verdict(p.id, answer, "unreadable", "the answer nests too deep to be read")
+    try:
+        verdict = _judge(p, answer, reading, seed)
+    except RecursionError:
+        verdict = Verdict(p.id, answer, "unreadable", "the answer nests too deep to evaluate")
+    verdict.read_as = verdict.read_as or _read_as(reading)
+    return verdict
+
+
+def _read_as(reading):
+    text = written(reading.tree)
+    return f"{reading.lhs.shown or reading.lhs.text} = {text}" if reading.lhs else text
+
+
+def _judge(p, answer, reading, seed):
+    tree = reading.tree
+    if reading.notes:                  # the left-hand side names something else
+        return Verdict(p.id, answer, "incorrect", reading.notes[0], list(reading.notes))
     try:
         task, points = _task(p.id, seed)
     except (NotImplementedError, StopIteration):
@@ -57,9 +82,9 @@ def check(problem_name, answer, seed=0):
     for point in points:
         size_names.update({v: n for n, v in point.sizes.items()})
     mismatch = None
-    free = _free_indices(p)
     budget = Budget()                   # one for the whole check, notes included
-    shaped = _shape_verdict(p, answer, tree, task, points, known, size_names, budget)
+    value = _valuer(p, reading, task, points)
+    shaped = _shape_verdict(p, answer, tree, task, points, known, size_names, budget, value)
     if shaped is not None:
         return shaped
     answers = []                        # the answer's value at every point, for the notes
@@ -67,11 +92,12 @@ def check(problem_name, answer, seed=0):
         evaluator = Evaluator(point.values, point.samples, point.functions, known,
                               budget=budget)
         try:
-            got = _over_free(evaluator, tree, free, point)
+            got = value(evaluator, tree, point)
         except EvaluationError as error:
             status = "unreadable" if error.unreadable else "incorrect"
             return Verdict(p.id, answer, status, str(error))
-        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError) as error:
+        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError,
+                TypeError, IndexError) as error:
             return Verdict(p.id, answer, "incorrect", f"the answer cannot be computed: {error}")
         want = task.value(task.quantity, point)
         answers.append(got)
@@ -84,8 +110,8 @@ def check(problem_name, answer, seed=0):
             mismatch = (point, got, want)
     if mismatch is None:
         from .symbolic import confirms
-        symbolic = ", and SymPy confirms it symbolically" if confirms(
-            tree, p, task.quantity) else ""
+        symbolic = ", and SymPy confirms it symbolically" if not reading.entry_order and \
+            confirms(tree, p, task.quantity) else ""
         return Verdict(p.id, answer, "correct", "it agrees with the derivation at "
                        f"{len(points)} random points, at {len(_size_settings(p))} sizes"
                        + symbolic)
@@ -95,10 +121,72 @@ def check(problem_name, answer, seed=0):
                    notes, _counterexample(point, got, want))
 
 
-def _shape_verdict(p, answer, tree, task, points, known, size_names, budget):
+def _valuer(p, reading, task, points):
+    """How to compute the answer at a point: as it stands, over the problem's free indices
+    (p7), or entry by entry when it is written as an entry (B_{ij}, 2X_{ji}, [(X + Xᵀ)w]_k)."""
+    free = _free_indices(p)
+    if free:
+        return lambda evaluator, tree, point: _over_free(evaluator, tree, free, point)
+    order = reading.entry_order or tuple(sorted(_entry_indices(reading.tree, points[0])))
+    if not order:
+        return lambda evaluator, tree, point: evaluator(tree)
+
+    def entries(evaluator, tree, point):
+        want = task.value(task.quantity, point)
+        shape = [n for n in shape_of(want) if n != 1] if shape_of(want) else []
+        if len(order) != len(shape):
+            raise EvaluationError(
+                f"your answer has the free {'index' if len(order) == 1 else 'indices'} "
+                f"{', '.join(order)}; an entry of {describe(shape_of(want))} has "
+                f"{len(shape)}", unreadable=True)
+        import itertools
+        out = np.empty(shape)
+        for combo in itertools.product(*[range(1, n + 1) for n in shape]):
+            evaluator.bound.update(dict(zip(order, combo)))
+            entry = evaluator(tree)
+            if shape_of(entry):
+                raise EvaluationError(f"an entry must be a number; yours is "
+                                      f"{describe(shape_of(entry))}")
+            out[tuple(c - 1 for c in combo)] = entry
+        for index in order:
+            evaluator.bound.pop(index, None)
+        return out.reshape(shape_of(want))
+    return entries
+
+
+def _entry_indices(tree, point):
+    """The letters that index the problem's vectors and matrices (X_{ij}, w_k, […]_k)
+    without a sum binding them: the answer is then one entry, for every value of them."""
+    found = []
+
+    def visit(n, bound):
+        stack = [(n, bound)]
+        while stack:
+            node, b = stack.pop()
+            if node.kind == "sum":
+                stack.append((node.args[2], b | {node.value}))
+                continue
+            letters = ()
+            if node.kind == "name" and node.value[1] and node.value[0] not in point.samples \
+                    and f"{node.value[0]}_{'_'.join(node.value[1])}" not in point.values:
+                name, sub = node.value
+                arrays = [name] + [f"{name}_{'_'.join(sub[:k])}" for k in range(1, len(sub))]
+                if any(np.ndim(point.values.get(a, 0)) for a in arrays):
+                    letters = [c for part in sub for c in (part if len(part) <= 2 else "")
+                               if c.isalpha()]
+            elif node.kind == "entry":
+                letters = [c for part in node.value for c in part if c.isalpha()]
+            for c in letters:
+                if c not in b and c not in found and c not in point.values:
+                    found.append(c)
+            stack.extend((a, b) for a in node.args)
+    visit(tree, frozenset())
+    return found
+
+
+def _shape_verdict(p, answer, tree, task, points, known, size_names, budget, value):
     """Shapes are judged before any number is computed (once per size, with nothing
     inverted), so a verdict on shape never depends on the machine's arithmetic."""
-    free = _free_indices(p)
     seen = set()
     for point in points:
         sizes = tuple(sorted(point.sizes.items()))
@@ -108,11 +196,12 @@ def _shape_verdict(p, answer, tree, task, points, known, size_names, budget):
         evaluator = Evaluator(point.values, point.samples, point.functions, known,
                               shapes_only=True, budget=budget)
         try:
-            got = _over_free(evaluator, tree, free, point)
+            got = value(evaluator, tree, point)
         except EvaluationError as error:
             return Verdict(p.id, answer, "unreadable" if error.unreadable else "incorrect",
                            str(error))
-        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError):
+        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError,
+                TypeError, IndexError):
             continue                   # not a matter of shape: the numbers will say
         want = task.value(task.quantity, point)
         if shape_of(got) != shape_of(want):
