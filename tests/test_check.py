@@ -167,8 +167,9 @@ def test_cli_exit_codes_and_json():
     code, out, _ = run("check", "6", "2 X w", "--format", "json")
     data = json.loads(out)
     assert code == 1 and set(data) == {"problem", "answer", "status", "message", "notes",
-                                       "counterexample"}
+                                       "counterexample", "read_as", "column"}
     assert data["status"] == "incorrect" and data["problem"] == "p6"
+    assert data["read_as"] == "2 X w"
     assert run("check", "p6", "(X + w")[0] == 2
     code, _, err = run("check", "p9", "X")
     assert code == 2 and "unknown problem 'p9'" in err
@@ -177,7 +178,7 @@ def test_cli_exit_codes_and_json():
 def test_a_check_past_its_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
     from derivator.answers.workers import check_all
     results = check_all([("p6", "(X + X^T) w"), ("p1a", "2X^T")], seconds=0.001)
-    assert all(r["status"] == "unreadable" and "took longer than" in r["message"]
+    assert all(r["status"] == "timeout" and "took longer than" in r["message"]
                for r in results)
     results = check_all([("p6", "(X + X^T) w"), ("p1a", "2X")], seconds=60)
     assert [r["status"] for r in results] == ["correct", "incorrect"]
@@ -269,4 +270,4 @@ def test_symbolic_form_is_built_from_the_tree():
 def test_the_python_api_can_use_a_killable_worker():
     assert derivator.check("p6", "(X + X^T) w", timeout=60).status == "correct"
     late = derivator.check("p6", "(X + X^T) w", timeout=0.001)
-    assert late.status == "unreadable" and "took longer than" in late.message
+    assert late.status == "timeout" and "took longer than" in late.message

@@ -85,7 +85,8 @@ def _write(path, results):
         else:
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=["student", "problem", "answer", "status",
-                                                        "message", "notes", "counterexample"])
+                                                        "message", "notes", "counterexample"],
+                                    extrasaction="ignore")
             writer.writeheader()
             for r in results:
                 writer.writerow({**r, "notes": "; ".join(r["notes"])})

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import mistakes
 from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
 from .lhs import parse_answer
 from .notation import written
@@ -50,7 +51,11 @@ def check(problem_name, answer, seed=0):
     try:
         reading = parse_answer(answer, p)
     except AnswerError as error:
-        message = str(error) + (f"; {error.hint}" if error.hint else "")
+        message = str(error)
+        if error.expected and "expected" not in message:
+            message += f"; expected {error.expected}"
+        if error.hint:
+            message += f"; {error.hint}"
         return Verdict(p.id, answer, "unreadable", message, column=error.column)
     except RecursionError:             # a last guard: the reader bounds its own depth
         return Verdict(p.id, answer, "unreadable", "the answer nests too deep to be read")
@@ -69,14 +74,15 @@ def _read_as(reading):
 
 def _judge(p, answer, reading, seed):
     tree = reading.tree
-    if reading.notes:                  # the left-hand side names something else
-        return Verdict(p.id, answer, "incorrect", reading.notes[0], list(reading.notes))
     try:
         task, points = _task(p.id, seed)
     except (NotImplementedError, StopIteration):
         return Verdict(p.id, answer, "unreadable",
                        f"answers to {p.id} cannot be checked yet: its answer has free "
                        "indices and node functions, which the checker does not read yet")
+    if reading.notes:                  # the left-hand side names something else
+        return Verdict(p.id, answer, "incorrect", reading.notes[0],
+                       list(reading.notes) + _equation_notes(p, reading, task, points))
     known = sorted(p.names)
     size_names = {}
     for point in points:
@@ -116,9 +122,28 @@ def _judge(p, answer, reading, seed):
                        f"{len(points)} random points, at {len(_size_settings(p))} sizes"
                        + symbolic)
     point, got, want = mismatch
-    notes = _notes(task, tree, answers, points, p)
+    notes = _notes(task, tree, answers, points, p, budget, value)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
                    notes, _counterexample(point, got, want))
+
+
+def _equation_notes(p, reading, task, points):
+    """An equation a = b given as the answer: what a - b is, if it is a known mistake (the
+    normal equations, the gradient set to zero)."""
+    if reading.lhs is None or reading.lhs.kind != "equation":
+        return []
+    from .parse import Node
+    difference = Node("sub", (reading.lhs.tree, reading.tree))
+    budget, known = Budget(), sorted(p.names)
+    value = _valuer(p, reading, task, points)
+    try:
+        values = [value(Evaluator(pt.values, pt.samples, pt.functions, known, budget=budget),
+                        difference, pt) for pt in points]
+    except (EvaluationError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return []
+    general = [k for k, pt in enumerate(points) if not pt.symmetric]
+    return [n for n in _known_mistakes(values, general, points, p, budget, value,
+                                       mistakes.ANSWER) if not n.startswith("and ")]
 
 
 def _valuer(p, reading, task, points):
@@ -218,38 +243,207 @@ def _shape_notes(got, want):
     return []
 
 
-def _notes(task, tree, got, points, p):
-    """Which transformation of the right answer the wrong one (`got` at each point) matches."""
+def _notes(task, tree, got, points, p, budget, value):
+    """What the wrong answer (`got` at each point) is: the right one transformed (missing
+    transpose, sign, a constant factor, an extra or missing 1/N or η), a known mistake
+    (mistakes.py) perhaps transformed too, a missing or mis-scaled term of the gradient,
+    and for an update rule the same questions asked of its implied gradient."""
     want = [task.value(task.quantity, point) for point in points]
     general = [k for k, pt in enumerate(points) if not pt.symmetric]
-    notes = []
-    if all(_close(np.transpose(g) if shape_of(g) else g, w) for g, w in
-           zip([got[k] for k in general], [want[k] for k in general])) and shape_of(want[0]):
-        notes.append("missing transpose: your answer is the transpose of the right one")
-    elif all(_close(-got[k], want[k]) for k in general):
-        notes.append("sign: your answer is the right one with its sign flipped")
-    else:
-        ratios = [_ratio(got[k], want[k]) for k in general]
-        counts = [points[k].sizes.get(p.data.get("derive", {}).get("count", "N")) for k in general]
-        if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6):
-            notes.append(f"off by a constant factor: your answer is {ratios[0]:.6g} times "
-                         "the right one")
-        elif all(r is not None and c for r, c in zip(ratios, counts)):
-            if np.allclose([r * c for r, c in zip(ratios, counts)], 1, rtol=1e-6):
-                notes.append("an extra 1/N: the answer is a sum over the samples, not a mean")
-            elif np.allclose([r / c for r, c in zip(ratios, counts)], 1, rtol=1e-6):
-                notes.append("missing a 1/N, or a sum counted N times")
-    if _uses_one_sample(tree):
-        notes.append("x_i appears outside a sum: the sum over the samples is missing")
+    notes = _relation(got, want, general, points, p)
     symmetric = [k for k, pt in enumerate(points) if pt.symmetric]
     if symmetric and not notes and all(_close(got[k], want[k]) for k in symmetric):
         square = [n for n, v in p.names.items() if v.kind == "matrix"]
-        notes.append(f"right only when {' and '.join(square)} "
-                     f"{'is' if len(square) == 1 else 'are'} symmetric; in general it is not")
-    for label, expr in task.variants:
-        if all(_close(got[k], task.value(expr, points[k])) for k in general):
-            notes.append(label)
-    return notes
+        notes = [f"right only when {' and '.join(square)} "
+                 f"{'is' if len(square) == 1 else 'are'} symmetric; in general it is not"]
+    if not notes:
+        for label, expr in task.variants:       # the gradient given, a missing term
+            values = [task.value(expr, pt) for pt in points]
+            found = _relation(got, values, general, points, p, equal_is_news=True)
+            if found is not None:
+                notes = [label] + found
+                break
+    if not notes:
+        notes = _known_mistakes(got, general, points, p, budget, value, mistakes.ANSWER)
+    if not notes and p.data.get("update"):
+        notes = _update_notes(task, got, general, points, p, budget, value)
+    notes = list(notes or [])
+    if _uses_one_sample(tree):
+        notes.append("x_i appears outside a sum: the sum over the samples is missing")
+    return list(dict.fromkeys(notes))
+
+
+def _relation(got, want, general, points, p, equal_is_news=False, exact=False):
+    """How `got` is `want` transformed: [] when equal, notes naming the transformation,
+    or None when it is none of them. Each point's values are compared. Relative to a
+    known mistake (equal_is_news), the notes say what else is wrong with it."""
+    pairs = [(got[k], want[k]) for k in general]
+    if not pairs or any(shape_of(g) not in (shape_of(w), shape_of(w)[::-1]) for g, w in pairs):
+        return None
+    same_shape = all(shape_of(g) == shape_of(w) for g, w in pairs)
+    if same_shape and all(_close(g, w) for g, w in pairs):
+        return []
+    if exact:
+        return None
+    transposed = [(np.transpose(g) if shape_of(g) else g, w) for g, w in pairs]
+    for flip, candidates in ((False, pairs), (True, transposed)):
+        if flip and not shape_of(pairs[0][1]):
+            continue
+        if any(shape_of(g) != shape_of(w) for g, w in candidates):
+            continue
+        also = equal_is_news
+        extra = ([] if not flip else ["and transposed"] if also else
+                 ["missing transpose: your answer is the transpose of the right one"])
+        ratios = [_ratio(g, w) for g, w in candidates]
+        if any(r is None for r in ratios):
+            continue
+        if np.allclose(ratios, 1, rtol=1e-6):
+            return extra
+        if np.allclose(ratios, -1, rtol=1e-6):
+            return extra + ["and with its sign flipped" if also else
+                            "sign: your answer is the right one with its sign flipped"]
+        if np.allclose(ratios, ratios[0], rtol=1e-6):
+            return extra + [f"and {_nice(ratios[0])} times as large" if also else
+                            f"off by a constant factor: your answer is {_nice(ratios[0])} "
+                            "times the right one"]
+        scalar = _scalar_factor(ratios, [points[k] for k in general], p)
+        if scalar:
+            return extra + [scalar]
+    return None
+
+
+def _scalar_factor(ratios, points, p):
+    """A ratio that follows one of the problem's scalars: an extra 1/N, a missing η, σ²."""
+    count = p.data.get("derive", {}).get("count", "N")
+    names = [n for n, v in points[0].values.items() if np.ndim(v) == 0 and n.isalpha()
+             and n not in ("e",)]
+    for name in names:
+        values = [pt.values[name] for pt in points]
+        if np.allclose(values, values[0]) or not all(values):
+            continue
+        for power, how in ((1, "an extra factor {n}"), (-1, "a missing factor {n}"),
+                           (2, "an extra factor {n}²"), (-2, "a missing factor {n}²")):
+            if np.allclose([r / v ** power for r, v in zip(ratios, values)], 1, rtol=1e-6):
+                shown = {"eta": "η", "sigma": "σ", "lambda": "λ"}.get(name, name)
+                if name == count and power == -1:
+                    return "an extra 1/N: the answer is a sum over the samples, not a mean"
+                if name == count and power == 1:
+                    return "missing a 1/N, or a sum counted N times"
+                return how.format(n=shown)
+    return None
+
+
+def _known_mistakes(got, general, points, p, budget, value, level):
+    """The notes of the known mistake that `got` is, or else of the first one it is
+    transformed (sign, factor, transpose)."""
+    candidates = list(_mistake_values(p, points, budget, value, level))
+    for exact in (True, False):
+        for label, values in candidates:
+            found = _relation(got, values, general, points, p, equal_is_news=True,
+                              exact=exact)
+            if found is not None:
+                return [label] + found
+    return []
+
+
+def _mistake_values(p, points, budget, value, level):
+    from .lhs import parse_answer
+    known = sorted(p.names)
+    for kind, text, label in mistakes.mistakes(p.id):
+        if kind != level:
+            continue
+        try:
+            reading = parse_answer(text, p)
+            values = []
+            for point in points:
+                evaluator = Evaluator(point.values, point.samples, point.functions, known,
+                                      budget=budget)
+                values.append(value(evaluator, reading.tree, point))
+        except (AnswerError, EvaluationError, ValueError, ArithmeticError,
+                np.linalg.LinAlgError):
+            continue
+        yield label, values
+
+
+def _update_notes(task, got, general, points, p, budget, value):
+    """An update rule w_t - η g: the gradient g it implies, judged as a gradient."""
+    update = p.data["update"]
+    gradient = _gradient(task)
+    if gradient is None:
+        return []
+    implied, right = [], []
+    for k, point in enumerate(points):
+        w, rate = point.values.get(update["current"]), point.values.get(update["rate"])
+        if w is None or not rate or shape_of(got[k]) != shape_of(w):
+            return []
+        implied.append((w - got[k]) / rate)
+        right.append(task.value(gradient, point))
+    step_up = "a step up the gradient: w_t + η ∂L/∂w instead of w_t - η ∂L/∂w"
+    exact = _known_mistakes(implied, general, points, p, budget, value, mistakes.GRADIENT)
+    if exact and len(exact) == 1:
+        return exact
+    found = _relation(implied, right, general, points, p)
+    if found:
+        return [step_up if note.startswith("sign") else
+                f"the gradient inside the update rule is {note.split(' is ', 1)[1]}"
+                if note.startswith("off by") else
+                f"in the gradient inside the update rule: {note}" for note in found]
+    notes = _term_notes(task, gradient, implied, right, general, points)
+    if notes:
+        return notes
+    return [n.replace("and with its sign flipped", "and " + step_up) for n in exact]
+
+
+def _term_notes(task, gradient, implied, right, general, points):
+    """The gradient with one of its terms missing, mis-scaled or with its sign flipped."""
+    import sympy as sp
+    if not isinstance(gradient, sp.MatAdd):
+        return []
+    from .reference import _text
+    for term in gradient.args:
+        values = [task.value(term, pt) for pt in points]
+        # implied = right - term + c term  =>  implied - right + term = c term
+        rest = [implied[k] - right[k] + values[k] for k in range(len(points))]
+        ratios = [_ratio(rest[k], values[k]) if np.max(np.abs(rest[k])) > 1e-12 else 0.0
+                  for k in general]
+        if any(r is None for r in ratios) or not np.allclose(ratios, ratios[0], atol=1e-6):
+            continue
+        c = ratios[0]
+        shown = _text(term)
+        if abs(c) < 1e-9:
+            return [f"missing the term {shown} of the gradient"]
+        if abs(c + 1) < 1e-6:
+            return [f"the term {shown} of the gradient has its sign flipped"]
+        return [f"the term {shown} of the gradient is {_nice(c)} times what it should be"]
+    return []
+
+
+_GRADIENTS = {}
+
+
+def _gradient(task):
+    """The gradient an update rule steps along, as the derivation writes it (one object per
+    problem, so that its values are computed once per point)."""
+    key = task.problem.id
+    if key not in _GRADIENTS:
+        d = task.derivation
+        vectorized = next((s.expr for s in d.steps if s.rule == "vectorize"), None)
+        _GRADIENTS[key] = vectorized if vectorized is not None else (d.sum_form() or d.result)
+    return _GRADIENTS[key]
+
+
+def _nice(x):
+    """A number as a person writes it: 2, 1.5, 2/3, -1/4, 0.123."""
+    from fractions import Fraction
+    x = float(x)
+    if abs(x - round(x)) < 1e-9:
+        return str(int(round(x)))
+    if abs(x * 1000 - round(x * 1000)) < 1e-6:
+        return f"{x:g}"
+    f = Fraction(x).limit_denominator(24)
+    if abs(float(f) - x) < 1e-9 * max(1, abs(x)):
+        return f"{f.numerator}/{f.denominator}"
+    return f"{x:.3g}"
 
 
 def _uses_one_sample(tree, bound=()):

@@ -37,6 +37,7 @@ class LeftSide:
     indices: tuple = ()  # its subscript: (i, j) of ∂X_{ij}, (1, d, m) of ∂w_{1,d,m}
     entry: tuple = ()    # [ … ]_{kl}: the entry indices of a bracketed derivative
     shown: str = ""      # in the course's notation: ∂f/∂X_{ij}, w_{t+1}
+    tree: Node = None    # kind "equation" (XᵀXw = Xᵀy): the left-hand side's own tree
 
 
 @dataclass
@@ -152,6 +153,9 @@ def judge_lhs(lhs, problem):
     wanted = {"update": f"the update rule {base}_{{t+1}} = …",
               "value": f"{base} itself ({base} = …, the closed form)",
               "derivative": f"the derivative by {base}"}[kind]
+    if lhs.kind == "equation":
+        return (f"an equation ({lhs.shown} = …) is not an answer: the problem asks for "
+                f"{wanted}"), (), {}
     if lhs.kind == "derivative":
         if kind != "derivative":
             by = lhs.variable or base
@@ -201,7 +205,15 @@ def parse_answer(text, problem=None):
     if not left.strip() or left.strip() in ("$", "$$", "\\[", "\\("):
         raise AnswerError("nothing before '=': write the answer alone, or w_{t+1} = …",
                           len(left) + 1)
-    lhs = read_lhs(left)
+    try:
+        lhs = read_lhs(left)
+    except AnswerError as error:         # an equation, such as XᵀXw = Xᵀy
+        try:
+            side = parse(left, names)
+        except AnswerError:
+            raise error from None
+        from .notation import written
+        lhs = LeftSide(left.strip(), "equation", None, shown=written(side), tree=side)
     if problem is None:
         return Reading(tree, lhs, lhs.entry or lhs.indices)
     note, order, rename = judge_lhs(lhs, problem)

@@ -52,6 +52,8 @@ def _text(n):
         return f"-{_wrap(n.args[0], 3)}"
     if kind == "mul":
         a, b = n.args
+        if a.kind == "neg" and not n.value:          # -2 X, not (-2) X
+            return "-" + _text(type(n)("mul", (a.args[0], b), n.value, n.column))
         joint = {"dot": " · ", "odot": " ⊙ "}.get(n.value, " ")
         left = _wrap(a, 3)
         right = _wrap(b, 3, strict=True) if b.kind != "sum" else _wrap(b, 3)
