@@ -123,7 +123,10 @@ def _point(problem, sizes, rng, symmetric=False):
             shape = tuple(sizes[d] for d in v.shape) + ((1,) if v.kind == "vector" else ())
             value = rng.normal(size=shape)
             domain = problem.data["names"][name].get("domain")
-            if domain and problem.data["names"][name].get("integer"):
+            choices = problem.data["names"][name].get("values")      # labels in {-1, 1}
+            if choices:
+                value = rng.choice(np.asarray(choices, dtype=float), size=shape)
+            elif domain and problem.data["names"][name].get("integer"):
                 value = rng.integers(domain[0], domain[1] + 1, size=shape).astype(float)
             if symmetric and v.kind == "matrix" and shape[0] == shape[1]:
                 value = (value + value.T) / 2
@@ -154,7 +157,8 @@ def _point(problem, sizes, rng, symmetric=False):
                                     for _ in range(count)]
         else:
             lo, hi = v.get("domain", [-2, 2])
-            samples[v["sample"]] = [float(rng.integers(lo, hi + 1)) if v.get("integer")
+            samples[v["sample"]] = [float(rng.choice(v["values"])) if v.get("values")
+                                    else float(rng.integers(lo, hi + 1)) if v.get("integer")
                                     else float(rng.uniform(lo, hi)) for _ in range(count)]
     for size, value in sizes.items():
         values[size] = float(value)
