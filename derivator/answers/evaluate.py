@@ -80,6 +80,7 @@ class Evaluator:
         self.samples = samples or {}
         self.functions = functions or {}
         self.bound = {}
+        self.summing = []                   # the indices of the sums being computed
         self.known = known
 
     def __call__(self, node):
@@ -108,6 +109,10 @@ class Evaluator:
         if sub and len(sub) == 1 and name in self.samples:
             if sub[0] in self.bound or sub[0].isdigit():
                 return self._sample(name, self._position(sub[0]), sub[0], n)  # x_i in a sum
+            if self.summing:                     # y_j inside the sum over i
+                raise EvaluationError(f"{name}_{sub[0]}: {sub[0]} is not summed over; inside "
+                                      f"the sum over {self.summing[-1]}, that sample is "
+                                      f"{name}_{self.summing[-1]}", n.column)
             return self.samples[name][0]         # x_i outside a sum: one sample, the first
         key = name if not sub else f"{name}_{'_'.join(sub)}"
         for candidate in (key, name + "_" + "".join(sub or ())):
@@ -337,12 +342,14 @@ class Evaluator:
             raise EvaluationError(f"a sum of more than {MAX_SUM_TERMS} terms", n.column)
         saved = self.bound.get(index)
         total = 0.0
+        self.summing.append(index)
         for i in range(int(lo), int(hi) + 1):
             self.bound[index] = i
             term = _squeeze(self.eval(body))
             if shape_of(total) and shape_of(term) and shape_of(total) != shape_of(term):
                 raise EvaluationError("the terms of the sum have different shapes", n.column)
             total = total + term
+        self.summing.pop()
         if saved is None:
             self.bound.pop(index, None)
         else:

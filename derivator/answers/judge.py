@@ -256,6 +256,9 @@ def _notes(task, tree, got, points, p, budget, value):
         square = [n for n, v in p.names.items() if v.kind == "matrix"]
         notes = [f"right only when {' and '.join(square)} "
                  f"{'is' if len(square) == 1 else 'are'} symmetric; in general it is not"]
+    if notes and notes[0].startswith("right only when"):    # and perhaps a known mistake
+        notes += [n for n in _known_mistakes(got, general, points, p, budget, value,
+                                             mistakes.ANSWER) if not n.startswith("and ")][:1]
     if not notes:
         for label, expr in task.variants:       # the gradient given, a missing term
             values = [task.value(expr, pt) for pt in points]
@@ -402,6 +405,15 @@ def _term_notes(task, gradient, implied, right, general, points):
     from .reference import _text
     for term in gradient.args:
         values = [task.value(term, pt) for pt in points]
+        rest = [right[k] - values[k] for k in range(len(points))]
+        ratios = [_ratio(implied[k], rest[k]) for k in general]
+        if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6) \
+                and abs(ratios[0] - 1) > 1e-6:          # a term missing, and a factor
+            c = ratios[0]
+            scale = ("a step up the gradient: w_t + η ∂L/∂w instead of w_t - η ∂L/∂w"
+                     if abs(c + 1) < 1e-6 else
+                     f"the gradient inside the update rule is {_nice(c)} times the right one")
+            return [f"missing the term {_text(term)} of the gradient", scale]
         # implied = right - term + c term  =>  implied - right + term = c term
         rest = [implied[k] - right[k] + values[k] for k in range(len(points))]
         ratios = [_ratio(rest[k], values[k]) if np.max(np.abs(rest[k])) > 1e-12 else 0.0

@@ -19,8 +19,8 @@ SUB = r"(?:_\{[^{}]*\}|_[A-Za-z0-9])"
 VARIABLE = rf"(?P<v>[A-Za-z](?:{SUB})?)"
 FUNCTION = r"(?P<f>(?:[A-Za-z]|\\[A-Za-z]+)?(?:_\{[^{}]*\}|_\w)?(?:\{?\([^()]*\)\}?)?)"
 DERIVATIVES = [
-    re.compile(rf"^\\[dt]?frac\{{(?:\\partial|d)\s*{FUNCTION}\}}\{{(?:\\partial|d){VARIABLE}\}}"
-               rf"(?P<rest>.*)$"),
+    re.compile(rf"^\\[dt]?frac\{{(?:\\partial|d)(?P<f>[^{{}}]*(?:\{{[^{{}}]*\}}[^{{}}]*)*)\}}"
+               rf"\{{(?:\\partial|d){VARIABLE}\}}(?P<rest>.*)$"),
     re.compile(rf"^(?:\\partial|d){FUNCTION}/(?:\\partial|d){VARIABLE}(?P<rest>.*)$"),
     re.compile(rf"^\\nabla(?:_\{{?{VARIABLE}\}}?)?(?P<rest>.*)$"),
 ]
@@ -86,9 +86,7 @@ def canonical(text):
     for _ in range(6):
         s = re.sub(rf"\\(?:{STYLE})\s*\{{([^{{}}]*)\}}", r"\1", s)
     s = re.sub(rf"\\(?:{STYLE})\s*", "", s)
-    s = re.sub(r"\s+", "", s)
-    s = re.sub(r"\\partial(?=[A-Za-z])", r"\\partial ", s).replace("\\partial ", "\\partial")
-    return s
+    return re.sub(r"\s+", "", s)
 
 
 def read_lhs(text):
@@ -223,12 +221,12 @@ def parse_answer(text, problem=None):
 
 
 def problem_names(problem):
-    """The names a problem declares, as the reader splits them: x of x_i, w of w_{2,j},
-    g of g(x_i), eta, and the problem's sizes."""
-    names = set()
-    for name in problem.names:
+    """The names a problem declares, as the reader splits them, with their kinds: x of
+    x_i, w of w_{2,j}, g of g(x_i) (a function), eta, and the problem's sizes."""
+    names = {}
+    for name, declared in problem.names.items():
         base = re.split(r"[_(]", name)[0]
-        names.add(base)
+        names[base] = declared.kind
     return names
 
 

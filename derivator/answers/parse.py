@@ -211,6 +211,9 @@ class Parser:
         # the problem's names (x, w, X, eta, ...) for splitting `Xw` into X w; None: any
         # run of letters that is not a known word is split into letters
         self.names = set(names) if names is not None else None
+        # a function's name the problem declares as a value (σ, the noise, in p4): a name
+        self.values = {n for n, kind in names.items() if kind != "function"} \
+            if isinstance(names, dict) else set()
 
     # --- helpers ------------------------------------------------------------------
     @property
@@ -614,7 +617,7 @@ class Parser:
             self.take()
             sub = self.subscript(single_letter=True)
         node = Node("name", (), value=(name, sub), column=t.column)
-        if name not in FUNCTIONS and not self.attached():   # g (1 - g) multiplies; g(x) calls
+        if not self.is_function(name) and not self.attached():   # g (1 - g) multiplies
             return node
         return self.maybe_call(node)
 
@@ -702,7 +705,7 @@ class Parser:
         if node.kind != "name":
             return node
         name, sub = node.value
-        function = name in FUNCTIONS or (len(name) == 1 and name in "fghz")
+        function = self.is_function(name) or (len(name) == 1 and name in "fghz")
         if not function:
             return node
         derivative = False
@@ -731,7 +734,12 @@ class Parser:
                     self.pos = save
             else:
                 self.pos = save
+        save = self.pos
         call = self.call_arguments(node, name, sub)
+        if call is not None and name not in FUNCTIONS and not derivative and not all(
+                a.kind == "name" for a in call.args):
+            self.pos = save             # g(1 - g) multiplies: a problem's own function
+            call = None                 # takes a sample (g(x), f(x_i; w)), not a formula
         if call is None:
             if derivative:
                 raise AnswerError(f"{name}' needs its argument: write {name}'(…)",
@@ -749,6 +757,9 @@ class Parser:
             _check_exponent(power, node.column)
             call = Node("pow", (call, power), column=node.column)
         return call
+
+    def is_function(self, name):
+        return name in FUNCTIONS and name not in self.values
 
     def call_arguments(self, node, name, sub):
         if self.at("{") and self.peek().text in ("\\left", "("):   # SymPy: f{\left(x \right)}
