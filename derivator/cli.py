@@ -43,6 +43,8 @@ def build_parser():
     check.add_argument("--format", default="rich", choices=("rich", "json"))
     check.add_argument("--syntax", action="store_true",
                        help="what an answer may look like, with examples, and stop")
+    check.add_argument("--lang", default="en", choices=LANGUAGES,
+                       help="en (default) or ko: the labels around a single verdict")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
@@ -143,25 +145,27 @@ def cmd_check(args, out):
     if args.format == "json":
         out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(_verdict_text(verdict, answer.strip()))
+        out.write(_verdict_text(verdict, answer.strip(), args.lang))
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 
-def _verdict_text(verdict, answer):
+def _verdict_text(verdict, answer, lang="en"):
     """A verdict for people: the status, how the answer was read, and for an unreadable
     one the answer with a caret under the place. Plain text: nothing in it is markup."""
-    lines = [f"{verdict['status']}: {verdict['message']}"]
+    from .render.messages import CHECK_LABELS
+    label = CHECK_LABELS[lang]
+    lines = [f"{label.get(verdict['status'], verdict['status'])}: {verdict['message']}"]
     if verdict.get("read_as"):
-        lines.append(f"  read as: {_visible(verdict['read_as'])}")
+        lines.append(f"  {label['read_as']}: {_visible(verdict['read_as'])}")
     column = verdict.get("column")
     if verdict["status"] == "unreadable" and column and "\n" not in answer:
         shown = _visible(answer)
         lines.append(f"    {shown}")
         lines.append("    " + " " * _width(shown[:column - 1]) + "^")
     for note in verdict["notes"]:
-        lines.append(f"  note: {note}")
+        lines.append(f"  {label['note']}: {note}")
     if verdict["counterexample"]:
-        lines.append(f"  counterexample: {verdict['counterexample']}")
+        lines.append(f"  {label['counterexample']}: {verdict['counterexample']}")
     return "\n".join(lines) + "\n"
 
 

@@ -235,14 +235,20 @@ def test_the_problem_sets_own_student_is_graded_as_the_mathematics_says():
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
+PROBLEMS_FUZZED = ["p1a", "p1c", "p2", "p3", "p4", "p6", "p7a", "p7b"]
+
 TOKENS = st.sampled_from(["X", "w", "X^T", "(", ")", "+", "-", " ", "2", "tr(X)", "w^T",
-                          "sigma(", "sum_{i=1}^{N}", "x_i", "^{-1}", "/", "k", "@", "'"])
+                          "sigma(", "sum_{i=1}^{N}", "x_i", "^{-1}", "/", "k", "@", "'",
+                          "=", r"\sum_i", "[", "]_k", r"\langle", r"\rangle", ",", "ᵀ", "²",
+                          r"\mathbf{", "}", "_{", r"\left(", r"\right)", "f(", "g(", "y_i",
+                          r"\sigma'(", r"\frac{\partial f}{\partial X}", "w_{2,j}", "h_0",
+                          "z_{99}(x_i)", "^{(t)}", "X_{ij}", r"\odot", r"\cdot", "Xw", "$"])
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(TOKENS, max_size=20).map("".join))
-def test_fuzz_check_gives_a_verdict_and_nothing_else(answer):
-    verdict = derivator.check("p6", answer)
+@given(st.sampled_from(PROBLEMS_FUZZED), st.lists(TOKENS, max_size=20).map("".join))
+def test_fuzz_check_gives_a_verdict_and_nothing_else(problem, answer):
+    verdict = derivator.check(problem, answer)
     assert verdict.status in ("correct", "incorrect", "unreadable")
     assert verdict.message and "\n" not in verdict.message
 

@@ -6,6 +6,7 @@ import numpy as np
 
 
 MAX_SUM_TERMS = 10_000
+CURRENT = {"old", "prev", "curr", "current", "(t)"}     # w_{old}: the weights being updated
 # One budget for a whole check (every point, both sizes, the notes): nested sums multiply,
 # and past this the answer is refused, not run. The costliest right answer in the tests
 # takes about 21,000 operations.
@@ -118,6 +119,11 @@ class Evaluator:
         for candidate in (key, name + "_" + "".join(sub or ())):
             if candidate in self.values:
                 return self.values[candidate]
+        if sub and len(sub) == 1 and sub[0] in CURRENT and f"{name}_t" in self.values:
+            return self.values[f"{name}_t"]          # w_{old}: the weights at step t
+        shorthand = self._shorthand(name, sub, n)
+        if shorthand is not None:
+            return shorthand
         entry = self._entry(name, sub, n)
         if entry is not None:
             return entry
@@ -139,6 +145,19 @@ class Evaluator:
         raise EvaluationError(f"unknown name {written!r}; this problem's names: "
                               f"{known}" + (f"; did you mean {hint}?" if hint else ""),
                               n.column, unreadable=True)
+
+    def _shorthand(self, name, sub, n):
+        """f_i for f(x_i): a problem's function of one sample, with the sample's index."""
+        if not sub or len(sub) != 1 or name not in self.functions or name in self.values:
+            return None
+        vectors = [s for s, data in self.samples.items() if data and np.ndim(data[0])]
+        if len(vectors) != 1 or not (sub[0] in self.bound or sub[0].isdigit()):
+            return None
+        sample = self._sample(vectors[0], self._position(sub[0]), sub[0], n)
+        try:
+            return self.functions[name](sample)
+        except (TypeError, IndexError):
+            return None
 
     def _sample(self, name, position, index, n, written=None):
         data = self.samples[name]

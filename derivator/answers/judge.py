@@ -52,7 +52,7 @@ def check(problem_name, answer, seed=0):
         reading = parse_answer(answer, p)
     except AnswerError as error:
         message = str(error)
-        if error.expected and "expected" not in message:
+        if error.expected and "expected" not in message.replace("unexpected", ""):
             message += f"; expected {error.expected}"
         if error.hint:
             message += f"; {error.hint}"
@@ -257,8 +257,8 @@ def _notes(task, tree, got, points, p, budget, value):
         notes = [f"right only when {' and '.join(square)} "
                  f"{'is' if len(square) == 1 else 'are'} symmetric; in general it is not"]
     if notes and notes[0].startswith("right only when"):    # and perhaps a known mistake
-        notes += [n for n in _known_mistakes(got, general, points, p, budget, value,
-                                             mistakes.ANSWER) if not n.startswith("and ")][:1]
+        notes += _known_mistakes(got, general, points, p, budget, value, mistakes.ANSWER,
+                                 exact_only=True)
     if not notes:
         for label, expr in task.variants:       # the gradient given, a missing term
             values = [task.value(expr, pt) for pt in points]
@@ -336,11 +336,11 @@ def _scalar_factor(ratios, points, p):
     return None
 
 
-def _known_mistakes(got, general, points, p, budget, value, level):
+def _known_mistakes(got, general, points, p, budget, value, level, exact_only=False):
     """The notes of the known mistake that `got` is, or else of the first one it is
     transformed (sign, factor, transpose)."""
     candidates = list(_mistake_values(p, points, budget, value, level))
-    for exact in (True, False):
+    for exact in (True,) if exact_only else (True, False):
         for label, values in candidates:
             found = _relation(got, values, general, points, p, equal_is_news=True,
                               exact=exact)
@@ -491,5 +491,24 @@ def _counterexample(point, got, want):
 
 
 def _short(value):
-    return np.array2string(np.round(np.asarray(value), 3), separator=", ",
-                           max_line_width=10_000).replace("\n", "")
+    """Numbers as a person writes them: 2, -1, 2/3, 0.126; a column vector as [a, b]ᵀ."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim == 0:
+        return _number(float(array))
+    if array.ndim == 2 and array.shape[1] == 1 and array.shape[0] > 1:
+        return "[" + ", ".join(_number(x) for x in array[:, 0]) + "]ᵀ"
+    if array.ndim == 1:
+        return "[" + ", ".join(_number(x) for x in array) + "]"
+    return "[" + ", ".join(_short(row) for row in array) + "]"
+
+
+def _number(x):
+    from fractions import Fraction
+    if not np.isfinite(x):
+        return str(x)
+    if abs(x - round(x)) < 1e-9:
+        return str(int(round(x)))
+    f = Fraction(x).limit_denominator(12)
+    if abs(float(f) - x) < 1e-12:
+        return f"{f.numerator}/{f.denominator}"
+    return f"{x:.3g}"

@@ -23,6 +23,8 @@ DERIVATIVES = [
                rf"\{{(?:\\partial|d){VARIABLE}\}}(?P<rest>.*)$"),
     re.compile(rf"^(?:\\partial|d){FUNCTION}/(?:\\partial|d){VARIABLE}(?P<rest>.*)$"),
     re.compile(rf"^\\nabla(?:_\{{?{VARIABLE}\}}?)?(?P<rest>.*)$"),
+    re.compile(r"^(?P<f>[A-Za-z])(?:'|\^\{?\\prime\}?)(?:\((?P<v>[A-Za-z](?:_\{[^{}]*\}|_\w)?)\))?"
+               r"(?P<rest>)$"),
 ]
 VALUE = re.compile(rf"^(?P<name>{NAME})(?P<sub>{SUB})?"
                    r"(?P<sup>\^\{[^{}]*\}|\^\*|\^\([^()]*\)|\^[A-Za-z0-9*]|'|\*)?$")
@@ -79,7 +81,7 @@ def canonical(text):
     """The left-hand side without typography, spaces and wrappers: \\frac{∂f}{∂X_{ij}}."""
     s = _fold(text)
     for old, new in (("∂", "\\partial "), ("∇", "\\nabla "), ("ᵀ", "^T"), ("′", "'"),
-                     ("$", ""), ("\\[", ""), ("\\(", ""), ("*", "*")):
+                     ("$", ""), ("\\[", ""), ("\\(", ""), ("\\star", "*"), ("\\ast", "*")):
         s = s.replace(old, new)
     s = re.sub(r"\\(?:left|right|big|Big|bigl|bigr|Bigl|Bigr|displaystyle)(?![A-Za-z])", "", s)
     s = re.sub(r"\\[,;!: ]", "", s)

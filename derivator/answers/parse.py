@@ -54,6 +54,8 @@ SPACING = {"\\,", "\\;", "\\!", "\\:", "\\ ", "\\quad", "\\qquad", "\\displaysty
            "\\textstyle", "\\limits", "\\nolimits", "\\[", "\\]", "\\(", "\\)", "\\\\",
            "\\medspace", "\\thinspace", "\\enspace", "\\negthinspace"}
 PRIMES = {"'", "\\prime"}
+OPERATORS = {"cdot", "times", "odot", "circ", "top", "intercal", "prime", "rangle", "leftarrow",
+             "gets", "right", "partial", "nabla"}
 # Unicode as students paste it: a character and the tokens it stands for
 UNICODE = {"Σ": ["\\sum"], "∑": ["\\sum"], "⋅": ["\\cdot"], "∙": ["\\cdot"], "•": ["\\cdot"],
            "−": ["-"], "–": ["-"], "×": ["*"], "⁄": ["/"], "∕": ["/"], "′": ["'"],
@@ -404,6 +406,11 @@ class Parser:
         if t.text in ("T", "\\top", "\\intercal", "⊤"):
             self.take()
             return True
+        if t.text in ("\\mathsf", "\\mathrm", "\\text", "\\mathbf", "\\rm") and \
+                [self.peek(k).text for k in (1, 2, 3)] == ["{", "T", "}"]:
+            for _ in range(4):                       # X^\mathsf{T}
+                self.take()
+            return True
         if t.kind == "word" and t.text.startswith("T") and self.splittable_after_T(t.text):
             self.split_token(1)                      # X^TX: Xᵀ X
             self.take()
@@ -589,6 +596,8 @@ class Parser:
             return self.sum()
         if name in FUNCTIONS or name in GREEK:
             return self.word(Token("word", name, t.column))
+        if name in OPERATORS:
+            raise AnswerError(f"unexpected \\{name}", t.column, expected="a value")
         hint = _command_hint(name)
         raise AnswerError(f"unknown LaTeX command \\{name}", t.column, hint=hint)
 
@@ -852,7 +861,7 @@ def _command_hint(name):
         return "write the gradient out as a formula: the checker compares formulas"
     known = sorted(set(FUNCTIONS) | GREEK | TYPOGRAPHY | {"frac", "sqrt", "sum", "left",
                                                           "right", "cdot", "top", "langle"})
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+    close = difflib.get_close_matches(name, sorted(set(known) - {name}), n=1, cutoff=0.7)
     return f"did you mean \\{close[0]}?" if close else None
 
 

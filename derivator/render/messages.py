@@ -306,3 +306,14 @@ def section_title(section, steps, lang="en"):
     params["function"] = next((s.lhs.expr.func for s in steps
                                if isinstance(s.lhs, sp.Derivative)), None)
     return letter, _fill(titles[lang], params, lang).replace(", …", "")
+
+
+# `check`'s labels around a verdict (the verdict's own sentences are English)
+CHECK_LABELS = {
+    "en": {"correct": "correct", "incorrect": "incorrect", "unreadable": "unreadable",
+           "timeout": "timeout", "read_as": "read as", "note": "note",
+           "counterexample": "counterexample"},
+    "ko": {"correct": "정답", "incorrect": "오답", "unreadable": "읽을 수 없음",
+           "timeout": "시간 초과", "read_as": "이렇게 읽음", "note": "참고",
+           "counterexample": "반례"},
+}
