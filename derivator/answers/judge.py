@@ -151,10 +151,11 @@ def _valuer(p, reading, task, points):
     (p7), or entry by entry when it is written as an entry (B_{ij}, 2X_{ji}, [(X + Xᵀ)w]_k)."""
     free = _free_indices(p)
     if free:
-        return lambda evaluator, tree, point: _over_free(evaluator, tree, free, point)
+        return _with_task(lambda evaluator, tree, point: _over_free(evaluator, tree, free,
+                                                                    point), task)
     order = reading.entry_order or tuple(sorted(_entry_indices(reading.tree, points[0])))
     if not order:
-        return lambda evaluator, tree, point: evaluator(tree)
+        return _with_task(lambda evaluator, tree, point: evaluator(tree), task)
 
     def entries(evaluator, tree, point):
         want = task.value(task.quantity, point)
@@ -176,7 +177,12 @@ def _valuer(p, reading, task, points):
         for index in order:
             evaluator.bound.pop(index, None)
         return out.reshape(shape_of(want))
-    return entries
+    return _with_task(entries, task)
+
+
+def _with_task(valuer, task):
+    valuer.task = task                 # the notes compute known mistakes with it
+    return valuer
 
 
 def _entry_indices(tree, point):
@@ -339,7 +345,7 @@ def _scalar_factor(ratios, points, p):
 def _known_mistakes(got, general, points, p, budget, value, level, exact_only=False):
     """The notes of the known mistake that `got` is, or else of the first one it is
     transformed (sign, factor, transpose)."""
-    candidates = list(_mistake_values(p, points, budget, value, level))
+    candidates = list(_mistake_values(p, points, value.task, level))
     for exact in (True,) if exact_only else (True, False):
         for label, values in candidates:
             found = _relation(got, values, general, points, p, equal_is_news=True,
@@ -349,23 +355,36 @@ def _known_mistakes(got, general, points, p, budget, value, level, exact_only=Fa
     return []
 
 
-def _mistake_values(p, points, budget, value, level):
+_MISTAKES = {}
+
+
+def _mistake_values(p, points, task, level):
+    """(note, values at every point) of the problem's known mistakes. They are the project's
+    own data and the points are the same for every check of a problem, so they are computed
+    once per process, with their own budget."""
     from .lhs import parse_answer
-    known = sorted(p.names)
+    key = (p.id, id(points), level)
+    if key in _MISTAKES:
+        yield from _MISTAKES[key]
+        return
+    known, found = sorted(p.names), []
     for kind, text, label in mistakes.mistakes(p.id):
         if kind != level:
             continue
         try:
             reading = parse_answer(text, p)
-            values = []
+            value = _valuer(p, reading, task, points)
+            values, own = [], Budget()
             for point in points:
                 evaluator = Evaluator(point.values, point.samples, point.functions, known,
-                                      budget=budget)
+                                      budget=own)
                 values.append(value(evaluator, reading.tree, point))
         except (AnswerError, EvaluationError, ValueError, ArithmeticError,
                 np.linalg.LinAlgError):
             continue
+        found.append((label, values))
         yield label, values
+    _MISTAKES[key] = found
 
 
 def _update_notes(task, got, general, points, p, budget, value):
