@@ -315,9 +315,13 @@ def _relation(got, want, general, points, p, equal_is_news=False, exact=False):
             return extra + [f"and {_nice(ratios[0])} times as large" if also else
                             f"off by a constant factor: your answer is {_nice(ratios[0])} "
                             "times the right one"]
-        scalar = _scalar_factor(ratios, [points[k] for k in general], p)
-        if scalar:
-            return extra + [scalar]
+        for sign in (1, -1):
+            scalar = _scalar_factor([r * sign for r in ratios], [points[k] for k in general], p)
+            if scalar:
+                flipped = [] if sign == 1 else ["and with its sign flipped" if also else
+                                                "sign: your answer is the right one with its "
+                                                "sign flipped"]
+                return extra + [scalar] + flipped
     return None
 
 

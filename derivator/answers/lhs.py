@@ -9,7 +9,7 @@ are meant.
 import re
 from dataclasses import dataclass, field
 
-from .parse import AnswerError, Node, _fold, parse
+from .parse import AnswerError, Node, _fold, parse, prose_start
 
 ASSIGN = ("=", ":=", "≔", "\\leftarrow", "←", "\\gets", "\\coloneqq")
 STYLE = r"mathbf|boldsymbol|bm|vec|bar|hat|tilde|mathrm|mathit|mathsf|mathtt|mathcal|text|" \
@@ -75,6 +75,17 @@ def split_sides(text):
     start, end = cuts[0]
     last = cuts[-1][1]
     return text[:start], " " * last + text[last:]
+
+
+def _mathematics(text):
+    """The text with comments and trailing prose blanked out (same length, so columns
+    stay), so that an '=' in `% since a = b` or `\\text{where f = …}` is not a side."""
+    blanked = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), text)
+    try:
+        cut = prose_start(blanked)
+    except AnswerError:
+        return blanked
+    return blanked if cut is None else blanked[:cut] + " " * (len(blanked) - cut)
 
 
 def canonical(text):
@@ -197,7 +208,7 @@ def parse_answer(text, problem=None):
     with j for k). AnswerError when it cannot be read."""
     if not isinstance(text, str):
         raise AnswerError("the answer must be text")
-    left, right = split_sides(text)
+    left, right = split_sides(_mathematics(text))
     names = problem_names(problem) if problem is not None else None
     tree = parse(right, names)
     if left is None:

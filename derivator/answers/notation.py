@@ -6,6 +6,7 @@ from .parse import GREEK
 SYMBOLS = {"eta": "η", "sigma": "σ", "lambda": "λ", "alpha": "α", "beta": "β", "mu": "μ",
            "delta": "δ", "epsilon": "ε", "theta": "θ", "tau": "τ", "gamma": "γ", "phi": "φ",
            "rho": "ρ", "omega": "ω", "kappa": "κ", "zeta": "ζ"}
+POSTFIX = {"transpose": "ᵀ", "inv": "⁻¹"}
 FUNCTION_NAMES = {"sigma": "σ", "dsigma": "σ'", "dtanh": "tanh'"}
 # how tightly each kind binds: brackets are written where a child binds less tightly
 LEVEL = {"add": 1, "sub": 1, "neg": 2, "mul": 3, "div": 3, "pow": 5, "transpose": 6, "inv": 6,
@@ -68,10 +69,8 @@ def _text(n):
         if exp.kind not in ("num", "name") or exp.kind == "num" and exp.value < 0:
             exponent = f"({exponent})"
         return f"{_wrap(base, 6, strict=True)}^{exponent}"
-    if kind == "transpose":
-        return f"{_wrap(n.args[0], 6, strict=True)}ᵀ"
-    if kind == "inv":
-        return f"{_wrap(n.args[0], 6, strict=True)}⁻¹"
+    if kind in POSTFIX:
+        return f"{_wrap(n.args[0], 6, strict=True)}{POSTFIX[kind]}"
     if kind == "entry":
         return f"[{_text(n.args[0])}]_{_index(n.value)}"
     if kind == "call":

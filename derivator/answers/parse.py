@@ -128,6 +128,22 @@ def _fold(text):
 
 
 def tokenize(text):
+    tokens = _drop_annotations(_raw_tokens(text))
+    while tokens and tokens[-1].text in (".", ","):   # a final full stop or comma
+        tokens.pop()
+    tokens.append(Token("end", "", len(text) + 1))
+    return tokens
+
+
+def prose_start(text):
+    """Where words for the reader begin (`\\quad \\text{where …}`), as a 0-based offset,
+    or None: nothing from there on is mathematics, not even an '='."""
+    raw = _raw_tokens(text)
+    kept = _drop_annotations(raw)
+    return raw[len(kept)].column - 1 if len(kept) < len(raw) else None
+
+
+def _raw_tokens(text):
     if "\x00" in text:
         raise AnswerError("the answer contains a NUL byte", text.index("\x00") + 1)
     if len(text) > MAX_LENGTH:
@@ -153,16 +169,12 @@ def tokenize(text):
             inner = "".join(table[c] for c in word)
             tokens.append(Token("op", "^" if kind == "sup" else "_", column))
             tokens.append(Token("op", "{", column))
-            tokens.extend(Token(t.kind, t.text, column) for t in tokenize(inner)[:-1])
+            tokens.extend(Token(t.kind, t.text, column) for t in _raw_tokens(inner))
             tokens.append(Token("op", "}", column))
         elif kind == "cmd" and word in ("\\left", "\\right") and text.startswith(".", pos):
             pos += 1                               # \left. and \right.: no bracket at all
         else:
             tokens.append(Token(kind, word, column))
-    tokens = _drop_annotations(tokens)
-    while tokens and tokens[-1].text in (".", ","):   # a final full stop or comma
-        tokens.pop()
-    tokens.append(Token("end", "", len(text) + 1))
     return tokens
 
 
