@@ -247,6 +247,8 @@ class Evaluator:
 
     def eval_div(self, n):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if shape_of(b) and not shape_of(a) and 1 in shape_of(b):
+            return a / b                       # 1/(1 + e^{-Xw}): entry by entry
         if shape_of(b):
             raise EvaluationError("cannot divide by a vector or a matrix", n.column)
         return a / b

@@ -301,11 +301,13 @@ class Parser:
             return t.text not in ("T",)
         if t.kind == "cmd":
             name = t.text[1:]
+            if name in ("}", "|"):                   # \} closes, \| is a norm
+                return False
             closing = self.peek().text in (")", "]", "}", "|", "\\}", "\\rangle")
             return name not in ("right", "cdot", "top", "intercal", "times", "odot", "rangle",
                                 "circ", "prime", "leftarrow", "gets") and not (
                 name in SIZES and closing)
-        return t.text in ("(", "[", "{")
+        return t.text in ("(", "[", "{", "\\{")
 
     def term(self):
         factors = [self.unary()]
@@ -456,9 +458,10 @@ class Parser:
         if self.at("\\prime", "'"):
             raise AnswerError("a prime as an exponent: write X' or X^T for a transpose, "
                               "sigma'(z) for a derivative", op.column)
-        time = self.time_index()
-        if time is not None and base.kind == "name" and not base.value[1]:
-            return Node("name", value=(base.value[0], time), column=base.column)
+        time = self.time_index() if base.kind == "name" and not base.value[1] else None
+        if time is not None:                          # w^{(t)}, w^{(t)\top}
+            node = Node("name", value=(base.value[0], time[0]), column=base.column)
+            return Node("transpose", (node,), column=op.column) if time[1] else node
         if self.at("-") and self.peek().text == "1" and self.peek(2).kind != "num" and \
                 self.peek(2).text not in (".",):
             self.take()
@@ -489,11 +492,12 @@ class Parser:
             return None
         if len(inner) > 1 and not (len(inner) == 3 and inner[1] in "+-" and inner[2].isdigit()):
             return None
-        if k and self.peek(j + 1).text != "}":
+        transposed = k and self.peek(j + 1).text in ("\\top", "T", "\\intercal", "⊤")
+        if k and self.peek(j + 1 + transposed).text != "}":
             return None
-        for _ in range(j + 1 + k):
+        for _ in range(j + 1 + k + transposed):
             self.take()
-        return ("".join(inner),)
+        return ("".join(inner),), transposed
 
     def postfix(self):
         node = self.primary()
@@ -537,8 +541,8 @@ class Parser:
             if t.kind == "num":
                 self.take()
                 return Node("num", value=_number(t.text), column=t.column)
-            if t.kind == "op" and t.text in ("(", "[", "{", "|"):
-                close = {"(": ")", "[": "]", "{": "}", "|": "|"}[t.text]
+            if t.text in ("(", "[", "{", "|", "\\{") and t.kind in ("op", "cmd"):
+                close = {"(": ")", "[": "]", "{": "}", "|": "|", "\\{": "\\}"}[t.text]
                 if t.text == "|":
                     raise AnswerError("absolute values and norms |…| are not read here; write "
                                       "w^T w for the squared norm", t.column)
@@ -802,10 +806,10 @@ class Parser:
             close = {"(": ")", "[": "]"}[self.take().text]
             args = self.arguments()
             self.expect(close, f"{close!r} closing {name}(")
-        elif self.at("{") and name in FUNCTIONS:         # \exp{x}
-            self.take()
+        elif self.at("{", "\\{") and name in FUNCTIONS:         # \exp{x}, \exp\{x\}
+            close = "}" if self.take().text == "{" else "\\}"
             args = self.arguments()
-            self.expect("}", f"'}}' closing {name}{{")
+            self.expect(close, f"{close!r} closing {name}")
         else:
             return None
         return Node("call", tuple(args), value=(FUNCTIONS.get(name, name), sub),
