@@ -81,7 +81,8 @@ class Evaluator:
         self.samples = samples or {}
         self.functions = functions or {}
         self.bound = {}
-        self.summing = []                   # the indices of the sums being computed
+        self.sample_sums = []               # the indices of the sums over samples running
+        self.over_samples = {}              # id of a sum's node -> whether it is over samples
         self.known = known
 
     def __call__(self, node):
@@ -110,10 +111,10 @@ class Evaluator:
         if sub and len(sub) == 1 and name in self.samples:
             if sub[0] in self.bound or sub[0].isdigit():
                 return self._sample(name, self._position(sub[0]), sub[0], n)  # x_i in a sum
-            if self.summing:                     # y_j inside the sum over i
+            if self.sample_sums:                 # y_j inside the sum over the samples i
                 raise EvaluationError(f"{name}_{sub[0]}: {sub[0]} is not summed over; inside "
-                                      f"the sum over {self.summing[-1]}, that sample is "
-                                      f"{name}_{self.summing[-1]}", n.column)
+                                      f"the sum over {self.sample_sums[-1]}, that sample is "
+                                      f"{name}_{self.sample_sums[-1]}", n.column)
             return self.samples[name][0]         # x_i outside a sum: one sample, the first
         key = name if not sub else f"{name}_{'_'.join(sub)}"
         for candidate in (key, name + "_" + "".join(sub or ())):
@@ -363,14 +364,21 @@ class Evaluator:
             raise EvaluationError(f"a sum of more than {MAX_SUM_TERMS} terms", n.column)
         saved = self.bound.get(index)
         total = 0.0
-        self.summing.append(index)
+        if id(n) not in self.over_samples:      # asked once per sum: is it over samples?
+            self.over_samples[id(n)] = any(m.kind == "name" and m.value[0] in self.samples
+                                           and m.value[1] and m.value[1][0] == index
+                                           for m in _nodes(body))
+        over_samples = self.over_samples[id(n)]
+        if over_samples:
+            self.sample_sums.append(index)
         for i in range(int(lo), int(hi) + 1):
             self.bound[index] = i
             term = _squeeze(self.eval(body))
             if shape_of(total) and shape_of(term) and shape_of(total) != shape_of(term):
                 raise EvaluationError("the terms of the sum have different shapes", n.column)
             total = total + term
-        self.summing.pop()
+        if over_samples:
+            self.sample_sums.pop()
         if saved is None:
             self.bound.pop(index, None)
         else:
@@ -399,6 +407,11 @@ class Evaluator:
         raise EvaluationError(f"the range of the sum over {index} cannot be told from the "
                               f"problem; write its limits, as in \\sum_{{{index}=1}}^{{N}}",
                               n.column, unreadable=True)
+
+
+def _nodes(node):
+    from .parse import _walk
+    return _walk(node)
 
 
 def _squeeze(value):

@@ -441,10 +441,15 @@ def _term_notes(task, gradient, implied, right, general, points):
         rest = [implied[k] - right[k] + values[k] for k in range(len(points))]
         ratios = [_ratio(rest[k], values[k]) if np.max(np.abs(rest[k])) > 1e-12 else 0.0
                   for k in general]
-        if any(r is None for r in ratios) or not np.allclose(ratios, ratios[0], atol=1e-6):
+        if any(r is None for r in ratios):
+            continue
+        shown = _text(term)
+        if not np.allclose(ratios, ratios[0], atol=1e-6):
+            scalar = _scalar_factor(ratios, [points[k] for k in general], task.problem)
+            if scalar:
+                return [f"the term {shown} of the gradient: {scalar}"]
             continue
         c = ratios[0]
-        shown = _text(term)
         if abs(c) < 1e-9:
             return [f"missing the term {shown} of the gradient"]
         if abs(c + 1) < 1e-6:

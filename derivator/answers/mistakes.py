@@ -34,6 +34,8 @@ MISTAKES = {
                                   "solve, w = (XᵀX)⁻¹Xᵀy"),
         (ANSWER, "X^T X w - X^T y", "this is the gradient set to zero (the normal equations "
                                     "XᵀXw = Xᵀy), not w: solve them, w = (XᵀX)⁻¹Xᵀy"),
+        (ANSWER, "(X^T X) X^T y", "missing the inverse: (XᵀX)⁻¹, not XᵀX"),
+        (ANSWER, "X^T y", "missing (XᵀX)⁻¹: w = (XᵀX)⁻¹Xᵀy"),
     ],
     "p5": [
         (ANSWER, "A", "this is A itself; ∂tr(AᵀB)/∂A = B"),
@@ -73,6 +75,8 @@ MISTAKES = {
                                           "∂(Σ_d w_{2,d} h_d)/∂h_j = w_{2,j}"),
         (ANSWER, "(g - y) (1 - g) w_{2,j}", "σ' of the output node is g(1 - g): the factor g "
                                             "is missing"),
+        (ANSWER, "g (1 - g) w_{2,j}", "missing the factor (g - y), the derivative of "
+                                      "½(g - y)²"),
     ],
     "p7b": [
         (ANSWER, "sum_{i=1}^{N} (g(x_i) - y_i) g(x_i) (1 - g(x_i)) w_{2,d} z_m(x_i)",
