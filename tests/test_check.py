@@ -344,22 +344,24 @@ def test_long_chains_bad_indices_and_complex_values_get_one_line(problem, answer
     assert "\n" not in verdict.message and "Error" not in verdict.message
 
 
-def test_invalid_utf8_bom_and_a_closed_stdin_get_one_line():
+def test_invalid_utf8_bom_and_a_closed_stdin_get_one_line(monkeypatch):
+    import io
+    import os
     import subprocess
     import sys
-    env = {**__import__("os").environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"}
+    for data, code, said in ((b"2X\xff^T", 2, "not valid UTF-8 (byte 0xff at position 3)"),
+                             ("\ufeff2X^T\r\n".encode(), 0, "")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        got, out, err = run("check", "p1a", "-")
+        assert got == code and said in err and "Traceback" not in err
+        assert len(err.splitlines()) == (1 if code else 0)
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"}
     cmd = [sys.executable, "-m", "derivator", "check", "p1a"]
-    bad = subprocess.run(cmd + ["-"], input=b"2X\xff^T", capture_output=True, env=env)
-    assert bad.returncode == 2 and b"not valid UTF-8" in bad.stderr
-    assert b"Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
     argv = subprocess.run(cmd + [b"2X\xff^T"], capture_output=True, env=env)
     assert argv.returncode == 2 and b"not valid UTF-8" in argv.stderr
-    assert b"Traceback" not in argv.stderr
-    bom = subprocess.run(cmd + ["-"], input="\ufeff2X^T\n".encode(), capture_output=True,
-                         env=env)
-    assert bom.returncode == 0 and bom.stdout.startswith(b"correct")
+    assert b"Traceback" not in argv.stderr and len(argv.stderr.splitlines()) == 1
     closed = subprocess.run(cmd + ["-"], stdin=subprocess.DEVNULL, capture_output=True,
-                            env=env, preexec_fn=lambda: __import__("os").close(0))
+                            env=env, preexec_fn=lambda: os.close(0))
     assert closed.returncode == 2 and b"stdin" in closed.stderr
     assert b"Traceback" not in closed.stderr
 

@@ -53,7 +53,6 @@ SIZES = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", 
 SPACING = {"\\,", "\\;", "\\!", "\\:", "\\ ", "\\quad", "\\qquad", "\\displaystyle",
            "\\textstyle", "\\limits", "\\nolimits", "\\[", "\\]", "\\(", "\\)", "\\\\",
            "\\medspace", "\\thinspace", "\\enspace", "\\negthinspace"}
-PRIMES = {"'", "\\prime"}
 OPERATORS = {"cdot", "times", "odot", "circ", "top", "intercal", "prime", "rangle", "leftarrow",
              "gets", "right", "partial", "nabla"}
 # Unicode as students paste it: a character and the tokens it stands for
