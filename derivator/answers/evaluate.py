@@ -120,6 +120,11 @@ class Evaluator:
         for candidate in (key, name + "_" + "".join(sub or ())):
             if candidate in self.values:
                 return self.values[candidate]
+        if name == "delta" and "delta" not in self.values:      # Kronecker's δ_{ij}
+            indices = tuple(sub[0]) if sub and len(sub) == 1 and len(sub[0]) == 2 else sub
+            positions = [self._position(i) for i in indices or ()]
+            if len(positions) == 2 and None not in positions:
+                return float(positions[0] == positions[1])
         if sub and len(sub) == 1 and sub[0] in CURRENT and f"{name}_t" in self.values:
             return self.values[f"{name}_t"]          # w_{old}: the weights at step t
         shorthand = self._shorthand(name, sub, n)

@@ -202,7 +202,7 @@ def _entry_indices(tree, point):
                     and f"{node.value[0]}_{'_'.join(node.value[1])}" not in point.values:
                 name, sub = node.value
                 arrays = [name] + [f"{name}_{'_'.join(sub[:k])}" for k in range(1, len(sub))]
-                if any(np.ndim(point.values.get(a, 0)) for a in arrays):
+                if any(np.ndim(point.values.get(a, 0)) for a in arrays) or name == "delta":
                     letters = [c for part in sub for c in (part if len(part) <= 2 else "")
                                if c.isalpha()]
             elif node.kind == "entry":

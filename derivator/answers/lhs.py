@@ -23,6 +23,7 @@ DERIVATIVES = [
                rf"\{{(?:\\partial|d){VARIABLE}\}}(?P<rest>.*)$"),
     re.compile(rf"^(?:\\partial|d){FUNCTION}/(?:\\partial|d){VARIABLE}(?P<rest>.*)$"),
     re.compile(rf"^\\nabla(?:_\{{?{VARIABLE}\}}?)?(?P<rest>.*)$"),
+    re.compile(rf"^\\partial_\{{?{VARIABLE}\}}?(?P<rest>.*)$"),
     re.compile(r"^(?P<f>[A-Za-z])(?:'|\^\{?\\prime\}?)(?:\((?P<v>[A-Za-z](?:_\{[^{}]*\}|_\w)?)\))?"
                r"(?P<rest>)$"),
 ]
@@ -95,7 +96,8 @@ def canonical(text):
                      ("$", ""), ("\\[", ""), ("\\(", ""), ("\\star", "*"), ("\\ast", "*")):
         s = s.replace(old, new)
     s = re.sub(r"\\(?:left|right|big|Big|bigl|bigr|Bigl|Bigr|displaystyle)(?![A-Za-z])", "", s)
-    s = re.sub(r"\\[,;!: ]", "", s)
+    s = re.sub(r"\\[,;!: ]|&|\\nonumber|\\notag", "", s)
+    s = re.sub(r"\\(?:begin|end|label|tag)\s*\{[^{}]*\}", "", s)
     for _ in range(6):
         s = re.sub(rf"\\(?:{STYLE})\s*\{{([^{{}}]*)\}}", r"\1", s)
     s = re.sub(rf"\\(?:{STYLE})\s*", "", s)

@@ -52,7 +52,10 @@ SIZES = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", 
 # LaTeX that only spaces or styles: dropped
 SPACING = {"\\,", "\\;", "\\!", "\\:", "\\ ", "\\quad", "\\qquad", "\\displaystyle",
            "\\textstyle", "\\limits", "\\nolimits", "\\[", "\\]", "\\(", "\\)", "\\\\",
-           "\\medspace", "\\thinspace", "\\enspace", "\\negthinspace"}
+           "\\medspace", "\\thinspace", "\\enspace", "\\negthinspace", "\\nonumber",
+           "\\notag"}
+# LaTeX whose {argument} is layout, not mathematics: \begin{equation}, \label{eq:1}
+LAYOUT = {"\\begin", "\\end", "\\label", "\\tag"}
 OPERATORS = {"cdot", "times", "odot", "circ", "top", "intercal", "prime", "rangle", "leftarrow",
              "gets", "right", "partial", "nabla"}
 # Unicode as students paste it: a character and the tokens it stands for
@@ -100,7 +103,7 @@ class Token:
 
 
 TOKEN = re.compile(r"""
-    (?P<space>\s+|\$+|&)
+    (?P<space>\s+|\$+|&|`+)
   | (?P<comment>(?<!\\)%[^\n]*)
   | (?P<num>\d+\.(?!\.)\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|\d+(?:[eE][-+]?\d+)?)
   | (?P<cmd>\\[A-Za-z]+|\\[,;!:{}|\\ \[\]()])
@@ -157,6 +160,10 @@ def _raw_tokens(text):
         kind, word, column = m.lastgroup, m.group(), pos + 1
         pos = m.end()
         if kind in ("space", "comment") or word in SPACING:
+            continue
+        if word in LAYOUT:                         # \begin{aligned}: skip its {name}
+            close = text.find("}", pos) if text[pos:].lstrip().startswith("{") else -1
+            pos = close + 1 if close >= 0 else pos
             continue
         if kind == "greek":                        # σ, η typed directly
             tokens.append(Token("word", GREEK_LETTERS[word], column))
