@@ -232,7 +232,28 @@ def parse_answer(text, problem=None):
     note, order, rename = judge_lhs(lhs, problem)
     if rename:
         tree = rename_indices(tree, rename)
+    step = _time_letter(lhs, problem)
+    if step:
+        tree = _rename_step(tree, lhs.variable, step)
     return Reading(tree, lhs, order, [note] if note else [])
+
+
+def _time_letter(lhs, problem):
+    """w_{k+1} = … w_k …: the letter the student counts steps with, when it is not t."""
+    if lhs.kind != "value" or not problem.data.get("update") or len(lhs.indices) != 1:
+        return None
+    m = re.match(r"^([a-z])\+1$", lhs.indices[0])
+    return m.group(1) if m and m.group(1) != "t" else None
+
+
+def _rename_step(tree, base, letter):
+    """w_k -> w_t for the updated variable only (a sum over k elsewhere is left alone)."""
+    def walk(n):
+        value = n.value
+        if n.kind == "name" and value[0] == base and value[1] == (letter,):
+            value = (base, ("t",))
+        return Node(n.kind, tuple(walk(a) for a in n.args), value, n.column)
+    return walk(tree)
 
 
 def problem_names(problem):
