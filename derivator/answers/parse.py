@@ -64,7 +64,7 @@ UNICODE = {"Σ": ["\\sum"], "∑": ["\\sum"], "⋅": ["\\cdot"], "∙": ["\\cdot
            "⊙": ["\\odot"], "∘": ["\\odot"], "∂": ["\\partial"], "∇": ["\\nabla"],
            "⟨": ["\\langle"], "⟩": ["\\rangle"], "←": ["\\leftarrow"], "≔": [":="],
            "√": ["\\sqrt"], "⊤": ["⊤"], "ᵀ": ["ᵀ"], "·": ["·"]}
-SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗ", "0123456789-+()t"))
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ", "0123456789-+()tinkjm"))
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ", "0123456789+-tijklmnaxeops"))
 # characters that stand for one ASCII character (math bold 𝐗, full-width Ｘ)
 _FOLD_RANGES = ((0x1D400, 0x1D7FF), (0xFF01, 0xFF5E))
@@ -109,7 +109,7 @@ TOKEN = re.compile(r"""
   | (?P<cmd>\\[A-Za-z]+|\\[,;!:{}|\\ \[\]()])
   | (?P<word>[A-Za-z]+)
   | (?P<greek>[σηλαβμδεϵθτγφρω])
-  | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗ]+)
+  | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ]+)
   | (?P<sub>[₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ]+)
   | (?P<uni>[Σ∑⋅∙•−–×⁄∕′⊙∘∂∇⟨⟩←≔√])
   | (?P<op>\*\*|\.\.|\.T\b|:=|[-+*/^_=(){}\[\],'@·.;|ᵀ⊤<>])
@@ -485,7 +485,8 @@ class Parser:
         return Node("pow", (base, exp), column=op.column)
 
     def time_index(self):
-        """w^{(t)}, w^{(t+1)}: a time step written as a superscript, read as w_t, w_{t+1}."""
+        """w^{(t)}, w^{(t+1)}, x^{(i)}: a step or a sample written as a superscript in
+        brackets (the lectures' x⁽ⁱ⁾), read as w_t, w_{t+1}, x_i."""
         k = 1 if self.at("{") else 0
         if self.peek(k).text != "(":
             return None
@@ -493,7 +494,7 @@ class Parser:
         while self.peek(j).text not in (")", "") and j < k + 6:
             inner.append(self.peek(j).text)
             j += 1
-        if self.peek(j).text != ")" or not inner or inner[0] not in ("t", "k", "s", "n") or \
+        if self.peek(j).text != ")" or not inner or not re.fullmatch(r"[a-z]", inner[0]) or \
                 (self.names is not None and inner[0] in self.names):
             return None
         if len(inner) > 1 and not (len(inner) == 3 and inner[1] in "+-" and inner[2].isdigit()):
