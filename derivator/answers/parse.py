@@ -59,11 +59,11 @@ LAYOUT = {"\\begin", "\\end", "\\label", "\\tag"}
 OPERATORS = {"cdot", "times", "odot", "circ", "top", "intercal", "prime", "rangle", "leftarrow",
              "gets", "right", "partial", "nabla"}
 # Unicode as students paste it: a character and the tokens it stands for
-UNICODE = {"Σ": ["\\sum"], "∑": ["\\sum"], "⋅": ["\\cdot"], "∙": ["\\cdot"], "•": ["\\cdot"],
-           "−": ["-"], "–": ["-"], "×": ["*"], "⁄": ["/"], "∕": ["/"], "′": ["'"],
-           "⊙": ["\\odot"], "∘": ["\\odot"], "∂": ["\\partial"], "∇": ["\\nabla"],
-           "⟨": ["\\langle"], "⟩": ["\\rangle"], "←": ["\\leftarrow"], "≔": [":="],
-           "√": ["\\sqrt"], "⊤": ["⊤"], "ᵀ": ["ᵀ"], "·": ["·"]}
+UNICODE = {"Σ": "\\sum", "∑": "\\sum", "⋅": "\\cdot", "∙": "\\cdot", "•": "\\cdot",
+           "−": "-", "–": "-", "×": "*", "⁄": "/", "∕": "/", "′": "'", "⊙": "\\odot",
+           "∘": "\\odot", "∂": "\\partial", "∇": "\\nabla", "⟨": "\\langle", "⟩": "\\rangle",
+           "←": "\\leftarrow", "≔": ":=", "√": "\\sqrt", "½": "(1/2)", "⅓": "(1/3)",
+           "⅔": "(2/3)", "¼": "(1/4)", "¾": "(3/4)"}
 SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ", "0123456789-+()tinkjm"))
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ", "0123456789+-tijklmnaxeops"))
 # characters that stand for one ASCII character (math bold 𝐗, full-width Ｘ)
@@ -111,7 +111,7 @@ TOKEN = re.compile(r"""
   | (?P<greek>[σηλαβμδεϵθτγφρω])
   | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ]+)
   | (?P<sub>[₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ]+)
-  | (?P<uni>[Σ∑⋅∙•−–×⁄∕′⊙∘∂∇⟨⟩←≔√])
+  | (?P<uni>[Σ∑⋅∙•−–×⁄∕′⊙∘∂∇⟨⟩←≔√½⅓⅔¼¾])
   | (?P<op>\*\*|\.\.|\.T\b|:=|[-+*/^_=(){}\[\],'@·.;|ᵀ⊤<>])
 """, re.VERBOSE)
 
@@ -167,9 +167,8 @@ def _raw_tokens(text):
             continue
         if kind == "greek":                        # σ, η typed directly
             tokens.append(Token("word", GREEK_LETTERS[word], column))
-        elif kind == "uni":
-            for piece in UNICODE[word]:
-                tokens.append(Token("cmd" if piece.startswith("\\") else "op", piece, column))
+        elif kind == "uni":                        # Σ is \sum, ½ is (1/2)
+            tokens.extend(Token(t.kind, t.text, column) for t in _raw_tokens(UNICODE[word]))
         elif kind in ("sup", "sub"):               # x², X⁻¹, wₜ, xᵢ
             table = SUPERSCRIPTS if kind == "sup" else SUBSCRIPTS
             inner = "".join(table[c] for c in word)
