@@ -138,6 +138,10 @@ class Evaluator:
         if name in self.bound and not sub:
             return float(self.bound[name])
         written = _written(name, sub)
+        if sub and name in self.values and not np.ndim(self.values[name]) and \
+                written not in self.known:
+            raise EvaluationError(f"{name} is a number: {written} has an index it does not "
+                                  "take", n.column)
         if sub and written in self.known:
             free = [i for i in sub if not i.isdigit() and i not in self.bound]
             raise EvaluationError(f"the index {free[0]} of {written} is neither summed over "

@@ -14,7 +14,7 @@ from . import mistakes
 from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
 from .lhs import parse_answer
 from .notation import written
-from .parse import AnswerError
+from .parse import AnswerError, Node
 from .reference import _free_indices, _over_free, _size_settings, _task
 
 RTOL = 1e-7
@@ -132,7 +132,6 @@ def _equation_notes(p, reading, task, points):
     normal equations, the gradient set to zero)."""
     if reading.lhs is None or reading.lhs.kind != "equation":
         return []
-    from .parse import Node
     difference = Node("sub", (reading.lhs.tree, reading.tree))
     budget, known = Budget(), sorted(p.names)
     value = _valuer(p, reading, task, points)
@@ -276,10 +275,60 @@ def _notes(task, tree, got, points, p, budget, value):
         notes = _known_mistakes(got, general, points, p, budget, value, mistakes.ANSWER)
     if not notes and p.data.get("update"):
         notes = _update_notes(task, got, general, points, p, budget, value)
+    if not notes:
+        notes = _index_notes(tree, want, general, points, p, budget, value)
+    elif len(notes) == 1 and notes[0].startswith("off by a constant factor"):
+        notes += _known_mistakes(got, general, points, p, budget, value, mistakes.ANSWER,
+                                 exact_only=True)     # X^T for 2X^T: one term of two
     notes = list(notes or [])
     if _uses_one_sample(tree):
         notes.append("x_i appears outside a sum: the sum over the samples is missing")
     return list(dict.fromkeys(notes))
+
+
+MAX_INDEX_TRIES = 24
+
+
+def _index_notes(tree, want, general, points, p, budget, value):
+    """A wrong index (z_d where z_m belongs, w_{2,m} for w_{2,d}): the answer with one
+    index of one name changed to another of the answer's indices, if that is right."""
+    from .evaluate import EvaluationError as Failed
+    from .notation import written
+    from .parse import _walk
+    letters = set(_free_indices(p)) | set(
+        c for n in _walk(tree) if n.kind == "sum" for c in n.value) | set(
+        _entry_indices(tree, points[0]))
+    tries = 0
+    for node in _walk(tree):
+        if node.kind not in ("name", "call") or not isinstance(node.value, tuple) \
+                or not node.value[1] or node.value[0] in points[0].samples:
+            continue                  # a sample's index is the sum's: not the suspect
+        name, sub = node.value
+        for k, index in enumerate(sub):
+            for other in sorted(letters - {index}) if index in letters else ():
+                tries += 1
+                if tries > MAX_INDEX_TRIES:
+                    return []
+                fixed = Node(node.kind, node.args, (name, sub[:k] + (other,) + sub[k + 1:]),
+                             node.column)
+                candidate = _replace(tree, node, fixed)
+                try:
+                    values = [value(Evaluator(points[j].values, points[j].samples,
+                                              points[j].functions, sorted(p.names),
+                                              budget=budget), candidate, points[j])
+                              for j in general]
+                except (Failed, ValueError, ArithmeticError, np.linalg.LinAlgError):
+                    continue
+                if all(_close(v, want[j]) for v, j in zip(values, general)):
+                    return [f"a wrong index: {written(node)} where {written(fixed)} belongs"]
+    return []
+
+
+def _replace(tree, old, new):
+    if tree is old:
+        return new
+    return Node(tree.kind, tuple(_replace(a, old, new) for a in tree.args), tree.value,
+                tree.column)
 
 
 def _relation(got, want, general, points, p, equal_is_news=False, exact=False):

@@ -15,7 +15,15 @@ GRADIENT = "gradient"
 
 # problem -> [(level, wrong answer, note)]
 MISTAKES = {
+    "p1a": [
+        (ANSWER, "X^T", "only one of the two terms of the product rule: X appears twice in "
+                        "tr(X²) = Σ_ij X_ij X_ji, so the derivative is Xᵀ + Xᵀ = 2Xᵀ"),
+    ],
     "p1b": [
+        (ANSWER, "(X^2)^T", "only one of the three terms of the product rule: X appears "
+                            "three times in tr(X³)"),
+        (ANSWER, "2 (X^2)^T", "two of the three terms of the product rule: X appears three "
+                              "times in tr(X³)"),
         (ANSWER, "3 X^T X", "Xᵀ X is not (X²)ᵀ = Xᵀ Xᵀ"),
         (ANSWER, "3 (X^3)^T", "wrong exponent: the derivative of tr(X³) has X², one power less"),
     ],
