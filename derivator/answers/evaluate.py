@@ -20,6 +20,7 @@ class EvaluationError(ValueError):
     def __init__(self, message, column=None, unreadable=False):
         super().__init__(message if column is None else f"column {column}: {message}")
         self.unreadable = unreadable
+        self.column = column
 
 
 def sigmoid(z):

@@ -101,7 +101,7 @@ def _judge(p, answer, reading, seed):
             got = value(evaluator, tree, point)
         except EvaluationError as error:
             status = "unreadable" if error.unreadable else "incorrect"
-            return Verdict(p.id, answer, status, str(error))
+            return Verdict(p.id, answer, status, str(error), column=error.column)
         except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError,
                 TypeError, IndexError) as error:
             return Verdict(p.id, answer, "incorrect", f"the answer cannot be computed: {error}")
@@ -229,7 +229,7 @@ def _shape_verdict(p, answer, tree, task, points, known, size_names, budget, val
             got = value(evaluator, tree, point)
         except EvaluationError as error:
             return Verdict(p.id, answer, "unreadable" if error.unreadable else "incorrect",
-                           str(error))
+                           str(error), column=error.column)
         except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError,
                 TypeError, IndexError):
             continue                   # not a matter of shape: the numbers will say
