@@ -188,12 +188,24 @@ STUDENT_FORMS = [
     ("[(X + X^T)w]_k", Node("entry", (mul(Node("add", (X, T(X))), w),), ("k",))),
     ("w^{(t)}", w_t), ("w^{(t+1)}", Node("name", value=("w", ("t+1",)))),
     ("1/2 X", mul(Node("div", (num(1), num(2))), X)),
+    ("½ X", mul(Node("div", (num(1), num(2))), X)), ("`X`", X),
+    (r"\begin{equation} X \label{eq:1} \end{equation}", X), ("x⁽ⁱ⁾", x_i), ("x^{(i)}", x_i),
+    (r"w^{(t)\top}", T(w_t)), (r"\exp\{X\}", call("exp", X)),
+    (r"f(\mathbf{x}_i; \mathbf{w})", Node("call", (x_i,), ("f", None))),
+    ("g(1 - g)", mul(Node("name", value=("g", None)),
+                     Node("sub", (num(1), Node("name", value=("g", None)))))),
 ]
 
 
 @pytest.mark.parametrize("text,tree", STUDENT_FORMS)
 def test_forms_students_write_are_read_as_they_mean(text, tree):
     assert strip(parse(text)) == tree
+
+
+def test_a_parameter_after_the_semicolon_must_be_a_name():
+    with pytest.raises(AnswerError) as error:
+        parse("f(x_i; -w)")
+    assert "after ';' only the parameter's name" in str(error.value)
 
 
 def test_one_letter_names_are_split_by_the_problems_names():

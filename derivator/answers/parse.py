@@ -830,10 +830,15 @@ class Parser:
             args.append(self.expr())
         if self.at(";"):
             self.take()
-            self.expr()
-            while self.at(","):
+            while True:
+                start = self.tok
+                parameter = self.expr()
+                if parameter.kind != "name":         # f(x_i; -w) is another function
+                    raise AnswerError("after ';' only the parameter's name, as in "
+                                      "f(x_i; w)", start.column)
+                if not self.at(","):
+                    break
                 self.take()
-                self.expr()
         return args
 
 
