@@ -12,7 +12,7 @@ import numpy as np
 
 from . import mistakes
 from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
-from .lhs import parse_answer
+from .lhs import Reading, parse_answer
 from .notation import written
 from .parse import AnswerError, Node
 from .reference import _free_indices, _over_free, _size_settings, _task
@@ -61,6 +61,8 @@ def check(problem_name, answer, seed=0):
         return Verdict(p.id, answer, "unreadable", "the answer nests too deep to be read")
     try:
         verdict = _judge(p, answer, reading, seed)
+        if reading.lhs is not None and reading.lhs.kind == "equation":
+            verdict = _equation(p, answer, reading, seed, verdict)
     except RecursionError:
         verdict = Verdict(p.id, answer, "unreadable", "the answer nests too deep to evaluate")
     verdict.read_as = verdict.read_as or _read_as(reading)
@@ -125,6 +127,41 @@ def _judge(p, answer, reading, seed):
     notes = _notes(task, tree, answers, points, p, budget, value)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
                    notes, _counterexample(point, got, want))
+
+
+def _equation(p, answer, reading, seed, verdict):
+    """`a = b` where a is an expression: b is the answer, and a must equal it too (a
+    working written on one line). The normal equations XᵀXw = Xᵀy are named as such."""
+    if verdict.status == "unreadable":
+        return verdict
+    task, points = _task(p.id, seed)
+    side = Reading(reading.lhs.tree, entry_order=reading.entry_order)
+    value = _valuer(p, side, task, points)
+    budget, known = Budget(), sorted(p.names)
+    try:
+        left = [value(Evaluator(pt.values, pt.samples, pt.functions, known, budget=budget),
+                      side.tree, pt) for pt in points]
+        right = [value(Evaluator(pt.values, pt.samples, pt.functions, known, budget=budget),
+                       reading.tree, pt) for pt in points]
+        equal = all(_close(a, b) for a, b in zip(left, right))
+    except (EvaluationError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+        equal = False
+    if verdict.status == "correct" and equal:
+        verdict.message += "; its left side is equal to it"
+        return verdict
+    notes = _equation_notes(p, reading, task, points)
+    if verdict.status == "correct":
+        return Verdict(p.id, answer, "incorrect", f"the right side is the answer, but the "
+                       f"left side {reading.lhs.shown} is not equal to it", notes)
+    verdict.notes = notes + [n for n in verdict.notes if n not in notes]
+    if notes:
+        from .lhs import asked
+        kind, base, _, _ = asked(p)
+        wanted = {"update": f"the update rule {base}_{{t+1}} = …",
+                  "value": f"{base} itself ({base} = …)"}.get(kind, f"the derivative by {base}")
+        verdict.message = (f"an equation ({reading.lhs.shown} = …) is not the answer: the "
+                           f"problem asks for {wanted}")
+    return verdict
 
 
 def _equation_notes(p, reading, task, points):

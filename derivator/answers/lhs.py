@@ -166,9 +166,8 @@ def judge_lhs(lhs, problem):
     wanted = {"update": f"the update rule {base}_{{t+1}} = …",
               "value": f"{base} itself ({base} = …, the closed form)",
               "derivative": f"the derivative by {base}"}[kind]
-    if lhs.kind == "equation":
-        return (f"an equation ({lhs.shown} = …) is not an answer: the problem asks for "
-                f"{wanted}"), (), {}
+    if lhs.kind == "equation":              # a = b: b is judged, and a must equal it
+        return None, (), {}
     if lhs.kind == "derivative":
         if kind != "derivative":
             by = lhs.variable or base
