@@ -8,7 +8,7 @@
 from functools import lru_cache
 
 __version__ = "0.1.0"
-__all__ = ["derive", "catalog", "kernel", "check", "DerivatorError"]
+__all__ = ["derive", "catalog", "kernel", "check", "gradcheck", "DerivatorError"]
 
 
 class DerivatorError(ValueError):
@@ -48,11 +48,12 @@ def derive(name, wrt=None):
 
 @lru_cache(maxsize=None)
 def kernel(name):
-    """NumPy loss and gradient for `name`, generated from its derivation: a Kernel with
-    .loss(w, b, X, y), .grad(w, b, X, y) -> (dw, db) and .source (the generated code)."""
+    """NumPy loss and gradient for `name` (bce, mse, p2, p3, p7b, any loss over samples),
+    generated from its derivation: a Kernel with .params (each parameter's shape),
+    .loss(params, X, y), .grad(params, X, y) -> a dict like params, .predict(params, X)
+    and .source (the generated code). The parameters may also be given in order:
+    .loss(w, b, X, y), .grad(w, b, X, y) -> (dw, db)."""
     from .kernels import build_kernel
-    if name not in catalog():
-        raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
     return build_kernel(name)
 
 
@@ -86,9 +87,33 @@ def check(problem, answer, timeout=None):
     time is up, as the command line always does. Without it, it runs here, bounded by the
     reader's and the evaluator's own limits: for any answer of at most 2,000 characters it
     returns within 10 s of CPU in less than 500 MB (one operation budget for the whole
-    check; SymPy's optional confirmation is tried only where the expansion stays small)."""
+    check; SymPy's optional confirmation is tried only where the expansion stays small).
+
+    A text of several lines (newlines, `\\\\`, an aligned environment) or a chain
+    `a = b = c` is a working: every step is judged and the verdict also has
+    .first_wrong_line, .lines and .answer (the last line's verdict)."""
     from .answers.judge import Verdict, check as judge
+    from .answers.working import is_working
+    if is_working(answer):
+        return _check_working(problem, answer, timeout)
     if timeout is None:
         return judge(problem, answer)
     from .answers.workers import check_one
     return Verdict(**check_one(problem, answer, timeout))
+
+
+def _check_working(problem, working, timeout):
+    """A working of several lines: every step judged, the last line as the answer
+    (`.first_wrong_line`, `.lines`, `.answer`)."""
+    from .answers.working import WorkingVerdict, check_working
+    if timeout is None:
+        return check_working(problem, working)
+    from .answers.workers import check_one
+    return WorkingVerdict.from_dict(check_one(problem, working, timeout))
+
+def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
+    """A student's gradient function against the derived kernel of `problem`: `func` is
+    called as func(params..., X, y) at random points (or at the X and y given); the
+    verdict's .status is "correct", "incorrect" or "error", with .message and .notes."""
+    from .kernels.gradcheck import gradcheck as run
+    return run(func, problem, X, y, wrt=wrt, seed=seed, lang=lang)

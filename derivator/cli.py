@@ -20,14 +20,24 @@ def build_parser():
                                                   "every step checked.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    commands.add_parser("list", help="the derivations it knows, one line each")
-    commands.add_parser("problems", help="problems 1-7 with their statements")
+    listing = commands.add_parser("list", help="the derivations it knows, one line each")
+    listing.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    problems = commands.add_parser("problems", help="problems 1-7 with their statements")
+    problems.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     show = commands.add_parser("show", help="show a derivation step by step")
     show.add_argument("name", metavar="NAME", help="a derivation (see `derivator list`)")
     show.add_argument("--wrt", help="the parameter to differentiate by (default: the first)")
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    show.add_argument("--standalone", action="store_true",
+                      help="with --format latex: a whole document for xelatex")
+    handout = commands.add_parser("handout", help="all derivations (or the names given) as "
+                                                  "one document to print or open")
+    handout.add_argument("names", metavar="NAME", nargs="*", help="derivations (default: all)")
+    handout.add_argument("--format", default="latex", choices=("latex", "html"),
+                         help="latex (default, for xelatex) or html")
+    handout.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     check = commands.add_parser("check", help="check an answer to problems 1-7",
                                 epilog=_syntax_guide(),
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -44,9 +54,12 @@ def build_parser():
     check.add_argument("--syntax", action="store_true",
                        help="what an answer may look like, with examples, and stop")
     check.add_argument("--lang", default="en", choices=LANGUAGES,
-                       help="en (default) or ko: the labels around a single verdict")
+                       help="en (default) or ko: the labels around a verdict")
+    check.add_argument("--working", metavar="FILE", help="a whole working (plain text, LaTeX "
+                       "or Markdown; - reads stdin): every step judged, the first wrong one "
+                       "named, the last line judged as the answer")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
-    train.add_argument("name", metavar="LOSS", help="bce or mse")
+    train.add_argument("name", metavar="LOSS", help="bce, mse, p2, p3, p7b: a loss over samples")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
                        "(default: the dataset that ships for the loss)")
     train.add_argument("--target", metavar="COLUMN", help="the column to predict")
@@ -57,6 +70,19 @@ def build_parser():
     train.add_argument("--seed", type=int, default=0, help="shuffling seed (0)")
     train.add_argument("--format", default="rich", choices=("rich", "json"),
                        help="rich (default: a progress bar) or json (the loss history)")
+    train.add_argument("--size", metavar="NAME=N", action="append", default=[],
+                       help="a hidden size the data does not give, e.g. M=16 for p7b (8)")
+    gradcheck = commands.add_parser("gradcheck", help="check your own gradient function "
+                                    "against the derivation (runs FILE.py in a worker)")
+    gradcheck.add_argument("name", metavar="PROBLEM", help="p2, p3, p7b, bce, mse")
+    gradcheck.add_argument("function", metavar="FILE.py:FUNC",
+                           help="your function, called as FUNC(params..., X, y)")
+    gradcheck.add_argument("--wrt", help="the parameter FUNC's gradient is for, when it "
+                           "returns one array (default: the problem's)")
+    gradcheck.add_argument("--timeout", type=_positive(float), default=10.0,
+                           help="seconds allowed (10)")
+    gradcheck.add_argument("--format", default="rich", choices=("rich", "json"))
+    gradcheck.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     return parser
 
 
@@ -76,24 +102,29 @@ def _positive(kind):
 def cmd_list(args, out):
     from .problemset import all_problems
     from .registry import catalog as lectures, get_model
+    from .render.messages import HEADINGS
+    lang = args.lang
     for name in lectures():
         model = get_model(name)
         params = ", ".join(str(p) for p in model.params)
-        out.write(f"{name:<10} {model.title['en']}  (--wrt {params})\n")
+        out.write(f"{name:<10} {model.title.get(lang, model.title['en'])}  (--wrt {params})\n")
     for name, problem in all_problems().items():
-        out.write(f"{name:<10} Problem {problem.number}: {problem.title['en']}\n")
+        title = problem.title.get(lang, problem.title["en"])
+        out.write(f"{name:<10} {HEADINGS[lang]['problem']} {problem.number}: {title}\n")
     return 0
 
 
 def cmd_problems(args, out):
-    import textwrap
-
     from .problemset import all_problems
+    from .render.messages import HEADINGS
+    from .render.statement import statement_text
+    from .render.terminal import wrap
+    lang = args.lang
     for name, problem in all_problems().items():
-        out.write(f"{name} (problem {problem.number}): {problem.title['en']}\n")
-        for paragraph in problem.statement.split("\n\n"):
-            out.write(textwrap.fill(" ".join(paragraph.split()), 78, initial_indent="    ",
-                                    subsequent_indent="    ") + "\n")
+        title = problem.title.get(lang, problem.title["en"])
+        out.write(f"{name} ({HEADINGS[lang]['problem'].lower()} {problem.number}): {title}\n")
+        for paragraph in problem.statement.split("\n\n"):      # the statement as written (en)
+            out.write("".join(f"    {line}\n" for line in wrap(statement_text(paragraph), 74)))
         out.write("\n")
     return 0
 
@@ -106,17 +137,22 @@ def cmd_show(args, out):
         if args.format == "rich":
             from rich.console import Console
             console = Console(file=out)
+            console.width = max(console.width, terminal.MIN_WIDTH)     # COLUMNS=1: no crash
         width = console.width if console else 80
         lines = cached(["show", args.name, args.wrt, args.lang, width],
-                       lambda: terminal.lines_of(derive(args.name, args.wrt), args.lang, width))
+                       lambda: terminal.lines_of(derive(args.name, args.wrt), args.lang, width),
+                       valid=terminal.valid_lines)
         if console:
             terminal.rich_from_lines(lines, console)
         else:
             out.write(terminal.text_from_lines(lines, width))
         return 0
-    from .render import documents
-    render = {"latex": documents.render_latex, "markdown": documents.render_markdown,
-              "json": documents.render_json}
+    if args.standalone and args.format != "latex":
+        raise DerivatorError("--standalone goes with --format latex")
+    from .render import documents, html, standalone
+    render = {"latex": standalone.render_standalone if args.standalone else
+              documents.render_latex, "markdown": documents.render_markdown,
+              "json": documents.render_json, "html": html.render_html}
     out.write(render[args.format](derive(args.name, args.wrt), args.lang))
     return 0
 
@@ -124,6 +160,16 @@ def cmd_show(args, out):
 def _syntax_guide():
     from .answers.syntax import as_text
     return as_text()
+
+
+def cmd_handout(args, out):
+    from . import catalog
+    from .render import html, standalone
+    names = args.names or catalog()
+    derivations = [derive(name) for name in names]      # an unknown name fails before output
+    render = standalone.render_handout if args.format == "latex" else html.render_handout
+    out.write(render(derivations, args.lang))
+    return 0
 
 
 def cmd_check(args, out):
@@ -137,6 +183,8 @@ def cmd_check(args, out):
     if args.file:
         from .answers.batch import run_batch
         return run_batch(args, out)
+    if args.working is not None:
+        return cmd_check_working(args, out)
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
     problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
@@ -152,8 +200,8 @@ def cmd_check(args, out):
 def _verdict_text(verdict, answer, lang="en"):
     """A verdict for people: the status, how the answer was read, and for an unreadable
     one the answer with a caret under the place. Plain text: nothing in it is markup."""
-    from .render.messages import CHECK_LABELS
-    label = CHECK_LABELS[lang]
+    from .answers.notation import LABELS
+    label = LABELS[lang]
     lines = [f"{label.get(verdict['status'], verdict['status'])}: {verdict['message']}"]
     if verdict.get("read_as"):
         lines.append(f"  {label['read_as']}: {_visible(verdict['read_as'])}")
@@ -208,67 +256,157 @@ def _read_stdin():
             from None
 
 
+def cmd_check_working(args, out):
+    """check P --working FILE|-: exit 0 when every step follows and the answer is right,
+    1 when a step or the answer is wrong, 2 when it cannot be read, 3 on timeout."""
+    import json
+
+    from .answers.lines import MAX_TEXT
+    from .answers.workers import check_one
+    from .answers.lines import WorkingError, split_working
+    from .answers.working import as_json, is_working
+    from .problemset import problem
+    if args.name is None or args.answer is not None:
+        raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
+    problem(args.name)
+    text = _read_working(args.working, MAX_TEXT)
+    try:
+        split_working(text)               # what cannot be split is refused here, at once
+    except WorkingError as error:
+        raise DerivatorError(f"{args.working}: {error}") from None
+    if not is_working(text):              # one line is a working too when asked for
+        text += " \\\\"                 # (a LaTeX line break says so to the worker)
+    verdict = check_one(args.name, text, args.timeout)
+    if verdict["status"] == "unreadable" and not verdict.get("lines"):
+        raise DerivatorError(f"{args.working}: {verdict['message']}")
+    if args.format == "json":
+        out.write(json.dumps(as_json(verdict), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from .render.working import render_working
+        render_working(verdict, out, args.lang)
+    return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
+
+
+def _read_working(path, limit):
+    """The working's text, read no further than `limit` characters past which it is
+    refused anyway."""
+    try:
+        if path == "-":
+            text = sys.stdin.read(limit + 1)
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read(limit + 1)
+    except OSError as error:
+        raise DerivatorError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise DerivatorError(f"{path} is not UTF-8 text: {error.reason} at byte "
+                             f"{error.start}") from None
+    if len(text) > limit:
+        raise DerivatorError(f"{path}: the working is longer than {limit:,} characters")
+    return text
+
+
 def cmd_train(args, out):
     import json
 
     import numpy as np
 
-    from . import kernel, train
-    from .registry import get_model
+    from . import catalog, kernel, train
     from .kernels import kernel_names
-    if args.name not in kernel_names():
+    if args.name in catalog() and args.name not in kernel_names():
         raise DerivatorError(f"cannot train {args.name!r}; losses: {', '.join(kernel_names())}")
     if args.data is not None and args.target is None:
         raise DerivatorError("--data needs --target COLUMN (the column to predict)")
     if args.target is not None and args.data is None:
         raise DerivatorError("--target needs --data FILE.csv (the default dataset has its own)")
+    k = kernel(args.name)                   # any loss derive() knows, from a file too
+    sizes = _sizes(args.size, k)
     data = (train.load_csv(args.data, args.target) if args.data
-            else train.default_dataset(args.name))
-    classify = train.is_classification(get_model(args.name))
-    if classify:
-        train.check_labels(data, args.name)
-    X = train.standardise(data.X)
-    k = kernel(args.name)
+            else train.default_dataset(k.labels))
+    if k.labels:
+        train.check_labels(data, args.name, k.labels)
+    X = train.standardise(data)
     try:
+        params = k.initial(X, sizes, seed=args.seed)
         if args.format == "json":
             run = train.gradient_descent(k, X, data.y, args.lr, args.epochs, args.batch_size,
-                                         args.seed)
+                                         args.seed, params=params)
         else:
-            run = _train_with_progress(k, X, data, args, out)
-    except ValueError as error:          # the kernel refuses non-finite values
+            run = _train_with_progress(k, X, data, args, out, params)
+    except train.Diverged as error:
         raise DerivatorError(f"training diverged ({error}); try a smaller --lr") from None
-    metric = ("accuracy", train.accuracy(run, X, data.y)) if classify else \
-        ("r_squared", train.r_squared(run, X, data.y))
+    metric = ("accuracy", train.accuracy(k, run, X, data.y)) if k.labels else \
+        ("r_squared", train.r_squared(k, run, X, data.y))
     if args.format == "json":
+        params = {p: np.asarray(v).tolist() for p, v in run.params.items()}
         out.write(json.dumps({"loss": args.name, "data": data.source, "target": data.target,
                               "samples": int(X.shape[0]), "features": data.features,
                               "lr": args.lr, "epochs": args.epochs,
                               "batch_size": args.batch_size, "history": run.history,
                               "final_loss": run.history[-1], metric[0]: metric[1],
-                              "w": np.asarray(run.w).tolist(), "b": run.b}, indent=2) + "\n")
+                              **params}, indent=2, allow_nan=False) + "\n")
     else:
-        label = "accuracy" if classify else "R²"
-        out.write(f"final loss {run.history[-1]:.6g}, {label} {metric[1]:.4f} "
+        label = "accuracy" if k.labels else "R²"
+        value = "undefined (the target is constant)" if metric[1] is None else \
+            f"{metric[1]:.4f}"
+        out.write(f"final loss {run.history[-1]:.6g}, {label} {value} "
                   f"({X.shape[0]} samples, {X.shape[1]} standardised features)\n")
     return 0
 
 
-def _train_with_progress(k, X, data, args, out):
+def _sizes(texts, k):
+    """--size M=16 for the sizes the data does not give (default 8 each)."""
+    wanted = {s for shape in k.params.values() for s in shape} - {k.columns}
+    sizes = {s: 8 for s in wanted}
+    for text in texts:
+        name, _, value = text.partition("=")
+        if name not in wanted:
+            raise DerivatorError(f"--size {text}: {k.name} has no size {name!r}"
+                                 + (f"; sizes: {', '.join(sorted(wanted))}" if wanted else ""))
+        if not value.isdigit() or int(value) < 1:
+            raise DerivatorError(f"--size {text}: the size must be a whole number, at least 1")
+        sizes[name] = int(value)
+    return sizes
+
+
+def _train_with_progress(k, X, data, args, out, params):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from . import train
     console = Console(file=out)
     batch = f"mini-batches of {args.batch_size}" if args.batch_size else "full batch"
-    console.print(f"{args.name} on {data.source}: {X.shape[0]} samples, target "
-                  f"{data.target!r}, lr {args.lr}, {batch}")
+    # as plain text: a file or column name may hold brackets or control characters
+    source = train.visible(data.source)
+    console.print(f"{args.name} on {source}: {X.shape[0]} samples, target "
+                  f"{data.target!r}, lr {args.lr}, {batch}", markup=False, highlight=False,
+                  soft_wrap=True)
     columns = (TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
                TextColumn("loss {task.fields[loss]}"))
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("train", total=args.epochs, loss="…")
         return train.gradient_descent(
             k, X, data.y, args.lr, args.epochs, args.batch_size, args.seed,
-            on_epoch=lambda e, loss: progress.update(task, advance=1, loss=f"{loss:.6g}"))
+            on_epoch=lambda e, loss: progress.update(task, advance=1, loss=f"{loss:.6g}"),
+            params=params)
+
+
+def cmd_gradcheck(args, out):
+    import json
+
+    from .kernels.gradcheck import run_file
+    path, colon, name = args.function.rpartition(":")
+    if not colon or not path or not name.isidentifier():
+        raise DerivatorError(f"give the function as FILE.py:FUNC (e.g. my_solution.py:grad);"
+                             f" got {args.function!r}")
+    verdict = run_file(args.name, path, name, args.timeout, args.wrt, args.lang)
+    if args.format == "json":
+        out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(f"{verdict['status']}: {verdict['message']}\n")
+        for note in verdict["notes"]:
+            out.write(f"  note: {note}\n")
+    return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
 
 
 def main(argv=None, out=None):
@@ -276,7 +414,8 @@ def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
-                    "check": cmd_check, "train": cmd_train}
+                    "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
+                    "gradcheck": cmd_gradcheck}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")

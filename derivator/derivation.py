@@ -3,9 +3,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from .render.notebook import DerivationDisplay, StepDisplay
 
-@dataclass(frozen=True)
-class Step:
+
+@dataclass(frozen=True, repr=False)
+class Step(StepDisplay):
     """One line: `lhs = expr`, obtained from the line before by `rule`."""
 
     section: str          # which part of the derivation: cost, loss, lemma, back, result
@@ -25,8 +27,8 @@ class Step:
         return explain(self, lang)
 
 
-@dataclass
-class Derivation:
+@dataclass(repr=False)
+class Derivation(DerivationDisplay):
     name: str
     wrt: sp.Symbol
     steps: list
@@ -41,6 +43,8 @@ class Derivation:
         for step in reversed(self.steps):
             if step.expr == self.result:
                 return step.lhs
+            if isinstance(step.expr, sp.Eq) and step.expr.rhs == self.result:
+                return step.expr.lhs          # solved for: w = (XᵀX)⁻¹Xᵀy
         return sp.Derivative(self.model.target, self.wrt)
 
     def sum_form(self):

@@ -25,8 +25,8 @@ class LikelihoodEngine(Engine):
                               ("split_sum", rewrites.split_sum)):
             expr = self.emit("log", log_p, rewrite(expr), rule)
         lhs = D(log_p, w)
-        derivative = self.emit("cost", lhs, D(expr, w), "differentiate")
-        derivative = self.apply_rules(derivative, lhs, "cost", self.context(w))
+        derivative = self.emit("gradient", lhs, D(expr, w), "differentiate")
+        derivative = self.apply_rules(derivative, lhs, "gradient", self.context(w))
         gradient = self.through_one_sample(derivative, lhs)
         result = self.solve(gradient)
         return Derivation(m.name, w, self.steps, result, m)

@@ -18,8 +18,8 @@ def _bce():
     cost = sp.Mul(sp.Pow(m, -1), sp.Sum(L(Y[i], h(X[i])), (i, 1, m)), evaluate=False)
     return Model(
         name="bce",
-        title={"en": "Binary cross-entropy: dJ/dw for logistic regression",
-               "ko": "Binary cross-entropy: 로지스틱 회귀의 dJ/dw"},
+        title={"en": "Binary cross-entropy: the gradient for logistic regression",
+               "ko": "Binary cross-entropy: 로지스틱 회귀의 기울기"},
         definitions=(
             Definition(z, (x,), linear),
             Definition(h, (x,), sigmoid(z(x))),
@@ -40,8 +40,8 @@ def _mse():
     cost = sp.Mul(sp.Pow(N, -1), sp.Sum(J0(Y[n], yhat(X[n])), (n, 1, N)), evaluate=False)
     return Model(
         name="mse",
-        title={"en": "Linear regression with squared error (lecture 7): dJ/dw",
-               "ko": "제곱 오차 선형 회귀 (7강): dJ/dw"},
+        title={"en": "Linear regression with squared error (lecture 7): the gradient",
+               "ko": "제곱 오차 선형 회귀 (7강): 기울기"},
         definitions=(
             Definition(yhat, (x,), linear),
             Definition(J0, (y, p), loss),

@@ -197,9 +197,13 @@ STUDENT_FORMS = [
 ]
 
 
+NAMES = {"X": "matrix", "w": "vector", "x": "vector", "y": "vector", "k": "natural",
+         "B": "matrix", "g": "function", "f": "function", "eta": "scalar", "N": "size"}
+
+
 @pytest.mark.parametrize("text,tree", STUDENT_FORMS)
 def test_forms_students_write_are_read_as_they_mean(text, tree):
-    assert strip(parse(text)) == tree
+    assert strip(parse(text, NAMES)) == tree
 
 
 def test_a_parameter_after_the_semicolon_must_be_a_name():

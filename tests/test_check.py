@@ -291,16 +291,15 @@ def _shown(problem):
 
 @pytest.mark.parametrize("problem", PROBLEMS)
 def test_the_tools_own_result_is_read_and_judged(problem):
-    """The result's text and LaTeX, alone and after its left-hand side, are read. They
-    are the answer, except for p2 and p3, where the result is the gradient and the
-    problem asks for the update rule: there the update-rule lines are the answer."""
+    """The result's text and LaTeX, alone and after its left-hand side (p4's is w*), are
+    read. They are the answer, except for p2 and p3, where the result is the gradient and
+    the problem asks for the update rule: there the update-rule lines are the answer."""
     data = _shown(problem)
     result, lhs = data["result"], data["result"]["lhs"]
     update = [s for s in data["steps"] if s["section"] == "update"
               and "partial" not in s["latex"]]
-    forms = [result["text"], result["latex"]]
-    if problem != "p4":        # p4's result is w itself, which show labels ∂/∂w P(w)
-        forms += [f"{lhs['text']} = {result['text']}", f"{lhs['latex']} = {result['latex']}"]
+    forms = [result["text"], result["latex"], f"{lhs['text']} = {result['text']}",
+             f"{lhs['latex']} = {result['latex']}"]
     for form in forms:
         verdict = derivator.check(problem, form)
         if update:
@@ -333,6 +332,7 @@ def test_the_tools_own_result_is_read_and_judged(problem):
     ("p7b", "z_{99}(x_i)", "incorrect", "outside the network's nodes"),
     ("p7b", "sum_{i=1}^{N} h_{0}(x_i)", "incorrect", "node indices start at 1"),
     ("p7a", "(g - y) g (1 - g) w_{2,0}", "incorrect", "outside 1..3"),
+    ("p7a", "(g - y_j) g (1 - g) w_{2,j}", "unreadable", "y is a number"),
     ("p2", "sum_{i=1}^{(-1)^{0.5}} x_i", "incorrect", "(-1)^0.5 is not a real number"),
     ("p1a", r"\frac{2}{(-1)^{0.5}}", "incorrect", "not a real number"),
 ])

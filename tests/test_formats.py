@@ -100,3 +100,74 @@ def test_text_fits_80_columns():
         text = terminal.render_text(derivator.derive(name), "en", width=80)
         math = [line for line in text.splitlines() if line.startswith("      ")]
         assert max(len(line) for line in math) <= 80
+
+
+def _rich(name, lang, width=80, wrt=None):
+    import io
+
+    from rich.console import Console
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None)
+    terminal.rich_from_lines(terminal.lines_of(derivator.derive(name, wrt), lang, width), console)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_line_fits_80_terminal_columns(lang):
+    from rich.cells import cell_len        # rich's own measure: Hangul is two columns
+    for name in NAMES:
+        for text in (terminal.render_text(derivator.derive(name), lang, width=80),
+                     _rich(name, lang)):
+            lines = text.splitlines()
+            assert max(cell_len(line) for line in lines) <= 80, name
+            for k, rule in enumerate(lines):           # underlines as wide as their titles
+                if k and rule and set(rule) <= {"=", "-"}:
+                    start = k
+                    while start and lines[start - 1].strip():
+                        start -= 1
+                    assert cell_len(rule) == max(map(cell_len, lines[start:k])), lines[k - 1]
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_korean_captions_wrap_whole_in_the_terminal(width):
+    from derivator.render import captioned
+    for name in ("bce", "p3", "p7b"):
+        shown = " ".join(_rich(name, "ko", width).split())
+        assert "…" not in shown.replace(", …,", "")
+        for _, _, heading, steps in captioned(derivator.derive(name), "ko"):
+            for _, _, _, rule, text in steps:
+                assert " ".join(f"[{rule}] {text}".split()) in shown
+
+
+@pytest.mark.parametrize("name", ["bce", "mse"])
+def test_title_names_the_variable_differentiated_by(name):
+    for wrt in ("w", "b"):
+        title = _rich(name, "en", wrt=wrt).splitlines()[0]
+        assert f"∂/∂{wrt}" in title and "dJ/d" not in title
+
+
+def test_problem_statements_print_without_raw_latex():
+    for name in NAMES:
+        for text in (_rich(name, "en"), terminal.render_text(derivator.derive(name), "en")):
+            assert "$" not in text and "\\" not in text, name
+    assert "𝐗 ∈ ℝ^(D × D)" in " ".join(_rich("p1a", "en").split())
+
+
+def test_list_and_problems_in_korean():
+    import io
+
+    from derivator import cli
+    for command in ("list", "problems"):
+        out = io.StringIO()
+        assert cli.main([command, "--lang", "ko"], out=out) == 0
+        assert "문제 4" in out.getvalue() and "가우시안 최대 우도" in out.getvalue()
+        assert "\\mathbf" not in out.getvalue()
+
+
+def test_standalone_and_handout_usage_errors(capsys):
+    from derivator import cli
+    assert cli.main(["show", "bce", "--format", "markdown", "--standalone"]) == 2
+    assert cli.main(["handout", "nosuch"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "--standalone goes with --format latex" in err[0]
+    assert "unknown derivation 'nosuch'" in err[1]

@@ -84,6 +84,7 @@ class Evaluator:
         self.bound = {}
         self.sample_sums = []               # the indices of the sums over samples running
         self.over_samples = {}              # id of a sum's node -> whether it is over samples
+        self._at = None                     # the name being evaluated
         self.known = known
 
     def __call__(self, node):
@@ -131,7 +132,8 @@ class Evaluator:
         shorthand = self._shorthand(name, sub, n)
         if shorthand is not None:
             return shorthand
-        entry = self._entry(name, sub, n)
+        self._at = n                             # for the column of an index error
+        entry = self._entry(name, sub)
         if entry is not None:
             return entry
         if name == "e" and not sub:
@@ -142,7 +144,7 @@ class Evaluator:
         if sub and name in self.values and not np.ndim(self.values[name]) and \
                 written not in self.known:
             raise EvaluationError(f"{name} is a number: {written} has an index it does not "
-                                  "take", n.column)
+                                  "take", n.column, unreadable=True)
         if sub and written in self.known:
             free = [i for i in sub if not i.isdigit() and i not in self.bound]
             raise EvaluationError(f"the index {free[0]} of {written} is neither summed over "
@@ -182,7 +184,7 @@ class Evaluator:
                 f"the index {index}"
             raise EvaluationError(f"{written}: {shown} is outside 1..{size}", n.column)
 
-    def _entry(self, name, sub, n):
+    def _entry(self, name, sub):
         """w_{2,j} with j bound (or a number): entry j of the array w_2; h_j of h; X_{ij}
         and X_{kj} of a matrix; w_j of a column vector."""
         if not sub:
@@ -202,7 +204,7 @@ class Evaluator:
             if None in positions or array.ndim != len(positions):
                 continue
             for p, size, index in zip(positions, array.shape, idx):
-                self._in_range(p, size, _written(name, sub), index, n)
+                self._in_range(p, size, _written(name, sub), index, self._at)
             return float(array[tuple(positions)])
         return None
 

@@ -16,12 +16,13 @@ from .lhs import Reading, parse_answer
 from .notation import written
 from .parse import AnswerError, Node
 from .reference import _free_indices, _over_free, _size_settings, _task
+from ..render.notebook import VerdictDisplay
 
 RTOL = 1e-7
 
 
-@dataclass
-class Verdict:
+@dataclass(repr=False)
+class Verdict(VerdictDisplay):
     problem: str
     answer: str
     status: str                     # correct | incorrect | unreadable | timeout

@@ -90,3 +90,14 @@ def _text(n):
 def _index(indices):
     return indices[0] if len(indices) == 1 and len(indices[0]) == 1 else \
         "{" + ",".join(indices) + "}"
+
+
+# `check`'s labels around a verdict (the verdict's own sentences are English)
+LABELS = {
+    "en": {"correct": "correct", "incorrect": "incorrect", "unreadable": "unreadable",
+           "timeout": "timeout", "read_as": "read as", "note": "note",
+           "counterexample": "counterexample"},
+    "ko": {"correct": "정답", "incorrect": "오답", "unreadable": "읽을 수 없음",
+           "timeout": "시간 초과", "read_as": "이렇게 읽음", "note": "참고",
+           "counterexample": "반례"},
+}

@@ -50,7 +50,7 @@ TYPOGRAPHY = {"mathbf", "boldsymbol", "bm", "mathrm", "text", "textrm", "textbf"
 SIZES = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
          "biggl", "biggr", "Biggl", "Biggr"}
 # LaTeX that only spaces or styles: dropped
-SPACING = {"\\,", "\\;", "\\!", "\\:", "\\ ", "\\quad", "\\qquad", "\\displaystyle",
+SPACING = {"\\,", "\\;", "\\!", "\\:", "\\ ", "\\displaystyle",
            "\\textstyle", "\\limits", "\\nolimits", "\\[", "\\]", "\\(", "\\)", "\\\\",
            "\\medspace", "\\thinspace", "\\enspace", "\\negthinspace", "\\nonumber",
            "\\notag"}
@@ -184,12 +184,17 @@ def _raw_tokens(text):
 
 
 def _drop_annotations(tokens):
-    """`… \\quad \\text{for all i}` and a final `\\text{(update rule)}` are words for the
-    reader, not mathematics: from prose in \\text{…} on, the rest is dropped. \\text{tr}
-    and \\text{T} are typography and stay."""
+    """`… \\quad \\text{for all i}`, `… \\quad (2)` and a final `\\text{(update rule)}` are
+    words for the reader, not mathematics: from a \\quad or prose in \\text{…} on, the rest
+    is dropped. \\text{tr} and \\text{T} are typography and stay."""
     out, k, depth = [], 0, 0
     while k < len(tokens):
         t = tokens[k]
+        if t.text in ("\\quad", "\\qquad"):       # a wide space: what follows is a remark
+            if depth == 0 and out:               # (\quad \text{for all i}, \quad (2))
+                return out
+            k += 1
+            continue
         if t.text in ("\\text", "\\mbox", "\\textrm") and k + 1 < len(tokens) \
                 and tokens[k + 1].text == "{" and depth == 0:
             close = _closing(tokens, k + 1)
@@ -227,8 +232,8 @@ class Parser:
         self.tokens = tokenize(text)
         self.pos = 0
         self.depth = 0
-        # the problem's names (x, w, X, eta, ...) for splitting `Xw` into X w; None: any
-        # run of letters that is not a known word is split into letters
+        # the problem's names (x, w, X, eta, ...) for splitting `Xw` into X w; None: a run
+        # of letters stays one word
         self.names = set(names) if names is not None else None
         # a function's name the problem declares as a value (σ, the noise, in p4): a name
         self.values = {n for n, kind in names.items() if kind != "function"} \
@@ -670,8 +675,9 @@ class Parser:
         return ways[len(word)] or None
 
     def resolve(self, name, token):
-        """`Xw` is X w when both are the problem's names; `eta` stays eta."""
-        if name in self.known_words() or len(name) == 1:
+        """`Xw` is X w when both are the problem's names; `eta` stays eta. Without the
+        problem's names a word stays whole (whoever reads it splits it)."""
+        if self.names is None or name in self.known_words() or len(name) == 1:
             return [name]
         readings = self.segment(name)
         if not readings:
@@ -928,8 +934,8 @@ def tree_depth(node):
 def parse(text, names=None):
     """The tree of an answer, or AnswerError saying what is wrong and where.
 
-    names: the problem's names, to split `Xw` into X w (without them, a run of letters
-    that is not a known word is split into letters)."""
+    names: the problem's names (a set, or a dict name -> kind), to split `Xw` into X w;
+    without them a run of letters stays one word."""
     if not isinstance(text, str):
         raise AnswerError("the answer must be text")
     tree = Parser(text, names).answer()

@@ -77,7 +77,7 @@ def _limit_cpu(seconds):
 
 
 def _check(args):
-    from .judge import check
+    from .. import check                # routes a working of several lines to its judge
     problem, answer, seconds = args
     _limit_cpu(seconds)
     return check(problem, answer).as_dict()

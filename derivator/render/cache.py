@@ -10,10 +10,14 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
+
+
+MAX_ENTRIES = 64          # older entries are removed beyond this many (one per request)
 
 
 def _directory():
@@ -22,7 +26,12 @@ def _directory():
         return None
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError):       # HOME unset and no password entry: no cache
+            return None
     return Path(base) / "derivator"
 
 
@@ -48,24 +57,47 @@ def _fingerprint():
     return "\n".join(parts)
 
 
-def cached(request, compute):
-    """compute() -> JSON-able value, read from / written to the cache under `request`."""
+def cached(request, compute, valid=lambda value: True):
+    """compute() -> JSON-able value, read from / written to the cache under `request`.
+    A stored value that is not valid(value) (a damaged or planted file) is computed afresh."""
     directory = _directory()
     if directory is None:
         return compute()
     key = hashlib.sha256((_fingerprint() + "\n" + json.dumps(request)).encode()).hexdigest()
     path = directory / f"{key[:32]}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        value = json.loads(path.read_text(encoding="utf-8"))
+        if valid(value):
+            return value
+    except (OSError, ValueError, RecursionError):      # RecursionError: absurdly nested JSON
         pass
     value = compute()
+    _store(directory, path, value)
+    return value
+
+
+def _store(directory, path, value):
+    tmp = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, suffix=".tmp",
                                          encoding="utf-8") as tmp:
             json.dump(value, tmp, ensure_ascii=False)
         os.replace(tmp.name, path)
-    except OSError:
-        pass
-    return value
+        _evict(directory)
+    except OSError:                       # a full disk, a read-only directory: no cache
+        if tmp is not None:
+            try:
+                os.unlink(tmp.name)
+            except OSError:
+                pass
+
+
+def _evict(directory):
+    """Keep the newest MAX_ENTRIES entries; remove older ones and stray temporary files."""
+    entries = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[MAX_ENTRIES:]:
+        old.unlink(missing_ok=True)
+    for stray in directory.glob("tmp*.tmp"):       # left by a process killed mid-write
+        if stray.stat().st_mtime < time.time() - 3600:
+            stray.unlink(missing_ok=True)

@@ -3,8 +3,8 @@ import json
 
 import sympy as sp
 
-from . import numbered
-from .messages import HEADINGS, explain, rule_title, section_title
+from . import captioned, result_lhs
+from .messages import HEADINGS, rule_title
 from .printing import samples_of, to_latex, to_text
 
 
@@ -32,17 +32,16 @@ def render_latex(derivation, lang="en"):
     out = [f"% derivator: {derivation.name}, derivative with respect to {derivation.wrt}",
            r"\begin{align*}"]
     rows = []
-    for section, letter, steps in numbered(derivation):
-        _, heading = section_title(section, [s for _, s, _ in steps], lang)
+    for section, letter, heading, steps in captioned(derivation, lang):
         rows.append(f"% {letter}. {heading}")
-        for label, step, show_lhs in steps:
+        for label, step, show_lhs, title, text in steps:
             lhs = to_latex(step.lhs) if show_lhs else ""
             rhs = to_latex(step.expr)
             if step.lhs is None:             # an equation: its own two sides
                 lhs, rhs = to_latex(step.expr.lhs), to_latex(step.expr.rhs)
-            rule = _latex_text(rule_title(step, "en"))
+            rule = _latex_text(title if lang == "en" else rule_title(step, "en"))
             rows.append(f"{lhs} &= {rhs} && \\text{{({label}) {rule}}} \\\\"
-                        f" % {explain(step, lang)}")
+                        f" % {text}")
     # no line break after the last line of an align*
     last = max(k for k, r in enumerate(rows) if not r.startswith("%"))
     body, comment = rows[last].split(" \\\\ % ", 1)
@@ -59,16 +58,15 @@ def render_markdown(derivation, lang="en"):
     notes = getattr(derivation.model, "notes", None) or {}
     if notes:
         out += [f"> **Note.** {notes.get(lang, notes.get('en', ''))}", ""]
-    for section, letter, steps in numbered(derivation):
-        _, heading = section_title(section, [s for _, s, _ in steps], lang)
+    for section, letter, heading, steps in captioned(derivation, lang):
         out += [f"## {letter}. {heading}", ""]
-        for label, step, show_lhs in steps:
+        for label, step, show_lhs, title, text in steps:
             lhs = to_latex(step.lhs) + " " if show_lhs else ""
             math = to_latex(step.expr) if step.lhs is None else f"{lhs}= {to_latex(step.expr)}"
-            out += [f"**{label}** · *{rule_title(step, lang)}* — {explain(step, lang)}", "",
+            out += [f"**{label}** · *{title}* — {text}", "",
                     f"$$ {math} $$", ""]
     out += [f"**{HEADINGS[lang]['result']}**", "",
-            f"$$ {to_latex(derivation.steps_result_lhs())} = {to_latex(derivation.result)} $$", ""]
+            f"$$ {to_latex(result_lhs(derivation))} = {to_latex(derivation.result)} $$", ""]
     return "\n".join(out)
 
 
@@ -79,16 +77,16 @@ def _expr(expr):
 @_with_samples
 def as_json(derivation, lang="en"):
     steps = []
-    for section, letter, numbered_steps in numbered(derivation):
-        for label, step, show_lhs in numbered_steps:
+    for section, letter, _, numbered_steps in captioned(derivation, lang):
+        for label, step, show_lhs, title, text in numbered_steps:
             steps.append({"id": label, "section": section, "rule": step.rule,
-                          "title": rule_title(step, lang), "explanation": explain(step, lang),
+                          "title": title, "explanation": text,
                           "lhs": None if step.lhs is None else _expr(step.lhs),
                           **_expr(step.expr)})
     notes = getattr(derivation.model, "notes", None) or {}
     return {"name": derivation.name, "wrt": str(derivation.wrt), "lang": lang,
             "note": notes.get(lang, notes.get("en")), "steps": steps,
-            "result": {"lhs": _expr(derivation.steps_result_lhs()), **_expr(derivation.result)}}
+            "result": {"lhs": _expr(result_lhs(derivation)), **_expr(derivation.result)}}
 
 
 def render_json(derivation, lang="en"):

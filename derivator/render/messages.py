@@ -11,27 +11,25 @@ RULES = {
         "ko": ("정의", "{name}의 정의"),
     },
     "into_sum": {
-        "en": ("derivative into the sum", "The derivative moves inside the sum (linearity); "
-               "the constant factor stays outside"),
-        "ko": ("합의 미분", "편미분 기호는 안으로 들어갈 수 있다"),
+        "en": ("derivative into the sum", "The derivative moves inside the sum (linearity){outside}"),
+        "ko": ("합의 미분", "편미분 기호는 안으로 들어갈 수 있다{outside}"),
     },
     "sum_rule": {
         "en": ("sum rule", "Derivative of a sum or difference: differentiate term by term"),
         "ko": ("합·차의 미분", "편미분 기호를 괄호 안으로 집어넣는다"),
     },
     "constant_factor": {
-        "en": ("constant factor", "{constants}: constant with respect to {var}, so they move "
-               "outside the derivative"),
+        "en": ("constant factor", "{constants} {is_are} constant with respect to {var}, so {it_they} "
+               "{moves} outside the derivative"),
         "ko": ("상수배", "{constants}는 사실상 상수이므로 편미분 기호 밖으로 뺄 수 있다"),
     },
     "sign": {
-        "en": ("constant factor -1", "∂(-{f}) = -∂{f}: the minus sign moves outside, and two "
-               "minus signs make a plus"),
-        "ko": ("부호", "-{f}를 {f}로 바꾸고 마이너스를 플러스로"),
+        "en": ("constant factor -1", "∂(-{f}) = -∂{f}: the minus sign moves outside{plus}"),
+        "ko": ("부호", "-{f}를 {f}로 바꾸고 {plus}"),
     },
     "log_rule": {
-        "en": ("log rule + chain rule", "(log g)' = g'/g, with the chain rule; constants "
-               "inside g drop out"),
+        "en": ("log rule + chain rule", "(log u)' = u'/u, with the chain rule; constants "
+               "inside u drop out"),
         "ko": ("로그 + 합성함수의 미분", "로그 함수의 미분, 합성 함수의 미분을 응용"),
     },
     "factor_out": {
@@ -39,15 +37,13 @@ RULES = {
         "ko": ("묶기", "{f}를 묶어준다"),
     },
     "quotient_rule": {
-        "en": ("quotient rule", "Quotient rule: (g/h)' = (g'h - g h')/h², and with g = 1, "
-               "(1/h)' = -h'/h²"),
-        "ko": ("몫의 미분법", "몫의 미분법의 응용: (g/h)' = (g'h - g h')/h², g = 1이면 "
-               "(1/h)' = -h'/h²"),
+        "en": ("quotient rule", "Quotient rule: (u/v)' = (u'v - u v')/v²{one}"),
+        "ko": ("몫의 미분법", "몫의 미분법의 응용: (u/v)' = (u'v - u v')/v²{one}"),
     },
     "exponential_rule": {
-        "en": ("exponential rule", "(e^u)' = e^u u', so (e^(-x))' = -e^(-x); constants have "
+        "en": ("exponential rule", "(e^u)' = e^u u', here with u = {exponent}; constants have "
                "derivative 0"),
-        "ko": ("지수함수의 미분", "지수함수의 미분: (e^u)' = e^u u', (e^(-x))' = -e^(-x)"),
+        "ko": ("지수함수의 미분", "지수함수의 미분: (e^u)' = e^u u', 여기서 u = {exponent}"),
     },
     "add_and_subtract": {
         "en": ("add and subtract", "Add {c} and subtract {c} in the numerator"),
@@ -62,8 +58,8 @@ RULES = {
         "ko": ("약분", "{factors}를 약분하여 간결하게 정리"),
     },
     "recognise": {
-        "en": ("{function_name} simplification", "1/(1 + e^(-x)) is {function} itself"),
-        "ko": ("{function_name} 정리", "1/(1 + e^(-x))는 {function}이다"),
+        "en": ("{function_name} simplification", "1/(1 + e^(-{argument})) is {function} itself"),
+        "ko": ("{function_name} 정리", "1/(1 + e^(-{argument}))는 {function}이다"),
     },
     "factor": {
         "en": ("factor", "Factor out {function}: the result"),
@@ -97,55 +93,54 @@ RULES = {
         "ko": ("대입", "{name} = {body}를 대입"),
     },
     "linear": {
-        "en": ("constants", "Only {var} varies: {constants} are constants"),
-        "ko": ("상수", "{var}를 제외한 나머지는 상수"),
+        "en": ("constants", "Only {var} varies: {constants} {is_are} {constant_s}{entries}"),
+        "ko": ("상수", "{var}를 제외한 나머지는 상수{entries}"),
     },
     "power_rule": {
-        "en": ("power rule", "Power rule: (v^n)' = n v^(n-1)"),
-        "ko": ("거듭제곱의 미분", "거듭제곱의 미분: (v^n)' = n v^(n-1)"),
+        "en": ("{power_title}", "{power}{square}"),
+        "ko": ("{power_title}", "{power}{square}"),
     },
     "power_chain": {
-        "en": ("power rule + chain rule", "(g^n)' = n g^(n-1) g': the chain rule through "
-               "the inner function; constants inside g drop out"),
+        "en": ("power rule + chain rule", "{power} u': the chain rule through "
+               "the inner function; constants inside u drop out"),
         "ko": ("거듭제곱 + 합성함수의 미분", "거듭제곱의 미분과 합성함수의 미분을 응용"),
     },
     "exp_chain": {
-        "en": ("exponential rule + chain rule", "(e^g)' = e^g g', with the chain rule"),
+        "en": ("exponential rule + chain rule", "(e^u)' = e^u u', with the chain rule"),
         "ko": ("지수함수 + 합성함수의 미분", "지수함수의 미분과 합성함수의 미분을 응용"),
     },
     "substitute_sample": {
         "en": ("back into the sum", "Put the one-sample derivative back into the sum: "
-               "once the loss's derivative is known, the cost's follows"),
-        "ko": ("합으로 되돌리기", "먼저 Loss Function의 편미분을 구하면 Cost Function의 "
-               "편미분은 어렵지 않게 구할 수 있다"),
+               "{follows}"),
+        "ko": ("합으로 되돌리기", "{follows}"),
     },
     "constant_out_of_sum": {
         "en": ("constant factor", "The constant {c} moves out of the sum"),
         "ko": ("상수배", "상수 {c}를 합의 기호 밖으로 뺀다"),
     },
     "vectorize": {
-        "en": ("vectorize", "With the data matrix X (row n is the n-th sample, transposed) "
-               "and the vector of labels y, the sum over samples is a matrix product: "
-               "Σ_n x_n r_n = Xᵀ r, and σ acts entry by entry"),
-        "ko": ("벡터화", "데이터 행렬 X (n번째 행이 n번째 샘플의 전치)와 레이블 벡터 y로 쓰면 "
-               "샘플에 대한 합은 행렬 곱이 된다: Σ_n x_n r_n = Xᵀ r"),
+        "en": ("vectorize", "With the data matrix X (row {n} is sample {n}, transposed) "
+               "and the vector y, the sum over the samples is a matrix product: "
+               "Σ_{n} {x}_{n} r_{n} = Xᵀ r{entrywise}"),
+        "ko": ("벡터화", "데이터 행렬 X ({n}번째 행이 {n}번째 샘플의 전치)와 벡터 y로 쓰면 "
+               "샘플에 대한 합은 행렬 곱이 된다: Σ_{n} {x}_{n} r_{n} = Xᵀ r{entrywise}"),
     },
     "index_notation": {
         "en": ("index notation", "{explain}"),
         "ko": ("인덱스 표기", "{explain}"),
     },
     "entry_derivative": {
-        "en": ("entry rule", "∂X_ij/∂X_kl = δ_ik δ_jl: an entry depends on itself only"),
-        "ko": ("성분의 미분", "∂X_ij/∂X_kl = δ_ik δ_jl: 같은 성분일 때만 1"),
+        "en": ("entry rule", "∂{entry}/∂{var} = {deltas}: an entry depends on itself only"),
+        "ko": ("성분의 미분", "∂{entry}/∂{var} = {deltas}: 같은 성분일 때만 1"),
     },
     "product_rule": {
-        "en": ("product rule", "(f g)' = f' g + f g', one factor at a time"),
-        "ko": ("곱의 미분법", "(f g)' = f' g + f g': 한 번에 한 인수씩 미분"),
+        "en": ("product rule", "(u v)' = u' v + u v', one factor at a time"),
+        "ko": ("곱의 미분법", "(u v)' = u' v + u v': 한 번에 한 인수씩 미분"),
     },
     "kronecker_delta": {
-        "en": ("Kronecker delta", "Σ_i δ_ik f(i) = f(k): each delta keeps only the term whose "
+        "en": ("Kronecker delta", "{collapse}: each delta keeps only the term whose "
                "indices agree, and a sum disappears"),
-        "ko": ("크로네커 델타", "δ_ab는 a = b인 항만 남긴다: 합이 하나씩 사라진다"),
+        "ko": ("크로네커 델타", "{collapse}: 델타는 인덱스가 같은 항만 남긴다: 합이 하나씩 사라진다"),
     },
     "rename_index": {
         "en": ("rename the summation index", "The name of a summation index does not matter"),
@@ -201,8 +196,8 @@ RULES = {
         "ko": ("합 나누기", "상수를 N번 더하면 N배; 상수는 합 밖으로 나온다"),
     },
     "differentiate": {
-        "en": ("differentiate", "Differentiate the log-likelihood with respect to the parameter"),
-        "ko": ("미분", "로그 우도를 파라미터로 미분한다"),
+        "en": ("differentiate", "Differentiate the log-likelihood with respect to {var}"),
+        "ko": ("미분", "로그 우도를 {var}로 미분한다"),
     },
     "set_to_zero": {
         "en": ("set to zero", "At the maximum the gradient is zero"),
@@ -249,12 +244,23 @@ SECTIONS = {
     "index": ("A", {"en": "The function in index notation", "ko": "인덱스 표기로 쓴 함수"}),
     "entries": ("B", {"en": "One entry of the derivative", "ko": "미분의 한 성분"}),
     "matrix": ("C", {"en": "Back to matrix form", "ko": "다시 행렬 형태로"}),
+    "gradient": ("B", {"en": "The gradient of the log-likelihood", "ko": "로그 우도의 기울기"}),
+}
+
+# A section's title when it has nothing kept opaque (the loss of p4 is a plain function).
+PLAIN_SECTIONS = {
+    "loss": {"en": "The derivative for one sample", "ko": "샘플 하나에 대한 미분"},
+    "back": {"en": "Back to the parameters", "ko": "다시 파라미터로"},
 }
 
 AND = {"en": " and ", "ko": "와 "}
 HEADINGS = {
-    "en": {"derivation": "Derivation", "result": "Result", "verified": "every step checked"},
-    "ko": {"derivation": "유도", "result": "결과", "verified": "모든 단계 검증됨"},
+    "en": {"derivation": "Derivation", "result": "Result", "verified": "every step checked",
+           "note": "Note", "problem": "Problem", "contents": "Contents",
+           "handout": "Derivations, step by step"},
+    "ko": {"derivation": "유도", "result": "결과", "verified": "모든 단계 검증됨",
+           "note": "참고", "problem": "문제", "contents": "목차",
+           "handout": "단계별 유도"},
 }
 
 
@@ -273,21 +279,26 @@ def _text(value, lang):
     return str(value)
 
 
-def _fill(template, params, lang):
+def _fill(template, params, lang, computed=None):
     values = {k: _text(v, lang) for k, v in params.items()}
     function = params.get("function")
     if function is not None:
         name = function if isinstance(function, sp.FunctionClass) else function.func
         values["function_name"] = name.__name__
+    values.update(computed or {})
     return template.format(**values)
 
 
-def rule_title(step, lang="en"):
-    return _fill(RULES[step.rule][lang][0], step.params, lang)
+def rule_title(step, lang="en", before=None):
+    """The rule's name; `before` is the line the step rewrites (some names are read from it)."""
+    from .captions import values
+    return _fill(RULES[step.rule][lang][0], step.params, lang, values(step, before, lang))
 
 
-def explain(step, lang="en"):
-    text = _fill(RULES[step.rule][lang][1], step.params, lang)
+def explain(step, lang="en", before=None):
+    """The step's caption, filled from the step's own values (and the line it rewrites)."""
+    from .captions import values
+    text = _fill(RULES[step.rule][lang][1], step.params, lang, values(step, before, lang))
     if step.rule == "constant_factor" and not step.params.get("constants"):
         text = {"en": "A constant factor moves outside the derivative",
                 "ko": "상수는 편미분 기호 밖으로 뺄 수 있다"}[lang]
@@ -302,18 +313,9 @@ def section_title(section, steps, lang="en"):
     if section == "loss":
         opaque = [d.expr for s in steps for d in sp.preorder_traversal(s.expr)
                   if isinstance(d, sp.Derivative) and isinstance(d.expr, AppliedUndef)]
-    params["opaque"] = list(dict.fromkeys(opaque)) or ["…"]
+    params["opaque"] = list(dict.fromkeys(opaque))
+    if not params["opaque"] and section in PLAIN_SECTIONS:
+        return letter, PLAIN_SECTIONS[section][lang]
     params["function"] = next((s.lhs.expr.func for s in steps
                                if isinstance(s.lhs, sp.Derivative)), None)
-    return letter, _fill(titles[lang], params, lang).replace(", …", "")
-
-
-# `check`'s labels around a verdict (the verdict's own sentences are English)
-CHECK_LABELS = {
-    "en": {"correct": "correct", "incorrect": "incorrect", "unreadable": "unreadable",
-           "timeout": "timeout", "read_as": "read as", "note": "note",
-           "counterexample": "counterexample"},
-    "ko": {"correct": "정답", "incorrect": "오답", "unreadable": "읽을 수 없음",
-           "timeout": "시간 초과", "read_as": "이렇게 읽음", "note": "참고",
-           "counterexample": "반례"},
-}
+    return letter, _fill(titles[lang], params, lang)

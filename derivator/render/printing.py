@@ -98,7 +98,7 @@ def mul_layout(expr):
     """
     coeff = sp.Integer(1)
     factors = []
-    for f in ordered_factors(expr):
+    for f in _flat_factors(expr):
         if f.is_Number:
             coeff *= f
         else:
@@ -111,6 +111,8 @@ def mul_layout(expr):
     big = [f for f in factors if isinstance(f, sp.Pow) and f.exp.is_Number and f.exp < -1
            and not (structured and f.base.is_Symbol)]
     reciprocal = [f for f in factors if isinstance(f, sp.Pow) and f.exp == -1]
+    if not structured and any(isinstance(f.base, sp.Mul) for f in reciprocal):
+        big = reciprocal                   # -(y - f)²/(2σ²): a product below is a quotient
     if len(factors) == 2 and len(reciprocal) == 1 and coeff == 1:
         top = next(f for f in factors if f not in reciprocal)
         shared = _parts(top) & _parts(reciprocal[0].base)
@@ -123,6 +125,17 @@ def mul_layout(expr):
                for f in factors if f not in num]
         return coeff, num, den
     return coeff, factors, None
+
+
+def _flat_factors(expr):
+    """The factors of an unevaluated product of products, -1 · (a · b) read as -1, a, b."""
+    out = []
+    for f in ordered_factors(expr):
+        if isinstance(f, sp.Mul) and not isinstance(f, sp.MatrixExpr):
+            out.extend(_flat_factors(f))
+        else:
+            out.append(f)
+    return out
 
 
 SUBSCRIPT = str.maketrans("0123456789aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
@@ -268,7 +281,7 @@ class LectureLatexPrinter(LatexPrinter):
         return r"\delta_{%s}" % _subscript(expr.args)
 
     def _print_sigmoid(self, expr, exp=None):
-        out = r"\operatorname{sigmoid}\left(%s\right)" % self._print(expr.args[0])
+        out = r"\sigma\left(%s\right)" % self._print(expr.args[0])       # as the course writes it
         return out if exp is None else r"\left(%s\right)^{%s}" % (out, exp)
 
     def _print_Sum(self, expr):
@@ -290,7 +303,8 @@ class LectureLatexPrinter(LatexPrinter):
                 num = " ".join(self._factor(f) for f in factors) or "1"
                 if coeff != 1:
                     num = self._print(coeff) + " " + num if factors else self._print(coeff)
-            return sign + r"\frac{%s}{%s}" % (num, " ".join(self._factor(f) for f in den))
+            below = self._print(den[0]) if len(den) == 1 else " ".join(self._factor(f) for f in den)
+            return sign + r"\frac{%s}{%s}" % (num, below)
         parts = [self._factor(f, last=(k == len(factors) - 1)) for k, f in enumerate(factors)]
         if coeff != 1:
             if _leads_with_reciprocal(coeff, factors):
@@ -588,7 +602,13 @@ class LectureStrPrinter(StrPrinter):
         s = self._print(f)
         return s if _is_atom_like(f) or isinstance(f, sp.Pow) else "(%s)" % s
 
+    def _print_Pi(self, expr):
+        return "π"
+
     def _print_Pow(self, expr, rational=False):
+        if expr.exp == sp.S.Half:
+            return "√" + self._wrap_atom(expr.base) if _is_atom_like(expr.base) else \
+                "√(%s)" % self._print(expr.base)
         if expr.exp.is_Number and expr.exp < 0:
             inverse = expr.base if expr.exp == -1 else sp.Pow(expr.base, -expr.exp)
             return "1/%s" % self._wrap_atom(inverse)

@@ -1,5 +1,6 @@
 """The derivation for people: rich in a terminal, plain text when asked or piped."""
-import textwrap
+import re
+import unicodedata
 
 
 def _indent(block, prefix):
@@ -14,24 +15,70 @@ def lines_of(derivation, lang, width):
         return [list(pair) for pair in _lines(derivation, lang, width)]
 
 
+MIN_WIDTH = 24        # narrower terminals (COLUMNS=1) get lines of this width, not a crash
+
+
+def display_width(text):
+    """Columns text takes in a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else
+               0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def wrap(text, width, indent=""):
+    """Lines of at most `width` columns (by display width), broken between words; a word
+    longer than a line is cut by columns, never dropped or replaced by an ellipsis."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else (indent if lines else "") + word
+        if display_width(candidate) <= width or not line and not lines and not word:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = indent + word
+        while display_width(line) > width:          # one word wider than the line
+            cut = _cut(line, width)
+            lines.append(line[:cut])
+            line = indent + line[cut:]
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _hanging(prefix, text, width):
+    """prefix, then text wrapped in the columns after it (a hanging indent)."""
+    lines = wrap(text, width - len(prefix))
+    return [prefix + lines[0]] + [" " * len(prefix) + line for line in lines[1:]]
+
+
+def _cut(text, width):
+    used = 0
+    for k, c in enumerate(text):
+        used += display_width(c)
+        if used > width:
+            return max(k, 1)
+    return len(text)
+
+
 def _lines(derivation, lang, width):
-    from . import numbered
-    from .messages import HEADINGS, explain, rule_title, section_title
+    from . import captioned, result_lhs
+    from .messages import HEADINGS
     from .printing import pretty_equation, to_pretty, to_text
+    from .statement import statement_text
+    width = max(width, MIN_WIDTH)
     title = derivation.model.title.get(lang, derivation.model.title["en"]) if derivation.model \
         else derivation.name
-    yield "title", f"{title}  (∂/∂{derivation.wrt})"
+    yield "title", f"{title}  (∂/∂{to_text(derivation.wrt)})"
     statement = getattr(derivation.model, "statement", None)
     if statement:
-        yield "statement", " ".join(statement.split())
+        yield "statement", statement_text(statement)
     notes = getattr(derivation.model, "notes", None) or {}
     if notes:
-        yield "note", "Note: " + notes.get(lang, notes.get("en", ""))
-    for section, letter, steps in numbered(derivation):
-        heading = section_title(section, [s for _, s, _ in steps], lang)[1]
+        yield "note", f"{HEADINGS[lang]['note']}: " + notes.get(lang, notes.get("en", ""))
+    for section, letter, heading, steps in captioned(derivation, lang):
         yield "section", f"{letter}. {heading}"
-        for label, step, show_lhs in steps:
-            yield "step", (label, rule_title(step, lang), explain(step, lang))
+        for label, step, show_lhs, rule, text in steps:
+            yield "step", (label, rule, text)
             lhs = step.lhs if show_lhs else None
             if step.lhs is None:            # an equation, such as Xᵀ(y - Xw) = 0
                 block = to_pretty(step.expr, width - 6)
@@ -39,12 +86,32 @@ def _lines(derivation, lang, width):
             else:
                 block = pretty_equation(lhs, step.expr, width - 6)
                 line = (to_text(lhs) + " " if lhs is not None else "") + "= " + to_text(step.expr)
-            if "↪" in block or max(len(row) for row in block.splitlines()) > width - 6:
+            if "↪" in block or max(display_width(row) for row in block.splitlines()) > width - 6:
                 # too wide for 2-D: one line of text, wrapped between words
-                block = "\n".join(textwrap.wrap(line, width - 6, subsequent_indent="    "))
+                block = "\n".join(wrap(line, width - 6, indent="    "))
             yield "math", _indent(block, "      ")
-    yield "result", f"{HEADINGS[lang]['result']}: {to_text(derivation.steps_result_lhs())} = " \
+    yield "result", f"{HEADINGS[lang]['result']}: {to_text(result_lhs(derivation))} = " \
                     f"{to_text(derivation.result)}"
+
+
+KINDS = {"title", "statement", "note", "section", "step", "math", "result"}
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def valid_lines(lines):
+    """True for what lines_of returns: [kind, text] pairs (a step: three texts), with no
+    control characters or escape sequences (a cache file may be damaged or planted)."""
+    def clean(text, newlines=False):
+        return isinstance(text, str) and not _CONTROL.search(text) and (newlines or "\n" not in text)
+    try:
+        return isinstance(lines, list) and all(
+            isinstance(pair, list) and len(pair) == 2 and pair[0] in KINDS and (
+                isinstance(pair[1], list) and len(pair[1]) == 3 and all(map(clean, pair[1]))
+                if pair[0] == "step"
+                else clean(pair[1], newlines=pair[0] == "math"))
+            for pair in lines)
+    except TypeError:
+        return False
 
 
 def render_text(derivation, lang="en", width=80):
@@ -52,21 +119,23 @@ def render_text(derivation, lang="en", width=80):
 
 
 def text_from_lines(lines, width=80):
+    width = max(width, MIN_WIDTH)
     out = []
     for kind, value in lines:
         if kind == "title":
-            out += [value, "=" * min(len(value), width), ""]
+            lines = wrap(value, width)
+            out += lines + ["=" * max(map(display_width, lines)), ""]
         elif kind in ("statement", "note"):
-            out += textwrap.wrap(value, width) + [""]
+            out += wrap(value, width) + [""]
         elif kind == "section":
-            out += ["", value, "-" * min(len(value), width)]
+            out += ["", value, "-" * min(display_width(value), width)]
         elif kind == "step":
             label, rule, text = value
-            out += textwrap.wrap(f"{label:<4}  [{rule}] {text}", width, subsequent_indent=" " * 6)
+            out += _hanging(f"{label:<4}  ", f"[{rule}] {text}", width)
         elif kind == "math":
             out += [value, ""]
         else:
-            out += [""] + textwrap.wrap(value, width, subsequent_indent="    ")
+            out += [""] + wrap(value, width, indent="    ")
     return "\n".join(out) + "\n"
 
 
@@ -75,8 +144,6 @@ def render_rich(derivation, console, lang="en"):
 
 
 def rich_from_lines(lines, console):
-    from rich.rule import Rule
-    from rich.table import Table
     from rich.text import Text
     for kind, value in lines:
         if kind == "title":
@@ -87,14 +154,23 @@ def rich_from_lines(lines, console):
             console.print(Text(value, style="yellow"))
         elif kind == "section":
             console.print()
-            console.print(Rule(Text(value, style="bold cyan"), align="left", style="cyan"))
+            width = max(console.width, MIN_WIDTH)
+            for line in wrap(value, width):             # never cut to "…" as rich's Rule is
+                console.print(Text(line, style="bold cyan"), soft_wrap=True)
+            console.print(Text("─" * min(display_width(value), width), style="cyan"))
         elif kind == "step":
+            # wrapped here by display width (rich would end a Hangul line with "…"),
+            # with a hanging indent for long explanations
             label, rule, text = value
-            row = Table.grid(padding=(0, 1))       # a hanging indent for long explanations
-            row.add_column(width=4, style="bold")
-            row.add_column()
-            row.add_row(label, Text.assemble((rule, "magenta"), "  ", (text, "dim")))
-            console.print(row)
+            width = max(console.width, MIN_WIDTH)
+            lines = _hanging(f"{label:<4}  ", f"[{rule}] {text}", width)
+            start = len(f"{label:<4}  ")
+            for k, line in enumerate(lines):
+                styled = Text(line, style="dim", no_wrap=True, overflow="ignore")
+                if k == 0:
+                    styled.stylize("bold not dim", 0, len(label))
+                    styled.stylize("magenta not dim", start, start + len(rule) + 2)
+                console.print(styled, soft_wrap=True)
         elif kind == "math":
             console.print(Text(value), soft_wrap=True)
             console.print()
