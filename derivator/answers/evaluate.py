@@ -421,6 +421,23 @@ class Evaluator:
                               n.column, unreadable=True)
 
 
+def over_indices(evaluator, tree, indices, sizes):
+    """The tree's value for every value of its free `indices` (1..size each): an array of
+    entries, one per combination (the same loop for entry forms and workings)."""
+    import itertools
+    out = np.empty(sizes)
+    for combo in itertools.product(*[range(1, n + 1) for n in sizes]):
+        evaluator.bound.update(dict(zip(indices, combo)))
+        value = evaluator(tree)
+        if shape_of(value):
+            raise EvaluationError(f"an entry must be a number; yours is "
+                                  f"{describe(shape_of(value))}")
+        out[tuple(c - 1 for c in combo)] = value
+    for index in indices:
+        evaluator.bound.pop(index, None)
+    return out
+
+
 def _nodes(node):
     from .parse import _walk
     return _walk(node)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import mistakes
-from .evaluate import Budget, EvaluationError, Evaluator, describe, shape_of
+from .evaluate import Budget, EvaluationError, Evaluator, describe, over_indices, shape_of
 from .lhs import Reading, parse_answer
 from .notation import written
 from .parse import AnswerError, Node
@@ -202,18 +202,7 @@ def _valuer(p, reading, task, points):
                 f"your answer has the free {'index' if len(order) == 1 else 'indices'} "
                 f"{', '.join(order)}; an entry of {describe(shape_of(want))} has "
                 f"{len(shape)}", unreadable=True)
-        import itertools
-        out = np.empty(shape)
-        for combo in itertools.product(*[range(1, n + 1) for n in shape]):
-            evaluator.bound.update(dict(zip(order, combo)))
-            entry = evaluator(tree)
-            if shape_of(entry):
-                raise EvaluationError(f"an entry must be a number; yours is "
-                                      f"{describe(shape_of(entry))}")
-            out[tuple(c - 1 for c in combo)] = entry
-        for index in order:
-            evaluator.bound.pop(index, None)
-        return out.reshape(shape_of(want))
+        return over_indices(evaluator, tree, order, shape).reshape(shape_of(want))
     return _with_task(entries, task)
 
 
