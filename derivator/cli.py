@@ -40,7 +40,9 @@ def build_parser():
     handout.add_argument("--format", default="latex", choices=("latex", "html"),
                          help="latex (default, for xelatex) or html")
     handout.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
-    check = commands.add_parser("check", help="check an answer to problems 1-7")
+    check = commands.add_parser("check", help="check an answer to problems 1-7",
+                                epilog=_syntax_guide(),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("name", metavar="PROBLEM", nargs="?", help="p1a ... p7b, or 1a ... 7b")
     check.add_argument("answer", metavar="ANSWER", nargs="?",
                        help="plain text or LaTeX; - reads stdin")
@@ -55,6 +57,8 @@ def build_parser():
                        help="seconds allowed per check (5); a check that runs longer is "
                             "reported as timeout (exit status 3)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
+    check.add_argument("--syntax", action="store_true",
+                       help="what an answer may look like, with examples, and stop")
     check.add_argument("--working", metavar="FILE", help="a whole working (plain text, LaTeX "
                        "or Markdown; - reads stdin): every step judged, the first wrong one "
                        "named, the last line judged as the answer")
@@ -89,8 +93,7 @@ def build_parser():
 
 def _class_options(check):
     """The options of `check --file` beyond --output (a whole class)."""
-    check.formatter_class = argparse.RawDescriptionHelpFormatter
-    check.epilog = (
+    check.epilog = (check.epilog or "") + "\n" + (
         "exit status, one answer: 0 correct, 1 incorrect, 2 unreadable or bad input,\n"
         "  3 out of time.\n"
         "exit status, --file: 0 when every row was judged (correct or incorrect), 1 when\n"
@@ -103,8 +106,8 @@ def _class_options(check):
     check.add_argument("--feedback", metavar="DIR",
                        help="with --file: one Markdown file per student in DIR")
     check.add_argument("--lang", default="en", choices=LANGUAGES,
-                       help="en (default) or ko: the labels of a --working verdict; "
-                            "with --file, the table and --feedback")
+                       help="en (default) or ko: the labels around a verdict or a --working "
+                            "verdict; with --file, the table and --feedback")
     check.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                        help="with --file: judge on a Dask cluster (pip install "
                             "'derivator[dask]'); local starts one on this machine")
@@ -195,6 +198,11 @@ def cmd_show(args, out):
     return 0
 
 
+def _syntax_guide():
+    from .answers.syntax import as_text
+    return as_text()
+
+
 def cmd_handout(args, out):
     from . import catalog
     from .render import html, standalone
@@ -210,6 +218,9 @@ def cmd_check(args, out):
 
     from .answers.workers import check_one
     from .problemset import problem
+    if args.syntax:
+        out.write(_syntax_guide())
+        return 0
     if args.file:
         from .answers.batch import run_batch
         return run_batch(args, out)
@@ -220,18 +231,73 @@ def cmd_check(args, out):
         return cmd_check_working(args, out)
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
-    problem(args.name)                          # an unknown problem is a usage error
-    answer = sys.stdin.read() if args.answer == "-" else args.answer
+    problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
+    answer = _read_stdin() if args.answer == "-" else _valid_text(args.answer, "the answer")
     verdict = check_one(args.name, answer.strip(), args.timeout)
     if args.format == "json":
         out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(f"{verdict['status']}: {verdict['message']}\n")
-        for note in verdict["notes"]:
-            out.write(f"  note: {note}\n")
-        if verdict["counterexample"]:
-            out.write(f"  counterexample: {verdict['counterexample']}\n")
+        out.write(_verdict_text(verdict, answer.strip(), args.lang))
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
+
+
+def _verdict_text(verdict, answer, lang="en"):
+    """A verdict for people: the status, how the answer was read, and for an unreadable
+    one the answer with a caret under the place. Plain text: nothing in it is markup."""
+    from .answers.notation import LABELS
+    label = LABELS[lang]
+    lines = [f"{label.get(verdict['status'], verdict['status'])}: {verdict['message']}"]
+    if verdict.get("read_as"):
+        lines.append(f"  {label['read_as']}: {_visible(verdict['read_as'])}")
+    column = verdict.get("column")
+    if verdict["status"] == "unreadable" and column and "\n" not in answer:
+        shown = _visible(answer)
+        lines.append(f"    {shown}")
+        lines.append("    " + " " * _width(shown[:column - 1]) + "^")
+    for note in verdict["notes"]:
+        lines.append(f"  {label['note']}: {note}")
+    if verdict["counterexample"]:
+        lines.append(f"  {label['counterexample']}: {verdict['counterexample']}")
+    return "\n".join(lines) + "\n"
+
+
+def _visible(text):
+    """Control characters made visible, so that an answer cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}"
+                   if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in text)
+
+
+def _width(text):
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _valid_text(text, what):
+    """An argument that was not valid UTF-8 (Python keeps its bad bytes as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise DerivatorError(f"{what} is not valid UTF-8 (a bad byte at character "
+                             f"{error.start + 1})") from None
+    return text
+
+
+def _read_stdin():
+    """The answer on stdin, read as bytes: UTF-8, with or without a byte-order mark."""
+    stream = getattr(sys.stdin, "buffer", None) if sys.stdin is not None else None
+    try:
+        data = stream.read() if stream is not None else (
+            sys.stdin.read().encode("utf-8") if sys.stdin is not None else None)
+    except (OSError, ValueError):
+        data = None
+    if data is None:
+        raise DerivatorError("no answer on stdin: it is closed")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DerivatorError(f"the answer on stdin is not valid UTF-8 (byte "
+                             f"0x{data[error.start]:02x} at position {error.start + 1})") \
+            from None
 
 
 def cmd_check_working(args, out):

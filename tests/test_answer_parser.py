@@ -49,7 +49,8 @@ EXAMPLES = [
     ("X^-1", Node("inv", (X,))), ("X^{-1}", Node("inv", (X,))),
     (r"\frac{1}{2} X", mul(Node("div", (num(1), num(2))), X)),
     ("1e-3 X", mul(num(0.001), X)),
-    (r"2 \cdot X", mul(num(2), X)), ("2·X", mul(num(2), X)), ("2*X", mul(num(2), X)),
+    (r"2 \cdot X", Node("mul", (num(2), X), "dot")), ("2·X", Node("mul", (num(2), X), "dot")),
+    ("2*X", mul(num(2), X)),
     (r"\left( X \right)", X), (r"\Big( X \Big)", X), ("[X]", X),
 ]
 
@@ -125,3 +126,115 @@ def test_fuzz_any_text(text):
         parse(text)
     except AnswerError:
         pass
+
+
+# --- the syntax guide: one place, read by the reader, the same in the README -----------
+def test_every_example_in_the_syntax_guide_is_read():
+    from derivator.answers.lhs import parse_answer
+    from derivator.answers.syntax import examples
+    assert len(examples()) > 60
+    for example in examples():
+        assert parse_answer(example).tree is not None, example
+
+
+def test_the_readme_shows_the_syntax_guide_as_written_in_the_code():
+    from pathlib import Path
+
+    from derivator.answers.syntax import as_markdown
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index("<!-- syntax -->\n"), readme.index("<!-- /syntax -->")
+    assert readme[start + len("<!-- syntax -->\n"):end] == as_markdown()
+
+
+def test_check_syntax_and_help_print_the_guide(capsys):
+    from derivator.answers.syntax import GUIDE
+    from test_cli import run
+    code, out, _ = run("check", "--syntax")
+    assert code == 0 and all(what in out for what, _ in GUIDE)
+    code, _, _ = run("check", "--help")            # argparse prints help to sys.stdout
+    assert code == 0 and GUIDE[0][0] in capsys.readouterr().out
+
+
+# --- issue 8: forms students write, each read to the tree it means ----------------------
+def call(name, *args):
+    return Node("call", tuple(args), (name, None))
+
+
+x_i, w_t = Node("name", value=("x", ("i",))), Node("name", value=("w", ("t",)))
+STUDENT_FORMS = [
+    ("Xw", mul(X, w)), ("2Xw", mul(mul(num(2), X), w)), ("X^TX", mul(T(X), X)),
+    ("kX^{k-1}", mul(k, power(X, Node("sub", (k, num(1)))))),
+    ("w_t^Tx_i", mul(T(w_t), x_i)),
+    (r"\mathbf{x}_i", x_i), (r"\boldsymbol{x}_{i}", x_i), (r"\vec{w}", w), ("𝐗", X), ("𝐰", w),
+    (r"X^\intercal", T(X)), (r"X^{\mathrm{T}}", T(X)), (r"X^{\mathsf{T}}", T(X)), ("X^⊤", T(X)),
+    ("Xᵀ", T(X)), ("X′", T(X)),
+    (r"\sigma\left( X w \right)", call("sigma", mul(X, w))),
+    (r"\sigma'(X w)", call("dsigma", mul(X, w))), (r"\sigma^\prime(X w)", call("dsigma", mul(X, w))),
+    (r"\tanh(X)", call("tanh", X)), ("tanh(X)", call("tanh", X)),
+    (r"\operatorname{tr}(X)", call("tr", X)), (r"\text{tr}(X)", call("tr", X)),
+    (r"\langle w, y \rangle", Node("mul", (w, y), "dot")), (r"w \odot y", Node("mul", (w, y), "odot")),
+    ("w ⊙ y", Node("mul", (w, y), "odot")),
+    (r"\sum_i x_i", Node("sum", (num(1), Node("range", value="i"), x_i), "i")),
+    ("Σ_{i=1}^{N} xᵢ", Node("sum", (num(1), Node("name", value=("N", None)), x_i), "i")),
+    ("∑_{i=1}^{N} x_i", Node("sum", (num(1), Node("name", value=("N", None)), x_i), "i")),
+    ("X²", power(X, num(2))), ("X³", power(X, num(3))), ("X⁻¹", Node("inv", (X,))),
+    ("wₜ", w_t), ("2⋅X", Node("mul", (num(2), X), "dot")), ("2×X", mul(num(2), X)),
+    ("X − w", Node("sub", (X, w))), ("1⁄2", Node("div", (num(1), num(2)))),
+    ("X\u00a0w", mul(X, w)), ("X\u3000w", mul(X, w)),
+    ("$X$", X), ("$$X$$", X), (r"\[ X \]", X), (r"\boxed{X}", X), (r"\displaystyle X", X),
+    (r"X \, w", mul(X, w)), (r"X \; w", mul(X, w)), (r"X \quad \text{for all } i", X),
+    ("X.", X), ("X,", X), ("X % a comment", X), (r"\left. X \right.", X),
+    ("B_{ij}", Node("name", value=("B", ("ij",)))),
+    ("[(X + X^T)w]_k", Node("entry", (mul(Node("add", (X, T(X))), w),), ("k",))),
+    ("w^{(t)}", w_t), ("w^{(t+1)}", Node("name", value=("w", ("t+1",)))),
+    ("1/2 X", mul(Node("div", (num(1), num(2))), X)),
+    ("½ X", mul(Node("div", (num(1), num(2))), X)), ("`X`", X),
+    (r"\begin{equation} X \label{eq:1} \end{equation}", X), ("x⁽ⁱ⁾", x_i), ("x^{(i)}", x_i),
+    (r"w^{(t)\top}", T(w_t)), (r"\exp\{X\}", call("exp", X)),
+    (r"f(\mathbf{x}_i; \mathbf{w})", Node("call", (x_i,), ("f", None))),
+    ("g(1 - g)", mul(Node("name", value=("g", None)),
+                     Node("sub", (num(1), Node("name", value=("g", None)))))),
+]
+
+
+NAMES = {"X": "matrix", "w": "vector", "x": "vector", "y": "vector", "k": "natural",
+         "B": "matrix", "g": "function", "f": "function", "eta": "scalar", "N": "size"}
+
+
+@pytest.mark.parametrize("text,tree", STUDENT_FORMS)
+def test_forms_students_write_are_read_as_they_mean(text, tree):
+    assert strip(parse(text, NAMES)) == tree
+
+
+def test_a_parameter_after_the_semicolon_must_be_a_name():
+    with pytest.raises(AnswerError) as error:
+        parse("f(x_i; -w)")
+    assert "after ';' only the parameter's name" in str(error.value)
+
+
+def test_one_letter_names_are_split_by_the_problems_names():
+    from derivator.answers.lhs import parse_answer
+    from derivator.problemset import problem
+    assert strip(parse_answer("etaXw", problem("p2")).tree) == mul(
+        mul(Node("name", value=("eta", None)), X), w)
+    with pytest.raises(AnswerError) as error:
+        parse("xyz", names={"x", "y", "z", "xy", "yz"})
+    assert "ambiguous" in str(error.value) and "x yz" in str(error.value)
+
+
+@pytest.mark.parametrize("text,column", [
+    ("-" * 1996 + "X", 61), ("X" + "^T" * 999, None),
+])
+def test_long_chains_are_refused_with_a_column_not_a_recursion_error(text, column):
+    with pytest.raises(AnswerError) as error:
+        parse(text)
+    assert "levels of nesting" in str(error.value)
+    if column:
+        assert error.value.column == column
+
+
+def test_long_flat_sums_and_products_nest_shallowly():
+    from derivator.answers.parse import tree_depth
+    assert tree_depth(parse("+".join(["X"] * 1000))) <= 30
+    assert tree_depth(parse(" ".join(["X"] * 1000))) <= 30
+    assert tree_depth(parse("-".join(["X"] * 999))) <= 30

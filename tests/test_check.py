@@ -167,8 +167,9 @@ def test_cli_exit_codes_and_json():
     code, out, _ = run("check", "6", "2 X w", "--format", "json")
     data = json.loads(out)
     assert code == 1 and set(data) == {"problem", "answer", "status", "message", "notes",
-                                       "counterexample"}
+                                       "counterexample", "read_as", "column"}
     assert data["status"] == "incorrect" and data["problem"] == "p6"
+    assert data["read_as"] == "2 X w"
     assert run("check", "p6", "(X + w")[0] == 2
     code, _, err = run("check", "p9", "X")
     assert code == 2 and "unknown problem 'p9'" in err
@@ -234,14 +235,20 @@ def test_the_problem_sets_own_student_is_graded_as_the_mathematics_says():
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
+PROBLEMS_FUZZED = ["p1a", "p1c", "p2", "p3", "p4", "p6", "p7a", "p7b"]
+
 TOKENS = st.sampled_from(["X", "w", "X^T", "(", ")", "+", "-", " ", "2", "tr(X)", "w^T",
-                          "sigma(", "sum_{i=1}^{N}", "x_i", "^{-1}", "/", "k", "@", "'"])
+                          "sigma(", "sum_{i=1}^{N}", "x_i", "^{-1}", "/", "k", "@", "'",
+                          "=", r"\sum_i", "[", "]_k", r"\langle", r"\rangle", ",", "ᵀ", "²",
+                          r"\mathbf{", "}", "_{", r"\left(", r"\right)", "f(", "g(", "y_i",
+                          r"\sigma'(", r"\frac{\partial f}{\partial X}", "w_{2,j}", "h_0",
+                          "z_{99}(x_i)", "^{(t)}", "X_{ij}", r"\odot", r"\cdot", "Xw", "$"])
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(TOKENS, max_size=20).map("".join))
-def test_fuzz_check_gives_a_verdict_and_nothing_else(answer):
-    verdict = derivator.check("p6", answer)
+@given(st.sampled_from(PROBLEMS_FUZZED), st.lists(TOKENS, max_size=20).map("".join))
+def test_fuzz_check_gives_a_verdict_and_nothing_else(problem, answer):
+    verdict = derivator.check(problem, answer)
     assert verdict.status in ("correct", "incorrect", "unreadable")
     assert verdict.message and "\n" not in verdict.message
 
@@ -270,3 +277,120 @@ def test_the_python_api_can_use_a_killable_worker():
     assert derivator.check("p6", "(X + X^T) w", timeout=60).status == "correct"
     late = derivator.check("p6", "(X + X^T) w", timeout=0.001)
     assert late.status == "timeout" and "took longer than" in late.message
+
+
+# --- issue 8: the tool's own output is read by the tool -------------------------------
+PROBLEMS = ["p1a", "p1b", "p1c", "p2", "p3", "p4", "p5", "p6", "p7a", "p7b"]
+
+
+def _shown(problem):
+    code, out, _ = run("show", problem, "--format", "json")
+    assert code == 0
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+def test_the_tools_own_result_is_read_and_judged(problem):
+    """The result's text and LaTeX, alone and after its left-hand side (p4's is w*), are
+    read. They are the answer, except for p2 and p3, where the result is the gradient and
+    the problem asks for the update rule: there the update-rule lines are the answer."""
+    data = _shown(problem)
+    result, lhs = data["result"], data["result"]["lhs"]
+    update = [s for s in data["steps"] if s["section"] == "update"
+              and "partial" not in s["latex"]]
+    forms = [result["text"], result["latex"], f"{lhs['text']} = {result['text']}",
+             f"{lhs['latex']} = {result['latex']}"]
+    for form in forms:
+        verdict = derivator.check(problem, form)
+        if update:
+            assert verdict.status == "incorrect", (form, verdict)
+            assert "gradient" in " ".join(verdict.notes), verdict
+        else:
+            assert verdict.status == "correct", (form, verdict)
+    assert bool(update) == (problem in ("p2", "p3"))
+    for step in update:
+        for form in (step["text"], step["latex"], f"{step['lhs']['text']} = {step['text']}",
+                     f"{step['lhs']['latex']} = {step['latex']}"):
+            verdict = derivator.check(problem, form)
+            assert verdict.status == "correct", (form, verdict)
+            assert verdict.read_as
+
+
+# --- issue 15: nothing escapes check(), indices never wrap around -----------------------
+@pytest.mark.parametrize("problem,answer,status,phrase", [
+    ("p1a", "-" * 1996 + "X", "unreadable", "levels of nesting"),
+    ("p1a", "X" + "^T" * 999, "unreadable", "levels of nesting"),
+    ("p1a", " ".join(["X"] * 1000), "incorrect", ""),
+    ("p1a", "+".join(["X"] * 1000), "incorrect", "constant factor"),
+    ("p1a", "X^T+" * 499 + "X^T", "incorrect", "constant factor: your answer is 250 times"),
+    ("p2", "sum_{i=1}^{100} x_i", "incorrect", "the index i = 5 is outside 1..4"),
+    ("p2", "w - eta (sum_{i=-1}^{N-2} (f(x_i) - y_i) x_i + 2 w)", "incorrect",
+     "the index i = -1 is outside 1..4"),
+    ("p2", "w - eta (sum_{i=0}^{N-1} (f(x_i) - y_i) x_i + 2 w)", "incorrect", "outside"),
+    ("p2", "x_{100,1}", "incorrect", "x_{100,1}: the index 100 is outside 1..4"),
+    ("p2", "x_{1,0}", "incorrect", "outside 1..3"),
+    ("p7b", "z_{99}(x_i)", "incorrect", "outside the network's nodes"),
+    ("p7b", "sum_{i=1}^{N} h_{0}(x_i)", "incorrect", "node indices start at 1"),
+    ("p7a", "(g - y) g (1 - g) w_{2,0}", "incorrect", "outside 1..3"),
+    ("p7a", "(g - y_j) g (1 - g) w_{2,j}", "unreadable", "y is a number"),
+    ("p2", "sum_{i=1}^{(-1)^{0.5}} x_i", "incorrect", "(-1)^0.5 is not a real number"),
+    ("p1a", r"\frac{2}{(-1)^{0.5}}", "incorrect", "not a real number"),
+])
+def test_long_chains_bad_indices_and_complex_values_get_one_line(problem, answer, status,
+                                                                   phrase):
+    verdict = derivator.check(problem, answer)
+    assert verdict.status == status, verdict
+    assert phrase in verdict.message + " " + " ".join(verdict.notes), verdict
+    assert "\n" not in verdict.message and "Error" not in verdict.message
+
+
+def test_invalid_utf8_bom_and_a_closed_stdin_get_one_line(monkeypatch):
+    import io
+    import os
+    import subprocess
+    import sys
+    for data, code, said in ((b"2X\xff^T", 2, "not valid UTF-8 (byte 0xff at position 3)"),
+                             ("\ufeff2X^T\r\n".encode(), 0, "")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        got, out, err = run("check", "p1a", "-")
+        assert got == code and said in err and "Traceback" not in err
+        assert len(err.splitlines()) == (1 if code else 0)
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"}
+    cmd = [sys.executable, "-m", "derivator", "check", "p1a"]
+    argv = subprocess.run(cmd + [b"2X\xff^T"], capture_output=True, env=env)
+    assert argv.returncode == 2 and b"not valid UTF-8" in argv.stderr
+    assert b"Traceback" not in argv.stderr and len(argv.stderr.splitlines()) == 1
+    closed = subprocess.run(cmd + ["-"], stdin=subprocess.DEVNULL, capture_output=True,
+                            env=env, preexec_fn=lambda: os.close(0))
+    assert closed.returncode == 2 and b"stdin" in closed.stderr
+    assert b"Traceback" not in closed.stderr
+
+
+def test_rich_output_says_how_the_answer_was_read_and_where_it_could_not_be():
+    code, out, _ = run("check", "p6", "(X + X^T)w")
+    assert code == 0 and "read as: (X + Xᵀ) w" in out
+    code, out, _ = run("check", "p6", r"(X + X^T) \sigm(w)")
+    lines = out.splitlines()
+    assert code == 2 and "did you mean \\sigma?" in lines[0]
+    caret = lines[-1]
+    assert lines[-2].strip() == r"(X + X^T) \sigm(w)"
+    assert caret.index("^") == lines[-2].index("\\")          # under the backslash
+    code, out, _ = run("check", "p6", "(X + X^T w")
+    assert code == 2 and "never closed" in out and out.splitlines()[-1].strip() == "^"
+
+
+def test_a_name_used_as_a_function_is_not_called_unknown():
+    verdict = derivator.check("p2", "w - eta (X^T (sigma X w - y) + 2 w)")
+    assert verdict.status == "unreadable"
+    assert "sigma is a function" in verdict.message and "unknown name" not in verdict.message
+
+
+def test_a_left_hand_side_that_names_something_else_says_so():
+    gradient = derivator.check("p2", r"\nabla_{\mathbf{w}} L = X^T(\sigma(Xw) - y) + 2w")
+    assert gradient.status == "incorrect" and "asks for the update rule" in gradient.message
+    wrong_variable = derivator.check("p1a", r"\frac{\partial f}{\partial w} = 2X^T")
+    assert wrong_variable.status == "incorrect" and "derivative by X" in wrong_variable.message
+    normal = derivator.check("p4", "X^T X w = X^T y")
+    assert normal.status == "incorrect" and "normal equations" in " ".join(normal.notes)
+    renamed = derivator.check("p7a", r"\frac{\partial L}{\partial h_k} = (g - y) g (1 - g) w_{2,k}")
+    assert renamed.status == "correct", renamed

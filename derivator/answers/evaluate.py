@@ -6,6 +6,7 @@ import numpy as np
 
 
 MAX_SUM_TERMS = 10_000
+CURRENT = {"old", "prev", "curr", "current", "(t)"}     # w_{old}: the weights being updated
 # One budget for a whole check (every point, both sizes, the notes): nested sums multiply,
 # and past this the answer is refused, not run. The costliest right answer in the tests
 # takes about 21,000 operations.
@@ -19,6 +20,7 @@ class EvaluationError(ValueError):
     def __init__(self, message, column=None, unreadable=False):
         super().__init__(message if column is None else f"column {column}: {message}")
         self.unreadable = unreadable
+        self.column = column
 
 
 def sigmoid(z):
@@ -26,7 +28,14 @@ def sigmoid(z):
     return np.where(z >= 0, 1, e) / (1 + e)
 
 
-ELEMENTWISE = {"exp": np.exp, "log": np.log, "sigma": sigmoid, "sqrt": np.sqrt}
+def sigmoid_derivative(z):
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+ELEMENTWISE = {"exp": np.exp, "log": np.log, "sigma": sigmoid, "sqrt": np.sqrt,
+               "tanh": np.tanh, "dsigma": sigmoid_derivative,
+               "dtanh": lambda z: 1 - np.tanh(z) ** 2}
 
 
 def shape_of(value):
@@ -73,6 +82,9 @@ class Evaluator:
         self.samples = samples or {}
         self.functions = functions or {}
         self.bound = {}
+        self.sample_sums = []               # the indices of the sums over samples running
+        self.over_samples = {}              # id of a sum's node -> whether it is over samples
+        self._at = None                     # the name being evaluated
         self.known = known
 
     def __call__(self, node):
@@ -93,15 +105,34 @@ class Evaluator:
         if sub and len(sub) == 2 and name in self.samples:            # x_{i,d}: a component
             i, d = (self._position(k) for k in sub)
             if i is not None and d is not None:
-                return float(np.ravel(self.samples[name][i])[d])
+                written = f"{name}_{{{sub[0]},{sub[1]}}}"
+                sample = self._sample(name, i, sub[0], n, written)
+                entries = np.ravel(sample)
+                self._in_range(d, len(entries), written, sub[1], n)
+                return float(entries[d])
         if sub and len(sub) == 1 and name in self.samples:
-            if sub[0] in self.bound:
-                return self.samples[name][self.bound[sub[0]] - 1]      # x_i, y_i in a sum
+            if sub[0] in self.bound or sub[0].isdigit():
+                return self._sample(name, self._position(sub[0]), sub[0], n)  # x_i in a sum
+            if self.sample_sums:                 # y_j inside the sum over the samples i
+                raise EvaluationError(f"{name}_{sub[0]}: {sub[0]} is not summed over; inside "
+                                      f"the sum over {self.sample_sums[-1]}, that sample is "
+                                      f"{name}_{self.sample_sums[-1]}", n.column)
             return self.samples[name][0]         # x_i outside a sum: one sample, the first
         key = name if not sub else f"{name}_{'_'.join(sub)}"
         for candidate in (key, name + "_" + "".join(sub or ())):
             if candidate in self.values:
                 return self.values[candidate]
+        if name == "delta" and "delta" not in self.values:      # Kronecker's δ_{ij}
+            indices = tuple(sub[0]) if sub and len(sub) == 1 and len(sub[0]) == 2 else sub
+            positions = [self._position(i) for i in indices or ()]
+            if len(positions) == 2 and None not in positions:
+                return float(positions[0] == positions[1])
+        if sub and len(sub) == 1 and sub[0] in CURRENT and f"{name}_t" in self.values:
+            return self.values[f"{name}_t"]          # w_{old}: the weights at step t
+        shorthand = self._shorthand(name, sub, n)
+        if shorthand is not None:
+            return shorthand
+        self._at = n                             # for the column of an index error
         entry = self._entry(name, sub)
         if entry is not None:
             return entry
@@ -110,27 +141,71 @@ class Evaluator:
         if name in self.bound and not sub:
             return float(self.bound[name])
         written = _written(name, sub)
+        if sub and name in self.values and not np.ndim(self.values[name]) and \
+                written not in self.known:
+            raise EvaluationError(f"{name} is a number: {written} has an index it does not "
+                                  "take", n.column, unreadable=True)
         if sub and written in self.known:
             free = [i for i in sub if not i.isdigit() and i not in self.bound]
             raise EvaluationError(f"the index {free[0]} of {written} is neither summed over "
                                   "nor the answer's free index", n.column, unreadable=True)
+        if not sub and (name in self.functions or name in ELEMENTWISE) and \
+                name not in self.values:
+            raise EvaluationError(f"{name} is a function: write {name}(…) with its argument",
+                                  n.column, unreadable=True)
         known = ", ".join(self.known) if self.known else "none"
-        raise EvaluationError(f"unknown name {_written(name, sub)!r}; this problem's names: "
-                              f"{known}", n.column, unreadable=True)
+        hint = _suggest(written, self.known)
+        raise EvaluationError(f"unknown name {written!r}; this problem's names: "
+                              f"{known}" + (f"; did you mean {hint}?" if hint else ""),
+                              n.column, unreadable=True)
+
+    def _shorthand(self, name, sub, n):
+        """f_i for f(x_i): a problem's function of one sample, with the sample's index."""
+        if not sub or len(sub) != 1 or name not in self.functions or name in self.values:
+            return None
+        vectors = [s for s, data in self.samples.items() if data and np.ndim(data[0])]
+        if len(vectors) != 1 or not (sub[0] in self.bound or sub[0].isdigit()):
+            return None
+        sample = self._sample(vectors[0], self._position(sub[0]), sub[0], n)
+        try:
+            return self.functions[name](sample)
+        except (TypeError, IndexError):
+            return None
+
+    def _sample(self, name, position, index, n, written=None):
+        data = self.samples[name]
+        self._in_range(position, len(data), written or f"{name}_{index}", index, n)
+        return data[position]
+
+    def _in_range(self, position, size, written, index, n):
+        """An index outside 1..size is an error, never Python's wrap-around."""
+        if not 0 <= position < size:
+            shown = f"the index {index} = {self.bound[index]}" if index in self.bound else \
+                f"the index {index}"
+            raise EvaluationError(f"{written}: {shown} is outside 1..{size}", n.column)
 
     def _entry(self, name, sub):
-        """w_{2,j} with j bound (or a number): entry j of the array w_2; h_j of h."""
+        """w_{2,j} with j bound (or a number): entry j of the array w_2; h_j of h; X_{ij}
+        and X_{kj} of a matrix; w_j of a column vector."""
         if not sub:
             return None
         for split in range(len(sub)):
             prefix, idx = sub[:split], sub[split:]
             key = name + ("_" + "_".join(prefix) if prefix else "")
+            if key not in self.values or not np.ndim(self.values[key]):
+                continue
+            array = np.asarray(self.values[key])
+            if array.ndim == 2 and array.shape[1] == 1:
+                array = array[:, 0]                       # a column vector's entry w_j
+            if len(idx) == 1 and len(idx[0]) == array.ndim > 1 and \
+                    all(c in self.bound or c.isdigit() for c in idx[0]):
+                idx = tuple(idx[0])                       # X_{ij}: two indices
             positions = [self._position(i) for i in idx]
-            if key in self.values and None not in positions and np.ndim(self.values[key]) \
-                    == len(positions):
-                array = self.values[key]
-                if all(0 <= p < n for p, n in zip(positions, np.shape(array))):
-                    return float(array[tuple(positions)])
+            if None in positions or array.ndim != len(positions):
+                continue
+            for p, size, index in zip(positions, array.shape, idx):
+                self._in_range(p, size, _written(name, sub), index, self._at)
+            return float(array[tuple(positions)])
         return None
 
     def _apply(self, name, node, *args):
@@ -139,11 +214,14 @@ class Evaluator:
         except TypeError:
             raise EvaluationError(f"{name}(...) needs a node index here, as in {name}_d(x)",
                                   node.column, unreadable=True) from None
+        except IndexError:
+            raise EvaluationError(f"a node index of {name} is outside the network's nodes",
+                                  node.column) from None
 
     def _position(self, index):
         if index in self.bound:
             return self.bound[index] - 1
-        return int(index) - 1 if index.isdigit() else None
+        return int(index) - 1 if index.isdigit() and len(index) < 6 else None
 
     def eval_neg(self, n):
         return -self.eval(n.args[0])
@@ -164,6 +242,15 @@ class Evaluator:
 
     def eval_mul(self, n):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if n.value == "odot":                     # a ⊙ b: entry by entry
+            if shape_of(a) and shape_of(b) and shape_of(a) != shape_of(b):
+                raise EvaluationError(f"cannot multiply {describe(shape_of(a))} and "
+                                      f"{describe(shape_of(b))} entry by entry", n.column)
+            return a * b
+        if n.value == "dot" and shape_of(a) and shape_of(a) == shape_of(b) and \
+                shape_of(a)[1] == 1:              # a · b of two vectors: aᵀb
+            self.budget.spend(shape_of(a)[0], n.column)
+            return float(np.ravel(a) @ np.ravel(b))
         if not shape_of(a) or not shape_of(b):
             return a * b
         if shape_of(a)[1] != shape_of(b)[0]:
@@ -173,6 +260,8 @@ class Evaluator:
 
     def eval_div(self, n):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if shape_of(b) and not shape_of(a) and 1 in shape_of(b):
+            return a / b                       # 1/(1 + e^{-Xw}): entry by entry
         if shape_of(b):
             raise EvaluationError("cannot divide by a vector or a matrix", n.column)
         return a / b
@@ -180,13 +269,19 @@ class Evaluator:
     def eval_pow(self, n):
         base, exp = _squeeze(self.eval(n.args[0])), _squeeze(self.eval(n.args[1]))
         if shape_of(exp):
-            raise EvaluationError("an exponent must be a number", n.column)
+            if shape_of(base) or shape_of(exp)[1] != 1 and shape_of(exp)[0] != 1:
+                raise EvaluationError("an exponent must be a number", n.column)
+            return np.power(float(base), exp)         # e^{-Xw}: entry by entry
         if not shape_of(base):
-            return base ** exp
+            value = np.power(np.float64(base), np.float64(exp))
+            if np.isnan(value) and not (np.isnan(base) or np.isnan(exp)):
+                raise EvaluationError(f"{_short_number(base)}^{_short_number(exp)} is not a "
+                                      "real number", n.column)
+            return value
         if shape_of(base)[0] != shape_of(base)[1]:
             raise EvaluationError(f"cannot raise {describe(shape_of(base))} to a power",
                                   n.column)
-        if float(exp) != int(exp) or exp < 0 or exp > 64:
+        if not np.isfinite(exp) or float(exp) != int(exp) or exp < 0 or exp > 64:
             raise EvaluationError("a matrix power must be a whole number from 0 to 64", n.column)
         self.budget.spend(int(exp).bit_length(), n.column)      # squarings
         return np.linalg.matrix_power(base, int(exp))
@@ -212,6 +307,33 @@ class Evaluator:
                                   "singular (it has no inverse)", n.column)
         return np.linalg.inv(value)
 
+    def eval_entry(self, n):
+        """[(X + Xᵀ) w]_k: an entry of a vector or a matrix."""
+        value = _squeeze(self.eval(n.args[0]))
+        indices = n.value
+        if len(indices) == 1 and len(indices[0]) > 1 and all(c in self.bound or c.isdigit()
+                                                             for c in indices[0]):
+            indices = tuple(indices[0])
+        shape = shape_of(value)
+        if shape and shape[1] == 1:
+            value, shape = np.asarray(value)[:, 0], (shape[0],)
+        if len(indices) != len(shape):
+            raise EvaluationError(f"[…]_{{{','.join(indices)}}} takes {len(indices)} "
+                                  f"{'index' if len(indices) == 1 else 'indices'} of "
+                                  f"{describe(shape_of(_squeeze(self.eval(n.args[0]))))}",
+                                  n.column)
+        positions = [self._position(i) for i in indices]
+        if None in positions:
+            free = [i for i, p in zip(indices, positions) if p is None]
+            raise EvaluationError(f"the index {free[0]} is neither summed over nor the "
+                                  "answer's free index", n.column, unreadable=True)
+        for p, size, index in zip(positions, shape, indices):
+            self._in_range(p, size, f"[…]_{index}", index, n)
+        return float(np.asarray(value)[tuple(positions)])
+
+    def eval_range(self, n):
+        raise EvaluationError("a sum's range is not a value", n.column, unreadable=True)
+
     def eval_call(self, n):
         name, sub = n.value
         args = [_squeeze(self.eval(a)) for a in n.args]
@@ -230,33 +352,95 @@ class Evaluator:
                 if None in positions:
                     raise EvaluationError(f"the node index of {name}_{sub[0]} is not "
                                           "bound by a sum", n.column, unreadable=True)
+                if min(positions) < 0:
+                    raise EvaluationError(f"{name}_{sub[0]}: node indices start at 1",
+                                          n.column)
                 return self._apply(name, n, *[p + 1 for p in positions], *args)
             return self._apply(name, n, *args)
         if name in ELEMENTWISE:
+            if len(args) != 1:
+                raise EvaluationError(f"{name}(…) takes one argument, not {len(args)}",
+                                      n.column)
             return ELEMENTWISE[name](args[0])
         raise EvaluationError(f"unknown function {name!r}", n.column, unreadable=True)
 
     def eval_sum(self, n):
         lower, upper, body = n.args
-        lo, hi = self.eval(lower), self.eval(upper)
-        if shape_of(lo) or shape_of(hi) or lo != int(lo) or hi != int(hi):
+        index = n.value
+        lo = self.eval(lower)
+        hi = self._range_of(index, body, n) if upper.kind == "range" else self.eval(upper)
+        if shape_of(lo) or shape_of(hi) or not (np.isfinite(lo) and np.isfinite(hi)) \
+                or lo != int(lo) or hi != int(hi):
             raise EvaluationError("a sum's limits must be whole numbers", n.column)
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvaluationError(f"a sum of more than {MAX_SUM_TERMS} terms", n.column)
-        index = n.value
         saved = self.bound.get(index)
         total = 0.0
+        if id(n) not in self.over_samples:      # asked once per sum: is it over samples?
+            self.over_samples[id(n)] = any(m.kind == "name" and m.value[0] in self.samples
+                                           and m.value[1] and m.value[1][0] == index
+                                           for m in _nodes(body))
+        over_samples = self.over_samples[id(n)]
+        if over_samples:
+            self.sample_sums.append(index)
         for i in range(int(lo), int(hi) + 1):
             self.bound[index] = i
             term = _squeeze(self.eval(body))
             if shape_of(total) and shape_of(term) and shape_of(total) != shape_of(term):
                 raise EvaluationError("the terms of the sum have different shapes", n.column)
             total = total + term
+        if over_samples:
+            self.sample_sums.pop()
         if saved is None:
             self.bound.pop(index, None)
         else:
             self.bound[index] = saved
         return total
+
+    def _range_of(self, index, body, n):
+        """\\sum_i without limits: i runs over what it indexes (the samples for x_i, the
+        entries of w for w_j, the rows or columns of X for X_{ij})."""
+        from .parse import _walk
+        for node in _walk(body):
+            if node.kind != "name" or not node.value[1]:
+                continue
+            name, sub = node.value
+            if name in self.samples and sub[0] == index:
+                return float(len(self.samples[name]))
+            for split in range(len(sub)):
+                key = name + ("_" + "_".join(sub[:split]) if split else "")
+                if key in self.values and np.ndim(self.values[key]):
+                    idx = sub[split:]
+                    if len(idx) == 1 and len(idx[0]) > 1:
+                        idx = tuple(idx[0])
+                    shape = np.shape(self.values[key])
+                    if index in idx and idx.index(index) < len(shape):
+                        return float(shape[idx.index(index)])
+        raise EvaluationError(f"the range of the sum over {index} cannot be told from the "
+                              f"problem; write its limits, as in \\sum_{{{index}=1}}^{{N}}",
+                              n.column, unreadable=True)
+
+
+def over_indices(evaluator, tree, indices, sizes):
+    """The tree's value for every value of its free `indices` (1..size each): an array of
+    entries, one per combination (the same loop for entry forms and workings)."""
+    import itertools
+    out = np.empty(sizes)
+    for combo in itertools.product(*[range(1, n + 1) for n in sizes]):
+        evaluator.bound.update(dict(zip(indices, combo)))
+        value = evaluator(tree)
+        if shape_of(value):
+            raise EvaluationError(f"an entry must be a number; yours is "
+                                  f"{describe(shape_of(value))}")
+        out[tuple(c - 1 for c in combo)] = value
+    for index in indices:
+        evaluator.bound.pop(index, None)
+    return out
+
+
+def _nodes(node):
+    from .parse import _walk
+    return _walk(node)
 
 
 def _squeeze(value):
@@ -264,6 +448,16 @@ def _squeeze(value):
     if shape_of(value) == (1, 1):
         return float(np.asarray(value)[0, 0])
     return value
+
+
+def _short_number(x):
+    return f"{x:g}" if x >= 0 else f"({x:g})"
+
+
+def _suggest(written, known):
+    import difflib
+    close = difflib.get_close_matches(written, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _written(name, sub):

@@ -186,6 +186,7 @@ def _clean(line):
         return " "
     line = re.sub(r"\\(text|mbox|textrm|textbf|hbox)\{([^{}]*)\}", text_command, line)
     line = re.sub(r"[-—–]{2,}\s*\(?[A-Za-z0-9]?\)?\s*$", " ", line)     # --- (A)
+    line = re.sub(r"\\q?quad\s*\(?\d{1,2}\)?\s*$", " ", line)     # \quad (2): a number
     line = DROPPED.sub(" ", line)
     line = re.sub(r"[.,;]\s*$", "", line.strip())
     return " ".join(line.split()), remarks

@@ -158,7 +158,8 @@ def _point(problem, sizes, rng, symmetric=False):
                                     for _ in range(count)]
         else:
             lo, hi = v.get("domain", [-2, 2])
-            samples[v["sample"]] = [float(rng.integers(lo, hi + 1)) if v.get("integer")
+            samples[v["sample"]] = [float(rng.choice(v["values"])) if v.get("values")
+                                    else float(rng.integers(lo, hi + 1)) if v.get("integer")
                                     else float(rng.uniform(lo, hi)) for _ in range(count)]
     for size, value in sizes.items():
         values[size] = float(value)
@@ -314,7 +315,9 @@ def _share_across_entries(evaluator):
         wrong), less the index a sum binds inside itself."""
         key = id(node)
         if key not in mentions:
-            found = set(_strings(node.value))
+            found = set()
+            for text in _strings(node.value):   # δ_{dj}: the reader splits "dj" into d, j
+                found |= {text, *text} if text.isalpha() else {text}
             inside = [set(indices(a)) for a in node.args]
             if node.kind == "sum" and len(inside) == 3:
                 found |= inside[0] | inside[1] | (inside[2] - {node.value})
@@ -323,9 +326,12 @@ def _share_across_entries(evaluator):
             mentions[key] = tuple(sorted(found))
         return mentions[key]
 
+    alive = []      # every node remembered stays alive, so that its id is never reused
+
     def shared_eval(node):
         key = (id(node), tuple(evaluator.bound.get(i) for i in indices(node)))
         if key not in memo:
+            alive.append(node)
             memo[key] = plain(node)
         return memo[key]
     evaluator.eval = shared_eval

@@ -50,6 +50,11 @@ def _build(n, names):
     if kind == "neg":
         return -args[0]
     if kind == "mul":
+        if n.value == "odot":
+            raise NotSymbolic("an entrywise product")
+        if n.value == "dot" and all(isinstance(a, sp.MatrixExpr) and a.shape[1] == 1
+                                    for a in args):
+            return args[0].T * args[1]
         return args[0] * args[1]
     if kind == "div":
         if isinstance(args[1], sp.MatrixExpr):
