@@ -162,7 +162,7 @@ def test_bce_agrees_with_scikit_learn():
 
 # Every loss over samples, through the dict API: p2, p3 and problem 7's network too.
 
-ALL_KERNELS = ["bce", "mse", "p2", "p3", "p7b"]
+ALL_KERNELS = ["bce", "mse", "p2", "p3", "p7b", "bce-mle", "logistic-pm1"]
 
 
 def test_every_loss_over_samples_has_a_kernel():
@@ -172,7 +172,7 @@ def test_every_loss_over_samples_has_a_kernel():
 
 def _labels(name, rng, N):
     y = (rng.random(N) < 0.5).astype(float)
-    return {"p3": 2 * y - 1, "mse": rng.normal(size=N)}.get(name, y)
+    return {"p3": 2 * y - 1, "logistic-pm1": 2 * y - 1, "mse": rng.normal(size=N)}.get(name, y)
 
 
 def _params(k, rng, sizes):
@@ -206,6 +206,19 @@ def test_every_kernel_matches_central_differences(name, N, D, M):
     for p, expected in _central_gradient(k, params, X, y).items():
         assert np.shape(grad[p]) == np.shape(params[p])
         np.testing.assert_allclose(grad[p], expected, rtol=1e-6, atol=1e-8, err_msg=p)
+
+
+def test_the_pm1_kernel_is_the_notes_loss_and_equals_bce_of_relabelled_labels():
+    """Σ log(1 + e^(-y wᵀx)) with y in {-1, 1}; its gradient is N times BCE's mean gradient
+    for y' = (1 + y)/2 (the notes' link), with b = 0."""
+    rng = np.random.default_rng(11)
+    X, w = rng.normal(size=(9, 3)), rng.normal(size=3)
+    y = 2 * (rng.random(9) < 0.5) - 1.0
+    pm1 = derivator.kernel("logistic-pm1")
+    assert pm1.loss({"w": w}, X, y) == pytest.approx(np.sum(np.log1p(np.exp(-y * (X @ w)))),
+                                                     rel=1e-12)
+    dw, _ = derivator.kernel("bce").grad(w, 0.0, X, (1 + y) / 2)
+    np.testing.assert_allclose(pm1.grad({"w": w}, X, y)["w"], 9 * dw, rtol=1e-10)
 
 
 def _plain_network(params, X):

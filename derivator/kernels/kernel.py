@@ -89,7 +89,7 @@ def build_kernel(name):
     a loss over samples."""
     from .. import derive
     derivation = derive(name)
-    model = derivation.model
+    model = _cost_as_derived(derivation)
     if not is_loss_over_samples(model):
         raise DerivatorError(f"{name} is not a loss over samples; kernels: "
                              f"{', '.join(kernel_names())}")
@@ -210,7 +210,34 @@ def kernel_names():
     models = [(n, get_model(n)) for n in catalog()]
     models += [(n, p.model()) for n, p in all_problems().items()
                if p.strategy in ("loss", "likelihood")]
+    from .. import derive
+    from ..routes import names as route_names
+    models += [(n, _cost_as_derived(derive(n))) for n in route_names()]
     return [n for n, m in models if is_loss_over_samples(m)]
+
+
+def _cost_as_derived(derivation):
+    """The model, with its cost as the derivation last wrote it as a sum over samples when
+    its definition is not one (a negative log-likelihood -log ∏ p_i becomes Σ log(1 + e^…)
+    in verified steps): the kernel is built from what the derivation proved equal."""
+    from .linear import sum_terms
+    model = derivation.model
+    if model is None or getattr(model, "sample_index", None) is None or \
+            is_loss_over_samples(model):
+        return model
+    target = model.definition(model.target.func)
+    for step in reversed(derivation.steps):
+        if step.lhs != model.target:
+            continue
+        try:
+            if sum_terms(step.expr, model.sample_index)[0]:
+                rewritten = dataclasses.replace(target, body=step.expr.xreplace(
+                    dict(zip(model.target.args, target.params))))
+                return dataclasses.replace(model, definitions=tuple(
+                    rewritten if d is target else d for d in model.definitions))
+        except DerivatorError:
+            continue
+    return model
 
 
 def is_loss_over_samples(model):
