@@ -194,3 +194,11 @@ def test_any_csv_text_gives_a_dataset_or_one_clear_error():
             assert data.X.shape[0] == data.y.shape[0] > 0
             assert np.isfinite(data.X).all() and np.isfinite(data.y).all()
     check()
+
+
+def test_a_loss_with_labels_in_minus_one_one_trains_on_the_classification_data():
+    """logistic-pm1's labels are -1/+1: the breast-cancer set, its target as -1/+1, and an
+    accuracy (not the diabetes set and an R²)."""
+    code, out, _ = run("train", "logistic-pm1", "--epochs", "50")
+    assert code == 0 and "accuracy" in out and "R²" not in out
+    assert float(out.split("accuracy")[1].split()[0]) > 0.9

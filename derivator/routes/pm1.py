@@ -11,7 +11,7 @@ import sympy as sp
 from .. import rewrites
 from ..algebra import product, replace_exact, tidy, total
 from ..functions import inner, sigmoid
-from ..model import Definition, Model
+from ..model import Definition, Domain, Model
 from ..rules import RULES, D
 from . import algebra
 from .base import RouteEngine, note
@@ -63,6 +63,7 @@ def model():
                "ko": "레이블이 {+1, -1}인 로지스틱 회귀: 최대 우도로 얻는 손실, 기울기, BCE와의 관계"},
         definitions=(Definition(NLL, (w,), -sp.log(P(w)), opaque=False),),
         target=NLL(w), params=(w,), sample_index=i, sample_count=N, samples=(X, Y),
+        domains={Y: Domain(-1, 1, integer=True)},          # the labels: -1 or +1
         sample_style="subscript",
         notes={"en": "The handwritten notes are partly garbled (OCR); where they are, the "
                      "steps follow the mathematics and say so. x_i ∈ ℝ^D, y_i ∈ {+1, -1}, "
