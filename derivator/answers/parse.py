@@ -31,7 +31,8 @@ GREEK_LETTERS = {"σ": "sigma", "η": "eta", "λ": "lambda", "α": "alpha", "β"
                  "μ": "mu", "δ": "delta", "ε": "epsilon", "θ": "theta"}
 FUNCTIONS = {"tr": "tr", "trace": "tr", "exp": "exp", "log": "log", "ln": "log",
              "sigma": "sigma", "sigmoid": "sigma", "sqrt": "sqrt", "transpose": "transpose",
-             "inv": "inv"}
+             "inv": "inv", "tanh": "tanh", "softplus": "softplus", "relu": "relu",
+             "softmax": "softmax", "logsumexp": "logsumexp", "norm": "norm"}
 TYPOGRAPHY = {"mathbf", "boldsymbol", "bm", "mathrm", "text", "operatorname", "mathit"}
 SIZES = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
 
@@ -99,8 +100,9 @@ def tokenize(text):
 
 
 class Parser:
-    def __init__(self, text):
+    def __init__(self, text, functions=()):
         self.text = text
+        self.functions = frozenset(functions)     # names a problem file declares as functions
         self.tokens = tokenize(text)
         self.pos = 0
         self.depth = 0
@@ -188,7 +190,7 @@ class Parser:
             op = self.take()
             inner = self.unary()
             return Node("neg", (inner,), column=op.column) if op.text == "-" else inner
-        if self.at("sum", "\\sum"):
+        if self.at("sum", "\\sum", "prod", "\\prod"):
             return self.sum()
         return self.power()
 
@@ -216,7 +218,8 @@ class Parser:
             upper = self.group_or_atom()
             body = self.term()
         self.depth -= 1
-        return Node("sum", (lower, upper, body), value=index, column=start.column)
+        kind = "prod" if start.text in ("prod", "\\prod") else "sum"
+        return Node(kind, (lower, upper, body), value=index, column=start.column)
 
     def index_name(self):
         t = self.tok
@@ -374,8 +377,9 @@ class Parser:
         if not self.at("(") or node.kind != "name":
             return node
         name, sub = node.value
-        if name not in FUNCTIONS and not (len(name) == 1 and name.islower() and
-                                          name in "fghz"):
+        declared = name in self.functions or f"{name}_{''.join(sub or ())}" in self.functions
+        if name not in FUNCTIONS and not declared and not (len(name) == 1 and name.islower()
+                                                           and name in "fghz"):
             return node
         self.take()
         args = [self.expr()]
@@ -408,8 +412,11 @@ def _walk(node):
         yield from _walk(a)
 
 
-def parse(text):
-    """The tree of an answer, or AnswerError saying what is wrong and where."""
+def parse(text, functions=()):
+    """The tree of an answer, or AnswerError saying what is wrong and where.
+
+    `functions`: further names that are called when brackets follow them (a problem file's
+    own definitions, such as L_i(y, p))."""
     if not isinstance(text, str):
         raise AnswerError("the answer must be text")
-    return Parser(text).answer()
+    return Parser(text, functions).answer()
