@@ -8,7 +8,7 @@
 from functools import lru_cache
 
 __version__ = "0.1.0"
-__all__ = ["derive", "catalog", "kernel", "check", "DerivatorError"]
+__all__ = ["derive", "load", "catalog", "kernel", "check", "DerivatorError"]
 
 
 class DerivatorError(ValueError):
@@ -23,12 +23,26 @@ def catalog():
     return names() + list(all_problems())
 
 
-@lru_cache(maxsize=None)
 def derive(name, wrt=None):
     """The Derivation of `name` with respect to `wrt` (a parameter's name; default the first).
+    `name` is a derivation of the catalog or the path of a problem file ("my_loss.toml").
 
-    Raises DerivatorError for an unknown derivation or parameter.
+    Raises DerivatorError for an unknown derivation or parameter, or a bad file.
     """
+    if str(name).endswith(".toml"):
+        return _derive_problem(load(name), wrt)
+    return _derive_named(name, wrt)
+
+
+def load(path):
+    """The Problem a problem file declares, every key and expression checked (a
+    DerivatorError `FILE:LINE: what is wrong` otherwise)."""
+    from .problemfile import load as load_file
+    return load_file(str(path))
+
+
+@lru_cache(maxsize=None)
+def _derive_named(name, wrt=None):
     from .registry import catalog as lectures, get_model
     from .engine import run_engine
     if name not in lectures():
@@ -57,6 +71,11 @@ def kernel(name):
 
 
 def _derive_problem(problem, wrt):
+    from .problemfile import derived
+    return derived(problem, None if wrt is None else str(wrt))
+
+
+def _run_strategy(problem, wrt):
     from .engine import run_engine
     from .index_engine import IndexEngine
     from .likelihood import LikelihoodEngine
@@ -70,7 +89,11 @@ def _derive_problem(problem, wrt):
         derivation = LikelihoodEngine(model, model.params[0]).run()
     else:
         model = problem.model()
-        derivation = run_engine(model, model.params[0])
+        params = {str(p): p for p in model.params}
+        if wrt is not None and str(wrt) not in params:
+            raise DerivatorError(f"{problem.id} has no parameter {str(wrt)!r}; "
+                                 f"differentiate with respect to {' or '.join(params)}")
+        derivation = run_engine(model, params[str(wrt)] if wrt is not None else model.params[0])
     if wrt is not None and str(wrt) != str(derivation.wrt):
         raise DerivatorError(f"{problem.id} is differentiated with respect to "
                              f"{derivation.wrt} only")

@@ -29,7 +29,8 @@ def build_parser():
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     check = commands.add_parser("check", help="check an answer to problems 1-7")
-    check.add_argument("name", metavar="PROBLEM", nargs="?", help="p1a ... p7b, or 1a ... 7b")
+    check.add_argument("name", metavar="PROBLEM", nargs="?",
+                       help="p1a ... p7b, or 1a ... 7b, or a problem file FILE.toml")
     check.add_argument("answer", metavar="ANSWER", nargs="?",
                        help="plain text or LaTeX; - reads stdin")
     check.add_argument("--file", metavar="ANSWERS.csv",
@@ -38,6 +39,12 @@ def build_parser():
     check.add_argument("--timeout", type=_positive(float), default=5.0,
                        help="seconds allowed per check (5)")
     check.add_argument("--format", default="rich", choices=("rich", "json"))
+    lint = commands.add_parser("lint", help="load a problem file, derive it and verify "
+                                            "every step; one line per problem found")
+    lint.add_argument("file", metavar="FILE.toml")
+    new = commands.add_parser("new", help="write a commented problem file to start from")
+    new.add_argument("kind", choices=("loss", "matrix", "likelihood"))
+    new.add_argument("file", metavar="FILE.toml")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce or mse")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
@@ -100,7 +107,7 @@ def cmd_show(args, out):
             from rich.console import Console
             console = Console(file=out)
         width = console.width if console else 80
-        lines = cached(["show", args.name, args.wrt, args.lang, width],
+        lines = cached(["show", _show_key(args.name), args.wrt, args.lang, width],
                        lambda: terminal.lines_of(derive(args.name, args.wrt), args.lang, width))
         if console:
             terminal.rich_from_lines(lines, console)
@@ -136,6 +143,43 @@ def cmd_check(args, out):
         if verdict["counterexample"]:
             out.write(f"  counterexample: {verdict['counterexample']}\n")
     return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
+
+
+def cmd_lint(args, out):
+    from .problemfile import lint
+    lines, status = lint(args.file)
+    stream = out if status == 0 else sys.stderr
+    for line in lines:
+        stream.write(line + "\n")
+    return status
+
+
+def cmd_new(args, out):
+    from .templates import TEMPLATES
+    if not args.file.endswith(".toml"):
+        raise DerivatorError(f"{args.file}: a problem file's name ends in .toml")
+    try:
+        with open(args.file, "x", encoding="utf-8") as f:
+            f.write(TEMPLATES[args.kind])
+    except FileExistsError:
+        raise DerivatorError(f"{args.file} exists already; it was not overwritten") from None
+    except OSError as error:
+        raise DerivatorError(f"{args.file}: {error.strerror}") from None
+    out.write(f"wrote {args.file}: edit it, then `derivator lint {args.file}` and "
+              f"`derivator show {args.file}`\n")
+    return 0
+
+
+def _show_key(name):
+    """What identifies a derivation for the cache: a file's name and its content."""
+    if not str(name).endswith(".toml"):
+        return name
+    import hashlib
+    try:
+        with open(name, "rb") as f:
+            return [name, hashlib.sha256(f.read()).hexdigest()]
+    except OSError:
+        return name          # derive() reports the file's problem
 
 
 def cmd_train(args, out):
@@ -206,7 +250,7 @@ def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
-                    "check": cmd_check, "train": cmd_train}
+                    "check": cmd_check, "train": cmd_train, "lint": cmd_lint, "new": cmd_new}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")

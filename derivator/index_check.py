@@ -43,6 +43,72 @@ def _numeric(expr, sizes, arrays, matrices):
     return float(value)
 
 
+class _Unsupported(Exception):
+    """A node the fast evaluator does not know: SymPy evaluates that step instead."""
+
+
+_FUNCTIONS = {sp.exp: np.exp, sp.log: np.log, sp.tanh: np.tanh,
+              sp.Heaviside: lambda t: float(t > 0)}
+
+
+def _fast(expr, env, arrays):
+    """A number for a scalar expression in index notation, by walking its tree with the
+    indices and sizes in `env` and the entries in `arrays`: sums are loops, so a step
+    costs microseconds per term instead of SymPy's symbolic summation."""
+    if expr.is_Number:
+        return float(expr)
+    if isinstance(expr, sp.Symbol):
+        if expr not in env:
+            raise _Unsupported(expr)
+        return env[expr]
+    if isinstance(expr, sp.Indexed):
+        name = str(expr.base.label)
+        if name not in arrays:
+            raise _Unsupported(expr)
+        idx = tuple(int(_fast(i, env, arrays)) for i in expr.indices)
+        if any(i < 1 for i in idx):
+            raise IndexError(f"{expr} at {idx}")
+        return float(arrays[name][_position(idx)])
+    if isinstance(expr, sp.Add):
+        return sum(_fast(a, env, arrays) for a in expr.args)
+    if isinstance(expr, sp.Mul):
+        out = 1.0
+        for a in expr.args:
+            out *= _fast(a, env, arrays)
+        return out
+    if isinstance(expr, sp.Pow):
+        return _fast(expr.base, env, arrays) ** _fast(expr.exp, env, arrays)
+    if isinstance(expr, sp.KroneckerDelta):
+        a, b = (_fast(x, env, arrays) for x in expr.args)
+        return 1.0 if a == b else 0.0
+    if isinstance(expr, sp.Sum):
+        return _fast_sum(expr.function, list(expr.limits), env, arrays)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        from .functions import NAMED
+        if isinstance(expr, NAMED):
+            return _fast(expr.definition(expr.args[0]), env, arrays)
+        fn = _FUNCTIONS.get(expr.func)
+        if fn is not None:
+            return float(fn(_fast(expr.args[0], env, arrays)))
+    raise _Unsupported(type(expr).__name__)
+
+
+def _fast_sum(body, limits, env, arrays):
+    if not limits:
+        return _fast(body, env, arrays)
+    (i, lo, hi), rest = limits[0], limits[1:]
+    low, high = int(_fast(lo, env, arrays)), int(_fast(hi, env, arrays))
+    total_ = 0.0
+    for v in range(low, high + 1):
+        total_ += _fast_sum(body, rest, {**env, i: v}, arrays)
+    return total_
+
+
+def _derivatives_done(expr):
+    """∂/∂X_kl written out by SymPy (Kronecker deltas appear; the sums stay sums)."""
+    return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
+
+
 def _position(idx):
     """Numpy position of a 1-based entry; vectors are stored as D×1 columns."""
     return tuple(int(i) - 1 for i in idx) if len(idx) > 1 else (int(idx[0]) - 1, 0)
@@ -59,17 +125,36 @@ def evaluate(expr, problem, head, index_form, free, sizes, arrays):
     if isinstance(expr, sp.MatrixExpr) or not (expr.atoms(sp.Symbol) & set(free)):
         value = _numeric(expr, sizes, arrays, matrices)
         return np.atleast_1d(np.squeeze(np.asarray(value, dtype=float)))
-    ranges = [range(1, _range_of(problem, expr, i, sizes) + 1) for i in free]
+    ranges = [range(1, _range_of(problem, index_form, i, sizes) + 1) for i in free]
     out = np.empty([len(r) for r in ranges])
+    fast = not expr.has(entry)
+    if fast:
+        expr = _derivatives_done(expr)
+        env = {s: int(v) for s, v in sizes.items()}
     for point in itertools.product(*ranges):
+        if fast:
+            try:
+                out[tuple(p - 1 for p in point)] = _fast(expr, {**env, **dict(zip(free, point))},
+                                                         arrays)
+                continue
+            except _Unsupported:
+                fast = False
         out[tuple(p - 1 for p in point)] = _numeric(
             expr.xreplace(dict(zip(free, map(sp.Integer, point)))), sizes, arrays, matrices)
     return np.squeeze(out) if out.ndim > 1 else out
 
 
-def _range_of(problem, expr, index, sizes):
-    """How far a free index runs: the size of the dimension it indexes."""
-    for a in expr.atoms(sp.Indexed):
+def _range_of(problem, index_form, index, sizes):
+    """How far a free index runs: the size of the dimension of the entry ∂f/∂X_kl it
+    names (k: X's rows, l: X's columns), or, for an output index of a vector-valued f,
+    of the dimension it indexes in f. Never read off a step: there an index may appear
+    only in Kronecker deltas."""
+    spec = problem.data["derive"]
+    entry = [problem.indices()[e] for e in spec["entry"]]
+    if index in entry:
+        dim = problem.names[spec["wrt"]].shape[entry.index(index)]
+        return int(problem.sizes()[dim].xreplace(sizes))
+    for a in index_form.atoms(sp.Indexed):
         if index in a.indices:
             shape = problem.names[str(a.base.label)].shape
             dim = shape[a.indices.index(index)]

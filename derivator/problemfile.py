@@ -246,3 +246,65 @@ def load(path):
         raise ProblemFileError(where, None, f"not UTF-8 text ({error.reason})") from None
     except OSError as error:
         raise ProblemFileError(where, None, error.strerror or str(error)) from None
+
+
+_derivations = {}
+
+
+def derived(problem, wrt):
+    """The problem's Derivation by `wrt`, made once per problem (and per file version)."""
+    from . import _run_strategy
+    key = (id(problem), wrt)
+    if key not in _derivations:
+        try:
+            derivation = _run_strategy(problem, wrt)
+        except DerivatorError:
+            raise
+        except Exception as error:          # a user's file the engine cannot take (yet)
+            if problem.source is None:
+                raise
+            raise DerivatorError(f"{problem.source}: cannot derive {problem.data['derive'].get('target', '')} "
+                                 f"by {wrt or 'its parameter'}: this form is beyond the "
+                                 f"engine ({type(error).__name__}: {error})") from None
+        _derivations[key] = (problem, derivation)   # keeps problem alive
+    return _derivations[key][1]
+
+
+def parameters(problem):
+    """The names a problem may be differentiated by, the default first."""
+    if problem.strategy in ("loss", "likelihood"):
+        return [str(p) for p in problem.model().params]
+    return [problem.data["derive"]["wrt"]]
+
+
+def lint(path):
+    """(lines, status): load, derive by every parameter, verify every step. One line per
+    problem found (or one `ok` line per parameter); status 0 ok, 1 a step or derivation
+    fails, 2 the file cannot be read."""
+    import time
+    from . import derive
+    try:
+        problem = load(path)
+    except DerivatorError as error:
+        return [str(error)], 2
+    lines, status = [], 0
+    for wrt in parameters(problem):
+        start = time.perf_counter()
+        try:
+            derivation = derive(path, wrt=wrt)
+            checks = derivation.verify()
+        except DerivatorError as error:
+            lines.append(f"{path}: --wrt {wrt}: {error}")
+            status = 1
+            continue
+        seconds = time.perf_counter() - start
+        failed = [(n, c) for n, c in enumerate(checks, 1) if not c.ok]
+        for n, c in failed:
+            lines.append(f"{path}: --wrt {wrt}: step {n} ({c.step.rule}) does not follow from "
+                         f"the line before: {' '.join(c.detail.split())[:160]}")
+        if failed:
+            status = 1
+        else:
+            lines.append(f"{path}: ok: by {wrt}, {len(checks)} steps verified in "
+                         f"{seconds:.1f} s; result {derivation.result}")
+    return lines, status

@@ -129,7 +129,8 @@ class Problem:
                                    key=("definitions", len(definitions), "body"))
             definitions.append(Definition(funcs[d["name"]], params, body,
                                           opaque=d["name"] != spec["target"]))
-        wrt = self.parse_with(spec["wrt"], common, key=("derive", "wrt"))
+        wrts = spec["wrt"] if isinstance(spec["wrt"], list) else [spec["wrt"]]
+        params = tuple(self.parse_with(w, common, key=("derive", "wrt")) for w in wrts)
         target_def = next(d for d in definitions if str(d.name) == spec["target"])
         target = target_def.name(*[p if not isinstance(p, sp.IndexedBase) else p
                                    for p in target_def.params])
@@ -152,12 +153,14 @@ class Problem:
         if vectors and "count" in spec:
             N = sizes[spec["count"]]
             D = sizes[[n for n in sizes if n != spec["count"]][0]]
+            # the weight vector: the parameter x⁽ⁱ⁾ is multiplied by (never a bias b)
+            weights = [p for p in params if p in vectors] or [sp.Symbol("w")]
             data_matrix = (sp.MatrixSymbol("X", N, D),
                            sp.MatrixSymbol(str(samples[1].label), N, 1),
-                           sp.MatrixSymbol(str(wrt), D, 1))
+                           sp.MatrixSymbol(str(weights[0]), D, 1))
         update = self.data.get("update")
         return Model(name=self.id, title=self.title, definitions=tuple(definitions),
-                     target=target, params=(wrt,),
+                     target=target, params=params,
                      sample_index=sp.Symbol(spec["index"]) if "index" in spec else None,
                      sample_count=sizes.get(spec.get("count")), samples=samples,
                      domains=domains, vectors=vectors, data_matrix=data_matrix,

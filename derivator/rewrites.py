@@ -173,7 +173,7 @@ def _vector_term(term, model):
     outside = [f for f in fs if not isinstance(f, sp.Sum)]
     if not sums:                                      # 2w: a parameter, not a sum
         coeff, rest = split_coefficient(term)
-        if rest != model.params[0]:
+        if rest != sp.Symbol(W.name):        # the weight vector itself (2w of an L2 term)
             return None
         return W if coeff == 1 else sp.MatMul(coeff, W, evaluate=False)
     s = sums[0]
