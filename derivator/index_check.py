@@ -180,12 +180,17 @@ def verify_index_derivation(derivation, points=2, seed=0):
 
     values = {}
 
-    def value(expr, env, power):        # each line is compared twice: evaluate it once
-        key = (expr, env, power)
+    output = getattr(derivation, "output", None) or []
+
+    def value(expr, env, power, lhs):   # each line is compared twice: evaluate it once
+        # lines about f itself run over f's output index only; lines about ∂f/∂X_kl over
+        # the output index and the entry's (k, l)
+        indices = tuple(output) if lhs == head else tuple(free)
+        key = (expr, env, power, indices)
         if key not in values:
             sizes, arrays = envs[env]
-            values[key] = evaluate(prepared(expr, power), problem, head, index_form, free,
-                                   sizes, arrays)
+            values[key] = evaluate(prepared(expr, power), problem, head, index_form,
+                                   list(indices), sizes, arrays)
         return values[key]
 
     def affordable(env, power):
@@ -203,7 +208,7 @@ def verify_index_derivation(derivation, points=2, seed=0):
             for env, power in itertools.product(range(len(envs)), powers):
                 if not affordable(env, power):
                     continue
-                a, b = value(step.expr, env, power), value(before, env, power)
+                a, b = value(step.expr, env, power, key), value(before, env, power, key)
                 if a.shape != b.shape or not np.allclose(a, b, rtol=TOLERANCE, atol=TOLERANCE):
                     method, detail = "failed", f"{a} != {b} at sizes {envs[env][0]}, k = {power}"
                     break

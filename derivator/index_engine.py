@@ -7,6 +7,7 @@ sums as matrix products. SymPy's MatrixSymbol.diff is never used.
 """
 import sympy as sp
 
+from . import DerivatorError
 from .algebra import factors_of, product, terms_of, total
 from .derivation import Derivation
 from .engine import Engine
@@ -30,10 +31,21 @@ class IndexEngine(Engine):
         matrix_form, index_form = p.parse(fn["matrix"]), p.parse(fn["index"], matrix=False)
         self.head, self.index_form = head, index_form
         self.emit("index", head, matrix_form, "definition", name=head)
-        self.emit("index", head, index_form, "index_notation", explain=fn["explain"])
+        written = f"{fn['name']} = {fn['index']}"        # a file may leave explain out
+        self.emit("index", head, index_form, "index_notation",
+                  explain=fn.get("explain") or {"en": written, "ko": written})
 
-        free = [indices[s] for s in spec["entry"]]
-        var = entries[spec["wrt"]][tuple(free)]
+        # a vector-valued f (Ax, σ(Wx)) keeps its output index: the result is the Jacobian
+        output = sorted(index_form.free_symbols & set(indices.values()), key=str)
+        if output and p.names[spec["wrt"]].kind == "matrix":
+            raise DerivatorError(f"{p.id}: the derivative of a vector-valued function by a "
+                                 f"matrix is a tensor with three indices; this is out of scope")
+        entry_indices = [indices[s] for s in spec["entry"]]
+        if set(output) & set(entry_indices):
+            raise DerivatorError(f"{p.id}: the entry index {output[0]} is also f's output "
+                                 f"index; choose another letter for entry")
+        free = output + entry_indices
+        var = entries[spec["wrt"]][tuple(entry_indices)]
         self.wrt = var
         lhs = D(head, var)
         expr = self.emit("entries", lhs, D(index_form, var), "definition", name=head)
@@ -47,6 +59,7 @@ class IndexEngine(Engine):
         result = self.to_matrix_form(expr, free, lhs, head, matrices[spec["wrt"]])
         derivation = Derivation(p.id, matrices[spec["wrt"]], self.steps, result, p)
         derivation.index_info = (p, head, index_form, free)
+        derivation.output = output
         return derivation
 
     def to_matrix_form(self, expr, free, lhs, head, wrt_matrix):

@@ -263,8 +263,9 @@ def derived(problem, wrt):
         except Exception as error:          # a user's file the engine cannot take (yet)
             if problem.source is None:
                 raise
-            raise DerivatorError(f"{problem.source}: cannot derive {problem.data['derive'].get('target', '')} "
-                                 f"by {wrt or 'its parameter'}: this form is beyond the "
+            what = problem.data["derive"].get("target") or problem.data.get("function", {}).get("name")
+            raise DerivatorError(f"{problem.source}: cannot derive {what} by "
+                                 f"{wrt or parameters(problem)[0]}: this form is beyond the "
                                  f"engine ({type(error).__name__}: {error})") from None
         _derivations[key] = (problem, derivation)   # keeps problem alive
     return _derivations[key][1]

@@ -116,7 +116,8 @@ class Problem:
         plain = {n: sp.Symbol(n) for n, v in self.data["names"].items()
                  if v["kind"] in ("scalar", "vector") and not {"sample", "node", "weight"} & set(v)
                  and n.isidentifier() and n not in self.data_names()}
-        common = {**plain, **indices, **{str(s.label): s for s in samples}, **indexed, **sizes,
+        # declared names win over the index letters (a bias b is not the index b)
+        common = {**indices, **plain, **{str(s.label): s for s in samples}, **indexed, **sizes,
                   **funcs,
                   "sigmoid": sigmoid, "inner": inner, "pi": sp.pi}
         if "index" in spec:
