@@ -118,13 +118,47 @@ def _indices_of(expr, name):
     return {a.indices for a in expr.atoms(sp.Indexed) if str(a.base.label) == name}
 
 
+def _matrix_value(expr, sizes, arrays):
+    """A matrix expression (Xᵀ, BXA, σ(Wx)) at the arrays, with numpy."""
+    from .verify import _evaluate_raw
+    expr = expr.xreplace(sizes)
+    values = {m: arrays[m.name] for m in expr.atoms(sp.MatrixSymbol) if m.name in arrays}
+    return np.asarray(_evaluate_raw(expr, values), dtype=float)
+
+
+def _entries_as_arrays(expr, sizes, arrays):
+    """entry(M, k, l) as a lookup into M computed once with numpy: (expr, arrays)."""
+    found = sorted(expr.atoms(entry), key=str)
+    if not found:
+        return expr, arrays
+    arrays = dict(arrays)
+    mapping = {}
+    for n, e in enumerate(found):
+        matrix, *idx = e.args
+        name = f"entry{n}_"
+        value = _matrix_value(matrix, sizes, arrays)
+        arrays[name] = value.reshape(value.shape[0], -1) if value.ndim else value.reshape(1, 1)
+        mapping[e] = sp.IndexedBase(name)[tuple(idx)]
+    return expr.xreplace(mapping), arrays
+
+
 def evaluate(expr, problem, head, index_form, free, sizes, arrays):
     """The step's value: an array over the free indices, or the matrix itself."""
     matrices = problem.matrices()
     expr = expr.xreplace({head: index_form})
+    if isinstance(expr, sp.MatrixExpr) and not expr.has(sp.Sum, sp.Derivative):
+        try:
+            value = _matrix_value(expr, sizes, arrays)
+            return np.atleast_1d(np.squeeze(value))
+        except (TypeError, ValueError, NameError, KeyError):
+            pass                     # something numpy cannot take: SymPy below
     if isinstance(expr, sp.MatrixExpr) or not (expr.atoms(sp.Symbol) & set(free)):
         value = _numeric(expr, sizes, arrays, matrices)
         return np.atleast_1d(np.squeeze(np.asarray(value, dtype=float)))
+    try:
+        expr, arrays = _entries_as_arrays(expr, sizes, arrays)
+    except (TypeError, ValueError, NameError, KeyError):
+        pass
     ranges = [range(1, _range_of(problem, index_form, i, sizes) + 1) for i in free]
     out = np.empty([len(r) for r in ranges])
     fast = not expr.has(entry)
@@ -160,6 +194,12 @@ def _range_of(problem, index_form, index, sizes):
             dim = shape[a.indices.index(index)]
             return int(problem.sizes()[dim].xreplace(sizes))
     return int(next(iter(sizes.values())))
+
+
+def _compare_scalar(a, b):
+    from .functions import expand_named_functions
+    from .verify import compare
+    return compare(expand_named_functions(a).doit(), expand_named_functions(b).doit(), None)
 
 
 def verify_index_derivation(derivation, points=2, seed=0):
@@ -201,6 +241,10 @@ def verify_index_derivation(derivation, points=2, seed=0):
     for step in derivation.steps:
         key = step.follows if step.follows is not None else step.lhs
         before = previous.get(key, step.lhs)
+        if step.section == "lemma":           # σ' on the side: a function of one number
+            checks.append(Check(step, *_compare_scalar(step.expr, before)))
+            previous[step.lhs] = step.expr
+            continue
         method, detail = "numeric", f"every entry, sizes {sizes_to_check}"
         if powers != [None]:
             detail += f", k = {powers[0]}..{powers[-1]} while D^k <= {MAX_TERMS}"

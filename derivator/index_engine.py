@@ -12,10 +12,18 @@ from .algebra import factors_of, product, terms_of, total
 from .derivation import Derivation
 from .engine import Engine
 from .functions import entry
+from .problemset import INDEX_LETTERS
 from .rewrites import collapse_deltas
-from .rules import INDEX_RULES, Context, D
+from .rules import (INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
+                    PowerChain, QuotientRule, ReciprocalRule)
+
+# the course's index rules first (it shows the product rule at work), then the chain
+# rules that a function of sums needs: (Σ_j X_ij w_j - y_i)², σ(Σ_j W_ij x_j), log, exp
+RULES_IN_INDEX = INDEX_RULES + (ReciprocalRule(), QuotientRule(), PowerChain(), ExpChain(),
+                                LogRule(), ChainThroughLemma(), FunctionChain())
 
 FRESH = sp.symbols("a b c", integer=True)
+INDEX_SYMBOLS = set(sp.symbols(INDEX_LETTERS, integer=True))
 
 
 class IndexEngine(Engine):
@@ -49,8 +57,8 @@ class IndexEngine(Engine):
         self.wrt = var
         lhs = D(head, var)
         expr = self.emit("entries", lhs, D(index_form, var), "definition", name=head)
-        expr = self.apply_rules(expr, lhs, "entries", Context(var), rules=INDEX_RULES)
-        expr = self.emit("entries", lhs, collapse_deltas(expr), "kronecker_delta")
+        expr = self.apply_rules(expr, lhs, "entries", Context(var), rules=RULES_IN_INDEX)
+        expr = self.emit("entries", lhs, collapse_nested_deltas(expr), "kronecker_delta")
         renamed = rename_dummies(expr)
         if renamed != expr and len(terms_of(sp.Add(*terms_of(renamed)))) < len(terms_of(expr)):
             expr = self.emit("entries", lhs, renamed, "rename_index")
@@ -70,10 +78,10 @@ class IndexEngine(Engine):
         if any(not _is_bare_entry(t, free) for t in terms_of(expr)):
             self.emit("matrix", lhs, natural, "matrix_product")
         if any(flipped for *_, flipped in chains):
-            oriented = total(*[product(c, entry(sp.Transpose(m) if flipped else m, *free))
+            oriented = total(*[product(c, entry(_transposed(m) if flipped else m, *free))
                                for c, m, idx, flipped in chains])
             self.emit("matrix", lhs, oriented, "transpose", free=free)
-        pieces = [_scaled(c, sp.Transpose(m) if flipped else m) for c, m, idx, flipped in chains]
+        pieces = [_scaled(c, _transposed(m) if flipped else m) for c, m, idx, flipped in chains]
         whole = pieces[0] if len(pieces) == 1 else sp.MatAdd(*pieces, evaluate=False)
         result = self.emit("matrix", D(head, wrt_matrix), whole, "matrix_form", follows=lhs,
                            free=free)
@@ -82,6 +90,36 @@ class IndexEngine(Engine):
             result = self.emit("matrix", D(head, wrt_matrix), factored, "factor_out",
                                f=factored.args[-1])
         return result
+
+
+def collapse_nested_deltas(expr):
+    """Σ_j δ_jk f(j) = f(k) in every sum, innermost first, so that deltas inside a bracket
+    or a quotient collapse the sum around them too."""
+    def one(e):
+        if not isinstance(e, sp.Sum):
+            return None
+        inner = e.function
+        inner_new = _bottom_up(inner)
+        return collapse_deltas(sp.Sum(inner_new, *e.limits)) if inner_new.has(
+            sp.KroneckerDelta) else (e if inner_new == inner else sp.Sum(inner_new, *e.limits))
+
+    def _bottom_up(e):
+        if not e.args or isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
+            return e
+        new = one(e)
+        if new is not None:
+            return new
+        args = [_bottom_up(a) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        from .algebra import rebuild
+        return rebuild(e, args)
+    return collapse_deltas(_bottom_up(expr))
+
+
+def _transposed(m):
+    """(BA)ᵀ written AᵀBᵀ, as by hand; a power stays (X²)ᵀ."""
+    return sp.Transpose(m).doit() if isinstance(m, sp.MatMul) else sp.Transpose(m)
 
 
 def _scaled(c, m):
@@ -110,7 +148,10 @@ def matrix_chain(term, free, shapes):
 
     The factors of a term form a chain through the summed indices (X_la X_ak), read from
     one free index to the other (or to a vector). `flipped` is true when the chain reads
-    more naturally from the second free index, so that the term is ((M)ᵀ)_kl."""
+    more naturally from the second free index, so that the term is ((M)ᵀ)_kl. A factor
+    that is a whole expression in one index, such as (Σ_j X_ij w_j - y_i) or σ(Σ_j W_ij x_j),
+    is read as a column ((Xw - y)_i, σ(Wx)_i): at the end of a chain it is a vector, inside
+    one a diagonal matrix diag(v); two vectors ending at k and l make an outer product."""
     coeff = sp.Mul(*[f for f in factors_of(term) if f.is_Number])
     body = sp.Mul(*[f for f in factors_of(term) if not f.is_Number])
     if isinstance(body, sp.Sum):
@@ -118,33 +159,97 @@ def matrix_chain(term, free, shapes):
     coeff *= sp.Mul(*[f for f in factors_of(body) if f.is_Number])
     factors = [f for f in factors_of(body) if not f.is_Number]
     if len(free) == 1:
-        return coeff, matrices_of(_walk(factors, free[0], None), shapes), (free[0],), False
-    forward = _walk(factors, free[0], free[1])
-    backward = _walk(factors, free[1], free[0])
+        return coeff, matrices_of(_walk(factors, free[0], None, shapes), shapes), (free[0],), False
+    forward = _walk(factors, free[0], free[1], shapes)
+    backward = _walk(factors, free[1], free[0], shapes)
     if _transposes(backward) < _transposes(forward):
         return coeff, matrices_of(backward, shapes), (free[1], free[0]), True
     return coeff, matrices_of(forward, shapes), tuple(free), False
 
 
-def _walk(factors, start, end):
+def _indices_in(factor):
+    """The indices a factor carries: an entry's own, or the free ones of an expression."""
+    if isinstance(factor, sp.Indexed):
+        return set(factor.indices)
+    return factor.free_symbols & INDEX_SYMBOLS
+
+
+def _walk(factors, start, end, shapes=None):
     """The matrix product met walking from index `start` along the chain of factors."""
     remaining, path, at = list(factors), [], start
     while remaining:
-        f = next((g for g in remaining if at in g.indices), None)
-        if f is None:
+        if at is None:
+            if end is None:
+                raise ValueError(f"cannot read {factors} as a matrix product")
+            path.append(("outer", _walk(remaining, end, None, shapes)))   # (a)(b)ᵀ
+            return path
+        here = [g for g in remaining if at in _indices_in(g)]
+        if not here:
             raise ValueError(f"cannot read {factors} as a matrix product")
+        columns = [g for g in here if _indices_in(g) == {at} and not
+                   (isinstance(g, sp.Indexed) and len(g.indices) == 2)]
+        links = [g for g in here if g not in columns]
+        for g in columns:
+            remaining.remove(g)
+        if columns:
+            column = _hadamard([_column(g, at, shapes) for g in columns])
+            if links or (at != end and any(at in _indices_in(g) for g in remaining)):
+                path.append(("diag", column))
+            elif at == end and not remaining and end != start:
+                path.append(("diag", column))
+                return path
+            else:
+                path.append(("column", column))
+                at = None
+                continue
+        if not links:
+            continue
+        f = links[0]
         remaining.remove(f)
+        if not isinstance(f, sp.Indexed):
+            raise ValueError(f"cannot read {f} as a matrix")
         label = sp.Symbol(str(f.base.label))
-        if len(f.indices) == 1:
-            path.append(("vector", label))
-            at = None
-        else:
-            a, b = f.indices
-            path.append(("matrix", label, at == b))
-            at = a if at == b else b
+        a, b = f.indices
+        path.append(("matrix", label, at == b))
+        at = a if at == b else b
     if end is not None and at != end:
         raise ValueError(f"the chain {factors} does not end at {end}")
     return path
+
+
+def _hadamard(columns):
+    return columns[0] if len(columns) == 1 else sp.HadamardProduct(*columns)
+
+
+def _column(expr, index, shapes):
+    """The column vector v with v_index = expr: x_i -> x, Σ_j X_ij w_j - y_i -> Xw - y,
+    σ(Σ_j W_ij x_j) -> σ(Wx) entry by entry."""
+    if isinstance(expr, sp.Indexed) and len(expr.indices) == 1:
+        return shapes[str(expr.base.label)]
+    if isinstance(expr, sp.Sum):
+        factors = [f for f in factors_of(expr.function)]
+        c = sp.Mul(*[f for f in factors if f.is_Number])
+        path = _walk([f for f in factors if not f.is_Number], index, None, shapes)
+        m = matrices_of(path, shapes)
+        return m if c == 1 else sp.MatMul(c, m)
+    if isinstance(expr, sp.Add):
+        parts = [t for t in terms_of(expr) if t.has(index)]
+        columns = [_column(t, index, shapes) for t in parts]
+        rows = columns[0].shape[0]
+        constants = [t for t in terms_of(expr) if not t.has(index)]
+        columns += [sp.MatMul(t, sp.OneMatrix(rows, 1)) for t in constants]
+        return sp.MatAdd(*columns)
+    if isinstance(expr, sp.Mul):
+        numbers = [f for f in factors_of(expr) if not f.has(index)]
+        columns = [_column(f, index, shapes) for f in factors_of(expr) if f.has(index)]
+        whole = _hadamard(columns)
+        c = sp.Mul(*numbers)
+        return whole if c == 1 else sp.MatMul(c, whole)
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp > 0:
+        return sp.HadamardPower(_column(expr.base, index, shapes), expr.exp)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        return _column(expr.args[0], index, shapes).applyfunc(expr.func)
+    raise ValueError(f"cannot read {expr} as a vector over {index}")
 
 
 def _transposes(path):
@@ -155,8 +260,15 @@ def matrices_of(path, shapes):
     """Turn a walked path into a SymPy matrix expression."""
     out = []
     for p in path:
-        m = shapes[str(p[1])]
-        out.append(sp.Transpose(m) if p[0] == "matrix" and p[2] else m)
+        if p[0] == "column":
+            out.append(p[1])
+        elif p[0] == "diag":
+            out.append(sp.DiagMatrix(p[1]))
+        elif p[0] == "outer":
+            out.append(sp.Transpose(matrices_of(p[1], shapes)))
+        else:
+            m = shapes[str(p[1])]
+            out.append(sp.Transpose(m) if p[0] == "matrix" and p[2] else m)
     product_ = out[0] if len(out) == 1 else sp.MatMul(*out).doit()
     return product_
 

@@ -295,7 +295,9 @@ def lint(path):
             derivation = derive(path, wrt=wrt)
             checks = derivation.verify()
         except DerivatorError as error:
-            lines.append(f"{path}: --wrt {wrt}: {error}")
+            message = str(error)
+            message = message[len(f"{path}: "):] if message.startswith(f"{path}: ") else message
+            lines.append(f"{path}: --wrt {wrt}: {message}")
             status = 1
             continue
         seconds = time.perf_counter() - start

@@ -233,6 +233,12 @@ RULES = {
         "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
         "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),
     },
+    "function_chain": {
+        "en": ("{function_name} derivative + chain rule", "{function_name}'(t) = {derivative}, "
+               "times the derivative of the inner {inner} by {var}{note}"),
+        "ko": ("{function_name}의 미분 + 합성함수의 미분", "{function_name}'(t) = {derivative}에 "
+               "안쪽 {inner}를 {var}로 편미분한 것을 곱한다{note}"),
+    },
 }
 
 SECTIONS = {

@@ -212,6 +212,12 @@ class LectureLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr):
         return r"%s^{\top}" % self.parenthesize(expr.arg, PRECEDENCE["Pow"])
 
+    def _print_DiagMatrix(self, expr):
+        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_HadamardProduct(self, expr):
+        return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
+
     def _print_inner(self, expr, exp=None):
         a, b = (self._print(v) for v in expr.args)
         out = r"%s^{\top} %s" % (a, b)
@@ -337,6 +343,19 @@ class LecturePrettyPrinter(PrettyPrinter):
         func, arg = _elementwise_parts(expr)
         return prettyForm(*stringPict.next(prettyForm(func.__name__),
                                            prettyForm(*self._print(arg).parens())))
+
+    def _print_DiagMatrix(self, expr):
+        return prettyForm(*stringPict.next(prettyForm("diag"),
+                                           prettyForm(*self._print(expr.args[0]).parens())))
+
+    def _print_HadamardProduct(self, expr):
+        parts = [prettyForm(*self._print(a).parens()) if isinstance(a, (sp.MatAdd, sp.Add))
+                 else self._print(a) for a in expr.args]
+        out = parts[0]
+        for p in parts[1:]:
+            out = prettyForm(*stringPict.next(out, " ⊙ ", p))
+        out.binding = prettyForm.MUL
+        return out
 
     def _print_inner(self, expr):
         a, b = (self._print(v) for v in expr.args)
@@ -491,6 +510,12 @@ class LectureStrPrinter(StrPrinter):
     def _print_ElementwiseApplyFunction(self, expr):
         func, arg = _elementwise_parts(expr)
         return "%s(%s)" % (func.__name__, self._print(arg))
+
+    def _print_DiagMatrix(self, expr):
+        return "diag(%s)" % self._print(expr.args[0])
+
+    def _print_HadamardProduct(self, expr):
+        return " ⊙ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
 
     def _print_Derivative(self, expr):
         var = " ".join("∂" + self._print(v) for v, n in expr.variable_count)
