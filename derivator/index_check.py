@@ -150,14 +150,14 @@ def evaluate(expr, problem, head, index_form, free, sizes, arrays):
         try:
             value = _matrix_value(expr, sizes, arrays)
             return np.atleast_1d(np.squeeze(value))
-        except (TypeError, ValueError, NameError, KeyError):
+        except (TypeError, ValueError, NameError, KeyError, AttributeError):
             pass                     # something numpy cannot take: SymPy below
     if isinstance(expr, sp.MatrixExpr) or not (expr.atoms(sp.Symbol) & set(free)):
         value = _numeric(expr, sizes, arrays, matrices)
         return np.atleast_1d(np.squeeze(np.asarray(value, dtype=float)))
     try:
         expr, arrays = _entries_as_arrays(expr, sizes, arrays)
-    except (TypeError, ValueError, NameError, KeyError):
+    except (TypeError, ValueError, NameError, KeyError, AttributeError):
         pass
     ranges = [range(1, _range_of(problem, index_form, i, sizes) + 1) for i in free]
     out = np.empty([len(r) for r in ranges])
