@@ -109,6 +109,9 @@ class Engine:
         for d in derivatives_in(expr):
             one = self.model.to_one_sample(d.expr)
             per_sample = self.derive(one, "loss")
+            named = rewrites.name_sigmoid(per_sample)     # e^u/(1 + e^u) written σ(u)
+            if named != per_sample:
+                per_sample = self.emit("loss", D(one, self.wrt), named, "recognise_sigmoid")
             mapping[d] = self.model.from_one_sample(per_sample)
         result = self.emit("result", lhs, tidy(replace_exact(expr, mapping)), "substitute_sample")
         for rule, rewrite in (("constant_out_of_sum", rewrites.constant_out_of_sum),

@@ -294,8 +294,9 @@ def lint(path):
         try:
             derivation = derive(path, wrt=wrt)
             checks = derivation.verify()
-        except DerivatorError as error:
-            message = str(error)
+        except Exception as error:       # noqa: BLE001 — one line, never a traceback
+            message = str(error) if isinstance(error, DerivatorError) else \
+                f"cannot verify: {type(error).__name__}: {' '.join(str(error).split())[:160]}"
             message = message[len(f"{path}: "):] if message.startswith(f"{path}: ") else message
             lines.append(f"{path}: --wrt {wrt}: {message}")
             status = 1

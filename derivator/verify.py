@@ -146,9 +146,17 @@ def _evaluate_raw(expr, values):
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
     for k, node in enumerate(sorted(expr.atoms(ElementwiseApplyFunction), key=str)):
         inside = _evaluate_raw(node.expr, values)
-        fn = sp.lambdify(node.function.variables, node.function.expr, "numpy")
+        fn = sp.lambdify(node.function.variables, node.function.expr,
+                         [{"Heaviside": lambda t, h0=0: np.heaviside(t, h0)}, "numpy"])
         placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
         values[placeholder] = fn(np.asarray(inside, dtype=float))
+        expr = expr.xreplace({node: placeholder})
+    # diag(v) and v∘ⁿ, which numpy's printer does not know: their values first
+    for k, node in enumerate(sorted(expr.atoms(sp.DiagMatrix, sp.HadamardPower), key=str)):
+        inside = np.asarray(_evaluate_raw(node.args[0], values), dtype=float)
+        placeholder = sp.MatrixSymbol(f"P{k}_", *node.shape)
+        values[placeholder] = np.diag(inside.ravel()) if isinstance(node, sp.DiagMatrix) \
+            else inside ** float(node.args[1])
         expr = expr.xreplace({node: placeholder})
     # lambdify needs names: x[1] becomes a symbol x_1 (matrices keep their own names)
     plain = {a: sp.Symbol(f"{a.base.label}_{a.indices[0]}") for a in expr.atoms(sp.Indexed)}

@@ -239,6 +239,12 @@ RULES = {
         "ko": ("{function_name}의 미분 + 합성함수의 미분", "{function_name}'(t) = {derivative}에 "
                "안쪽 {inner}를 {var}로 편미분한 것을 곱한다{note}"),
     },
+    "recognise_sigmoid": {
+        "en": ("the sigmoid, recognised", "e^u/(1 + e^u) = 1/(1 + e^(-u)) = σ(u): the "
+               "sigmoid, written out in the definitions, is named"),
+        "ko": ("시그모이드 인식", "e^u/(1 + e^u) = 1/(1 + e^(-u)) = σ(u): 정의에 풀어 쓴 "
+               "시그모이드를 σ로 쓴다"),
+    },
 }
 
 SECTIONS = {
