@@ -12,7 +12,7 @@ from . import rewrites
 from .algebra import depends_on, product, replace_exact, tidy, total
 from .derivation import Derivation, Step
 from .functions import sigmoid
-from .rewrites import collapse_deltas
+from .rewrites import collapse_nested_deltas
 from .rules import RULES, ChainThroughLemma, Context, D, LinearRule
 
 NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
@@ -183,7 +183,7 @@ class Engine:
 
     def simplify(self, expr, lhs, section):
         if any(isinstance(a, sp.KroneckerDelta) for a in sp.preorder_traversal(expr)):
-            expr = self.emit(section, lhs, collapse_deltas(expr), "kronecker_delta")
+            expr = self.emit(section, lhs, collapse_nested_deltas(expr), "kronecker_delta")
         for rule, rewrite in (("cancel", rewrites.cancel_into_bracket),
                               ("expand", rewrites.expand_bracket),
                               ("collect", rewrites.collect_terms)):

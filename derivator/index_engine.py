@@ -13,7 +13,7 @@ from .derivation import Derivation
 from .engine import Engine
 from .functions import entry
 from .problemset import INDEX_LETTERS
-from .rewrites import collapse_deltas
+from .rewrites import collapse_deltas, collapse_nested_deltas
 from .rules import (INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
                     PowerChain, QuotientRule, ReciprocalRule)
 
@@ -90,31 +90,6 @@ class IndexEngine(Engine):
             result = self.emit("matrix", D(head, wrt_matrix), factored, "factor_out",
                                f=factored.args[-1])
         return result
-
-
-def collapse_nested_deltas(expr):
-    """Σ_j δ_jk f(j) = f(k) in every sum, innermost first, so that deltas inside a bracket
-    or a quotient collapse the sum around them too."""
-    def one(e):
-        if not isinstance(e, sp.Sum):
-            return None
-        inner = e.function
-        inner_new = _bottom_up(inner)
-        return collapse_deltas(sp.Sum(inner_new, *e.limits)) if inner_new.has(
-            sp.KroneckerDelta) else (e if inner_new == inner else sp.Sum(inner_new, *e.limits))
-
-    def _bottom_up(e):
-        if not e.args or isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
-            return e
-        new = one(e)
-        if new is not None:
-            return new
-        args = [_bottom_up(a) for a in e.args]
-        if all(a is b for a, b in zip(args, e.args)):
-            return e
-        from .algebra import rebuild
-        return rebuild(e, args)
-    return collapse_deltas(_bottom_up(expr))
 
 
 def _transposed(m):

@@ -3,8 +3,8 @@ named rewrite. Each takes the expression and returns (new expression, params), o
 when it does not apply or would not make the expression simpler."""
 import sympy as sp
 
-from .algebra import (canonical, factors_of, product, replace_exact, split_coefficient,
-                      terms_of, total)
+from .algebra import (canonical, factors_of, product, rebuild, replace_exact,
+                      split_coefficient, terms_of, total)
 
 
 def _ops(expr):
@@ -461,3 +461,27 @@ def name_sigmoid(expr):
                         return product(*fs)
         return out
     return walk(expr)
+
+
+def collapse_nested_deltas(expr):
+    """Σ_j δ_jk f(j) = f(k) in every sum, innermost first, so that deltas inside a bracket
+    or a quotient collapse the sum around them too."""
+    def one(e):
+        if not isinstance(e, sp.Sum):
+            return None
+        inner = e.function
+        inner_new = _bottom_up(inner)
+        return collapse_deltas(sp.Sum(inner_new, *e.limits)) if inner_new.has(
+            sp.KroneckerDelta) else (e if inner_new == inner else sp.Sum(inner_new, *e.limits))
+
+    def _bottom_up(e):
+        if not e.args or isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
+            return e
+        new = one(e)
+        if new is not None:
+            return new
+        args = [_bottom_up(a) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        return rebuild(e, args)
+    return collapse_deltas(_bottom_up(expr))

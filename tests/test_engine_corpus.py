@@ -90,7 +90,7 @@ def test_the_corpus_is_covered_by_expected_results():
     assert files == set(LOSSES) | set(MATRICES) | set(OTHERS)
 
 
-OTHERS = set()      # files checked by tests of their own below
+OTHERS = {"mlp_one_hidden", "network3"}      # networks, checked below
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -299,3 +299,69 @@ def test_a_matrix_file_derives_its_derivative(name):
         assert np.allclose(np.squeeze(derived), by_hand, rtol=1e-8, atol=1e-9)
         diffed = _index_sympy_diff(problem, sizes, values)
         assert np.allclose(np.squeeze(diffed), np.squeeze(by_hand), rtol=1e-8, atol=1e-9)
+
+
+# --- networks of sigmoid layers with named nodes (problem 7's form) ------------------------
+
+def mlp_loss(X, y, w):
+    z = sig(X @ w["u"].T)                 # (N, M)
+    g = sig(z @ w["v"])
+    return 0.5 * np.sum((g - y) ** 2)
+
+
+def mlp_grad_u(X, y, w):                  # the delta rule, by hand
+    z = sig(X @ w["u"].T)
+    g = sig(z @ w["v"])
+    delta = (g - y) * g * (1 - g)         # (N,)
+    return ((delta[:, None] * w["v"][None, :] * z * (1 - z)).T @ X)      # (M, D)
+
+
+def network3_loss(X, y, w):
+    z = sig(X @ w["u"].T)
+    h = sig(z @ w["v"].T)
+    g = sig(h @ w["r"])
+    return 0.5 * np.sum((g - y) ** 2)
+
+
+def network3_grad_u(X, y, w):
+    z = sig(X @ w["u"].T)
+    h = sig(z @ w["v"].T)
+    g = sig(h @ w["r"])
+    delta_g = (g - y) * g * (1 - g)                              # (N,)
+    delta_h = delta_g[:, None] * w["r"][None, :] * h * (1 - h)   # (N, K)
+    delta_z = (delta_h @ w["v"]) * z * (1 - z)                   # (N, M)
+    return delta_z.T @ X
+
+
+NETWORKS = {"mlp_one_hidden": (mlp_loss, mlp_grad_u, {"u": ("M", "D"), "v": ("M",)}),
+            "network3": (network3_loss, network3_grad_u,
+                         {"u": ("M", "D"), "v": ("K", "M"), "r": ("K",)})}
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_a_network_file_derives_the_delta_rule(name):
+    from derivator.verify import expand_everything
+    path = str(CORPUS / f"{name}.toml")
+    problem = derivator.load(path)
+    derivation = derivator.derive(path)
+    assert all(c.ok for c in derivation.verify())
+    loss, grad_u, shapes = NETWORKS[name]
+    size = {n: int(v.check[0]) for n, v in problem.names.items() if v.kind == "size"}
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(size["N"], size["D"]))
+    y = rng.integers(0, 2, size=size["N"]).astype(float)
+    w = {k: rng.normal(size=tuple(size[d] for d in dims)) for k, dims in shapes.items()}
+    by_hand = grad_u(X, y, w)
+    numeric = _central(lambda u: loss(X, y, {**w, "u": u}), w["u"])
+    assert np.allclose(by_hand, numeric, rtol=1e-5, atol=1e-7)
+    m, d = sp.symbols("m d", integer=True)
+    numbers = {sp.IndexedBase("x")[i + 1, c + 1]: X[i, c] for i in range(size["N"])
+               for c in range(size["D"])}
+    numbers.update({sp.IndexedBase("y")[i + 1]: y[i] for i in range(size["N"])})
+    for k, array in w.items():
+        for idx in np.ndindex(array.shape):
+            numbers[sp.IndexedBase(k)[tuple(i + 1 for i in idx)]] = array[idx]
+    for mm, dd in np.ndindex(by_hand.shape):
+        value = expand_everything(derivation.result.xreplace({m: mm + 1, d: dd + 1}),
+                                  derivation.model)
+        assert abs(float(value.xreplace(numbers)) - by_hand[mm, dd]) < 1e-9
