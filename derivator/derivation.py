@@ -41,6 +41,8 @@ class Derivation:
         for step in reversed(self.steps):
             if step.expr == self.result:
                 return step.lhs
+            if step.lhs is None and isinstance(step.expr, sp.Eq) and step.expr.rhs == self.result:
+                return step.expr.lhs               # a solved equation: w = (XᵀX)⁻¹Xᵀy
         return sp.Derivative(self.model.target, self.wrt)
 
     def sum_form(self):

@@ -27,9 +27,32 @@ class LikelihoodEngine(Engine):
         lhs = D(log_p, w)
         derivative = self.emit("cost", lhs, D(expr, w), "differentiate")
         derivative = self.apply_rules(derivative, lhs, "cost", self.context(w))
+        if not m.data_matrix:              # one scalar parameter: p of a Bernoulli, λ of a Poisson
+            derivative = self.simplify(derivative, lhs, "cost")
+            return Derivation(m.name, w, self.steps, self.solve_scalar(derivative), m)
         gradient = self.through_one_sample(derivative, lhs)
         result = self.solve(gradient)
         return Derivation(m.name, w, self.steps, result, m)
+
+    def solve_scalar(self, gradient):
+        """The derivative set to zero and solved for the parameter, each sum of the data
+        held as one number while SymPy solves (Σ(1 - y_i) written N - Σ y_i first)."""
+        from .algebra import transform
+        w = self.wrt
+        self.emit("solve", None, sp.Eq(gradient, 0, evaluate=False), "set_to_zero")
+        split = transform(gradient, lambda e: rewrites.split_sum(e) if isinstance(e, sp.Sum)
+                          and any(not t.has(e.limits[0][0]) for t in
+                                  rewrites.terms_of(e.function)) else None)
+        if split != gradient:
+            self.emit("solve", None, sp.Eq(split, 0, evaluate=False), "split_sum")
+        sums = {s: sp.Dummy(f"S{k}") for k, s in enumerate(split.atoms(sp.Sum))}
+        solutions = [s for s in sp.solve(split.xreplace(sums), w)
+                     if s.is_real is not False]
+        if len(solutions) != 1:
+            raise ValueError(f"no single solution for {w} of {split} = 0")
+        solution = solutions[0].xreplace({v: k for k, v in sums.items()})
+        self.emit("solve", None, sp.Eq(w, solution, evaluate=False), "solve_for", var=w)
+        return solution
 
     def solve(self, gradient):
         """The gradient, affine in w, set to zero and solved for w."""

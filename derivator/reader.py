@@ -27,6 +27,16 @@ ELEMENTARY = {"exp": sp.exp, "log": sp.log, "sqrt": lambda t: sp.Pow(t, sp.S.Hal
               "tanh": sp.tanh, "softplus": softplus, "relu": relu}
 
 
+OUT_OF_SCOPE = {
+    "max": "max(...) is out of scope: a hinge max(0, 1 - t) has no derivative at its kink; "
+           "relu(t) = max(0, t) is in scope, with the step function as its derivative",
+    "abs": "abs(...) is out of scope: |t| has no derivative at 0",
+    "det": "det(...) is out of scope: derivatives of determinants (and log det) are not "
+           "derived yet",
+    "logdet": "logdet(...) is out of scope: derivatives of log det are not derived yet",
+}
+
+
 @dataclass
 class Scope:
     """What the names of one expression mean.
@@ -259,6 +269,8 @@ class _Builder:
                 return args[0].applyfunc(ELEMENTARY[func])
             return ELEMENTARY[func](args[0], evaluate=False) if func in ("exp", "log") \
                 else ELEMENTARY[func](args[0])
+        if func in OUT_OF_SCOPE:
+            self.fail(n, OUT_OF_SCOPE[func])
         if func in ("softmax", "logsumexp", "norm"):
             self.fail(n, f"{func}(...) is not supported in this form yet: write it with "
                          f"exp, log and a sum")

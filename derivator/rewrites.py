@@ -369,9 +369,13 @@ def log_of_product(expr):
 
 def log_of_terms(expr):
     """ln(a b) = ln a + ln b and ln e^u = u, inside the sum."""
+    index = expr.limits[0][0]
+
     def expand_log(e):
         if isinstance(e, sp.exp):
             return e.args[0]
+        if isinstance(e, sp.Pow) and e.exp.has(index):       # ln p^(y_i) = y_i ln p
+            return product(e.exp, sp.log(e.base, evaluate=False))
         return sp.log(e, evaluate=False)
     body = expr.function.args[0]
     return sp.Sum(total(*[expand_log(f) for f in factors_of(body)]), *expr.limits)

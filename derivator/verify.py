@@ -199,6 +199,15 @@ def compare_vectors(a, b, model, points=5, seed=0):
 
 def _check_equation(step, derivation, model, points, seed):
     """Both sides of an equation in w agree at the solution w* the derivation ends with."""
+    if not model.data_matrix:              # a scalar parameter (the p of a Bernoulli)
+        at = {derivation.wrt: derivation.result}
+        try:
+            method, detail = compare(expand_everything(step.expr.lhs.xreplace(at), model),
+                                     expand_everything(step.expr.rhs.xreplace(at), model),
+                                     model, points, seed)
+        except (ValueError, TypeError) as error:
+            method, detail = "failed", f"cannot evaluate: {error}"
+        return Check(step, method, f"at the solution: {detail}")
     W = model.data_matrix[2]
     at_solution = {W: derivation.result}
     try:

@@ -90,7 +90,7 @@ def test_the_corpus_is_covered_by_expected_results():
     assert files == set(LOSSES) | set(MATRICES) | set(OTHERS)
 
 
-OTHERS = {"mlp_one_hidden", "network3"}      # networks, checked below
+OTHERS = {"mlp_one_hidden", "network3", "bernoulli_mle", "poisson_mle"}   # checked below
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -365,3 +365,40 @@ def test_a_network_file_derives_the_delta_rule(name):
         value = expand_everything(derivation.result.xreplace({m: mm + 1, d: dd + 1}),
                                   derivation.model)
         assert abs(float(value.xreplace(numbers)) - by_hand[mm, dd]) < 1e-9
+
+
+# --- maximum likelihood of one scalar parameter -----------------------------------------
+
+LIKELIHOODS = {   # log-likelihood by hand, the estimate by hand, labels
+    "bernoulli_mle": (lambda y, p: np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)),
+                      lambda y: np.mean(y), lambda rng, n: rng.integers(0, 2, size=n)),
+    "poisson_mle": (lambda y, lam: np.sum(y * np.log(lam) - lam),
+                    lambda y: np.mean(y), lambda rng, n: rng.integers(1, 7, size=n)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIKELIHOODS))
+def test_a_likelihood_file_solves_for_its_parameter(name):
+    path = str(CORPUS / f"{name}.toml")
+    problem = derivator.load(path)
+    derivation = derivator.derive(path)
+    assert all(c.ok for c in derivation.verify())
+    log_likelihood, estimate, labels = LIKELIHOODS[name]
+    n = int(problem.names["N"].check[0])
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        y = labels(rng, n).astype(float)
+        if name == "bernoulli_mle" and y.min() == y.max():
+            y[0] = 1 - y[0]                          # both outcomes, so p̂ is inside (0, 1)
+        by_hand = estimate(y)
+        assert abs(_central(lambda t: log_likelihood(y, t), np.array(by_hand))) < 1e-6
+        numbers = {sp.IndexedBase("y")[k + 1]: y[k] for k in range(n)}
+        N = problem.sizes()["N"]
+        value = derivation.result.xreplace({N: n}).doit().xreplace(numbers)
+        assert abs(float(value) - by_hand) < 1e-12
+        # sympy.diff of the written-out log-likelihood, solved by SymPy itself
+        t = sp.Symbol("t", positive=True)
+        body = derivation.model.definitions[0].body.xreplace({N: n}).doit().xreplace(numbers)
+        body = body.xreplace({derivation.wrt: t})
+        roots = sp.solve(sp.diff(sp.expand_log(sp.log(body), force=True), t), t)
+        assert len(roots) == 1 and abs(float(roots[0]) - by_hand) < 1e-12

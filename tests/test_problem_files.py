@@ -218,3 +218,13 @@ def test_the_verifier_gives_free_indices_their_own_range_on_non_square_matrices(
     wrong = dataclasses.replace(d.steps[-1], expr=sp.Transpose(d.steps[-1].expr))
     bad = dataclasses.replace(d, steps=d.steps[:-1] + [wrong])
     assert not bad.verify()[-1].ok
+
+
+@pytest.mark.parametrize("body,phrase", [("max(0, 1 - y w^T x)", "hinge"),
+                                         ("logdet(x)", "log det"), ("abs(y - w^T x)", "abs")])
+def test_out_of_scope_functions_get_one_clear_line(tmp_path, body, phrase):
+    template = (CORPUS / "softplus_pm1.toml").read_text(encoding="utf-8")
+    path = write(tmp_path, template.replace('body = "softplus(-y w^T x)"', f'body = "{body}"'))
+    code, _, err = run("show", path)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "out of scope" in err and phrase in err and ":18:" in err, err

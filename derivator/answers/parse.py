@@ -32,7 +32,8 @@ GREEK_LETTERS = {"σ": "sigma", "η": "eta", "λ": "lambda", "α": "alpha", "β"
 FUNCTIONS = {"tr": "tr", "trace": "tr", "exp": "exp", "log": "log", "ln": "log",
              "sigma": "sigma", "sigmoid": "sigma", "sqrt": "sqrt", "transpose": "transpose",
              "inv": "inv", "tanh": "tanh", "softplus": "softplus", "relu": "relu",
-             "softmax": "softmax", "logsumexp": "logsumexp", "norm": "norm"}
+             "softmax": "softmax", "logsumexp": "logsumexp", "norm": "norm", "max": "max",
+             "abs": "abs", "det": "det", "logdet": "logdet"}
 TYPOGRAPHY = {"mathbf", "boldsymbol", "bm", "mathrm", "text", "operatorname", "mathit"}
 SIZES = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
 

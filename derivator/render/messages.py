@@ -245,6 +245,10 @@ RULES = {
         "ko": ("시그모이드 인식", "e^u/(1 + e^u) = 1/(1 + e^(-u)) = σ(u): 정의에 풀어 쓴 "
                "시그모이드를 σ로 쓴다"),
     },
+    "solve_for": {
+        "en": ("solve", "Solve for {var}: the sums of the data are numbers here"),
+        "ko": ("풀기", "{var}에 대해 푼다: 데이터의 합은 여기서 숫자이다"),
+    },
 }
 
 SECTIONS = {
