@@ -44,7 +44,7 @@ def load(path):
 @lru_cache(maxsize=None)
 def _derive_named(name, wrt=None):
     from .registry import catalog as lectures, get_model
-    from .engine import run_engine
+    from .strategies.loss import run_engine
     if name not in lectures():
         from .problemset import all_problems, problem     # only when a problem is asked for
         if name not in all_problems() and f"p{name}" not in all_problems():
@@ -76,10 +76,10 @@ def _derive_problem(problem, wrt):
 
 
 def _run_strategy(problem, wrt):
-    from .engine import run_engine
-    from .index_engine import IndexEngine
-    from .likelihood import LikelihoodEngine
-    from .schematic import PowerTraceEngine
+    from .strategies.index import IndexEngine
+    from .strategies.likelihood import LikelihoodEngine
+    from .strategies.loss import run_engine
+    from .strategies.power_trace import PowerTraceEngine
     if problem.strategy == "index":
         derivation = IndexEngine(problem).run()
     elif problem.strategy == "index_power":

@@ -7,14 +7,14 @@ derivative by the same rules as any loss, and the gradient set to zero and solve
 """
 import sympy as sp
 
-from . import rewrites
-from .engine import Engine
-from .rules import D
+from .. import rewrites
+from .loss import Engine
+from ..rules import D
 
 
 class LikelihoodEngine(Engine):
     def run(self, others=True):
-        from .derivation import Derivation
+        from ..derivation import Derivation
         m, w = self.model, self.wrt
         P = m.target
         log_p = sp.log(P)
@@ -37,7 +37,7 @@ class LikelihoodEngine(Engine):
     def solve_scalar(self, gradient):
         """The derivative set to zero and solved for the parameter, each sum of the data
         held as one number while SymPy solves (Σ(1 - y_i) written N - Σ y_i first)."""
-        from .algebra import transform
+        from ..algebra import transform
         w = self.wrt
         self.emit("solve", None, sp.Eq(gradient, 0, evaluate=False), "set_to_zero")
         split = transform(gradient, lambda e: rewrites.split_sum(e) if isinstance(e, sp.Sum)

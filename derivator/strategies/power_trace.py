@@ -7,10 +7,10 @@ ordinary sums and products, and the index-notation checker compares every entry.
 """
 import sympy as sp
 
-from .derivation import Derivation
-from .engine import Engine
-from .functions import entry
-from .rules import D
+from ..derivation import Derivation
+from .loss import Engine
+from ..functions import entry
+from ..rules import D
 
 
 class ChainSum(sp.Function):
@@ -99,7 +99,7 @@ def instantiate(expr, k, value, a):
                             if j != skip])
         return None
 
-    from .model import _top_down
+    from ..model import _top_down
     for _ in range(4):                                   # sums hold products hold indices
         expr = _top_down(expr, write_out)
     expr = _top_down(expr, index)
