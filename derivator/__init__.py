@@ -76,24 +76,8 @@ def _derive_problem(problem, wrt):
 
 
 def _run_strategy(problem, wrt):
-    from .strategies.index import IndexEngine
-    from .strategies.likelihood import LikelihoodEngine
-    from .strategies.loss import run_engine
-    from .strategies.power_trace import PowerTraceEngine
-    if problem.strategy == "index":
-        derivation = IndexEngine(problem).run()
-    elif problem.strategy == "index_power":
-        derivation = PowerTraceEngine(problem).run()
-    elif problem.strategy == "likelihood":
-        model = problem.model()
-        derivation = LikelihoodEngine(model, model.params[0]).run()
-    else:
-        model = problem.model()
-        params = {str(p): p for p in model.params}
-        if wrt is not None and str(wrt) not in params:
-            raise DerivatorError(f"{problem.id} has no parameter {str(wrt)!r}; "
-                                 f"differentiate with respect to {' or '.join(params)}")
-        derivation = run_engine(model, params[str(wrt)] if wrt is not None else model.params[0])
+    from .strategies import strategy
+    derivation = strategy(problem.strategy)(problem, wrt)
     if wrt is not None and str(wrt) != str(derivation.wrt):
         raise DerivatorError(f"{problem.id} is differentiated with respect to "
                              f"{derivation.wrt} only")

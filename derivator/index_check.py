@@ -203,16 +203,17 @@ def _compare_scalar(a, b):
 
 
 def verify_index_derivation(derivation, points=2, seed=0):
-    engine_info = derivation.index_info
+    details = derivation.details
+    engine_info = details["index_info"]
     problem, head, index_form, free = engine_info
     rng = np.random.default_rng(seed)
     checks, previous = [], {}
     sizes_to_check = [int(v) for v in problem.names[next(iter(problem.sizes()))].check] \
         if problem.sizes() else [2]
     envs = [_environment(problem, size, rng) for size in sizes_to_check
-            for _ in range(points if not getattr(derivation, "powers", None) else 1)]
-    instantiate = getattr(derivation, "instantiate", None)
-    powers = getattr(derivation, "powers", None) or [None]   # k = 1..6 for tr(X^k)
+            for _ in range(points if not details.get("powers") else 1)]
+    instantiate = details.get("instantiate")
+    powers = details.get("powers") or [None]   # k = 1..6 for tr(X^k)
 
     def prepared(expr, power):
         expr = expr.xreplace({head: index_form})
@@ -220,7 +221,7 @@ def verify_index_derivation(derivation, points=2, seed=0):
 
     values = {}
 
-    output = getattr(derivation, "output", None) or []
+    output = details.get("output", [])
 
     def value(expr, env, power, lhs):   # each line is compared twice: evaluate it once
         # lines about f itself run over f's output index only; lines about ∂f/∂X_kl over

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from . import DerivatorError
 
-STRATEGIES = ("loss", "index", "index_power", "likelihood")
+from .strategies import names as strategy_names
+
+STRATEGIES = strategy_names()
 KINDS = ("matrix", "vector", "scalar", "size", "index", "natural", "function")
 TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function",
             "definitions", "derive", "update", "notes"}

@@ -26,6 +26,11 @@ FRESH = sp.symbols("a b c", integer=True)
 INDEX_SYMBOLS = set(sp.symbols(INDEX_LETTERS, integer=True))
 
 
+def derive(problem, wrt):
+    """∂f/∂X of an index problem (its wrt is the file's)."""
+    return IndexEngine(problem).run()
+
+
 class IndexEngine(Engine):
     def __init__(self, problem):
         super().__init__(model=problem, wrt=None)
@@ -66,8 +71,7 @@ class IndexEngine(Engine):
             expr = self.emit("entries", lhs, sp.Add(*terms_of(expr)), "collect")
         result = self.to_matrix_form(expr, free, lhs, head, matrices[spec["wrt"]])
         derivation = Derivation(p.id, matrices[spec["wrt"]], self.steps, result, p)
-        derivation.index_info = (p, head, index_form, free)
-        derivation.output = output
+        derivation.details.update(index_info=(p, head, index_form, free), output=output)
         return derivation
 
     def to_matrix_form(self, expr, free, lhs, head, wrt_matrix):

@@ -12,6 +12,12 @@ from .loss import Engine
 from ..rules import D
 
 
+def derive(problem, wrt):
+    """The maximum-likelihood estimate of the file's parameter."""
+    model = problem.model()
+    return LikelihoodEngine(model, model.params[0]).run()
+
+
 class LikelihoodEngine(Engine):
     def run(self, others=True):
         from ..derivation import Derivation

@@ -242,3 +242,14 @@ class Engine:
 
 def run_engine(model, wrt):
     return Engine(model, wrt).run()
+
+
+def derive(problem, wrt):
+    """A problem file's loss by `wrt` (a parameter's name; default the first)."""
+    from .. import DerivatorError
+    model = problem.model()
+    params = {str(p): p for p in model.params}
+    if wrt is not None and str(wrt) not in params:
+        raise DerivatorError(f"{problem.id} has no parameter {str(wrt)!r}; "
+                             f"differentiate with respect to {' or '.join(params)}")
+    return run_engine(model, params[str(wrt)] if wrt is not None else model.params[0])

@@ -25,6 +25,11 @@ def chain(X, a, p):
     return X[a[p], a[p + 1]]
 
 
+def derive(problem, wrt):
+    """d/dX tr(X^k) for the file's symbolic k."""
+    return PowerTraceEngine(problem).run()
+
+
 class PowerTraceEngine(Engine):
     def __init__(self, problem):
         super().__init__(model=problem, wrt=None)
@@ -67,9 +72,10 @@ class PowerTraceEngine(Engine):
                            sp.MatMul(k, sp.Transpose(power), evaluate=False), "matrix_form",
                            follows=lhs, free=[l, m])
         derivation = Derivation(p.id, Xm, self.steps, result, p)
-        derivation.index_info = (p, head, index_form, [l, m])
-        derivation.instantiate = lambda expr, value: instantiate(expr, k, value, a)
-        derivation.powers = [int(v) for v in p.names[spec["power"]].check]
+        derivation.details.update(
+            index_info=(p, head, index_form, [l, m]),
+            instantiate=lambda expr, value: instantiate(expr, k, value, a),
+            powers=[int(v) for v in p.names[spec["power"]].check])
         return derivation
 
 
