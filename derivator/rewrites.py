@@ -402,15 +402,8 @@ def split_sum(expr):
 
 def _sample_vector_out(body, x):
     """Σ (a x⁽ⁱ⁾ - b x⁽ⁱ⁾) = Σ (a - b) x⁽ⁱ⁾: the sample vector factored out of every term."""
-    terms = terms_of(body)
-    if len(terms) < 2 or not all(x in factors_of(t) for t in terms):
-        return body
-    rest = []
-    for t in terms:
-        fs = factors_of(t)
-        fs.remove(x)
-        rest.append(product(*fs))
-    return product(total(*rest), x)
+    done = factor_out(body, x)
+    return body if done is None else done[0]
 
 
 def _hadamard_terms(expr, model, n):

@@ -74,6 +74,7 @@ MATRICES = {
     "bilinear_xtay": (lambda v: v["x"] @ v["A"] @ v["y"], lambda v: v["A"].T @ v["x"]),
     "bilinear_by_matrix": (lambda v: v["a"] @ v["X"] @ v["b"], lambda v: np.outer(v["a"], v["b"])),
     "squared_norm": (lambda v: v["x"] @ v["x"], lambda v: 2 * v["x"]),
+    "norm_ax": (lambda v: np.sum((v["A"] @ v["x"]) ** 2), lambda v: 2 * v["A"].T @ v["A"] @ v["x"]),
     "least_squares_sum": (lambda v: np.sum((v["X"] @ v["w"] - v["y"]) ** 2),
                           lambda v: 2 * v["X"].T @ (v["X"] @ v["w"] - v["y"])),
     "jacobian_ax": (lambda v: v["A"] @ v["x"], lambda v: v["A"]),

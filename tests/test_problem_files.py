@@ -1,7 +1,5 @@
 """Problem files from users: read safely, bad ones reported as FILE:LINE, and the commands
 show / check / lint / new on a file."""
-import io
-import sys
 import textwrap
 from pathlib import Path
 
@@ -9,7 +7,7 @@ import numpy as np
 import pytest
 
 import derivator
-from derivator.cli import main
+from test_cli import run as run_cli
 
 CORPUS = Path(__file__).parent / "problem_files"
 
@@ -35,17 +33,7 @@ entry = ["k", "l"]
 
 
 def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stderr
-    sys.stderr = err
-    try:
-        try:
-            code = main([str(a) for a in args], out=out)
-        except SystemExit as stop:
-            code = stop.code
-    finally:
-        sys.stderr = old
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*[str(a) for a in args])
 
 
 def write(tmp_path, text, name="p.toml"):
