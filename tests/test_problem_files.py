@@ -216,3 +216,11 @@ def test_out_of_scope_functions_get_one_clear_line(tmp_path, body, phrase):
     code, _, err = run("show", path)
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "out of scope" in err and phrase in err and ":18:" in err, err
+
+
+def test_check_judges_answers_to_a_loss_file():
+    path = CORPUS / "logistic_bias.toml"
+    code, out, _ = run("check", path, "X^T (sigma(X w + b) - y)/N")
+    assert code == 0 and out.startswith("correct")
+    code, out, _ = run("check", path, "X^T (sigma(X w + b) - y)")
+    assert code == 1 and "1/N" in out
