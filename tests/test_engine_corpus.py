@@ -91,7 +91,8 @@ def test_the_corpus_is_covered_by_expected_results():
     assert files == set(LOSSES) | set(MATRICES) | set(OTHERS)
 
 
-OTHERS = {"mlp_one_hidden", "network3", "bernoulli_mle", "poisson_mle"}   # checked below
+OTHERS = {"mlp_one_hidden", "network3", "bernoulli_mle", "poisson_mle",
+          "bernoulli_logistic_mle"}   # checked below
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -403,3 +404,23 @@ def test_a_likelihood_file_solves_for_its_parameter(name):
         body = body.xreplace({derivation.wrt: t})
         roots = sp.solve(sp.diff(sp.expand_log(sp.log(body), force=True), t), t)
         assert len(roots) == 1 and abs(float(roots[0]) - by_hand) < 1e-12
+
+
+def test_a_likelihood_without_closed_form_ends_at_its_gradient():
+    """Logistic regression by maximum likelihood: ∂ ln P/∂w = Xᵀ(y − σ(Xw)), which set to
+    zero has no closed form (the derivation says so and stops there)."""
+    path = str(CORPUS / "bernoulli_logistic_mle.toml")
+    problem = derivator.load(path)
+    derivation = derivator.derive(path)
+    assert all(c.ok for c in derivation.verify())
+    assert derivation.steps[-1].rule == "no_closed_form"
+    rng = np.random.default_rng(4)
+    N, D, X, y, p = _loss_point(problem, 4)
+
+    def log_likelihood(w):
+        q = sig(X @ w)
+        return np.sum(y * np.log(q) + (1 - y) * np.log(1 - q))
+    by_hand = X.T @ (y - sig(X @ p["w"]))
+    assert np.allclose(_central(log_likelihood, p["w"]), by_hand, rtol=1e-5, atol=1e-6)
+    derived = _derived_loss_gradient(derivation, problem, N, D, X, y, p)
+    assert np.allclose(derived, by_hand, rtol=1e-8, atol=1e-9)

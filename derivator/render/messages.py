@@ -249,6 +249,14 @@ RULES = {
         "en": ("solve", "Solve for {var}: the sums of the data are numbers here"),
         "ko": ("풀기", "{var}에 대해 푼다: 데이터의 합은 여기서 숫자이다"),
     },
+    "no_closed_form": {
+        "en": ("no closed form", "Set to zero, this gradient has no closed-form solution for "
+               "{var} ({var} is inside a nonlinear function): {var} is found numerically, by "
+               "gradient ascent on the log-likelihood"),
+        "ko": ("닫힌 해 없음", "이 기울기를 0으로 두어도 {var}에 대한 닫힌 형태의 해가 없다 "
+               "({var}가 비선형 함수 안에 있다): {var}는 로그 우도에 대한 경사 상승법으로 "
+               "수치적으로 구한다"),
+    },
 }
 
 SECTIONS = {

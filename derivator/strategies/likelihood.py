@@ -37,6 +37,9 @@ class LikelihoodEngine(Engine):
             derivative = self.simplify(derivative, lhs, "cost")
             return Derivation(m.name, w, self.steps, self.solve_scalar(derivative), m)
         gradient = self.through_one_sample(derivative, lhs)
+        if not _affine(gradient, m.data_matrix[2]):   # Xᵀ(y - σ(Xw)) = 0: no closed form
+            self.emit("solve", lhs, gradient, "no_closed_form", var=w)
+            return Derivation(m.name, w, self.steps, gradient, m)
         result = self.solve(gradient)
         return Derivation(m.name, w, self.steps, result, m)
 
@@ -93,3 +96,12 @@ def _flat_product(*parts):
     for p in parts:
         args.extend(p.args if isinstance(p, sp.MatMul) else [p])
     return sp.MatMul(*args)
+
+
+def _affine(gradient, W):
+    """True when W enters the vectorized gradient only linearly (XᵀXw), never inside a
+    function applied entry by entry (σ(Xw)) or a sum over the samples left unvectorized."""
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    if not isinstance(gradient, sp.MatrixExpr):
+        return False
+    return not any(node.has(W) for node in gradient.atoms(ElementwiseApplyFunction))
