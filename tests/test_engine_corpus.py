@@ -222,8 +222,9 @@ def test_a_loss_file_derives_its_gradient(name, wrt):
         assert np.allclose(by_hand, np.ravel(numeric), rtol=1e-5, atol=1e-6)   # the golden value
         derived = _derived_loss_gradient(derivation, problem, N, D, X, y, p)
         assert np.allclose(derived, by_hand, rtol=1e-8, atol=1e-9), (derived, by_hand)
-        assert np.allclose(_sympy_diff(derivation, problem, wrt, N, D, X, y, p), by_hand,
-                           rtol=1e-8, atol=1e-9)
+        if seed == 0:                # SymPy's own derivative, once: it is the slow part
+            assert np.allclose(_sympy_diff(derivation, problem, wrt, N, D, X, y, p), by_hand,
+                               rtol=1e-8, atol=1e-9)
 
 
 def _index_values(problem, env, rng):
