@@ -148,6 +148,11 @@ def _elementwise_parts(expr):
     return body.func, expr.expr
 
 
+def _short_name(func):
+    """The name a function is printed with: the step function as H."""
+    return "H" if func is sp.Heaviside else func.__name__
+
+
 def _is_compact(derivative):
     """∂X_ij/∂X_kl is written as one fraction, which needs no brackets."""
     return isinstance(derivative, sp.Derivative) and isinstance(derivative.expr,
@@ -214,6 +219,13 @@ class LectureLatexPrinter(LatexPrinter):
 
     def _print_DiagMatrix(self, expr):
         return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Heaviside(self, expr, exp=None):
+        return r"H\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_HadamardPower(self, expr):
+        return r"%s^{\circ %s}" % (self.parenthesize(expr.args[0], PRECEDENCE["Pow"]),
+                                   self._print(expr.args[1]))
 
     def _print_HadamardProduct(self, expr):
         return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
@@ -341,12 +353,19 @@ class LecturePrettyPrinter(PrettyPrinter):
 
     def _print_ElementwiseApplyFunction(self, expr):
         func, arg = _elementwise_parts(expr)
-        return prettyForm(*stringPict.next(prettyForm(func.__name__),
+        return prettyForm(*stringPict.next(prettyForm(_short_name(func)),
                                            prettyForm(*self._print(arg).parens())))
 
     def _print_DiagMatrix(self, expr):
         return prettyForm(*stringPict.next(prettyForm("diag"),
                                            prettyForm(*self._print(expr.args[0]).parens())))
+
+    def _print_Heaviside(self, expr):
+        return prettyForm(*stringPict.next(prettyForm("H"),
+                                           prettyForm(*self._print(expr.args[0]).parens())))
+
+    def _print_HadamardPower(self, expr):
+        return prettyForm(self._print(expr.args[0]).__str__() + "^∘" + str(expr.args[1]))
 
     def _print_HadamardProduct(self, expr):
         parts = [prettyForm(*self._print(a).parens()) if isinstance(a, (sp.MatAdd, sp.Add))
@@ -442,7 +461,8 @@ class LecturePrettyPrinter(PrettyPrinter):
                 p = self._print_Pow(f)
             elif isinstance(f, sp.Derivative) and not last and not _is_compact(f):
                 p = prettyForm(*self._print(f).parens())
-            elif isinstance(f, sp.Add) or (isinstance(f, sp.Sum) and not last):
+            elif isinstance(f, (sp.Add, sp.HadamardProduct)) or (isinstance(f, sp.Sum)
+                                                                  and not last):
                 p = prettyForm(*self._print(f).parens())
             else:
                 p = self._print(f)
@@ -509,10 +529,17 @@ class LectureStrPrinter(StrPrinter):
 
     def _print_ElementwiseApplyFunction(self, expr):
         func, arg = _elementwise_parts(expr)
-        return "%s(%s)" % (func.__name__, self._print(arg))
+        return "%s(%s)" % (_short_name(func), self._print(arg))
 
     def _print_DiagMatrix(self, expr):
         return "diag(%s)" % self._print(expr.args[0])
+
+    def _print_Heaviside(self, expr):
+        return "H(%s)" % self._print(expr.args[0])
+
+    def _print_HadamardPower(self, expr):
+        return "%s^∘%s" % (self.parenthesize(expr.args[0], PRECEDENCE["Pow"]),
+                           self._print(expr.args[1]))
 
     def _print_HadamardProduct(self, expr):
         return " ⊙ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
