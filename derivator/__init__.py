@@ -8,7 +8,7 @@
 from functools import lru_cache
 
 __version__ = "0.1.0"
-__all__ = ["derive", "catalog", "kernel", "check", "gradcheck", "DerivatorError"]
+__all__ = ["derive", "load", "catalog", "kernel", "check", "gradcheck", "DerivatorError"]
 
 
 class DerivatorError(ValueError):
@@ -25,15 +25,31 @@ def catalog():
     return names() + list(all_problems()) + route_names()
 
 
-@lru_cache(maxsize=None)
 def derive(name, wrt=None, route=None):
     """The Derivation of `name` with respect to `wrt` (a parameter's name; default the first),
     by `route` (default: the lecture's; `derivator list` shows each derivation's routes).
+    `name` is a derivation of the catalog or the path of a problem file ("my_loss.toml").
 
-    Raises DerivatorError for an unknown derivation, parameter or route.
+    Raises DerivatorError for an unknown derivation, parameter or route, or a bad file.
     """
+    if str(name).endswith(".toml"):
+        if route is not None:
+            raise DerivatorError(f"{name}: a problem file has one route, its own")
+        return _derive_problem(load(name), wrt)
+    return _derive_named(name, wrt, route)
+
+
+def load(path):
+    """The Problem a problem file declares, every key and expression checked (a
+    DerivatorError `FILE:LINE: what is wrong` otherwise)."""
+    from .problemfile import load as load_file
+    return load_file(str(path))
+
+
+@lru_cache(maxsize=None)
+def _derive_named(name, wrt=None, route=None):
     from .registry import catalog as lectures, get_model
-    from .engine import run_engine
+    from .strategies.loss import run_engine
     from .routes import ROUTES, derive_route
     if route is not None or (name in ROUTES and None in ROUTES[name]):
         if name not in catalog():
@@ -66,20 +82,13 @@ def kernel(name):
 
 
 def _derive_problem(problem, wrt):
-    from .engine import run_engine
-    from .index_engine import IndexEngine
-    from .likelihood import LikelihoodEngine
-    from .schematic import PowerTraceEngine
-    if problem.strategy == "index":
-        derivation = IndexEngine(problem).run()
-    elif problem.strategy == "index_power":
-        derivation = PowerTraceEngine(problem).run()
-    elif problem.strategy == "likelihood":
-        model = problem.model()
-        derivation = LikelihoodEngine(model, model.params[0]).run()
-    else:
-        model = problem.model()
-        derivation = run_engine(model, model.params[0])
+    from .problemfile import derived
+    return derived(problem, None if wrt is None else str(wrt))
+
+
+def _run_strategy(problem, wrt):
+    from .strategies import strategy
+    derivation = strategy(problem.strategy)(problem, wrt)
     if wrt is not None and str(wrt) != str(derivation.wrt):
         raise DerivatorError(f"{problem.id} is differentiated with respect to "
                              f"{derivation.wrt} only")
@@ -118,6 +127,7 @@ def _check_working(problem, working, timeout):
         return check_working(problem, working)
     from .answers.workers import check_one
     return WorkingVerdict.from_dict(check_one(problem, working, timeout))
+
 
 def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
     """A student's gradient function against the derived kernel of `problem`: `func` is

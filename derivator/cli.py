@@ -43,7 +43,8 @@ def build_parser():
     check = commands.add_parser("check", help="check an answer to problems 1-7",
                                 epilog=_syntax_guide(),
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("name", metavar="PROBLEM", nargs="?", help="p1a ... p7b, or 1a ... 7b")
+    check.add_argument("name", metavar="PROBLEM", nargs="?",
+                       help="p1a ... p7b, or 1a ... 7b, or a problem file FILE.toml")
     check.add_argument("answer", metavar="ANSWER", nargs="?",
                        help="plain text or LaTeX; - reads stdin")
     check.add_argument("--file", metavar="ANSWERS.csv",
@@ -63,6 +64,12 @@ def build_parser():
                        "or Markdown; - reads stdin): every step judged, the first wrong one "
                        "named, the last line judged as the answer")
     _class_options(check)
+    lint = commands.add_parser("lint", help="load a problem file, derive it and verify "
+                                            "every step; one line per problem found")
+    lint.add_argument("file", metavar="FILE.toml")
+    new = commands.add_parser("new", help="write a commented problem file to start from")
+    new.add_argument("kind", choices=("loss", "matrix", "likelihood"))
+    new.add_argument("file", metavar="FILE.toml")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce, mse, p2, p3, p7b: a loss over samples")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
@@ -178,7 +185,7 @@ def cmd_show(args, out):
             console = Console(file=out)
             console.width = max(console.width, terminal.MIN_WIDTH)     # COLUMNS=1: no crash
         width = console.width if console else 80
-        key = ["show", args.name, args.wrt, args.lang, width] + \
+        key = ["show", _show_key(args.name), args.wrt, args.lang, width] + \
             ([args.route] if args.route else [])
         lines = cached(key, lambda: terminal.lines_of(derive(args.name, args.wrt, args.route),
                                                       args.lang, width),
@@ -350,6 +357,43 @@ def _read_working(path, limit):
     return text
 
 
+def cmd_lint(args, out):
+    from .problemfile import lint
+    lines, status = lint(args.file)
+    stream = out if status == 0 else sys.stderr
+    for line in lines:
+        stream.write(line + "\n")
+    return status
+
+
+def cmd_new(args, out):
+    from .templates import TEMPLATES
+    if not args.file.endswith(".toml"):
+        raise DerivatorError(f"{args.file}: a problem file's name ends in .toml")
+    try:
+        with open(args.file, "x", encoding="utf-8") as f:
+            f.write(TEMPLATES[args.kind])
+    except FileExistsError:
+        raise DerivatorError(f"{args.file} exists already; it was not overwritten") from None
+    except OSError as error:
+        raise DerivatorError(f"{args.file}: {error.strerror}") from None
+    out.write(f"wrote {args.file}: edit it, then `derivator lint {args.file}` and "
+              f"`derivator show {args.file}`\n")
+    return 0
+
+
+def _show_key(name):
+    """What identifies a derivation for the cache: a file's name and its content."""
+    if not str(name).endswith(".toml"):
+        return name
+    import hashlib
+    try:
+        with open(name, "rb") as f:
+            return [name, hashlib.sha256(f.read()).hexdigest()]
+    except OSError:
+        return name          # derive() reports the file's problem
+
+
 def cmd_train(args, out):
     import json
 
@@ -459,7 +503,7 @@ def main(argv=None, out=None):
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
                     "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
-                    "gradcheck": cmd_gradcheck}
+                    "gradcheck": cmd_gradcheck, "lint": cmd_lint, "new": cmd_new}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")

@@ -34,17 +34,16 @@ class Derivation(DerivationDisplay):
     steps: list
     result: sp.Expr
     model: object = None
-    index_info: tuple = None    # (problem, f, its index form, free indices) for index problems
-    instantiate: object = None  # for tr(X^k): (expr, k value) -> the expression at that k
-    powers: list = None         # the k values it is checked at
+    details: dict = field(default_factory=dict)   # what its strategy's checker needs (the
+    # index form and free indices of an index problem; the k values of tr(X^k))
 
     def steps_result_lhs(self):
         """The quantity the result is: the lhs of the step that produced it."""
         for step in reversed(self.steps):
             if step.expr == self.result:
                 return step.lhs
-            if isinstance(step.expr, sp.Eq) and step.expr.rhs == self.result:
-                return step.expr.lhs          # solved for: w = (XᵀX)⁻¹Xᵀy
+            if step.lhs is None and isinstance(step.expr, sp.Eq) and step.expr.rhs == self.result:
+                return step.expr.lhs               # a solved equation: w = (XᵀX)⁻¹Xᵀy
         return sp.Derivative(self.model.target, self.wrt)
 
     def sum_form(self):
@@ -65,7 +64,7 @@ class Derivation(DerivationDisplay):
 
     def verify(self, points=5, seed=0):
         """Check every step against the one before it; returns one Check per step."""
-        if self.index_info is not None:
+        if "index_info" in self.details:
             from .index_check import verify_index_derivation
             return verify_index_derivation(self, seed=seed)
         from .verify import verify_derivation

@@ -26,9 +26,42 @@ class sigmoid(sp.Function):
         return self.args[0].is_real
 
 
+class softplus(sp.Function):
+    """softplus(t) = log(1 + e^t); its derivative is σ(t)."""
+
+    nargs = 1
+
+    @staticmethod
+    def definition(t):
+        return sp.log(1 + sp.exp(t))
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, t, **kwargs):
+        return softplus.definition(t)
+
+
+class relu(sp.Function):
+    """relu(t) = max(0, t); its derivative is the step function H(t) (undefined at 0,
+    where the derivation takes H(0) = 0 as the libraries do)."""
+
+    nargs = 1
+
+    @staticmethod
+    def definition(t):
+        return sp.Max(0, t)
+
+    def fdiff(self, argindex=1):
+        return sp.Heaviside(self.args[0], 0)
+
+
+NAMED = (sigmoid, softplus, relu)
+
+
 def expand_named_functions(expr):
     """Replace every named function by its definition (for checking and lambdify)."""
-    return expr.replace(lambda e: isinstance(e, sigmoid), lambda e: sigmoid.definition(e.args[0]))
+    return expr.replace(lambda e: isinstance(e, NAMED), lambda e: e.definition(e.args[0]))
 
 
 class inner(sp.Function):

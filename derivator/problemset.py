@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 
 import sympy as sp
-from sympy.parsing.sympy_parser import parse_expr
 
 from . import DerivatorError
 
@@ -46,6 +45,8 @@ class Problem:
     data: dict = field(repr=False)
     notes: dict = field(default_factory=dict)
     _model: object = field(default=None, repr=False, compare=False)
+    source: str = None        # the file a user gave (None for the problem set's own)
+    text: str = field(default="", repr=False)   # the file's text, to point at lines
 
     # what the engine and the checker need, built from the file
     def sizes(self):
@@ -71,15 +72,30 @@ class Problem:
     def indices(self):
         return {s.name: s for s in sp.symbols(INDEX_LETTERS, integer=True)}
 
-    def parse(self, text, matrix=True):
-        names = {**self.sizes(), **self.indices(), **(self.matrices() if matrix else self.entries())}
-        allowed = {k: getattr(sp, k) for k in ("Integer", "Float", "Rational", "Symbol", "Sum",
-                                                "Trace", "Transpose", "exp", "log", "sqrt",
-                                                "Add", "Mul", "Pow")}
-        allowed["__builtins__"] = {}
-        # index forms keep their written order (w_i X_ij w_j); matrix forms need SymPy's
-        # evaluation to become matrix products
-        return parse_expr(text, local_dict=names, global_dict=allowed, evaluate=matrix)
+    def scope(self, matrix=True):
+        """The names an index problem's expressions may use: matrices (or their entries),
+        sizes and index letters."""
+        from .reader import Scope
+        indices = {**self.sizes(), **self.indices()}
+        if matrix:
+            return Scope({**indices, **self.matrices()})
+        return Scope(indices, indexed=self.entries())
+
+    def parse(self, text, matrix=True, key=None):
+        """A file's expression, read by the project's own grammar (never evaluated)."""
+        return self.read(text, self.scope(matrix), matrix, key)
+
+    def read(self, text, scope, matrix=False, key=None):
+        from .reader import ExpressionError, read
+        try:
+            return read(text, scope, matrix)
+        except ExpressionError as error:
+            raise self.error(key, f"{text!r}: {error}") from None
+
+    def error(self, key, message):
+        """A ProblemFileError at the line of `key` (a path such as ("derive", "wrt"))."""
+        return ProblemFileError(self.source or f"{self.id}.toml",
+                                locate(self.text, key) if key else None, message)
 
     def model(self):
         """The loss-style problems (2, 3, 4, 7) as a Model the derivation engine runs,
@@ -97,7 +113,12 @@ class Problem:
         samples = tuple(sp.IndexedBase(s) for s in spec.get("samples", ()))
         indexed = {n: sp.IndexedBase(n) for n in spec.get("indexed", ())}
         indices = self.indices()
-        common = {**indices, **{str(s.label): s for s in samples}, **indexed, **sizes, **funcs,
+        plain = {n: sp.Symbol(n) for n, v in self.data["names"].items()
+                 if v["kind"] in ("scalar", "vector") and not {"sample", "node", "weight"} & set(v)
+                 and n.isidentifier() and n not in self.data_names()}
+        # declared names win over the index letters (a bias b is not the index b)
+        common = {**indices, **plain, **{str(s.label): s for s in samples}, **indexed, **sizes,
+                  **funcs,
                   "sigmoid": sigmoid, "inner": inner, "pi": sp.pi}
         if "index" in spec:
             common[spec["index"]] = sp.Symbol(spec["index"])
@@ -105,10 +126,12 @@ class Problem:
         for d in self.data["definitions"]:
             params = tuple(sp.IndexedBase(p) if p in d.get("indexed_params", ()) else
                            indices.get(p, sp.Symbol(p)) for p in d["params"])
-            body = self.parse_with(d["body"], {**common, **{str(p): p for p in params}})
+            body = self.parse_with(d["body"], {**common, **{str(p): p for p in params}},
+                                   key=("definitions", len(definitions), "body"))
             definitions.append(Definition(funcs[d["name"]], params, body,
                                           opaque=d["name"] != spec["target"]))
-        wrt = self.parse_with(spec["wrt"], common)
+        wrts = spec["wrt"] if isinstance(spec["wrt"], list) else [spec["wrt"]]
+        params = tuple(self.parse_with(w, common, key=("derive", "wrt")) for w in wrts)
         target_def = next(d for d in definitions if str(d.name) == spec["target"])
         target = target_def.name(*[p if not isinstance(p, sp.IndexedBase) else p
                                    for p in target_def.params])
@@ -131,12 +154,14 @@ class Problem:
         if vectors and "count" in spec:
             N = sizes[spec["count"]]
             D = sizes[[n for n in sizes if n != spec["count"]][0]]
+            # the weight vector: the parameter x⁽ⁱ⁾ is multiplied by (never a bias b)
+            weights = [p for p in params if p in vectors] or [sp.Symbol("w")]
             data_matrix = (sp.MatrixSymbol("X", N, D),
                            sp.MatrixSymbol(str(samples[1].label), N, 1),
-                           sp.MatrixSymbol(str(wrt), D, 1))
+                           sp.MatrixSymbol(str(weights[0]), D, 1))
         update = self.data.get("update")
         return Model(name=self.id, title=self.title, definitions=tuple(definitions),
-                     target=target, params=(wrt,),
+                     target=target, params=params,
                      sample_index=sp.Symbol(spec["index"]) if "index" in spec else None,
                      sample_count=sizes.get(spec.get("count")), samples=samples,
                      domains=domains, vectors=vectors, data_matrix=data_matrix,
@@ -153,21 +178,38 @@ class Problem:
                 if v["kind"] in ("matrix",) or (v["kind"] == "vector" and
                                                 v.get("shape", [""])[0] == self.data["derive"].get("count"))}
 
-    def parse_with(self, text, names):
-        allowed = {k: getattr(sp, k) for k in ("Integer", "Float", "Rational", "Symbol", "Sum",
-                                                "exp", "log", "sqrt", "Add", "Mul", "Pow",
-                                                "Tuple", "Product")}
-        allowed["__builtins__"] = {}
-        return parse_expr(text, local_dict=names, global_dict=allowed, evaluate=False)
+    def parse_with(self, text, names, key=None):
+        """A definition's expression in the scope `names` (name -> SymPy object)."""
+        from .reader import Scope
+        funcs = {n: v for n, v in names.items() if isinstance(v, sp.FunctionClass)}
+        symbols = {n: v for n, v in names.items() if not isinstance(v, sp.FunctionClass)}
+        indexed = {n: v for n, v in symbols.items() if isinstance(v, sp.IndexedBase)}
+        vectors = frozenset(sp.Symbol(n) for n, v in self.data["names"].items()
+                            if v.get("kind") == "vector")
+        vectors |= frozenset(sp.Symbol(v["sample"]) for v in self.data["names"].values()
+                             if v.get("kind") == "vector" and "sample" in v)
+        return self.read(text, Scope(symbols, indexed, funcs, vectors), key=key)
+
+
+class ProblemFileError(DerivatorError):
+    """A problem file that cannot be used: `FILE:LINE: what is wrong`."""
+
+    def __init__(self, path, line, message):
+        self.path, self.line, self.message = str(path), line, message
+        super().__init__(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
+
+
+def locate(text, key):
+    """The line (1-based) where `key` is written: ("strategy",), ("names", "X", "kind"),
+    ("definitions", 2, "body"), ("derive", "wrt"). The table's header when the key itself
+    is not found; None when not even the table is."""
+    from .problemfile import locate as find
+    return find(text, key)
 
 
 def _load(path):
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    names = {n: Name(n, v["kind"], tuple(v.get("shape", ())), tuple(v.get("check", ())),
-                     v.get("description", ""))
-             for n, v in data.get("names", {}).items()}
-    return Problem(data["id"], str(data["number"]), data["title"], data["statement"].strip(),
-                   data["strategy"], names, data, data.get("notes", {}))
+    from .problemfile import read_problem
+    return read_problem(path.read_text(encoding="utf-8"), name=path.name)
 
 
 @lru_cache(maxsize=None)
@@ -187,7 +229,10 @@ def _order(pid):
 
 
 def problem(name):
-    """A problem by id ('p6') or number ('6', '1a')."""
+    """A problem by id ('p6') or number ('6', '1a'), or a user's file ('my_loss.toml')."""
+    if str(name).endswith(".toml"):
+        from .problemfile import load
+        return load(name)
     problems = all_problems()
     key = name if name in problems else f"p{name}"
     if key not in problems:

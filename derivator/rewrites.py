@@ -3,8 +3,8 @@ named rewrite. Each takes the expression and returns (new expression, params), o
 when it does not apply or would not make the expression simpler."""
 import sympy as sp
 
-from .algebra import (canonical, factors_of, product, replace_exact, split_coefficient,
-                      terms_of, total)
+from .algebra import (canonical, factors_of, product, rebuild, replace_exact,
+                      split_coefficient, terms_of, total)
 
 
 def _ops(expr):
@@ -171,16 +171,21 @@ def _vector_term(term, model):
     fs = factors_of(term)
     sums = [f for f in fs if isinstance(f, sp.Sum)]
     outside = [f for f in fs if not isinstance(f, sp.Sum)]
-    if not sums:                                      # 2w: a parameter, not a sum
+    if not sums:                                      # 2w, λw: the weight vector, scaled
         coeff, rest = split_coefficient(term)
-        if rest != model.params[0]:
+        scalars = [f for f in factors_of(rest) if f != sp.Symbol(W.name)]
+        if len(scalars) == len(factors_of(rest)) or any(f.has(*model.samples) for f in scalars):
             return None
+        coeff = product(coeff, *scalars)
         return W if coeff == 1 else sp.MatMul(coeff, W, evaluate=False)
     s = sums[0]
     n = s.limits[0][0]
     x_base = model.samples[0]
-    vector_rows = [f for f in factors_of(s.function) if f == x_base[n]]
-    rest = product(*[f for f in factors_of(s.function) if f not in vector_rows])
+    inside, body = split_coefficient(_sample_vector_out(s.function, x_base[n]))
+    if inside != 1:                                   # Σ -2 r x = -2 Σ r x
+        outside = [product(inside, *outside)] if outside else [inside]
+    vector_rows = [f for f in factors_of(body) if f == x_base[n]]
+    rest = product(*[f for f in factors_of(body) if f not in vector_rows])
     column = _column(rest, model, n)
     if column is None:
         return None
@@ -213,14 +218,23 @@ def _vector_terms(expr, model, n):
         if coeff != 1:
             part = _vector_terms(rest, model, n)
             return None if part is None else [_scaled(coeff, t) for t in part]
-        return None
+        return _hadamard_terms(expr, model, n)
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp > 1:   # f², entrywise
+        inside = _column(expr.base, model, n)
+        return None if inside is None else [sp.HadamardPower(inside, expr.exp)]
+    if isinstance(expr, sp.Heaviside):              # the step function of relu', entrywise
+        inside = _column(expr.args[0], model, n)
+        t = sp.Dummy("t")
+        return None if inside is None else [inside.applyfunc(sp.Lambda(t, sp.Heaviside(t, 0)))]
     if expr == y_base[n]:
         return [Y]
     if not expr.has(n):
         return [sp.MatMul(expr, sp.OneMatrix(N, 1), evaluate=False)]
     definition = model.definition(expr.func) if isinstance(expr, sp.Function) else None
     if definition is not None and definition.opaque:
-        return _vector_terms(definition.apply(expr.args), model, n)
+        body = definition.apply(expr.args)
+        named = name_sigmoid(body)          # h = e^u/(1 + e^u) is σ(u): the column σ(Xw)
+        return _vector_terms(named if named.func.__name__ == "sigmoid" else body, model, n)
     if getattr(expr.func, "__name__", "") == "inner" and x_base[n] in expr.args:
         return [sp.MatMul(X, W, evaluate=False)]
     if isinstance(expr, sp.Function) and len(expr.args) == 1:     # σ(wᵀx⁽ⁿ⁾) -> σ(Xw)
@@ -355,9 +369,13 @@ def log_of_product(expr):
 
 def log_of_terms(expr):
     """ln(a b) = ln a + ln b and ln e^u = u, inside the sum."""
+    index = expr.limits[0][0]
+
     def expand_log(e):
         if isinstance(e, sp.exp):
             return e.args[0]
+        if isinstance(e, sp.Pow) and e.exp.has(index):       # ln p^(y_i) = y_i ln p
+            return product(e.exp, sp.log(e.base, evaluate=False))
         return sp.log(e, evaluate=False)
     body = expr.function.args[0]
     return sp.Sum(total(*[expand_log(f) for f in factors_of(body)]), *expr.limits)
@@ -377,3 +395,90 @@ def split_sum(expr):
         inside = [f for f in fs if f.has(i)]
         out.append(product(canonical(product(*outside)), sp.Sum(product(*inside), (i, lo, hi))))
     return total(*out)
+
+
+# Sums whose every term carries the sample vector, products of several columns (⊙), and
+# the sigmoid recognised where a file writes it without its name.
+
+def _sample_vector_out(body, x):
+    """Σ (a x⁽ⁱ⁾ - b x⁽ⁱ⁾) = Σ (a - b) x⁽ⁱ⁾: the sample vector factored out of every term."""
+    done = factor_out(body, x)
+    return body if done is None else done[0]
+
+
+def _hadamard_terms(expr, model, n):
+    """a⁽ⁱ⁾ b⁽ⁱ⁾ over the samples: the columns a ⊙ b (a quotient is left alone: None)."""
+    columns, scalars = [], []
+    for f in factors_of(expr):
+        if not f.has(n):
+            scalars.append(f)
+            continue
+        if isinstance(f, sp.Pow) and (not f.exp.is_Integer or f.exp < 0):
+            return None
+        column = _column(f, model, n)
+        if column is None:
+            return None
+        columns.append(column)
+    if len(columns) < 2:
+        return None
+    whole = sp.HadamardProduct(*columns)
+    return [whole if not scalars else sp.MatMul(product(*scalars), whole, evaluate=False)]
+
+
+def name_sigmoid(expr):
+    """1/(1 + e^(-u)) = σ(u) and e^u/(1 + e^u) = σ(u): the sigmoid named where it is
+    written out, in the written order of everything else."""
+    from .algebra import rebuild
+    from .functions import sigmoid
+
+    def reciprocal(e):          # 1/(1 + e^v) = σ(-v)
+        if isinstance(e, sp.Pow) and e.exp == -1 and isinstance(e.base, sp.Add):
+            terms = terms_of(e.base)
+            exps = [t for t in terms if isinstance(t, sp.exp)]
+            if len(terms) == 2 and 1 in terms and len(exps) == 1:
+                return sigmoid(canonical(-exps[0].args[0]))
+        return None
+
+    def walk(e):
+        new = reciprocal(e)
+        if new is not None:
+            return new
+        if not e.args or isinstance(e, sp.Derivative):
+            return e
+        args = [walk(a) for a in e.args]
+        out = e if all(a is b for a, b in zip(args, e.args)) else rebuild(e, args)
+        if isinstance(out, sp.Mul):                 # e^v σ(-v) = σ(v)
+            fs = factors_of(out)
+            for k, f in enumerate(fs):
+                if isinstance(f, sp.exp):
+                    partner = sigmoid(canonical(-f.args[0]))
+                    if partner in fs:
+                        fs[fs.index(partner)] = sigmoid(f.args[0])
+                        del fs[k]
+                        return product(*fs)
+        return out
+    return walk(expr)
+
+
+def collapse_nested_deltas(expr):
+    """Σ_j δ_jk f(j) = f(k) in every sum, innermost first, so that deltas inside a bracket
+    or a quotient collapse the sum around them too."""
+    def one(e):
+        if not isinstance(e, sp.Sum):
+            return None
+        inner = e.function
+        inner_new = _bottom_up(inner)
+        return collapse_deltas(sp.Sum(inner_new, *e.limits)) if inner_new.has(
+            sp.KroneckerDelta) else (e if inner_new == inner else sp.Sum(inner_new, *e.limits))
+
+    def _bottom_up(e):
+        if not e.args or isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
+            return e
+        new = one(e)
+        if new is not None:
+            return new
+        args = [_bottom_up(a) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        return rebuild(e, args)
+    return collapse_deltas(_bottom_up(expr))

@@ -10,7 +10,9 @@ import sympy as sp
 
 from .algebra import (depends_on, drop_constant_terms, factors_of, product, split_coefficient,
                       terms_of, total)
-from .functions import sigmoid
+from .functions import relu, sigmoid, softplus
+
+CHAINED = (sp.tanh, softplus, relu)     # functions met through FunctionChain below
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def D(expr, var):
 
 def is_elementary(expr, ctx):
     """Built from the variable with +, ×, integer powers and exp only: evaluated at once."""
-    if expr.has(sp.Derivative, sp.log, sp.Sum, sigmoid) or any(
+    if expr.has(sp.Derivative, sp.log, sp.Sum, sigmoid, *CHAINED) or any(
             ctx.is_opaque(a) for a in expr.atoms(sp.Function)):
         return False
     for p in expr.atoms(sp.Pow):
@@ -303,3 +305,40 @@ RULES = (IntoSum(), EntryRule(), ExponentialRule(), LinearRule(), PowerRule(), R
 # In index notation the lecture shows the product rule and the entry rule at work rather
 # than evaluating a polynomial in one go.
 INDEX_RULES = (IntoSum(), EntryRule(), SumRule(), ConstantFactor(), ProductRule())
+
+
+class FunctionChain(Rule):
+    """∂/∂v g(u) = g'(u) ∂u/∂v for g = tanh (g' = 1 - tanh²), softplus (g' = σ) and relu
+    (g' = the step function H, undefined at 0 where H(0) = 0 is taken)."""
+    id = "function_chain"
+
+    def matches(self, d, ctx):
+        return isinstance(d.expr, CHAINED) and ctx.depends(d.expr.args[0])
+
+    def apply(self, d, ctx):
+        g = d.expr
+        u = g.args[0]
+        return product(self.derivative(g), D(drop_constant_terms(u, ctx.var, ctx.opaque), ctx.var))
+
+    @staticmethod
+    def derivative(g):
+        u = g.args[0]
+        if isinstance(g, sp.tanh):
+            return total(1, product(-1, sp.Pow(g, 2, evaluate=False)))
+        if isinstance(g, softplus):
+            return sigmoid(u)
+        return sp.Heaviside(u, 0)
+
+    def params(self, d, ctx):
+        g = d.expr
+        note = {"en": "", "ko": ""}
+        if isinstance(g, relu):
+            note = {"en": "; relu' is the step function H(t): 1 for t > 0, 0 for t < 0, "
+                          "undefined at the kink t = 0 (H(0) = 0 is taken there)",
+                    "ko": "; relu'은 계단 함수 H(t)이다: t > 0이면 1, t < 0이면 0, 꺾이는 "
+                          "점 t = 0에서는 정의되지 않는다 (거기서는 H(0) = 0으로 둔다)"}
+        return {"function": g.func, "inner": g.args[0], "var": ctx.var,
+                "derivative": self.derivative(g.func(sp.Symbol("t"))), "note": note}
+
+
+RULES = RULES + (FunctionChain(),)

@@ -16,7 +16,7 @@ from .functions import expand_named_functions
 from .model import Domain
 
 TOLERANCE = 1e-9
-SYMBOLIC_LIMIT = 300      # operations: beyond this, cancel() can take minutes
+SYMBOLIC_LIMIT = 120      # operations: beyond this, cancel() takes seconds to minutes
 
 
 @dataclass(frozen=True)
@@ -79,22 +79,36 @@ def _sample(expr, model, rng):
     return values
 
 
-def compare(a, b, model, points=5, seed=0):
-    """'symbolic', 'numeric' or 'failed' for a == b (both fully expanded)."""
+def compare(a, b, model, points=5, seed=0, symbolic=True):
+    """'symbolic', 'numeric' or 'failed' for a == b (both fully expanded).
+
+    Numbers first (a wrong step fails there, whatever its size); then, for a small
+    difference only, SymPy's cancel to say the equality holds everywhere: on a network's
+    long expressions cancel takes seconds, and the numbers have decided already."""
     difference = a - b
-    try:        # SymPy decides small differences quickly; large ones go to numbers
-        if sp.count_ops(difference) <= SYMBOLIC_LIMIT and \
-                sp.cancel(sp.expand(difference.rewrite(sp.exp))) == 0:
-            return "symbolic", ""
-    except (sp.PolynomialError, TypeError, ValueError):
-        pass
+    if difference == 0:
+        return "symbolic", "the same expression"
+
+    def cancels():
+        try:
+            return sp.count_ops(difference) <= SYMBOLIC_LIMIT and \
+                sp.cancel(sp.expand(difference.rewrite(sp.exp))) == 0
+        except (sp.PolynomialError, TypeError, ValueError):
+            return False
     rng = random.Random(seed)
     for _ in range(points):
         values = _sample(difference, model, rng)
-        da = complex(a.xreplace(values).evalf(30))
-        db = complex(b.xreplace(values).evalf(30))
+        try:
+            da = complex(a.xreplace(values).evalf(30))
+            db = complex(b.xreplace(values).evalf(30))
+        except TypeError:               # something numbers cannot reach: SymPy decides
+            if cancels():
+                return "symbolic", ""
+            raise
         if abs(da - db) > TOLERANCE * max(1.0, abs(da), abs(db)):
             return "failed", f"{da} != {db} at {values}"
+    if symbolic and cancels():
+        return "symbolic", ""
     return "numeric", f"{points} random points"
 
 
@@ -146,9 +160,17 @@ def _evaluate_raw(expr, values):
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
     for k, node in enumerate(sorted(expr.atoms(ElementwiseApplyFunction), key=str)):
         inside = _evaluate_raw(node.expr, values)
-        fn = sp.lambdify(node.function.variables, node.function.expr, "numpy")
+        fn = sp.lambdify(node.function.variables, node.function.expr,
+                         [{"Heaviside": lambda t, h0=0: np.heaviside(t, h0)}, "numpy"])
         placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
         values[placeholder] = fn(np.asarray(inside, dtype=float))
+        expr = expr.xreplace({node: placeholder})
+    # diag(v) and v∘ⁿ, which numpy's printer does not know: their values first
+    for k, node in enumerate(sorted(expr.atoms(sp.DiagMatrix, sp.HadamardPower), key=str)):
+        inside = np.asarray(_evaluate_raw(node.args[0], values), dtype=float)
+        placeholder = sp.MatrixSymbol(f"P{k}_", *node.shape)
+        values[placeholder] = np.diag(inside.ravel()) if isinstance(node, sp.DiagMatrix) \
+            else inside ** float(node.args[1])
         expr = expr.xreplace({node: placeholder})
     # lambdify needs names: x[1] becomes a symbol x_1 (matrices keep their own names)
     plain = {a: sp.Symbol(f"{a.base.label}_{a.indices[0]}") for a in expr.atoms(sp.Indexed)}
@@ -177,6 +199,15 @@ def compare_vectors(a, b, model, points=5, seed=0):
 
 def _check_equation(step, derivation, model, points, seed):
     """Both sides of an equation in w agree at the solution w* the derivation ends with."""
+    if not model.data_matrix:              # a scalar parameter (the p of a Bernoulli)
+        at = {derivation.wrt: derivation.result}
+        try:
+            method, detail = compare(expand_everything(step.expr.lhs.xreplace(at), model),
+                                     expand_everything(step.expr.rhs.xreplace(at), model),
+                                     model, points, seed)
+        except (ValueError, TypeError) as error:
+            method, detail = "failed", f"cannot evaluate: {error}"
+        return Check(step, method, f"at the solution: {detail}")
     W = model.data_matrix[2]
     at_solution = {W: derivation.result}
     try:
@@ -226,8 +257,9 @@ def verify_derivation(derivation, points=5, seed=0):
         check = compare_vectors if model.vectors else compare
         try:
             for values in assignments:          # each entry of ∂L/∂w_{1,d,m}, one by one
+                extra = {"symbolic": False} if values and check is compare else {}
                 method, detail = check(expand(step.expr, values), expand(before, values),
-                                       model, points if not values else 2, seed)
+                                       model, points if not values else 2, seed, **extra)
                 if method == "failed":
                     detail = f"{detail} (at {values})" if values else detail
                     break

@@ -40,7 +40,9 @@ GREEK_LETTERS = {"σ": "sigma", "η": "eta", "λ": "lambda", "α": "alpha", "β"
                  "τ": "tau", "γ": "gamma", "φ": "phi", "ρ": "rho", "ω": "omega"}
 FUNCTIONS = {"tr": "tr", "trace": "tr", "Tr": "tr", "exp": "exp", "log": "log", "ln": "log",
              "sigma": "sigma", "sigmoid": "sigma", "sqrt": "sqrt", "transpose": "transpose",
-             "inv": "inv", "tanh": "tanh"}
+             "inv": "inv", "tanh": "tanh", "softplus": "softplus", "relu": "relu",
+             "softmax": "softmax", "logsumexp": "logsumexp", "norm": "norm", "max": "max",
+             "abs": "abs", "det": "det", "logdet": "logdet"}
 # f'(z): the derivative of a function the reader knows
 DERIVATIVES = {"sigma": "dsigma", "tanh": "dtanh", "exp": "exp"}
 # \mathbf{X} is X: typography around a name (or around a function's name)
@@ -227,8 +229,9 @@ def _character_hint(ch):
 
 
 class Parser:
-    def __init__(self, text, names=None):
+    def __init__(self, text, names=None, functions=()):
         self.text = text
+        self.functions = frozenset(functions)     # names a problem file declares as functions
         self.tokens = tokenize(text)
         self.pos = 0
         self.depth = 0
@@ -354,7 +357,7 @@ class Parser:
         while self.at("-", "+"):
             signs.append(self.take())
             self.deeper()
-        if self.at("sum", "\\sum"):
+        if self.at("sum", "\\sum", "prod", "\\prod"):
             node = self.sum()
         else:
             node = self.power()
@@ -400,7 +403,8 @@ class Parser:
                 upper = Node("range", value=index, column=start.column)
             body = self.term()
         self.depth -= 1
-        return Node("sum", (lower, upper, body), value=index, column=start.column)
+        kind = "prod" if start.text in ("prod", "\\prod") else "sum"
+        return Node(kind, (lower, upper, body), value=index, column=start.column)
 
     def index_name(self, single=False):
         t = self.tok
@@ -742,7 +746,8 @@ class Parser:
         if node.kind != "name":
             return node
         name, sub = node.value
-        function = self.is_function(name) or (len(name) == 1 and name in "fghz")
+        declared = name in self.functions or f"{name}_{''.join(sub or ())}" in self.functions
+        function = self.is_function(name) or declared or (len(name) == 1 and name in "fghz")
         if not function:
             return node
         derivative = False
@@ -931,14 +936,15 @@ def tree_depth(node):
     return deepest
 
 
-def parse(text, names=None):
+def parse(text, names=None, functions=()):
     """The tree of an answer, or AnswerError saying what is wrong and where.
 
     names: the problem's names (a set, or a dict name -> kind), to split `Xw` into X w;
-    without them a run of letters stays one word."""
+    without them a run of letters stays one word. functions: further names that are called
+    when brackets follow them (a problem file's own definitions, such as L_i(y, p))."""
     if not isinstance(text, str):
         raise AnswerError("the answer must be text")
-    tree = Parser(text, names).answer()
+    tree = Parser(text, names, functions).answer()
     if tree_depth(tree) > MAX_TREE_DEPTH:
         raise AnswerError(f"the answer nests more than {MAX_TREE_DEPTH} levels deep")
     return tree

@@ -64,6 +64,8 @@ class Task:
             variants.append(("this is the gradient ∂L/∂w; the problem asks for the update rule "
                              "w_{t+1} = w_t - η ∂L/∂w", d.sum_form() or d.result))
             return update, variants
+        if p.strategy == "loss":               # a loss file without an update: its gradient
+            return d.result, variants
         raise NotImplementedError(p.id)
 
     def points(self, seed=0):

@@ -228,6 +228,30 @@ RULES = {
         "en": ("likewise", "The same path for {var}, where only the last derivative differs"),
         "ko": ("같은 방법", "같은 방법으로 {var}에 대해서도 편미분"),
     },
+    "function_chain": {
+        "en": ("{function_name} derivative + chain rule", "{function_name}'(t) = {derivative}, "
+               "times the derivative of the inner {inner} by {var}{note}"),
+        "ko": ("{function_name}의 미분 + 합성함수의 미분", "{function_name}'(t) = {derivative}에 "
+               "안쪽 {inner}를 {var}로 편미분한 것을 곱한다{note}"),
+    },
+    "recognise_sigmoid": {
+        "en": ("the sigmoid, recognised", "e^u/(1 + e^u) = 1/(1 + e^(-u)) = σ(u): the "
+               "sigmoid, written out in the definitions, is named"),
+        "ko": ("시그모이드 인식", "e^u/(1 + e^u) = 1/(1 + e^(-u)) = σ(u): 정의에 풀어 쓴 "
+               "시그모이드를 σ로 쓴다"),
+    },
+    "solve_for": {
+        "en": ("solve", "Solve for {var}: the sums of the data are numbers here"),
+        "ko": ("풀기", "{var}에 대해 푼다: 데이터의 합은 여기서 숫자이다"),
+    },
+    "no_closed_form": {
+        "en": ("no closed form", "Set to zero, this gradient has no closed-form solution for "
+               "{var} ({var} is inside a nonlinear function): {var} is found numerically, by "
+               "gradient ascent on the log-likelihood"),
+        "ko": ("닫힌 해 없음", "이 기울기를 0으로 두어도 {var}에 대한 닫힌 형태의 해가 없다 "
+               "({var}가 비선형 함수 안에 있다): {var}는 로그 우도에 대한 경사 상승법으로 "
+               "수치적으로 구한다"),
+    },
 }
 
 SECTIONS = {

@@ -161,6 +161,11 @@ def _elementwise_parts(expr):
     return body.func, expr.expr
 
 
+def _short_name(func):
+    """The name a function is printed with: the step function as H."""
+    return "H" if func is sp.Heaviside else func.__name__
+
+
 def _is_compact(derivative):
     """∂X_ij/∂X_kl is written as one fraction, which needs no brackets."""
     return isinstance(derivative, sp.Derivative) and isinstance(derivative.expr,
@@ -224,6 +229,19 @@ class LectureLatexPrinter(LatexPrinter):
 
     def _print_Transpose(self, expr):
         return r"%s^{\top}" % self.parenthesize(expr.arg, PRECEDENCE["Pow"])
+
+    def _print_DiagMatrix(self, expr):
+        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Heaviside(self, expr, exp=None):
+        return r"H\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_HadamardPower(self, expr):
+        return r"%s^{\circ %s}" % (self.parenthesize(expr.args[0], PRECEDENCE["Pow"]),
+                                   self._print(expr.args[1]))
+
+    def _print_HadamardProduct(self, expr):
+        return r" \odot ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
 
     def _print_inner(self, expr, exp=None):
         a, b = (self._print(v) for v in expr.args)
@@ -349,8 +367,28 @@ class LecturePrettyPrinter(PrettyPrinter):
 
     def _print_ElementwiseApplyFunction(self, expr):
         func, arg = _elementwise_parts(expr)
-        return prettyForm(*stringPict.next(prettyForm(func.__name__),
+        return prettyForm(*stringPict.next(prettyForm(_short_name(func)),
                                            prettyForm(*self._print(arg).parens())))
+
+    def _print_DiagMatrix(self, expr):
+        return prettyForm(*stringPict.next(prettyForm("diag"),
+                                           prettyForm(*self._print(expr.args[0]).parens())))
+
+    def _print_Heaviside(self, expr):
+        return prettyForm(*stringPict.next(prettyForm("H"),
+                                           prettyForm(*self._print(expr.args[0]).parens())))
+
+    def _print_HadamardPower(self, expr):
+        return prettyForm(self._print(expr.args[0]).__str__() + "^∘" + str(expr.args[1]))
+
+    def _print_HadamardProduct(self, expr):
+        parts = [prettyForm(*self._print(a).parens()) if isinstance(a, (sp.MatAdd, sp.Add))
+                 else self._print(a) for a in expr.args]
+        out = parts[0]
+        for p in parts[1:]:
+            out = prettyForm(*stringPict.next(out, " ⊙ ", p))
+        out.binding = prettyForm.MUL
+        return out
 
     def _print_inner(self, expr):
         a, b = (self._print(v) for v in expr.args)
@@ -437,7 +475,8 @@ class LecturePrettyPrinter(PrettyPrinter):
                 p = self._print_Pow(f)
             elif isinstance(f, sp.Derivative) and not last and not _is_compact(f):
                 p = prettyForm(*self._print(f).parens())
-            elif isinstance(f, sp.Add) or (isinstance(f, sp.Sum) and not last):
+            elif isinstance(f, (sp.Add, sp.HadamardProduct)) or (isinstance(f, sp.Sum)
+                                                                  and not last):
                 p = prettyForm(*self._print(f).parens())
             else:
                 p = self._print(f)
@@ -504,7 +543,20 @@ class LectureStrPrinter(StrPrinter):
 
     def _print_ElementwiseApplyFunction(self, expr):
         func, arg = _elementwise_parts(expr)
-        return "%s(%s)" % (func.__name__, self._print(arg))
+        return "%s(%s)" % (_short_name(func), self._print(arg))
+
+    def _print_DiagMatrix(self, expr):
+        return "diag(%s)" % self._print(expr.args[0])
+
+    def _print_Heaviside(self, expr):
+        return "H(%s)" % self._print(expr.args[0])
+
+    def _print_HadamardPower(self, expr):
+        return "%s^∘%s" % (self.parenthesize(expr.args[0], PRECEDENCE["Pow"]),
+                           self._print(expr.args[1]))
+
+    def _print_HadamardProduct(self, expr):
+        return " ⊙ ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in expr.args)
 
     def _print_Derivative(self, expr):
         var = " ".join("∂" + self._print(v) for v, n in expr.variable_count)

@@ -8,12 +8,12 @@ finally put back into the cost.
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from . import rewrites
-from .algebra import depends_on, product, replace_exact, tidy, total
-from .derivation import Derivation, Step
-from .functions import sigmoid
-from .rewrites import collapse_deltas
-from .rules import RULES, ChainThroughLemma, Context, D, LinearRule
+from .. import rewrites
+from ..algebra import depends_on, product, replace_exact, tidy, total
+from ..derivation import Derivation, Step
+from ..functions import sigmoid
+from ..rewrites import collapse_nested_deltas
+from ..rules import RULES, ChainThroughLemma, Context, D, LinearRule
 
 NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
 
@@ -109,6 +109,9 @@ class Engine:
         for d in derivatives_in(expr):
             one = self.model.to_one_sample(d.expr)
             per_sample = self.derive(one, "loss")
+            named = rewrites.name_sigmoid(per_sample)     # e^u/(1 + e^u) written σ(u)
+            if named != per_sample:
+                per_sample = self.emit("loss", D(one, self.wrt), named, "recognise_sigmoid")
             mapping[d] = self.model.from_one_sample(per_sample)
         result = self.emit("result", lhs, tidy(replace_exact(expr, mapping)), "substitute_sample")
         for rule, rewrite in (("constant_out_of_sum", rewrites.constant_out_of_sum),
@@ -180,7 +183,7 @@ class Engine:
 
     def simplify(self, expr, lhs, section):
         if any(isinstance(a, sp.KroneckerDelta) for a in sp.preorder_traversal(expr)):
-            expr = self.emit(section, lhs, collapse_deltas(expr), "kronecker_delta")
+            expr = self.emit(section, lhs, collapse_nested_deltas(expr), "kronecker_delta")
         for rule, rewrite in (("cancel", rewrites.cancel_into_bracket),
                               ("expand", rewrites.expand_bracket),
                               ("collect", rewrites.collect_terms)):
@@ -239,3 +242,14 @@ class Engine:
 
 def run_engine(model, wrt):
     return Engine(model, wrt).run()
+
+
+def derive(problem, wrt):
+    """A problem file's loss by `wrt` (a parameter's name; default the first)."""
+    from .. import DerivatorError
+    model = problem.model()
+    params = {str(p): p for p in model.params}
+    if wrt is not None and str(wrt) not in params:
+        raise DerivatorError(f"{problem.id} has no parameter {str(wrt)!r}; "
+                             f"differentiate with respect to {' or '.join(params)}")
+    return run_engine(model, params[str(wrt)] if wrt is not None else model.params[0])

@@ -7,10 +7,10 @@ ordinary sums and products, and the index-notation checker compares every entry.
 """
 import sympy as sp
 
-from .derivation import Derivation
-from .engine import Engine
-from .functions import entry
-from .rules import D
+from ..derivation import Derivation
+from .loss import Engine
+from ..functions import entry
+from ..rules import D
 
 
 class ChainSum(sp.Function):
@@ -23,6 +23,11 @@ class ProductExcept(sp.Function):
 
 def chain(X, a, p):
     return X[a[p], a[p + 1]]
+
+
+def derive(problem, wrt):
+    """d/dX tr(X^k) for the file's symbolic k."""
+    return PowerTraceEngine(problem).run()
 
 
 class PowerTraceEngine(Engine):
@@ -67,9 +72,10 @@ class PowerTraceEngine(Engine):
                            sp.MatMul(k, sp.Transpose(power), evaluate=False), "matrix_form",
                            follows=lhs, free=[l, m])
         derivation = Derivation(p.id, Xm, self.steps, result, p)
-        derivation.index_info = (p, head, index_form, [l, m])
-        derivation.instantiate = lambda expr, value: instantiate(expr, k, value, a)
-        derivation.powers = [int(v) for v in p.names[spec["power"]].check]
+        derivation.details.update(
+            index_info=(p, head, index_form, [l, m]),
+            instantiate=lambda expr, value: instantiate(expr, k, value, a),
+            powers=[int(v) for v in p.names[spec["power"]].check])
         return derivation
 
 
@@ -99,7 +105,7 @@ def instantiate(expr, k, value, a):
                             if j != skip])
         return None
 
-    from .model import _top_down
+    from ..model import _top_down
     for _ in range(4):                                   # sums hold products hold indices
         expr = _top_down(expr, write_out)
     expr = _top_down(expr, index)

@@ -7,14 +7,20 @@ derivative by the same rules as any loss, and the gradient set to zero and solve
 """
 import sympy as sp
 
-from . import rewrites
-from .engine import Engine
-from .rules import D
+from .. import rewrites
+from .loss import Engine
+from ..rules import D
+
+
+def derive(problem, wrt):
+    """The maximum-likelihood estimate of the file's parameter."""
+    model = problem.model()
+    return LikelihoodEngine(model, model.params[0]).run()
 
 
 class LikelihoodEngine(Engine):
     def run(self, others=True):
-        from .derivation import Derivation
+        from ..derivation import Derivation
         m, w = self.model, self.wrt
         P = m.target
         log_p = sp.log(P)
@@ -27,9 +33,35 @@ class LikelihoodEngine(Engine):
         lhs = D(log_p, w)
         derivative = self.emit("gradient", lhs, D(expr, w), "differentiate")
         derivative = self.apply_rules(derivative, lhs, "gradient", self.context(w))
+        if not m.data_matrix:              # one scalar parameter: p of a Bernoulli, λ of a Poisson
+            derivative = self.simplify(derivative, lhs, "gradient")
+            return Derivation(m.name, w, self.steps, self.solve_scalar(derivative), m)
         gradient = self.through_one_sample(derivative, lhs)
+        if not _affine(gradient, m.data_matrix[2]):   # Xᵀ(y - σ(Xw)) = 0: no closed form
+            self.emit("solve", lhs, gradient, "no_closed_form", var=w)
+            return Derivation(m.name, w, self.steps, gradient, m)
         result = self.solve(gradient)
         return Derivation(m.name, w, self.steps, result, m)
+
+    def solve_scalar(self, gradient):
+        """The derivative set to zero and solved for the parameter, each sum of the data
+        held as one number while SymPy solves (Σ(1 - y_i) written N - Σ y_i first)."""
+        from ..algebra import transform
+        w = self.wrt
+        self.emit("solve", None, sp.Eq(gradient, 0, evaluate=False), "set_to_zero")
+        split = transform(gradient, lambda e: rewrites.split_sum(e) if isinstance(e, sp.Sum)
+                          and any(not t.has(e.limits[0][0]) for t in
+                                  rewrites.terms_of(e.function)) else None)
+        if split != gradient:
+            self.emit("solve", None, sp.Eq(split, 0, evaluate=False), "split_sum")
+        sums = {s: sp.Dummy(f"S{k}") for k, s in enumerate(split.atoms(sp.Sum))}
+        solutions = [s for s in sp.solve(split.xreplace(sums), w)
+                     if s.is_real is not False]
+        if len(solutions) != 1:
+            raise ValueError(f"no single solution for {w} of {split} = 0")
+        solution = solutions[0].xreplace({v: k for k, v in sums.items()})
+        self.emit("solve", None, sp.Eq(w, solution, evaluate=False), "solve_for", var=w)
+        return solution
 
     def solve(self, gradient):
         """The gradient, affine in w, set to zero and solved for w."""
@@ -64,3 +96,12 @@ def _flat_product(*parts):
     for p in parts:
         args.extend(p.args if isinstance(p, sp.MatMul) else [p])
     return sp.MatMul(*args)
+
+
+def _affine(gradient, W):
+    """True when W enters the vectorized gradient only linearly (XᵀXw), never inside a
+    function applied entry by entry (σ(Xw)) or a sum over the samples left unvectorized."""
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    if not isinstance(gradient, sp.MatrixExpr):
+        return False
+    return not any(node.has(W) for node in gradient.atoms(ElementwiseApplyFunction))
