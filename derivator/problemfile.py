@@ -16,9 +16,11 @@ from .strategies import names as strategy_names
 STRATEGIES = strategy_names()
 KINDS = ("matrix", "vector", "scalar", "size", "index", "natural", "function")
 TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function",
-            "definitions", "derive", "update", "notes"}
+            "definitions", "derive", "update", "notes",
+            "points", "rubric"}         # grading: read by answers/gradebook.py
 NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "sample", "rows_of",
-             "alias_of", "of", "node", "array", "weight"}
+             "alias_of", "of", "node", "array", "weight",
+             "values"}      # the values a label takes ({-1, 1}), drawn from when checking
 MAX_BYTES = 200_000
 
 

@@ -94,7 +94,10 @@ class Evaluator:
 
     def eval(self, n):
         self.budget.spend(1, n.column)
-        method = getattr(self, "eval_" + n.kind)
+        method = getattr(self, "eval_" + n.kind, None)
+        if method is None:              # a form the reader takes but numbers cannot
+            raise EvaluationError(f"{n.kind} cannot be computed in an answer", n.column,
+                                  unreadable=True)
         return method(n)
 
     def eval_num(self, n):
@@ -364,7 +367,11 @@ class Evaluator:
             return ELEMENTWISE[name](args[0])
         raise EvaluationError(f"unknown function {name!r}", n.column, unreadable=True)
 
-    def eval_sum(self, n):
+    def eval_prod(self, n):
+        """∏_{i=1}^{N} of numbers (a product of matrices would depend on its order)."""
+        return self.eval_sum(n, product=True)
+
+    def eval_sum(self, n, product=False):
         lower, upper, body = n.args
         index = n.value
         lo = self.eval(lower)
@@ -375,7 +382,7 @@ class Evaluator:
         if hi - lo + 1 > MAX_SUM_TERMS:
             raise EvaluationError(f"a sum of more than {MAX_SUM_TERMS} terms", n.column)
         saved = self.bound.get(index)
-        total = 0.0
+        total = 1.0 if product else 0.0
         if id(n) not in self.over_samples:      # asked once per sum: is it over samples?
             self.over_samples[id(n)] = any(m.kind == "name" and m.value[0] in self.samples
                                            and m.value[1] and m.value[1][0] == index
@@ -386,6 +393,12 @@ class Evaluator:
         for i in range(int(lo), int(hi) + 1):
             self.bound[index] = i
             term = _squeeze(self.eval(body))
+            if product:
+                if shape_of(term):
+                    raise EvaluationError("the factors of a product ∏ must be numbers",
+                                          n.column)
+                total = total * term
+                continue
             if shape_of(total) and shape_of(term) and shape_of(total) != shape_of(term):
                 raise EvaluationError("the terms of the sum have different shapes", n.column)
             total = total + term

@@ -10,7 +10,7 @@ POSTFIX = {"transpose": "ᵀ", "inv": "⁻¹"}
 FUNCTION_NAMES = {"sigma": "σ", "dsigma": "σ'", "dtanh": "tanh'"}
 # how tightly each kind binds: brackets are written where a child binds less tightly
 LEVEL = {"add": 1, "sub": 1, "neg": 2, "mul": 3, "div": 3, "pow": 5, "transpose": 6, "inv": 6,
-         "entry": 6, "sum": 2, "num": 7, "name": 7, "call": 7, "range": 7}
+         "entry": 6, "sum": 2, "prod": 2, "num": 7, "name": 7, "call": 7, "range": 7}
 
 
 def written(node):
@@ -79,11 +79,11 @@ def _text(n):
         if sub:
             shown = _name(shown, sub)
         return f"{shown}({', '.join(_text(a) for a in n.args)})"
-    if kind == "sum":
+    if kind in ("sum", "prod"):
         lower, upper, body = n.args
         limits = f"_{{{n.value}}}" if upper.kind == "range" else \
             f"_{{{n.value}={_text(lower)}}}^{{{_text(upper)}}}"
-        return f"Σ{limits} {_wrap(body, 3)}"
+        return f"{'Σ' if kind == 'sum' else '∏'}{limits} {_wrap(body, 3)}"
     return kind
 
 

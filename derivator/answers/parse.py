@@ -370,7 +370,7 @@ class Parser:
     def sum(self):
         start = self.take()
         self.deeper()
-        if self.at("(") and start.text == "sum":       # sum(body, i=1..N)
+        if self.at("(") and start.text in ("sum", "prod"):   # sum(body, i=1..N)
             self.take()
             body = self.expr()
             self.expect(",")
@@ -778,8 +778,8 @@ class Parser:
                 self.pos = save
         save = self.pos
         call = self.call_arguments(node, name, sub)
-        if call is not None and name not in FUNCTIONS and not derivative and not all(
-                a.kind == "name" for a in call.args):
+        if call is not None and name not in FUNCTIONS and not derivative and not declared \
+                and not all(a.kind == "name" for a in call.args):
             self.pos = save             # g(1 - g) multiplies: a problem's own function
             call = None                 # takes a sample (g(x), f(x_i; w)), not a formula
         if call is None:

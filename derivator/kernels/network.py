@@ -98,7 +98,7 @@ class Network:
     def gradient(self, weight, own):
         """∂J/∂weight[j_1, ...] derived by the engine (the problem's own derivation for
         its own parameter), as (expression, free indices in the weight's order)."""
-        from ..engine import run_engine
+        from ..strategies.loss import run_engine
         shape = self.weights[weight]
         if own is not None and own.wrt.base == weight:
             indices = own.wrt.indices

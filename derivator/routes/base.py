@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..derivation import Derivation
-from ..engine import Engine
+from ..strategies.loss import Engine
 from .explicit import World, verify_steps
 
 

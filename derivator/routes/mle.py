@@ -8,7 +8,7 @@ import sympy as sp
 
 from .. import rewrites
 from ..algebra import product, replace_exact, total
-from ..engine import Engine
+from ..strategies.loss import Engine
 from ..registry import get_model
 from . import algebra
 from .base import RouteEngine
