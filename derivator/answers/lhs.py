@@ -147,10 +147,16 @@ def asked(problem):
     """What the problem asks for: ("update" | "value" | "derivative", variable, indices)."""
     derive = problem.data.get("derive", {})
     wrt = derive.get("wrt", "")
-    m = re.match(r"^([A-Za-z]+)(?:_(\w+))?(?:\[([^\]]*)\])?$", wrt.replace(" ", ""))
-    base, fixed, free = m.group(1), m.group(2), m.group(3)
-    fixed = (fixed,) if fixed else ()
-    free = tuple(free.split(",")) if free else ()
+    # w, h[j], w_1[d, m] (the old form) or h_j, w_{1,d,m}: the subscripts that are the
+    # problem's free indices are free, the others (the 1 of w_1) are part of the name
+    m = re.match(r"^([A-Za-z]+)(?:_(\w+|\{[^}]*\}))?(?:\[([^\]]*)\])?$", wrt.replace(" ", ""))
+    if m is None:
+        return "derivative", wrt, (), tuple(derive.get("free", {}))
+    base, sub, bracket = m.group(1), (m.group(2) or "").strip("{}"), m.group(3)
+    subs = tuple(t for t in sub.split(",") if t)
+    free_names = set(derive.get("free", {}))
+    fixed = tuple(t for t in subs if t not in free_names)
+    free = tuple(bracket.split(",")) if bracket else tuple(t for t in subs if t in free_names)
     if problem.data.get("update"):
         return "update", base, fixed, free
     if problem.strategy == "likelihood":
