@@ -18,7 +18,7 @@ KINDS = ("matrix", "vector", "scalar", "size", "index", "natural", "function")
 TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function",
             "definitions", "derive", "update", "notes"}
 NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "sample", "rows_of",
-             "alias_of", "of", "node", "array", "weight"}
+             "alias_of", "of", "node", "array", "weight", "sum"}
 MAX_BYTES = 200_000
 
 
