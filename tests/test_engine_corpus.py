@@ -19,6 +19,11 @@ def sig(t):
     return 1 / (1 + np.exp(-t))
 
 
+def softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
 def relu(t):
     return np.maximum(t, 0)
 
@@ -74,6 +79,8 @@ MATRICES = {
     "bilinear_xtay": (lambda v: v["x"] @ v["A"] @ v["y"], lambda v: v["A"].T @ v["x"]),
     "bilinear_by_matrix": (lambda v: v["a"] @ v["X"] @ v["b"], lambda v: np.outer(v["a"], v["b"])),
     "squared_norm": (lambda v: v["x"] @ v["x"], lambda v: 2 * v["x"]),
+    "softmax_cross_entropy": (lambda v: -v["y"] @ np.log(softmax(v["z"])),
+                              lambda v: softmax(v["z"]) - v["y"]),
     "norm_ax": (lambda v: np.sum((v["A"] @ v["x"]) ** 2), lambda v: 2 * v["A"].T @ v["A"] @ v["x"]),
     "least_squares_sum": (lambda v: np.sum((v["X"] @ v["w"] - v["y"]) ** 2),
                           lambda v: 2 * v["X"].T @ (v["X"] @ v["w"] - v["y"])),
@@ -234,6 +241,8 @@ def _index_values(problem, env, rng):
     for name, m in problem.matrices().items():
         shape = tuple(int(d.xreplace(sizes)) for d in m.shape)
         values[name] = rng.normal(size=shape)
+        if problem.data["names"][name].get("sum") == 1:          # one-hot-like labels
+            values[name] = np.abs(values[name]) / np.abs(values[name]).sum()
         if shape[0] == shape[1] and shape[0] > 1:
             assert not np.allclose(values[name], values[name].T)
     return sizes, values
