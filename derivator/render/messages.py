@@ -267,6 +267,11 @@ RULES = {
         "en": ("the softmax, recognised", "e^(z_m) / Σ_c e^(z_c) is softmax(z)_m"),
         "ko": ("소프트맥스 인식", "e^(z_m) / Σ_c e^(z_c)는 softmax(z)_m이다"),
     },
+    "log_prior": {
+        "en": ("log of the posterior", "ln(likelihood × prior) = ln likelihood + ln prior, "
+               "and ln e^u = u"),
+        "ko": ("사후 확률의 로그", "ln(우도 × 사전 확률) = ln 우도 + ln 사전 확률, ln e^u = u"),
+    },
 }
 
 SECTIONS = {
