@@ -91,3 +91,28 @@ class entry(sp.Function):
         row = idx[0] - shift
         col = idx[1] - shift if len(idx) > 1 else 0
         return matrix[row, col]
+
+
+class Softmax(sp.MatrixExpr):
+    """softmax(z) for a K-vector z: the vector e^(z_k) / Σ_c e^(z_c)."""
+
+    def __new__(cls, arg):
+        return sp.Basic.__new__(cls, arg)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+    def _entry(self, i, j, **kwargs):
+        c = sp.Dummy("c", integer=True)
+        return sp.exp(self.arg[i, 0]) / sp.Sum(sp.exp(self.arg[c, 0]), (c, 0, self.shape[0] - 1))
+
+    @staticmethod
+    def numeric(v):
+        import numpy as np
+        e = np.exp(v - np.max(v))
+        return e / e.sum()

@@ -16,12 +16,18 @@ TOLERANCE = 1e-9
 MAX_TERMS = 64            # a written-out sum over a_1..a_k is checked up to this many terms
 
 
-def _environment(problem, size, rng):
-    sizes = {s: size + k for k, s in enumerate(problem.sizes().values())}
+def _environment(problem, n, rng):
+    """The n-th setting: each size at its n-th check value (its last if it has fewer),
+    random matrices; a vector declared with sum = 1 (one-hot labels, probabilities) is
+    drawn positive and normalised."""
+    sizes = {s: int(problem.names[name].check[min(n, len(problem.names[name].check) - 1)])
+             for name, s in problem.sizes().items()}
     arrays, matrices = {}, problem.matrices()
     for name, m in matrices.items():
         shape = tuple(int(d.xreplace(sizes)) for d in m.shape)
         arrays[name] = rng.normal(size=shape)
+        if problem.data["names"][name].get("sum") == 1:
+            arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum()
     return sizes, arrays
 
 
@@ -210,7 +216,8 @@ def verify_index_derivation(derivation, points=2, seed=0):
     checks, previous = [], {}
     sizes_to_check = [int(v) for v in problem.names[next(iter(problem.sizes()))].check] \
         if problem.sizes() else [2]
-    envs = [_environment(problem, size, rng) for size in sizes_to_check
+    settings = max((len(problem.names[n].check) for n in problem.sizes()), default=1)
+    envs = [_environment(problem, n, rng) for n in range(settings)
             for _ in range(points if not details.get("powers") else 1)]
     instantiate = details.get("instantiate")
     powers = details.get("powers") or [None]   # k = 1..6 for tr(X^k)

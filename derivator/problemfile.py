@@ -19,7 +19,7 @@ TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function
             "definitions", "derive", "update", "notes",
             "points", "rubric"}         # grading: read by answers/gradebook.py
 NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "sample", "rows_of",
-             "alias_of", "of", "node", "array", "weight",
+             "alias_of", "of", "node", "array", "weight", "sum",
              "values"}      # the values a label takes ({-1, 1}), drawn from when checking
 MAX_BYTES = 200_000
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .answers.parse import AnswerError, parse
-from .functions import inner, relu, sigmoid, softplus
+from .functions import Softmax, inner, relu, sigmoid, softplus
 
 
 class ExpressionError(ValueError):
@@ -265,10 +265,13 @@ class _Builder:
         if func in ELEMENTARY:
             if len(args) != 1:
                 self.fail(n, f"{func} takes one argument")
-            if func in ("sigma", "tanh", "softplus", "relu") and isinstance(args[0], sp.MatrixExpr):
-                return args[0].applyfunc(ELEMENTARY[func])
+            if isinstance(args[0], sp.MatrixExpr):          # σ(Wx), log(p): entry by entry
+                return args[0].applyfunc(ELEMENTARY[func] if func not in ("exp", "log")
+                                         else {"exp": sp.exp, "log": sp.log}[func])
             return ELEMENTARY[func](args[0], evaluate=False) if func in ("exp", "log") \
                 else ELEMENTARY[func](args[0])
+        if func == "softmax" and self.matrix and len(args) == 1:
+            return Softmax(args[0])
         if func in OUT_OF_SCOPE:
             self.fail(n, OUT_OF_SCOPE[func])
         if func in ("softmax", "logsumexp", "norm"):

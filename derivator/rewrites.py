@@ -482,3 +482,69 @@ def collapse_nested_deltas(expr):
             return e
         return rebuild(e, args)
     return collapse_deltas(_bottom_up(expr))
+
+
+# The log of a softmax (cross-entropy over K classes): logs expanded before differentiating,
+# labels that sum to one, and the softmax named.
+
+def expand_logs(expr):
+    """ln(a/b) = ln a - ln b and ln e^u = u wherever a log of a product stands:
+    ln(e^(z_k) / Σ_c e^(z_c)) = z_k - ln Σ_c e^(z_c)."""
+    from .algebra import transform
+
+    def one(e):
+        if not (isinstance(e, sp.log) and isinstance(e.args[0], (sp.Mul, sp.exp))):
+            return None
+        out = []
+        for f in factors_of(e.args[0]):
+            if isinstance(f, sp.exp):
+                out.append(f.args[0])
+            elif isinstance(f, sp.Pow) and f.exp.is_Number:
+                out.append(product(f.exp, sp.log(f.base, evaluate=False)))
+            else:
+                out.append(sp.log(f, evaluate=False))
+        return total(*out)
+    return transform(expr, one)
+
+
+def sum_to_one(expr, bases):
+    """Σ_k y_k r = r when the entries of y sum to one and r does not depend on k."""
+    from .algebra import transform
+
+    def one(e):
+        if not (isinstance(e, sp.Sum) and len(e.limits) == 1):
+            return None
+        k = e.limits[0][0]
+        fs = factors_of(e.function)
+        labels = [f for f in fs if isinstance(f, sp.Indexed) and f.base in bases
+                  and f.indices == (k,)]
+        rest = [f for f in fs if f not in labels]
+        if len(labels) != 1 or any(f.has(k) for f in rest):
+            return None
+        return product(*rest)
+    return transform(expr, one)
+
+
+def name_softmax(expr, vectors):
+    """e^(z_m) / Σ_c e^(z_c) = softmax(z)_m, for a declared vector z (name -> MatrixSymbol)."""
+    from .algebra import transform
+    from .functions import Softmax, entry
+
+    def one(e):
+        if not isinstance(e, sp.Mul):
+            return None
+        fs = factors_of(e)
+        for f in fs:
+            if not (isinstance(f, sp.exp) and isinstance(f.args[0], sp.Indexed)):
+                continue
+            z = f.args[0].base
+            for g in fs:
+                if isinstance(g, sp.Pow) and g.exp == -1 and isinstance(g.base, sp.Sum) \
+                        and len(g.base.limits) == 1:
+                    c = g.base.limits[0][0]
+                    if g.base.function == sp.exp(z[c]) and str(z.label) in vectors:
+                        rest = [h for h in fs if h is not f and h is not g]
+                        return product(*rest, entry(Softmax(vectors[str(z.label)]),
+                                                    *f.args[0].indices))
+        return None
+    return transform(expr, one)

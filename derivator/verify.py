@@ -165,11 +165,14 @@ def _evaluate_raw(expr, values):
         placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
         values[placeholder] = fn(np.asarray(inside, dtype=float))
         expr = expr.xreplace({node: placeholder})
-    # diag(v) and v∘ⁿ, which numpy's printer does not know: their values first
-    for k, node in enumerate(sorted(expr.atoms(sp.DiagMatrix, sp.HadamardPower), key=str)):
+    # diag(v), v∘ⁿ and softmax(z), which numpy's printer does not know: their values first
+    from .functions import Softmax
+    for k, node in enumerate(sorted(expr.atoms(sp.DiagMatrix, sp.HadamardPower, Softmax),
+                                    key=str)):
         inside = np.asarray(_evaluate_raw(node.args[0], values), dtype=float)
         placeholder = sp.MatrixSymbol(f"P{k}_", *node.shape)
         values[placeholder] = np.diag(inside.ravel()) if isinstance(node, sp.DiagMatrix) \
+            else Softmax.numeric(inside) if isinstance(node, Softmax) \
             else inside ** float(node.args[1])
         expr = expr.xreplace({node: placeholder})
     # lambdify needs names: x[1] becomes a symbol x_1 (matrices keep their own names)

@@ -19,6 +19,11 @@ def sig(t):
     return 1 / (1 + np.exp(-t))
 
 
+def softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
 def relu(t):
     return np.maximum(t, 0)
 
@@ -74,6 +79,8 @@ MATRICES = {
     "bilinear_xtay": (lambda v: v["x"] @ v["A"] @ v["y"], lambda v: v["A"].T @ v["x"]),
     "bilinear_by_matrix": (lambda v: v["a"] @ v["X"] @ v["b"], lambda v: np.outer(v["a"], v["b"])),
     "squared_norm": (lambda v: v["x"] @ v["x"], lambda v: 2 * v["x"]),
+    "softmax_cross_entropy": (lambda v: -v["y"] @ np.log(softmax(v["z"])),
+                              lambda v: softmax(v["z"]) - v["y"]),
     "norm_ax": (lambda v: np.sum((v["A"] @ v["x"]) ** 2), lambda v: 2 * v["A"].T @ v["A"] @ v["x"]),
     "least_squares_sum": (lambda v: np.sum((v["X"] @ v["w"] - v["y"]) ** 2),
                           lambda v: 2 * v["X"].T @ (v["X"] @ v["w"] - v["y"])),
@@ -92,7 +99,7 @@ def test_the_corpus_is_covered_by_expected_results():
 
 
 OTHERS = {"mlp_one_hidden", "network3", "bernoulli_mle", "poisson_mle",
-          "bernoulli_logistic_mle"}   # checked below
+          "bernoulli_logistic_mle", "ridge_map"}   # checked below
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -234,6 +241,8 @@ def _index_values(problem, env, rng):
     for name, m in problem.matrices().items():
         shape = tuple(int(d.xreplace(sizes)) for d in m.shape)
         values[name] = rng.normal(size=shape)
+        if problem.data["names"][name].get("sum") == 1:          # one-hot-like labels
+            values[name] = np.abs(values[name]) / np.abs(values[name]).sum()
         if shape[0] == shape[1] and shape[0] > 1:
             assert not np.allclose(values[name], values[name].T)
     return sizes, values
@@ -425,3 +434,22 @@ def test_a_likelihood_without_closed_form_ends_at_its_gradient():
     assert np.allclose(_central(log_likelihood, p["w"]), by_hand, rtol=1e-5, atol=1e-6)
     derived = _derived_loss_gradient(derivation, problem, N, D, X, y, p)
     assert np.allclose(derived, by_hand, rtol=1e-8, atol=1e-9)
+
+
+def test_ridge_as_map_solves_to_the_ridge_estimate():
+    """A Gaussian prior on w: (XᵀX + λI)⁻¹Xᵀy, where the hand-written log-posterior's
+    gradient (central differences) vanishes."""
+    path = str(CORPUS / "ridge_map.toml")
+    problem = derivator.load(path)
+    derivation = derivator.derive(path)
+    assert all(c.ok for c in derivation.verify())
+    N, D, X, y, p = _loss_point(problem, 7)
+    lam = p["lambda"]
+    by_hand = np.linalg.solve(X.T @ X + lam * np.eye(D), X.T @ y)
+
+    def log_posterior(w):
+        return -0.5 * np.sum((y - X @ w) ** 2) - lam / 2 * w @ w
+    assert np.allclose(_central(log_posterior, by_hand), 0, atol=1e-6)
+    sizes, values = _loss_values(problem, N, D, X, y, p)
+    derived = np.ravel(_explicit(derivation.result.xreplace(sizes), values))
+    assert np.allclose(derived, by_hand, rtol=1e-9, atol=1e-10)

@@ -252,6 +252,21 @@ RULES = {
                "({var}가 비선형 함수 안에 있다): {var}는 로그 우도에 대한 경사 상승법으로 "
                "수치적으로 구한다"),
     },
+    "sum_to_one": {
+        "en": ("labels sum to one", "Σ_k {labels}_k = 1 (one-hot labels, or probabilities): "
+               "a sum of the labels times what does not depend on k is that factor"),
+        "ko": ("레이블의 합은 1", "Σ_k {labels}_k = 1 (원-핫 레이블 또는 확률): 레이블의 합에 "
+               "k와 무관한 인수를 곱한 것은 그 인수이다"),
+    },
+    "recognise_softmax": {
+        "en": ("the softmax, recognised", "e^(z_m) / Σ_c e^(z_c) is softmax(z)_m"),
+        "ko": ("소프트맥스 인식", "e^(z_m) / Σ_c e^(z_c)는 softmax(z)_m이다"),
+    },
+    "log_prior": {
+        "en": ("log of the posterior", "ln(likelihood × prior) = ln likelihood + ln prior, "
+               "and ln e^u = u"),
+        "ko": ("사후 확률의 로그", "ln(우도 × 사전 확률) = ln 우도 + ln 사전 확률, ln e^u = u"),
+    },
 }
 
 SECTIONS = {

@@ -236,6 +236,9 @@ class LectureLatexPrinter(LatexPrinter):
     def _print_Heaviside(self, expr, exp=None):
         return r"H\left(%s\right)" % self._print(expr.args[0])
 
+    def _print_Softmax(self, expr):
+        return r"\operatorname{softmax}\left(%s\right)" % self._print(expr.args[0])
+
     def _print_HadamardPower(self, expr):
         return r"%s^{\circ %s}" % (self.parenthesize(expr.args[0], PRECEDENCE["Pow"]),
                                    self._print(expr.args[1]))
@@ -376,6 +379,10 @@ class LecturePrettyPrinter(PrettyPrinter):
 
     def _print_Heaviside(self, expr):
         return prettyForm(*stringPict.next(prettyForm("H"),
+                                           prettyForm(*self._print(expr.args[0]).parens())))
+
+    def _print_Softmax(self, expr):
+        return prettyForm(*stringPict.next(prettyForm("softmax"),
                                            prettyForm(*self._print(expr.args[0]).parens())))
 
     def _print_HadamardPower(self, expr):
@@ -550,6 +557,9 @@ class LectureStrPrinter(StrPrinter):
 
     def _print_Heaviside(self, expr):
         return "H(%s)" % self._print(expr.args[0])
+
+    def _print_Softmax(self, expr):
+        return "softmax(%s)" % self._print(expr.args[0])
 
     def _print_HadamardPower(self, expr):
         return "%s^∘%s" % (self.parenthesize(expr.args[0], PRECEDENCE["Pow"]),

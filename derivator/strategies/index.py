@@ -13,7 +13,8 @@ from ..derivation import Derivation
 from .loss import Engine
 from ..functions import entry
 from ..problemset import INDEX_LETTERS
-from ..rewrites import collapse_deltas, collapse_nested_deltas
+from ..rewrites import (collapse_deltas, collapse_nested_deltas, expand_logs, name_softmax,
+                        sum_to_one)
 from ..rules import (INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
                     PowerChain, QuotientRule, ReciprocalRule)
 
@@ -47,6 +48,10 @@ class IndexEngine(Engine):
         written = f"{fn['name']} = {fn['index']}"        # a file may leave explain out
         self.emit("index", head, index_form, "index_notation",
                   explain=fn.get("explain") or {"en": written, "ko": written})
+        function = index_form
+        logs = expand_logs(index_form)         # ln(e^u / S) = u - ln S, before differentiating
+        if logs != index_form:
+            function = self.emit("index", head, logs, "log_rule_terms")
 
         # a vector-valued f (Ax, σ(Wx)) keeps its output index: the result is the Jacobian
         output = sorted(index_form.free_symbols & set(indices.values()), key=str)
@@ -61,7 +66,7 @@ class IndexEngine(Engine):
         var = entries[spec["wrt"]][tuple(entry_indices)]
         self.wrt = var
         lhs = D(head, var)
-        expr = self.emit("entries", lhs, D(index_form, var), "definition", name=head)
+        expr = self.emit("entries", lhs, D(function, var), "definition", name=head)
         expr = self.apply_rules(expr, lhs, "entries", Context(var), rules=RULES_IN_INDEX)
         expr = self.emit("entries", lhs, collapse_nested_deltas(expr), "kronecker_delta")
         renamed = rename_dummies(expr)
@@ -69,10 +74,31 @@ class IndexEngine(Engine):
             expr = self.emit("entries", lhs, renamed, "rename_index")
         if len(terms_of(sp.Add(*terms_of(expr)))) < len(terms_of(expr)):
             expr = self.emit("entries", lhs, sp.Add(*terms_of(expr)), "collect")
+        expr = self.probability_steps(expr, lhs)
         result = self.to_matrix_form(expr, free, lhs, head, matrices[spec["wrt"]])
         derivation = Derivation(p.id, matrices[spec["wrt"]], self.steps, result, p)
         derivation.details.update(index_info=(p, head, index_form, free), output=output)
         return derivation
+
+    def probability_steps(self, expr, lhs):
+        """Labels that sum to one (Σ_k y_k = 1) and the softmax named: the cross-entropy
+        of a softmax comes to softmax(z) - y."""
+        p = self.problem
+        one_hot = {sp.IndexedBase(n) for n, v in p.data["names"].items() if v.get("sum") == 1}
+        if one_hot:
+            summed = sum_to_one(expr, one_hot)
+            if summed != expr:
+                expr = self.emit("entries", lhs, summed, "sum_to_one",
+                                 labels=sorted(str(b) for b in one_hot))
+        named = name_softmax(expr, p.matrices())
+        if named != expr:
+            expr = self.emit("entries", lhs, named, "recognise_softmax")
+        if isinstance(expr, sp.Mul) and len(terms_of(factors_of(expr)[-1])) > 1:
+            coeff = sp.Mul(*factors_of(expr)[:-1])          # -(y_m - p_m) = p_m - y_m
+            if coeff.is_Number:
+                spread = total(*[product(coeff, t) for t in terms_of(factors_of(expr)[-1])])
+                expr = self.emit("entries", lhs, _positive_first(spread), "expand")
+        return expr
 
     def to_matrix_form(self, expr, free, lhs, head, wrt_matrix):
         shapes = self.problem.matrices()
@@ -196,6 +222,12 @@ def _walk(factors, start, end, shapes=None):
     return path
 
 
+def _positive_first(expr):
+    terms = terms_of(expr)
+    terms.sort(key=lambda t: t.could_extract_minus_sign())
+    return total(*terms)
+
+
 def _hadamard(columns):
     return columns[0] if len(columns) == 1 else sp.HadamardProduct(*columns)
 
@@ -205,6 +237,8 @@ def _column(expr, index, shapes):
     σ(Σ_j W_ij x_j) -> σ(Wx) entry by entry."""
     if isinstance(expr, sp.Indexed) and len(expr.indices) == 1:
         return shapes[str(expr.base.label)]
+    if isinstance(expr, entry) and len(expr.args) == 2:        # softmax(z)_m
+        return expr.args[0]
     if isinstance(expr, sp.Sum):
         factors = [f for f in factors_of(expr.function)]
         c = sp.Mul(*[f for f in factors if f.is_Number])

@@ -8,6 +8,7 @@ derivative by the same rules as any loss, and the gradient set to zero and solve
 import sympy as sp
 
 from .. import rewrites
+from ..algebra import factors_of, terms_of, total
 from .loss import Engine
 from ..rules import D
 
@@ -26,10 +27,18 @@ class LikelihoodEngine(Engine):
         log_p = sp.log(P)
         body = m.definition(P.func).apply(P.args)
         expr = self.emit("log", log_p, sp.log(body, evaluate=False), "log_likelihood")
+        likelihood = [f for f in factors_of(body) if isinstance(f, sp.Product)]
+        prior = [f for f in factors_of(body) if not isinstance(f, sp.Product)]
+        if prior and len(likelihood) == 1:    # MAP: ln(Π p_i · q(w)) = ln Π p_i + ln q(w)
+            prior = [f.args[0] if isinstance(f, sp.exp) else sp.log(f, evaluate=False)
+                     for f in prior]
+            expr = self.emit("log", log_p, total(sp.log(likelihood[0], evaluate=False),
+                                                 *prior), "log_prior")
         for rule, rewrite in (("log_product", rewrites.log_of_product),
                               ("log_rule_terms", rewrites.log_of_terms),
                               ("split_sum", rewrites.split_sum)):
-            expr = self.emit("log", log_p, rewrite(expr), rule)
+            first, *rest = terms_of(expr)
+            expr = self.emit("log", log_p, total(rewrite(first), *rest), rule)
         lhs = D(log_p, w)
         derivative = self.emit("gradient", lhs, D(expr, w), "differentiate")
         derivative = self.apply_rules(derivative, lhs, "gradient", self.context(w))
@@ -68,16 +77,18 @@ class LikelihoodEngine(Engine):
         W = self.model.data_matrix[2]
         zero = sp.ZeroMatrix(*W.shape)
         self.emit("solve", None, sp.Eq(gradient, zero, evaluate=False), "set_to_zero")
-        scalars = [f for f in gradient.args if not isinstance(f, sp.MatrixExpr)]
-        matrix = sp.MatMul(*[f for f in gradient.args if isinstance(f, sp.MatrixExpr)])
+        scalars = [f for f in gradient.args if not isinstance(f, sp.MatrixExpr)] \
+            if isinstance(gradient, sp.MatMul) else []
+        matrix = sp.MatMul(*[f for f in gradient.args if isinstance(f, sp.MatrixExpr)]) \
+            if isinstance(gradient, sp.MatMul) else gradient
         expanded = matrix.expand()
         self.emit("solve", None, sp.Eq(expanded, zero, evaluate=False), "drop_factor_expand",
                   factor=sp.Mul(*scalars))
         terms = list(expanded.args) if isinstance(expanded, sp.MatAdd) else [expanded]
         with_w = [t for t in terms if isinstance(t, sp.MatMul) and t.args[-1] == W]
         rest = [t for t in terms if t not in with_w]
-        A = sp.MatAdd(*[sp.MatMul(*t.args[:-1]) for t in with_w]) if len(with_w) > 1 else \
-            sp.MatMul(*with_w[0].args[:-1])
+        parts = [_left_of(t, W) for t in with_w]
+        A = sp.MatAdd(*parts) if len(parts) > 1 else parts[0]
         sign = -1 if A.could_extract_minus_sign() else 1
         A = sp.MatMul(-1, A).doit() if sign < 0 else A
         b = sp.MatAdd(*rest) if len(rest) > 1 else rest[0]
@@ -88,6 +99,14 @@ class LikelihoodEngine(Engine):
         solution = _flat_product(sp.Inverse(A), b)
         self.emit("solve", None, sp.Eq(W, solution, evaluate=False), "invert", matrix=A)
         return solution
+
+
+def _left_of(term, W):
+    """A of the term A w: a matrix, or c I for a scalar c (λ w is λ I w)."""
+    left = term.args[:-1]
+    if any(isinstance(f, sp.MatrixExpr) for f in left):
+        return sp.MatMul(*left)
+    return sp.MatMul(sp.Mul(*left), sp.Identity(W.shape[0]))
 
 
 def _flat_product(*parts):
