@@ -36,7 +36,8 @@ def sigmoid_derivative(z):
 ELEMENTWISE = {"exp": np.exp, "log": np.log, "sigma": sigmoid, "sqrt": np.sqrt,
                "tanh": np.tanh, "dsigma": sigmoid_derivative,
                "dtanh": lambda z: 1 - np.tanh(z) ** 2,
-               "softplus": lambda z: np.logaddexp(0, z), "relu": lambda z: np.maximum(z, 0)}
+               "softplus": lambda z: np.logaddexp(0, z), "relu": lambda z: np.maximum(z, 0),
+               "step": lambda z: np.heaviside(z, 0)}
 
 
 def shape_of(value):

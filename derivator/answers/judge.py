@@ -66,6 +66,11 @@ def check(problem_name, answer, seed=0):
             verdict = _equation(p, answer, reading, seed, verdict)
     except RecursionError:
         verdict = Verdict(p.id, answer, "unreadable", "the answer nests too deep to evaluate")
+    except Exception as error:       # noqa: BLE001 - a bug of ours must not end the grading
+        verdict = Verdict(p.id, answer, "unreadable",
+                          f"derivator could not compute this check ({type(error).__name__}: "
+                          f"{str(error)[:120]}); this is a fault in derivator, not in the "
+                          "answer: please report it")
     verdict.read_as = verdict.read_as or _read_as(reading)
     return verdict
 

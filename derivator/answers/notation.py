@@ -7,7 +7,7 @@ SYMBOLS = {"eta": "η", "sigma": "σ", "lambda": "λ", "alpha": "α", "beta": "�
            "delta": "δ", "epsilon": "ε", "theta": "θ", "tau": "τ", "gamma": "γ", "phi": "φ",
            "rho": "ρ", "omega": "ω", "kappa": "κ", "zeta": "ζ"}
 POSTFIX = {"transpose": "ᵀ", "inv": "⁻¹"}
-FUNCTION_NAMES = {"sigma": "σ", "dsigma": "σ'", "dtanh": "tanh'"}
+FUNCTION_NAMES = {"sigma": "σ", "dsigma": "σ'", "dtanh": "tanh'", "step": "H"}
 # how tightly each kind binds: brackets are written where a child binds less tightly
 LEVEL = {"add": 1, "sub": 1, "neg": 2, "mul": 3, "div": 3, "pow": 5, "transpose": 6, "inv": 6,
          "entry": 6, "sum": 2, "prod": 2, "num": 7, "name": 7, "call": 7, "range": 7}

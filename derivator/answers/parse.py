@@ -42,7 +42,8 @@ FUNCTIONS = {"tr": "tr", "trace": "tr", "Tr": "tr", "exp": "exp", "log": "log", 
              "sigma": "sigma", "sigmoid": "sigma", "sqrt": "sqrt", "transpose": "transpose",
              "inv": "inv", "tanh": "tanh", "softplus": "softplus", "relu": "relu",
              "softmax": "softmax", "logsumexp": "logsumexp", "norm": "norm", "max": "max",
-             "abs": "abs", "det": "det", "logdet": "logdet"}
+             "abs": "abs", "det": "det", "logdet": "logdet",
+             "H": "step", "step": "step", "heaviside": "step"}    # relu' is the step H
 # f'(z): the derivative of a function the reader knows
 DERIVATIVES = {"sigma": "dsigma", "tanh": "dtanh", "exp": "exp"}
 # \mathbf{X} is X: typography around a name (or around a function's name)

@@ -16,6 +16,19 @@ from .evaluate import EvaluationError, describe, shape_of
 POINTS_PER_SIZE = 3
 
 
+def label_values(declared):
+    """The values a name declared with `values`, or as whole numbers in a domain, takes:
+    `values = [-1, 1]`, or `domain = [-1, 1]` with `integer = true`, which means ±1 as the
+    problem-file format says (never 0); other integer domains, every whole number in them.
+    None for a real-valued name."""
+    if declared.get("values"):
+        return [float(v) for v in declared["values"]]
+    if not declared.get("integer") or "domain" not in declared:
+        return None
+    lo, hi = (int(v) for v in declared["domain"])
+    return [-1.0, 1.0] if (lo, hi) == (-1, 1) else [float(v) for v in range(lo, hi + 1)]
+
+
 @dataclass
 class Point:
     """One random assignment: the values a student's names take, and the sizes."""
@@ -125,12 +138,9 @@ def _point(problem, sizes, rng, symmetric=False):
                 and "alias_of" not in problem.data["names"][name]:
             shape = tuple(sizes[d] for d in v.shape) + ((1,) if v.kind == "vector" else ())
             value = rng.normal(size=shape)
-            domain = problem.data["names"][name].get("domain")
-            labels = problem.data["names"][name].get("values")
+            labels = label_values(problem.data["names"][name])
             if labels:                  # labels from their own set: {-1, 1} never gives 0
                 value = rng.choice(labels, size=shape).astype(float)
-            elif domain and problem.data["names"][name].get("integer"):
-                value = rng.integers(domain[0], domain[1] + 1, size=shape).astype(float)
             if symmetric and v.kind == "matrix" and shape[0] == shape[1]:
                 value = (value + value.T) / 2
             values[name] = value
@@ -160,8 +170,8 @@ def _point(problem, sizes, rng, symmetric=False):
                                     for _ in range(count)]
         else:
             lo, hi = v.get("domain", [-2, 2])
-            samples[v["sample"]] = [float(rng.choice(v["values"])) if v.get("values")
-                                    else float(rng.integers(lo, hi + 1)) if v.get("integer")
+            labels = label_values(v)
+            samples[v["sample"]] = [float(rng.choice(labels)) if labels
                                     else float(rng.uniform(lo, hi)) for _ in range(count)]
     for size, value in sizes.items():
         values[size] = float(value)
@@ -211,17 +221,29 @@ def _definitions(problem_id):
     return out
 
 
+# the named functions a derivation's result may hold (functions.NAMED, and relu's
+# derivative), for numbers or arrays
+NAMED_FUNCTIONS = {"sigmoid": lambda t: _sigmoid(t),
+                   "softplus": lambda t: np.logaddexp(0, t),
+                   "relu": lambda t: np.maximum(t, 0),
+                   "Heaviside": lambda t, h0=0: np.heaviside(t, h0)}
+
+
 class Compiled:
     """A SymPy expression turned into Python code once. Its other names (sizes, the
     point's arrays, the problem's intermediates) are globals, given when it is bound to
     a point, so the same code serves every point."""
 
     def __init__(self, expr, args=(), modules="math"):
-        self.function = sp.lambdify(list(args), expr, modules=[{"sigmoid": _sigmoid}, modules])
+        self.function = sp.lambdify(list(args), expr, modules=[NAMED_FUNCTIONS, modules])
 
     def bind(self, namespace):
+        import keyword
         f = self.function
-        return types.FunctionType(f.__code__, {**f.__globals__, **namespace}, f.__name__)
+        # lambdify writes a name that is a Python keyword with a trailing _: lambda_
+        renamed = {f"{n}_": v for n, v in namespace.items() if keyword.iskeyword(n)}
+        return types.FunctionType(f.__code__, {**f.__globals__, **namespace, **renamed},
+                                  f.__name__)
 
 
 def _sigmoid(t):
