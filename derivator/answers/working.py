@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .evaluate import EvaluationError, describe, shape_of
+from .judge import _ratio
 from .lines import WorkingError, split_working
 from .scene import Scene
 from .sides import Reader, Reading, _flag, _show, _value
@@ -420,15 +421,6 @@ def _log_of_product(scene):
     return (f"the log of a product is the sum of the logs: ln ∏ c·e^(u_i) = {n} ln c + Σ u_i, "
             f"not c Σ u_i (here c = {c}, u_i = {u}); the rule gives ln {model.target.func} = "
             f"{to_text(instead) if instead is not None else '…'}")
-
-
-def _ratio(a, b):
-    a, b = np.ravel(a), np.ravel(b)
-    big = np.argmax(np.abs(b))
-    if abs(b[big]) < 1e-12:
-        return None
-    r = a[big] / b[big]
-    return r if np.allclose(a, r * b, rtol=1e-6, atol=1e-9) else None
 
 
 def _number(x):
