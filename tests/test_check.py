@@ -251,6 +251,7 @@ def test_fuzz_check_gives_a_verdict_and_nothing_else(problem, answer):
     verdict = derivator.check(problem, answer)
     assert verdict.status in ("correct", "incorrect", "unreadable")
     assert verdict.message and "\n" not in verdict.message
+    assert "fault in derivator" not in verdict.message      # no exception, even caught
 
 
 def test_sympy_confirms_where_it_can_and_the_verdict_never_depends_on_it():
@@ -394,3 +395,16 @@ def test_a_left_hand_side_that_names_something_else_says_so():
     assert normal.status == "incorrect" and "normal equations" in " ".join(normal.notes)
     renamed = derivator.check("p7a", r"\frac{\partial L}{\partial h_k} = (g - y) g (1 - g) w_{2,k}")
     assert renamed.status == "correct", renamed
+
+
+def test_a_fault_inside_check_is_one_line_not_a_traceback(monkeypatch):
+    """A bug of derivator's own (here: a reference that raises) is reported as such, in one
+    line, and the grading goes on."""
+    from derivator.answers import judge
+
+    def broken(*args, **kwargs):
+        raise NameError("name 'at_v' is not defined")
+    monkeypatch.setattr(judge, "_judge", broken)
+    verdict = derivator.check("p6", "(X + X^T) w")
+    assert verdict.status == "unreadable" and "fault in derivator" in verdict.message
+    assert "\n" not in verdict.message
