@@ -313,6 +313,7 @@ def lint(path):
         if failed:
             status = 1
         else:
+            from .render.printing import to_text
             lines.append(f"{path}: ok: by {wrt}, {len(checks)} steps verified in "
-                         f"{seconds:.1f} s; result {derivation.result}")
+                         f"{seconds:.1f} s; result {to_text(derivation.result)}")
     return lines, status
