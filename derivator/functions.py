@@ -59,6 +59,19 @@ class relu(sp.Function):
 NAMED = (sigmoid, softplus, relu)
 
 
+def numpy_namespace():
+    """The named functions (and relu's derivative, the step H) as NumPy functions, for
+    lambdify: on numbers or arrays, stable for any argument."""
+    import numpy as np
+
+    def np_sigmoid(t):
+        e = np.exp(-np.abs(t))
+        return np.where(np.asarray(t) >= 0, 1, e) / (1 + e)
+    return {"sigmoid": np_sigmoid, "softplus": lambda t: np.logaddexp(0, t),
+            "relu": lambda t: np.maximum(t, 0),
+            "Heaviside": lambda t, h0=0: np.heaviside(t, h0)}
+
+
 def expand_named_functions(expr):
     """Replace every named function by its definition (for checking and lambdify)."""
     return expr.replace(lambda e: isinstance(e, NAMED), lambda e: e.definition(e.args[0]))

@@ -158,10 +158,11 @@ def _evaluate_raw(expr, values):
     """expr at `values` with numpy; σ(Xw) applied entry by entry is evaluated first."""
     import numpy as np
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    from .functions import numpy_namespace
     for k, node in enumerate(sorted(expr.atoms(ElementwiseApplyFunction), key=str)):
         inside = _evaluate_raw(node.expr, values)
         fn = sp.lambdify(node.function.variables, node.function.expr,
-                         [{"Heaviside": lambda t, h0=0: np.heaviside(t, h0)}, "numpy"])
+                         [numpy_namespace(), "numpy"])
         placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
         values[placeholder] = fn(np.asarray(inside, dtype=float))
         expr = expr.xreplace({node: placeholder})

@@ -40,6 +40,36 @@ ELEMENTWISE = {"exp": np.exp, "log": np.log, "sigma": sigmoid, "sqrt": np.sqrt,
                "step": lambda z: np.heaviside(z, 0)}
 
 
+def _softmax(v):
+    flat = np.ravel(v)
+    e = np.exp(flat - np.max(flat))
+    return (e / e.sum()).reshape(np.shape(v))
+
+
+# functions of a whole vector: diag(v) is the matrix with v on its diagonal
+VECTOR_FUNCTIONS = {"diag": lambda v: np.diagflat(np.ravel(v)), "softmax": _softmax}
+
+
+class Identity:
+    """I, the identity matrix, times a number: its size is the one its neighbour needs
+    (λI + XᵀX), so it is kept apart until it meets a square matrix."""
+
+    def __init__(self, scale=1.0):
+        self.scale = scale
+
+    def sized(self, other, n):
+        if not shape_of(other) or shape_of(other)[0] != shape_of(other)[1]:
+            raise EvaluationError(f"I is combined with {describe(shape_of(other))}: only a "
+                                  "square matrix gives it a size", n.column)
+        return self.scale * np.eye(shape_of(other)[0])
+
+
+def _no_identity(n, *values):
+    if any(isinstance(v, Identity) for v in values):
+        raise EvaluationError("the size of I cannot be known here: write it added to, or "
+                              "multiplied by, a square matrix", n.column)
+
+
 def shape_of(value):
     return () if np.ndim(value) == 0 else np.shape(value)
 
@@ -72,6 +102,20 @@ class Budget:
                                   column, unreadable=True)
 
 
+def _times_identity(a, b, n):
+    """I times a number is a scaled I; I times a vector or a matrix is that vector or
+    matrix (scaled); I ⊙ M keeps M's diagonal."""
+    if n.value == "odot":
+        matrix, eye = (b, a) if isinstance(a, Identity) else (a, b)
+        return eye.sized(matrix, n) * matrix
+    if isinstance(a, Identity) and isinstance(b, Identity):
+        return Identity(a.scale * b.scale)
+    eye, other = (a, b) if isinstance(a, Identity) else (b, a)
+    if not shape_of(other):
+        return Identity(eye.scale * other)
+    return eye.scale * other
+
+
 class Evaluator:
     """values: name -> number or array; samples: name -> (N, ...) array indexed by i;
     functions: name -> callable on the evaluated arguments."""
@@ -92,6 +136,7 @@ class Evaluator:
     def __call__(self, node):
         with np.errstate(all="ignore"):
             value = self.eval(node)
+        _no_identity(node, value)
         return _squeeze(value)
 
     def eval(self, n):
@@ -143,6 +188,8 @@ class Evaluator:
             return entry
         if name == "e" and not sub:
             return float(np.e)
+        if name == "I" and not sub:           # the identity, unless the problem declares I
+            return Identity()
         if name in self.bound and not sub:
             return float(self.bound[name])
         written = _written(name, sub)
@@ -229,7 +276,8 @@ class Evaluator:
         return int(index) - 1 if index.isdigit() and len(index) < 6 else None
 
     def eval_neg(self, n):
-        return -self.eval(n.args[0])
+        value = self.eval(n.args[0])
+        return Identity(-value.scale) if isinstance(value, Identity) else -value
 
     def eval_add(self, n):
         return self._combine(n, np.add, "+")
@@ -239,6 +287,12 @@ class Evaluator:
 
     def _combine(self, n, op, sign):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if isinstance(a, Identity) and isinstance(b, Identity):
+            return Identity(op(a.scale, b.scale))
+        if isinstance(a, Identity):
+            a = a.sized(b, n)
+        if isinstance(b, Identity):
+            b = b.sized(a, n)
         if shape_of(a) and shape_of(b) and shape_of(a) != shape_of(b):
             raise EvaluationError(f"cannot {('add' if sign == '+' else 'subtract')} "
                                   f"{describe(shape_of(b))} and {describe(shape_of(a))}",
@@ -247,6 +301,8 @@ class Evaluator:
 
     def eval_mul(self, n):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if isinstance(a, Identity) or isinstance(b, Identity):
+            return _times_identity(a, b, n)
         if n.value == "odot":                     # a ⊙ b: entry by entry
             if shape_of(a) and shape_of(b) and shape_of(a) != shape_of(b):
                 raise EvaluationError(f"cannot multiply {describe(shape_of(a))} and "
@@ -265,6 +321,11 @@ class Evaluator:
 
     def eval_div(self, n):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        _no_identity(n, b)
+        if isinstance(a, Identity):
+            if shape_of(b):
+                raise EvaluationError("cannot divide by a vector or a matrix", n.column)
+            return Identity(a.scale / b)
         if shape_of(b) and not shape_of(a) and 1 in shape_of(b):
             return a / b                       # 1/(1 + e^{-Xw}): entry by entry
         if shape_of(b):
@@ -273,6 +334,11 @@ class Evaluator:
 
     def eval_pow(self, n):
         base, exp = _squeeze(self.eval(n.args[0])), _squeeze(self.eval(n.args[1]))
+        _no_identity(n, base, exp)
+        if n.value == "entrywise":                  # v^∘2: each entry squared
+            if shape_of(exp):
+                raise EvaluationError("an exponent must be a number", n.column)
+            return np.power(np.asarray(base, dtype=float), float(exp))
         if shape_of(exp):
             if shape_of(base) or shape_of(exp)[1] != 1 and shape_of(exp)[0] != 1:
                 raise EvaluationError("an exponent must be a number", n.column)
@@ -293,12 +359,18 @@ class Evaluator:
 
     def eval_transpose(self, n):
         value = _squeeze(self.eval(n.args[0]))
+        if isinstance(value, Identity):
+            return value
         return value.T if shape_of(value) else value
 
     def eval_inv(self, n):
         return self._invert(_squeeze(self.eval(n.args[0])), n)
 
     def _invert(self, value, n):
+        if isinstance(value, Identity):
+            if value.scale == 0:
+                raise EvaluationError("cannot invert 0 I", n.column)
+            return Identity(1 / value.scale)
         if not shape_of(value):
             return 1 / value
         if shape_of(value)[0] != shape_of(value)[1]:
@@ -362,6 +434,11 @@ class Evaluator:
                                           n.column)
                 return self._apply(name, n, *[p + 1 for p in positions], *args)
             return self._apply(name, n, *args)
+        _no_identity(n, *args)
+        if name in VECTOR_FUNCTIONS:
+            if len(args) != 1 or not shape_of(args[0]) or 1 not in shape_of(args[0]):
+                raise EvaluationError(f"{name}(…) takes one vector", n.column)
+            return VECTOR_FUNCTIONS[name](args[0])
         if name in ELEMENTWISE:
             if len(args) != 1:
                 raise EvaluationError(f"{name}(…) takes one argument, not {len(args)}",

@@ -92,9 +92,7 @@ def _judge(p, answer, reading, seed):
         return Verdict(p.id, answer, "incorrect", reading.notes[0],
                        list(reading.notes) + _equation_notes(p, reading, task, points))
     known = sorted(p.names)
-    size_names = {}
-    for point in points:
-        size_names.update({v: n for n, v in point.sizes.items()})
+    size_names = _size_names(points[0]) if points else {}
     mismatch = None
     budget = Budget()                   # one for the whole check, notes included
     value = _valuer(p, reading, task, points)
@@ -117,8 +115,8 @@ def _judge(p, answer, reading, seed):
         answers.append(got)
         if shape_of(got) != shape_of(want):
             return Verdict(p.id, answer, "incorrect",
-                           f"your answer is {describe(shape_of(got), size_names)}; the "
-                           f"answer is {describe(shape_of(want), size_names)}",
+                           f"your answer is {describe(shape_of(got), _size_names(point))}; "
+                           f"the answer is {describe(shape_of(want), _size_names(point))}",
                            _shape_notes(got, want))
         if not _close(got, want) and mismatch is None and not point.symmetric:
             mismatch = (point, got, want)
@@ -246,6 +244,13 @@ def _entry_indices(tree, point):
     return found
 
 
+def _size_names(point):
+    """{value: size name} at one point, for messages (D×1); a value two sizes share is
+    left a number, since it would name either."""
+    values = list(point.sizes.values())
+    return {v: n for n, v in point.sizes.items() if values.count(v) == 1}
+
+
 def _shape_verdict(p, answer, tree, task, points, known, size_names, budget, value):
     """Shapes are judged before any number is computed (once per size, with nothing
     inverted), so a verdict on shape never depends on the machine's arithmetic."""
@@ -268,8 +273,8 @@ def _shape_verdict(p, answer, tree, task, points, known, size_names, budget, val
         want = task.value(task.quantity, point)
         if shape_of(got) != shape_of(want):
             return Verdict(p.id, answer, "incorrect",
-                           f"your answer is {describe(shape_of(got), size_names)}; the "
-                           f"answer is {describe(shape_of(want), size_names)}",
+                           f"your answer is {describe(shape_of(got), _size_names(point))}; "
+                           f"the answer is {describe(shape_of(want), _size_names(point))}",
                            _shape_notes(got, want))
     return None
 

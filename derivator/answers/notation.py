@@ -68,7 +68,8 @@ def _text(n):
         exponent = _text(exp)
         if exp.kind not in ("num", "name") or exp.kind == "num" and exp.value < 0:
             exponent = f"({exponent})"
-        return f"{_wrap(base, 6, strict=True)}^{exponent}"
+        mark = "∘" if n.value == "entrywise" else ""
+        return f"{_wrap(base, 6, strict=True)}^{mark}{exponent}"
     if kind in POSTFIX:
         return f"{_wrap(n.args[0], 6, strict=True)}{POSTFIX[kind]}"
     if kind == "entry":

@@ -43,13 +43,14 @@ FUNCTIONS = {"tr": "tr", "trace": "tr", "Tr": "tr", "exp": "exp", "log": "log", 
              "inv": "inv", "tanh": "tanh", "softplus": "softplus", "relu": "relu",
              "softmax": "softmax", "logsumexp": "logsumexp", "norm": "norm", "max": "max",
              "abs": "abs", "det": "det", "logdet": "logdet",
-             "H": "step", "step": "step", "heaviside": "step"}    # relu' is the step H
+             "H": "step", "step": "step", "heaviside": "step",    # relu' is the step H
+             "diag": "diag"}
 # f'(z): the derivative of a function the reader knows
 DERIVATIVES = {"sigma": "dsigma", "tanh": "dtanh", "exp": "exp"}
 # \mathbf{X} is X: typography around a name (or around a function's name)
 TYPOGRAPHY = {"mathbf", "boldsymbol", "bm", "mathrm", "text", "textrm", "textbf", "textit",
               "operatorname", "mathit", "mathsf", "mathtt", "mathnormal", "boxed", "vec",
-              "bar", "mbox", "pmb", "bold"}
+              "bar", "mbox", "pmb", "bold", "mathbb"}
 SIZES = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
          "biggl", "biggr", "Biggl", "Biggr"}
 # LaTeX that only spaces or styles: dropped
@@ -482,6 +483,10 @@ class Parser:
             self.take()
             self.take()
             return Node("inv", (base,), column=op.column)
+        entrywise = self.entrywise_power()
+        if entrywise is not None:                     # v^∘2, v^{\circ 2}: entry by entry
+            _check_exponent(entrywise, op.column)
+            return Node("pow", (base, entrywise), value="entrywise", column=op.column)
         exp = self.group_or_atom(allow_sign=True)
         if exp.kind == "neg" and exp.args[0].kind == "num" and exp.args[0].value == 1:
             return Node("inv", (base,), column=op.column)
@@ -492,6 +497,20 @@ class Parser:
                 raise AnswerError("a power of a power is not accepted here; write one exponent",
                                   op.column)
         return Node("pow", (base, exp), column=op.column)
+
+    def entrywise_power(self):
+        """The exponent of an entrywise (Hadamard) power, ^∘2 or ^{\circ 2}; else None."""
+        marks = ("\\odot", "\\circ")
+        if self.at(*marks):
+            self.take()
+            return self.group_or_atom()
+        if self.at("{") and self.peek().text in marks:
+            self.take()
+            self.take()
+            exp = self.expr()
+            self.expect("}", "'}' closing the exponent")
+            return exp
+        return None
 
     def time_index(self):
         """w^{(t)}, w^{(t+1)}, x^{(i)}: a step or a sample written as a superscript in

@@ -221,21 +221,14 @@ def _definitions(problem_id):
     return out
 
 
-# the named functions a derivation's result may hold (functions.NAMED, and relu's
-# derivative), for numbers or arrays
-NAMED_FUNCTIONS = {"sigmoid": lambda t: _sigmoid(t),
-                   "softplus": lambda t: np.logaddexp(0, t),
-                   "relu": lambda t: np.maximum(t, 0),
-                   "Heaviside": lambda t, h0=0: np.heaviside(t, h0)}
-
-
 class Compiled:
     """A SymPy expression turned into Python code once. Its other names (sizes, the
     point's arrays, the problem's intermediates) are globals, given when it is bound to
     a point, so the same code serves every point."""
 
     def __init__(self, expr, args=(), modules="math"):
-        self.function = sp.lambdify(list(args), expr, modules=[NAMED_FUNCTIONS, modules])
+        from ..functions import numpy_namespace
+        self.function = sp.lambdify(list(args), expr, modules=[numpy_namespace(), modules])
 
     def bind(self, namespace):
         import keyword
@@ -389,9 +382,41 @@ def _compiled(expr, problem_id):
             _COMPILED[key] = _entries_function(expr, problem, free)
         elif not isinstance(expr, sp.MatrixExpr) and expr.has(sp.Sum):
             _COMPILED[key] = _sum_function(expr, problem)
+        elif _needs_sizes(expr):
+            _COMPILED[key] = _sized_function(expr, problem)
         else:
             _COMPILED[key] = _matrix_function(expr, problem)
     return _COMPILED[key]
+
+
+def _needs_sizes(expr):
+    """Matrices NumPy's printer writes only at numeric sizes: I (of ridge's λI), diag(v),
+    softmax(z), the entrywise power v∘ⁿ."""
+    from ..functions import Softmax
+    return bool(expr.atoms(sp.Identity, sp.DiagMatrix, sp.HadamardPower, Softmax))
+
+
+def _sized_function(expr, problem):
+    """expr at a point with its sizes put in first (slower than compiled code: used only
+    where the compiled form cannot be printed)."""
+    from ..verify import _evaluate_raw
+
+    def at(point):
+        sizes = {problem.sizes()[n]: v for n, v in point.sizes.items()}
+        at_sizes = expr.xreplace(sizes)
+        at_sizes = at_sizes.xreplace({o: sp.ImmutableMatrix.ones(*o.shape)   # 𝟙, written out
+                                      for o in at_sizes.atoms(sp.OneMatrix)})
+        # 1·M: NumPy's printer writes a leading 1 as (1).dot(M)
+        at_sizes = at_sizes.replace(
+            lambda e: isinstance(e, sp.MatMul) and e.args[0] == 1,
+            lambda e: sp.MatMul(*e.args[1:]) if len(e.args) > 2 else e.args[1]).doit()
+        values = {m: point.values[m.name] for m in at_sizes.atoms(sp.MatrixSymbol)
+                  if m.name in point.values}
+        values.update({x: point.values[x.name] for x in at_sizes.atoms(sp.Symbol)
+                       if x.name in point.values})
+        value = np.asarray(_evaluate_raw(at_sizes, values), dtype=float)
+        return float(value) if value.size == 1 and value.ndim < 2 else value
+    return at
 
 
 def _point_namespace(problem, point):

@@ -61,6 +61,8 @@ def _build(n, names):
             raise NotSymbolic("division by a matrix")
         return args[0] / args[1]
     if kind == "pow":
+        if n.value == "entrywise":
+            raise NotSymbolic("an entrywise power")
         return args[0] ** args[1]
     if kind == "transpose":
         return args[0].T if isinstance(args[0], sp.MatrixExpr) else args[0]
