@@ -314,6 +314,6 @@ def lint(path):
             status = 1
         else:
             from .render.printing import to_text
-            lines.append(f"{path}: ok: by {wrt}, {len(checks)} steps verified in "
+            lines.append(f"{path}: ok: by {to_text(derivation.wrt)}, {len(checks)} steps verified in "
                          f"{seconds:.1f} s; result {to_text(derivation.result)}")
     return lines, status

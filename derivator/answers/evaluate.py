@@ -152,6 +152,9 @@ class Evaluator:
 
     def eval_name(self, n):
         name, sub = n.value
+        if sub and len(sub) == 1 and len(sub[0]) == 2 and sub[0].isalpha() and \
+                name in self.samples and all(c in self.bound for c in sub[0]):
+            sub = tuple(sub[0])                  # x_{id}, both indices bound: x_{i,d}
         if sub and len(sub) == 2 and name in self.samples:            # x_{i,d}: a component
             i, d = (self._position(k) for k in sub)
             if i is not None and d is not None:

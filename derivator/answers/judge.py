@@ -84,10 +84,11 @@ def _judge(p, answer, reading, seed):
     tree = reading.tree
     try:
         task, points = _task(p.id, seed)
-    except (NotImplementedError, StopIteration):
+    except (NotImplementedError, StopIteration) as error:
+        reason = str(error) if isinstance(error, NotImplementedError) and \
+            " " in str(error) else "its answer is of a kind the checker does not compute yet"
         return Verdict(p.id, answer, "unreadable",
-                       f"answers to {p.id} cannot be checked yet: its answer has free "
-                       "indices and node functions, which the checker does not read yet")
+                       f"answers to {p.id} cannot be checked: {reason}")
     if reading.notes:                  # the left-hand side names something else
         return Verdict(p.id, answer, "incorrect", reading.notes[0],
                        list(reading.notes) + _equation_notes(p, reading, task, points))

@@ -39,12 +39,28 @@ class Point:
     symmetric: bool = False
 
 
+def _weights_declared(problem):
+    """The checker gives every weight array random values of its declared shape: an
+    `indexed` array with no entry declared (`weight` and `array`) has none to give."""
+    declared = {v.get("weight") or v.get("node")
+                for v in problem.data.get("names", {}).values() if "array" in v}
+    missing = [n for n in problem.data.get("derive", {}).get("indexed", ())
+               if n not in declared and n not in problem.names]
+    if missing:
+        name = missing[0]
+        raise NotImplementedError(
+            f"the shape of the weight array {name} is not declared; add to [names] e.g. "
+            f'"{name}_{{m,d}}" = {{ kind = "scalar", weight = "{name}", array = ["M", "D"] }} '
+            "(its entries' index names and sizes)")
+
+
 class Task:
     """What a problem asks for, as numbers: the reference and its variants."""
 
     def __init__(self, problem):
         import derivator
         self.problem = problem
+        _weights_declared(problem)
         self.derivation = derivator.derive(problem.id)
         self._values = {}
         self.quantity, self.variants = self._reference()
