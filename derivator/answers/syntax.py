@@ -18,7 +18,10 @@ GUIDE = [
     ("Functions (of a vector: entry by entry)",
      [r"\sigma\left(X w\right)", "sigmoid(X w)", r"\sigma'(z)", r"\sigma^\prime(z)",
       r"\tanh(z)", r"\exp(-z)", "e^{-z}", r"\ln(x)", r"\operatorname{tr}(X)", r"\sqrt{x}",
-      r"f(\mathbf{x}_i; \mathbf{w})"]),
+      r"f(\mathbf{x}_i; \mathbf{w})", "relu(z)", "softplus(z)", "H(z)", "softmax(z)"]),
+    ("Matrices built from vectors, entry-by-entry powers, the identity (its size is its "
+     "neighbour's)",
+     ["diag(v)", "v^∘2", r"v^{\circ 2}", r"(\lambda I + X^TX)^{-1}X^Ty", r"\mathbb{I}"]),
     ("Sums over samples or indices (a sum covers the product after it)",
      [r"\sum_{i=1}^{N} (f(x_i) - y_i) x_i", r"\sum_i x_i", "Σ_{i=1}^{N} xᵢ",
       "sum((f(x_i) - y_i) x_i, i=1..N)", r"\langle a, b \rangle", r"a \cdot b", r"a \odot b"]),
