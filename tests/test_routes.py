@@ -334,6 +334,17 @@ def test_check_answers(name, answer, status):
     assert derivator.check(name, answer).status == status
 
 
+@pytest.mark.parametrize("name,answer", [
+    ("bce-mle", r"\frac{dJ}{dw} = \frac{1}{m}\sum_{i=1}^{m} (h(x_i) - y_i) x_i"),
+    ("bce-mle", "dJ/dw = (1/m) sum_{i=1}^{m} (h(x_i) - y_i) x_i"),
+    ("logistic-pm1", r"\nabla_w L = -\sum_{i=1}^N y_i x_i \sigma(-y_i w^T x_i)"),
+])
+def test_check_answers_with_a_left_hand_side(name, answer):
+    """A left-hand side naming the derivative by w, which is what the routes ask for
+    (it was judged incorrect: 'the problem asks for the derivative by ' and no name)."""
+    assert derivator.check(name, answer).status == "correct"
+
+
 def test_check_labels_come_from_their_set():
     """With y = 0 drawn for ±1 labels the (1 + y)/2 form would be judged wrong."""
     from derivator.answers.judge import _task
