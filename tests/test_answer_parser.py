@@ -170,7 +170,7 @@ STUDENT_FORMS = [
     (r"\sigma'(X w)", call("dsigma", mul(X, w))), (r"\sigma^\prime(X w)", call("dsigma", mul(X, w))),
     (r"\tanh(X)", call("tanh", X)), ("tanh(X)", call("tanh", X)),
     (r"\operatorname{tr}(X)", call("tr", X)), (r"\text{tr}(X)", call("tr", X)),
-    (r"\langle w, y \rangle", Node("mul", (w, y), "dot")), (r"w \odot y", Node("mul", (w, y), "odot")),
+    (r"\langle w, y \rangle", Node("mul", (w, y), "inner")), (r"w \odot y", Node("mul", (w, y), "odot")),
     ("w ⊙ y", Node("mul", (w, y), "odot")),
     (r"\sum_i x_i", Node("sum", (num(1), Node("range", value="i"), x_i), "i")),
     ("Σ_{i=1}^{N} xᵢ", Node("sum", (num(1), Node("name", value=("N", None)), x_i), "i")),

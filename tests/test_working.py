@@ -398,3 +398,15 @@ def test_plain_lines_around_an_environment_are_all_mathematics():
     v = check_working("p6", "f = w^T X w\n\\begin{aligned}\\frac{df}{dw} &= X w + X^T w \\\\ "
                             "&= (X + X^T) w\\end{aligned}")
     assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"
+
+
+def test_the_frobenius_product_of_two_matrices():
+    """⟨A, B⟩ of two matrices is tr(AᵀB), as p5 defines it (it was read as the matrix
+    product A B, and a right line was marked wrong); of two vectors it stays aᵀb."""
+    v = check_working("p5", r"""\langle A, B \rangle = tr(A^T B) = \sum_{k=1}^{N}\sum_{l=1}^{N} A_{kl} B_{kl}
+\frac{\partial}{\partial A_{pq}} \langle A, B \rangle = B_{pq}
+= B""")
+    assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"
+    assert check_working("p5", r"\langle A, B \rangle = tr(A B)").first_wrong_line == 1
+    v = check_working("p6", "f = \\langle w, X w \\rangle = w^T X w\n\\frac{df}{dw} = (X + X^T) w")
+    assert [r["status"] for r in v.lines] == ["follows"] * 2 and v.status == "correct"

@@ -252,6 +252,14 @@ class Evaluator:
                 raise EvaluationError(f"cannot multiply {describe(shape_of(a))} and "
                                       f"{describe(shape_of(b))} entry by entry", n.column)
             return a * b
+        if n.value == "inner":                    # ⟨a, b⟩: aᵀb, or tr(AᵀB) of matrices
+            if shape_of(a) != shape_of(b):
+                raise EvaluationError(f"cannot take ⟨a, b⟩ of {describe(shape_of(a))} and "
+                                      f"{describe(shape_of(b))}", n.column)
+            if not shape_of(a):
+                return a * b
+            self.budget.spend(np.size(a), n.column)
+            return float(np.sum(np.multiply(a, b)))
         if n.value == "dot" and shape_of(a) and shape_of(a) == shape_of(b) and \
                 shape_of(a)[1] == 1:              # a · b of two vectors: aᵀb
             self.budget.spend(shape_of(a)[0], n.column)

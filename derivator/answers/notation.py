@@ -55,6 +55,8 @@ def _text(n):
         a, b = n.args
         if a.kind == "neg" and not n.value:          # -2 X, not (-2) X
             return "-" + _text(type(n)("mul", (a.args[0], b), n.value, n.column))
+        if n.value == "inner":
+            return f"⟨{_text(a)}, {_text(b)}⟩"
         joint = {"dot": " · ", "odot": " ⊙ "}.get(n.value, " ")
         left = _wrap(a, 3)
         right = _wrap(b, 3, strict=True) if b.kind != "sum" else _wrap(b, 3)

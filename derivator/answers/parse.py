@@ -90,7 +90,8 @@ class Node:
     #                    entry ([…]_k), range (a sum's bound taken from the problem)
     args: tuple = ()
     value: object = None     # the number, the name, the function, the sum's index;
-    #                          on mul: None, "dot" (a·b of vectors) or "odot" (entrywise)
+    #                          on mul: None, "dot" (a·b of vectors), "odot" (entrywise)
+    #                          or "inner" (⟨a, b⟩: the sum of the entrywise product)
     column: int = 0
 
     def __repr__(self):
@@ -634,14 +635,14 @@ class Parser:
         raise AnswerError(f"unknown LaTeX command \\{name}", t.column, hint=hint)
 
     def inner_product(self, start):
-        """\\langle a, b \\rangle: the dot product aᵀb."""
+        """\\langle a, b \\rangle: the inner product, aᵀb of vectors, tr(AᵀB) of matrices."""
         a = self.expr()
         self.expect(",", "',' between the two vectors of ⟨a, b⟩")
         b = self.expr()
         if self.at("\\right"):
             self.take()
         self.expect("\\rangle", "\\rangle")
-        return Node("mul", (a, b), value="dot", column=start.column)
+        return Node("mul", (a, b), value="inner", column=start.column)
 
     def word(self, token=None):
         t = token or self.take()

@@ -676,6 +676,10 @@ def _show(tree, outer=0, plain=False):
         text = f"{_show(a[0], 1, plain)} {'+' if k == 'add' else '-'} {_show(a[1], 2, plain)}"
     elif k == "neg":
         text = f"-{_show(a[0], 2, plain)}"
+    elif k == "mul" and tree.value == "inner":
+        text = (r"\langle {}, {} \rangle" if plain else "⟨{}, {}⟩").format(
+            _show(a[0], 0, plain), _show(a[1], 0, plain))
+        level = 3
     elif k in ("mul", "div"):
         left = 1 if a[0].kind == "neg" else 2     # -(X + Xᵀ) w: the sign of the product
         text = style[k].format(_show(a[0], left, plain), _show(a[1], 3, plain))
