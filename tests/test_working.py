@@ -410,3 +410,11 @@ def test_the_frobenius_product_of_two_matrices():
     assert check_working("p5", r"\langle A, B \rangle = tr(A B)").first_wrong_line == 1
     v = check_working("p6", "f = \\langle w, X w \\rangle = w^T X w\n\\frac{df}{dw} = (X + X^T) w")
     assert [r["status"] for r in v.lines] == ["follows"] * 2 and v.status == "correct"
+
+
+def test_a_step_that_drops_a_free_index_is_wrong_not_a_crash():
+    """p7a's lines are entries h_j: a line without j (the weight w_{2,j} dropped) is a
+    wrong step (it was 'the check failed: ValueError' from describing the shapes)."""
+    v = check_working("p7a", r"""\frac{\partial L}{\partial h_j} = (g(x) - y) g(x) (1 - g(x)) w_{2,j}
+= (g(x) - y) g(x) (1 - g(x))""")
+    assert v.first_wrong_line == 2 and [r["status"] for r in v.lines] == ["follows", "wrong"]
