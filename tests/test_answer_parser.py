@@ -236,3 +236,11 @@ def test_long_flat_sums_and_products_nest_shallowly():
     assert tree_depth(parse("+".join(["X"] * 1000))) <= 30
     assert tree_depth(parse(" ".join(["X"] * 1000))) <= 30
     assert tree_depth(parse("-".join(["X"] * 999))) <= 30
+
+
+def test_a_function_of_a_function_call_without_brackets():
+    """\\ln f(x_i), as the problem statements write it: the log of the call that follows
+    (it was 'unknown name ln'); a bare \\ln x is left as it was (an error when judged)."""
+    assert strip(parse(r"\ln f(x_i)")) == strip(parse(r"\ln(f(x_i))"))
+    assert strip(parse(r"\log \sigma(z) y")) == strip(parse(r"\log(\sigma(z)) y"))
+    assert strip(parse(r"\ln x")).kind == "mul"        # no call follows: not guessed

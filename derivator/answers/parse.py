@@ -784,6 +784,10 @@ class Parser:
                 and not all(a.kind == "name" for a in call.args):
             self.pos = save             # g(1 - g) multiplies: a problem's own function
             call = None                 # takes a sample (g(x), f(x_i; w)), not a formula
+        if call is None and name in FUNCTIONS and not derivative and power is None and \
+                self.call_follows():            # \ln f(x_i): the log of the call after it
+            arg = self.postfix()
+            call = Node("call", (arg,), value=(FUNCTIONS[name], sub), column=node.column)
         if call is None:
             if derivative:
                 raise AnswerError(f"{name}' needs its argument: write {name}'(…)",
@@ -801,6 +805,15 @@ class Parser:
             _check_exponent(power, node.column)
             call = Node("pow", (call, power), column=node.column)
         return call
+
+    def call_follows(self):
+        """The next tokens are a function applied to brackets: f(x_i), \\sigma(z)."""
+        t = self.tok
+        name = t.text[1:] if t.kind == "cmd" else t.text
+        if t.kind not in ("word", "cmd") or not (self.is_function(name) or name in self.functions
+                                                 or len(name) == 1 and name in "fghz"):
+            return False
+        return self.peek().text in ("(", "\\left")
 
     def is_function(self, name):
         return name in FUNCTIONS and name not in self.values
