@@ -382,3 +382,17 @@ def test_a_class_answers_the_routes_too(tmp_path, capsys):
     import json
     verdicts = json.loads(results.read_text(encoding="utf-8"))
     assert [v["status"] for v in verdicts] == ["correct", "incorrect"]
+
+
+def test_a_working_that_starts_from_the_routes_cost():
+    """J = … as the first line of a bce-mle working is the route's own cost (it crashed:
+    'the check failed: StopIteration', the cost being hidden from answers)."""
+    from derivator.answers.working import check_working
+    v = check_working("bce-mle", r"""J = -\frac{1}{m} \sum_{i=1}^{m} (y_i \ln(h(x_i)) + (1 - y_i) \ln(1 - h(x_i)))
+\frac{dJ}{dw} = \frac{1}{m}\sum_{i=1}^{m} (h(x_i) - y_i) x_i""")
+    assert v.status == "correct" and [r["status"] for r in v.lines] == ["follows"] * 2
+    v = check_working("bce-mle", r"J = \frac{1}{m} \sum_{i=1}^{m} (y_i \ln(h(x_i)) + (1 - y_i) \ln(1 - h(x_i)))")
+    assert v.lines[0]["status"] == "wrong"
+    v = check_working("logistic-pm1", r"""NLL = \sum_{i=1}^{N} \ln(1 + e^{-y_i w^T x_i})
+\frac{dNLL}{dw} = -\sum_{i=1}^{N} y_i \sigma(-y_i w^T x_i) x_i""")   # NameError: P
+    assert [r["status"] for r in v.lines] == ["unreadable", "follows"] and v.status == "correct"
