@@ -244,3 +244,11 @@ def test_a_function_of_a_function_call_without_brackets():
     assert strip(parse(r"\ln f(x_i)")) == strip(parse(r"\ln(f(x_i))"))
     assert strip(parse(r"\log \sigma(z) y")) == strip(parse(r"\log(\sigma(z)) y"))
     assert strip(parse(r"\ln x")).kind == "mul"        # no call follows: not guessed
+
+
+def test_a_number_too_large_for_a_float_is_an_error_with_its_column():
+    """1e309 is inf as a float: it was read as inf and the check ended as 'a fault in
+    derivator' (OverflowError)."""
+    with pytest.raises(AnswerError) as e:
+        parse("2 + 1e309 X")
+    assert e.value.column == 5 and "too large" in str(e.value)

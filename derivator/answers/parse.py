@@ -557,7 +557,10 @@ class Parser:
         try:
             if t.kind == "num":
                 self.take()
-                return Node("num", value=_number(t.text), column=t.column)
+                value = _number(t.text)
+                if value in (float("inf"), float("-inf")):        # 1e309
+                    raise AnswerError(f"the number {t.text} is too large", t.column)
+                return Node("num", value=value, column=t.column)
             if t.text in ("(", "[", "{", "|", "\\{") and t.kind in ("op", "cmd"):
                 close = {"(": ")", "[": "]", "{": "}", "|": "|", "\\{": "\\}"}[t.text]
                 if t.text == "|":
