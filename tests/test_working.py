@@ -418,3 +418,14 @@ def test_a_step_that_drops_a_free_index_is_wrong_not_a_crash():
     v = check_working("p7a", r"""\frac{\partial L}{\partial h_j} = (g(x) - y) g(x) (1 - g(x)) w_{2,j}
 = (g(x) - y) g(x) (1 - g(x))""")
     assert v.first_wrong_line == 2 and [r["status"] for r in v.lines] == ["follows", "wrong"]
+
+
+def test_the_gradient_set_to_zero_without_writing_equals_zero():
+    """p4: after d ln P/dw, the normal equations and the solution are equations about the
+    unknown even when "= 0" is not written (both right lines were marked wrong: their sides
+    differ at a random w); a false one is still wrong."""
+    grad = r"\frac{d \ln P}{dw} = \frac{1}{\sigma^2} X^T (y - X w)" + "\n"
+    v = check_working("p4", grad + "X^T X w = X^T y\nw = (X^T X)^{-1} X^T y")
+    assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"
+    v = check_working("p4", grad + "X X^T w = X^T y")
+    assert v.first_wrong_line == 2
