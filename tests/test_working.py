@@ -429,3 +429,18 @@ def test_the_gradient_set_to_zero_without_writing_equals_zero():
     assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"
     v = check_working("p4", grad + "X X^T w = X^T y")
     assert v.first_wrong_line == 2
+
+
+def test_entries_are_laid_out_by_the_left_hand_sides_indices():
+    """∂/∂A_pq … = B_{qp} is the transpose of B: the entries of a line are ordered as its
+    chain's left-hand side names them (p, q), not as they first appear on the right (it was
+    marked follows, and the right '= B^T' after it wrong); letters the problem does not
+    declare are the usual case (the problem set's student writes p, q)."""
+    lhs = r"\frac{\partial}{\partial A_{pq}} tr(A^T B) = "
+    assert check_working("p5", lhs + "B_{qp}\n= B").first_wrong_line == 1
+    v = check_working("p5", lhs + "B_{qp}\n= B^T")
+    assert v.first_wrong_line == 1 and v.lines[1]["status"] == "follows"
+    v = check_working("p5", lhs + "B_{pq}\n= B")
+    assert [r["status"] for r in v.lines] == ["follows"] * 2
+    assert check_working("p1a", r"\frac{\partial f}{\partial X_{ab}} = 2X_{ba}").status == "correct"
+    assert check_working("p1a", r"\frac{\partial f}{\partial X_{ab}} = 2X_{ab}").first_wrong_line == 1

@@ -234,7 +234,7 @@ class Reader:
                 _flag(r, f"the index {', '.join(repeated)} appears twice in a term and no "
                          "sum binds it: read as summed (Einstein's convention)")
                 r.tree = tree
-        r.indices = _unbound_indices(tree, self.scene)
+        r.indices = _unbound_indices(tree, self.scene, order=self.free)
         scene = self.scene
         extra = (lambda point: {GRADIENT: scene.gradient(point)}) if named else \
             (lambda point: None)
@@ -612,9 +612,10 @@ def _calls_problem_functions(tree, scene):
     return any(_calls_problem_functions(a, scene) for a in tree.args)
 
 
-def _unbound_indices(tree, scene, bound=()):
+def _unbound_indices(tree, scene, bound=(), order=()):
     """Index letters used for entries (w_k, X_{kl}, δ_ik) and bound by no sum: the free
-    indices of a line in index notation, in order of appearance."""
+    indices of a line in index notation, in the order its chain's left-hand side gives
+    them (∂/∂A_pq: p, q), then the problem's, then of appearance."""
     values = scene.points[0].values
     sample = scene.problem.data.get("derive", {}).get("index")
     found = []
@@ -641,7 +642,8 @@ def _unbound_indices(tree, scene, bound=()):
     walk(tree, tuple(bound))
     declared = list(scene.problem.data.get("derive", {}).get("entry", [])) + \
         list(scene.problem.data.get("derive", {}).get("free", {}))
-    return tuple(sorted(found, key=lambda i: (declared.index(i) if i in declared else 99,
+    return tuple(sorted(found, key=lambda i: (order.index(i) if i in order else len(order),
+                                              declared.index(i) if i in declared else 99,
                                               found.index(i))))
 
 
