@@ -252,3 +252,10 @@ def test_a_number_too_large_for_a_float_is_an_error_with_its_column():
     with pytest.raises(AnswerError) as e:
         parse("2 + 1e309 X")
     assert e.value.column == 5 and "too large" in str(e.value)
+
+
+def test_a_prime_as_an_exponent_is_a_transpose():
+    """X^{\\prime} and X^\\prime are how LaTeX writes X' (they were 'unexpected \\prime')."""
+    for text in (r"2X^{\prime}", r"2X^\prime"):
+        assert strip(parse(text)) == strip(parse("2X'"))
+    assert strip(parse(r"\sigma^{\prime}(z)")) == strip(parse(r"\sigma'(z)"))

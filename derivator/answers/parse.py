@@ -433,7 +433,7 @@ class Parser:
         """Whether a transpose mark follows '^' (and take it): T, \\top, \\intercal, ⊤,
         {T}, {\\mathrm{T}}, {\\mathsf{T}}, ..."""
         t = self.tok
-        if t.text in ("T", "\\top", "\\intercal", "⊤"):
+        if t.text in ("T", "\\top", "\\intercal", "⊤", "\\prime"):     # X^\prime: X'
             self.take()
             return True
         if t.text in ("\\mathsf", "\\mathrm", "\\text", "\\mathbf", "\\rm") and \
@@ -456,7 +456,7 @@ class Parser:
                                 "\\rm", "\\textrm"):
                     inner.append(text)
                 k += 1
-            if depth == 0 and inner in (["T"], ["\\top"], ["\\intercal"], ["⊤"]):
+            if depth == 0 and inner in (["T"], ["\\top"], ["\\intercal"], ["⊤"], ["\\prime"]):
                 for _ in range(k + 1):
                     self.take()
                 return True
