@@ -259,3 +259,11 @@ def test_a_prime_as_an_exponent_is_a_transpose():
     for text in (r"2X^{\prime}", r"2X^\prime"):
         assert strip(parse(text)) == strip(parse("2X'"))
     assert strip(parse(r"\sigma^{\prime}(z)")) == strip(parse(r"\sigma'(z)"))
+
+
+def test_an_entrywise_product_binds_looser_than_juxtaposition():
+    """y \\odot X w is y ⊙ (X w), as papers write it (it was (y ⊙ X) w, a shape error, so a
+    right logistic-pm1 answer was judged incorrect)."""
+    assert strip(parse(r"y \odot X w")) == strip(parse(r"y \odot (X w)"))
+    assert strip(parse(r"a \odot b \odot c")) == strip(parse(r"(a \odot b) \odot c"))
+    assert strip(parse(r"2 a \odot b c")) == strip(parse(r"(2 a) \odot (b c)"))

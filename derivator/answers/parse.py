@@ -891,8 +891,21 @@ def _balanced_sum(terms):
 
 
 def _balanced_product(factors, ops):
-    """Factors joined by ops [(kind, value, column)]: runs of plain products are balanced
-    (the matrix product is associative); a division or a tagged product keeps the order."""
+    """Factors joined by ops [(kind, value, column)]: an entrywise product ⊙ binds looser
+    than the others (y ⊙ X w is y ⊙ (X w)); runs of plain products are balanced (the matrix
+    product is associative); a division or a tagged product keeps the order."""
+    cuts = [k for k, (kind, value, _) in enumerate(ops) if value == "odot"]
+    if cuts:
+        bounds = [-1] + cuts + [len(ops)]
+        parts = [_products(factors[a + 1:b + 1], ops[a + 1:b]) for a, b in zip(bounds, bounds[1:])]
+        node = parts[0]
+        for k, part in zip(cuts, parts[1:]):
+            node = Node("mul", (node, part), value="odot", column=ops[k][2])
+        return node
+    return _products(factors, ops)
+
+
+def _products(factors, ops):
     def build(run, columns):
         if len(run) == 1:
             return run[0]
