@@ -49,7 +49,8 @@ def describe(shape, names=None):
     if shape == () or shape == (1, 1):
         return "a scalar"
     if len(shape) != 2:                 # entries by free indices (h_j of 7a): no rows, columns
-        return f"{'×'.join(str(n) for n in shape)} entries (one for each value of its free indices)"
+        return (f"{'×'.join(str(n) for n in shape)} entries (one for each value of its "
+                "free indices)")
     rows, cols = shape
     if names:
         rows, cols = names.get(rows, rows), names.get(cols, cols)
