@@ -444,3 +444,17 @@ def test_entries_are_laid_out_by_the_left_hand_sides_indices():
     assert [r["status"] for r in v.lines] == ["follows"] * 2
     assert check_working("p1a", r"\frac{\partial f}{\partial X_{ab}} = 2X_{ba}").status == "correct"
     assert check_working("p1a", r"\frac{\partial f}{\partial X_{ab}} = 2X_{ab}").first_wrong_line == 1
+
+
+def test_an_entrywise_product_is_shown_as_read():
+    """read as: y ⊙ σ(…), not y σ(…) (a matrix product), in a working's lines."""
+    v = check_working("logistic-pm1", r"\frac{dNLL}{dw} = -X^T (y \odot \sigma(-y \odot X w))")
+    assert "y ⊙ σ(-y ⊙ (X w))" in v.lines[0]["read_as"]
+    from derivator.answers.parse import parse
+    from derivator.answers.sides import _show
+    tree = parse(r"a \odot b + c \cdot d")
+    assert _show(parse(_show(tree, plain=True))) == _show(tree) == "a ⊙ b + c · d"
+    from derivator.answers.notation import written
+    tree = parse(r"(a \odot b) c")
+    assert _show(tree) == written(tree) == "(a ⊙ b) c"
+    assert _show(parse(_show(tree, plain=True))) == "(a ⊙ b) c"

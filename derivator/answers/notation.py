@@ -29,6 +29,8 @@ def _name(name, sub=None):
 def _wrap(child, level, strict=False):
     text = _text(child)
     mine = LEVEL.get(child.kind, 7)
+    if child.kind == "mul" and child.value == "odot":     # a ⊙ b binds looser than a b
+        mine = 2.5
     if child.kind == "num" and (child.value < 0 or level >= 5 and not float(child.value)
                                 .is_integer()):
         return f"({text})"

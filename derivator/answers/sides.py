@@ -662,6 +662,8 @@ def _show(tree, outer=0, plain=False):
     in the notation the answers' reader takes back (2 * X^T, sum_{i=1}^{N} (…))."""
     k, a, style = tree.kind, tree.args, NOTATION[plain]
     level = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "sum": 1}.get(k, 3)
+    if k == "mul" and tree.value == "odot":      # a ⊙ b binds looser than a b
+        level = 1.5
     tight = 4                                    # a power's base, a transpose's argument
     if k == "num":
         text = repr(tree.value) if plain or not isinstance(tree.value, float) \
@@ -684,7 +686,12 @@ def _show(tree, outer=0, plain=False):
         level = 3
     elif k in ("mul", "div"):
         left = 1 if a[0].kind == "neg" else 2     # -(X + Xᵀ) w: the sign of the product
-        text = style[k].format(_show(a[0], left, plain), _show(a[1], 3, plain))
+        form = style[k]
+        if k == "mul" and tree.value in ("odot", "dot"):     # a ⊙ b, a · b: not a b
+            form = {"odot": " \\odot ", "dot": " \\cdot "}[tree.value] if plain else \
+                {"odot": " ⊙ ", "dot": " · "}[tree.value]
+            form = "{}" + form + "{}"
+        text = form.format(_show(a[0], left, plain), _show(a[1], 3, plain))
     elif k == "pow":
         text = style[k].format(_show(a[0], tight, plain), _show(a[1], 3 if not plain else 0, plain))
     elif k in ("transpose", "inv"):
