@@ -408,3 +408,10 @@ def test_a_fault_inside_check_is_one_line_not_a_traceback(monkeypatch):
     verdict = derivator.check("p6", "(X + X^T) w")
     assert verdict.status == "unreadable" and "fault in derivator" in verdict.message
     assert "\n" not in verdict.message
+
+
+def test_an_answer_with_an_infinite_value_gets_a_verdict_not_a_fault():
+    """log(0) X is -inf times X: it was 'a fault in derivator' (OverflowError naming the
+    factor); it is simply not the answer."""
+    v = derivator.check("p1a", "log(0) X")
+    assert v.status == "incorrect" and "fault" not in v.message

@@ -385,7 +385,7 @@ def _relation(got, want, general, points, p, equal_is_news=False, exact=False):
         extra = ([] if not flip else ["and transposed"] if also else
                  ["missing transpose: your answer is the transpose of the right one"])
         ratios = [_ratio(g, w) for g, w in candidates]
-        if any(r is None for r in ratios):
+        if any(r is None or not np.all(np.isfinite(r)) for r in ratios):   # log(0) X
             continue
         if np.allclose(ratios, 1, rtol=1e-6):
             return extra
