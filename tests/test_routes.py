@@ -396,3 +396,12 @@ def test_a_working_that_starts_from_the_routes_cost():
     v = check_working("logistic-pm1", r"""NLL = \sum_{i=1}^{N} \ln(1 + e^{-y_i w^T x_i})
 \frac{dNLL}{dw} = -\sum_{i=1}^{N} y_i \sigma(-y_i w^T x_i) x_i""")   # NameError: P
     assert [r["status"] for r in v.lines] == ["unreadable", "follows"] and v.status == "correct"
+
+
+def test_a_missing_mean_is_named_with_the_routes_own_count():
+    """bce-mle's samples are counted by m: its note says 1/m (it said 1/N, a name the
+    problem does not have)."""
+    assert derivator.check("bce-mle", r"\sum_{i=1}^{m} (h(x_i) - y_i) x_i").notes[0] == \
+        "missing a 1/m, or a sum counted m times"
+    assert derivator.check("bce-mle", r"\frac{1}{m^2}\sum_{i=1}^{m} (h(x_i) - y_i) x_i") \
+        .notes[0].startswith("an extra 1/m:")
