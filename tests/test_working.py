@@ -458,3 +458,12 @@ def test_an_entrywise_product_is_shown_as_read():
     tree = parse(r"(a \odot b) c")
     assert _show(tree) == written(tree) == "(a ⊙ b) c"
     assert _show(parse(_show(tree, plain=True))) == "(a ⊙ b) c"
+
+
+def test_a_step_whose_free_index_changes_is_wrong():
+    """∂L/∂h_k = … w_{2,j}: the entry k is not the entry j (it was marked follows, the
+    entries being compared by position); the same letters on both sides follow."""
+    v = check_working("p7a", r"\frac{\partial L}{\partial h_k} = (g(x) - y) g(x)(1 - g(x)) w_{2,j}")
+    assert v.first_wrong_line == 1 and "index" in v.lines[0]["note"]
+    v = check_working("p7a", r"\frac{\partial L}{\partial h_k} = (g(x) - y) g(x)(1 - g(x)) w_{2,k}")
+    assert v.status == "correct"

@@ -248,6 +248,13 @@ class Judge:
             return Step(line, before, after, "unjudged",
                         "one of these lines is about one sample written loosely (x for x_i) "
                         "and the other is not, so they are not compared; a person should look")
+        ours, theirs = getattr(before, "indices", ()), getattr(after, "indices", ())
+        if ours and theirs and set(ours) != set(theirs):      # ∂L/∂h_k = … w_{2,j}
+            return Step(line, before, after, "wrong",
+                        f"the free index changes: {', '.join(ours)} before, "
+                        f"{', '.join(theirs)} here (an entry is not another one)",
+                        _counterexample(scene.points[scene.general[0]], before, after,
+                                        scene.general[0]))
         mismatch = None
         for k in scene.general:
             a, b = _aligned(before.values[k], after.values[k])
@@ -277,6 +284,13 @@ class Judge:
         from .judge import check
         scene = self.scene
         answer = check(scene.problem.id, last_side).as_dict() if last_side else None
+        final = self.lines[-1] if self.lines else None
+        if answer and answer["status"] == "unreadable" and final is not None and \
+                not final.continues and len(final.sides) > 1:
+            whole = f"{final.sides[0].text} = {last_side}"    # ∂L/∂h_k = … w_{2,k}: its k
+            retry = check(scene.problem.id, whole).as_dict()
+            if retry["status"] != "unreadable":
+                answer = dict(retry, answer=last_side)
         last = self.readings[self.lines[-1].number][-1] if self.lines else None
         if answer and answer["status"] == "unreadable" and last is not None and \
                 last.tree is not None and last.kind in ("expression", "invalid"):
