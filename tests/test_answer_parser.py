@@ -267,3 +267,10 @@ def test_an_entrywise_product_binds_looser_than_juxtaposition():
     assert strip(parse(r"y \odot X w")) == strip(parse(r"y \odot (X w)"))
     assert strip(parse(r"a \odot b \odot c")) == strip(parse(r"(a \odot b) \odot c"))
     assert strip(parse(r"2 a \odot b c")) == strip(parse(r"(2 a) \odot (b c)"))
+
+
+def test_an_entry_of_a_bracketed_run_of_names():
+    """(Xw)_k as a working's line writes it (read without the problem's names, Xw is one
+    word): the entry k of the bracket, as (X w)_k is (it was "unexpected '_'")."""
+    assert strip(parse("(Xw)_k")).kind == "entry"
+    assert strip(parse("(w)_k")) == strip(parse("[w]_k"))

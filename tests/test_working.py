@@ -467,3 +467,14 @@ def test_a_step_whose_free_index_changes_is_wrong():
     assert v.first_wrong_line == 1 and "index" in v.lines[0]["note"]
     v = check_working("p7a", r"\frac{\partial L}{\partial h_k} = (g(x) - y) g(x)(1 - g(x)) w_{2,k}")
     assert v.status == "correct"
+
+
+def test_entries_of_a_bracket_in_a_working():
+    """(Xw)_k and [(X + X^T) w]_k as lines of a working are entries k (they were
+    unreadable: "unexpected '_'" or "the index k is neither summed over…", shown as
+    'entry + entry'); a wrong one is wrong."""
+    start = r"\left[\frac{df}{dw}\right]_k = \sum_j X_{kj} w_j + \sum_i w_i X_{ik}" + "\n"
+    v = check_working("p6", start + "= (Xw)_k + (X^T w)_k\n= [(X + X^T) w]_k\n= (X + X^T) w")
+    assert [r["status"] for r in v.lines] == ["follows"] * 4 and v.status == "correct"
+    assert v.lines[1]["read_as"] == "[X w]_{k} + [Xᵀ w]_{k}"
+    assert check_working("p6", start + "= [2 X w]_k").first_wrong_line == 2

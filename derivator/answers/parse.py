@@ -572,6 +572,9 @@ class Parser:
                     raise AnswerError(f"unbalanced {t.text!r}: it is never closed", t.column,
                                       expected=repr(close))
                 self.expect(close, repr(close))
+                if close in (")", "]") and self.at("_") and node.kind in ("name", "num"):
+                    op = self.take()                 # (Xw)_k: the bracket's entry k
+                    return Node("entry", (node,), value=self.subscript(), column=op.column)
                 return self.maybe_call(node) if close == "}" else node
             if t.kind == "cmd":
                 return self.command()

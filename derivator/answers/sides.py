@@ -625,6 +625,9 @@ def _unbound_indices(tree, scene, bound=(), order=()):
             lower, upper, body = n.args
             walk(body, bound + (n.value,))
             return
+        if n.kind == "entry":                    # [X w]_k: the bracket's entry k
+            found.extend(i for i in n.value if i.isalpha() and len(i) == 1 and i not in bound
+                         and i not in found and i not in values)
         if n.kind in ("name", "call") and isinstance(n.value, tuple) and n.value[1]:
             name, sub = n.value
             rest = _array_indices(name, sub, values)
@@ -696,6 +699,8 @@ def _show(tree, outer=0, plain=False):
         text = style[k].format(_show(a[0], tight, plain), _show(a[1], 3 if not plain else 0, plain))
     elif k in ("transpose", "inv"):
         text = style[k].format(_show(a[0], tight, plain))
+    elif k == "entry":                           # [X w]_k
+        text = f"[{_show(a[0], 0, plain)}]_{{{','.join(tree.value)}}}"
     elif k == "sum":
         text = style[k].format(tree.value, _show(a[0], 0, plain), _show(a[1], 0, plain),
                                _show(a[2], 2 if not plain else 0, plain))
