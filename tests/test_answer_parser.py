@@ -170,7 +170,7 @@ STUDENT_FORMS = [
     (r"\sigma'(X w)", call("dsigma", mul(X, w))), (r"\sigma^\prime(X w)", call("dsigma", mul(X, w))),
     (r"\tanh(X)", call("tanh", X)), ("tanh(X)", call("tanh", X)),
     (r"\operatorname{tr}(X)", call("tr", X)), (r"\text{tr}(X)", call("tr", X)),
-    (r"\langle w, y \rangle", Node("mul", (w, y), "dot")), (r"w \odot y", Node("mul", (w, y), "odot")),
+    (r"\langle w, y \rangle", Node("mul", (w, y), "inner")), (r"w \odot y", Node("mul", (w, y), "odot")),
     ("w ⊙ y", Node("mul", (w, y), "odot")),
     (r"\sum_i x_i", Node("sum", (num(1), Node("range", value="i"), x_i), "i")),
     ("Σ_{i=1}^{N} xᵢ", Node("sum", (num(1), Node("name", value=("N", None)), x_i), "i")),
@@ -236,3 +236,41 @@ def test_long_flat_sums_and_products_nest_shallowly():
     assert tree_depth(parse("+".join(["X"] * 1000))) <= 30
     assert tree_depth(parse(" ".join(["X"] * 1000))) <= 30
     assert tree_depth(parse("-".join(["X"] * 999))) <= 30
+
+
+def test_a_function_of_a_function_call_without_brackets():
+    """\\ln f(x_i), as the problem statements write it: the log of the call that follows
+    (it was 'unknown name ln'); a bare \\ln x is left as it was (an error when judged)."""
+    assert strip(parse(r"\ln f(x_i)")) == strip(parse(r"\ln(f(x_i))"))
+    assert strip(parse(r"\log \sigma(z) y")) == strip(parse(r"\log(\sigma(z)) y"))
+    assert strip(parse(r"\ln x")).kind == "mul"        # no call follows: not guessed
+
+
+def test_a_number_too_large_for_a_float_is_an_error_with_its_column():
+    """1e309 is inf as a float: it was read as inf and the check ended as 'a fault in
+    derivator' (OverflowError)."""
+    with pytest.raises(AnswerError) as e:
+        parse("2 + 1e309 X")
+    assert e.value.column == 5 and "too large" in str(e.value)
+
+
+def test_a_prime_as_an_exponent_is_a_transpose():
+    """X^{\\prime} and X^\\prime are how LaTeX writes X' (they were 'unexpected \\prime')."""
+    for text in (r"2X^{\prime}", r"2X^\prime"):
+        assert strip(parse(text)) == strip(parse("2X'"))
+    assert strip(parse(r"\sigma^{\prime}(z)")) == strip(parse(r"\sigma'(z)"))
+
+
+def test_an_entrywise_product_binds_looser_than_juxtaposition():
+    """y \\odot X w is y ⊙ (X w), as papers write it (it was (y ⊙ X) w, a shape error, so a
+    right logistic-pm1 answer was judged incorrect)."""
+    assert strip(parse(r"y \odot X w")) == strip(parse(r"y \odot (X w)"))
+    assert strip(parse(r"a \odot b \odot c")) == strip(parse(r"(a \odot b) \odot c"))
+    assert strip(parse(r"2 a \odot b c")) == strip(parse(r"(2 a) \odot (b c)"))
+
+
+def test_an_entry_of_a_bracketed_run_of_names():
+    """(Xw)_k as a working's line writes it (read without the problem's names, Xw is one
+    word): the entry k of the bracket, as (X w)_k is (it was "unexpected '_'")."""
+    assert strip(parse("(Xw)_k")).kind == "entry"
+    assert strip(parse("(w)_k")) == strip(parse("[w]_k"))

@@ -408,3 +408,21 @@ def test_a_fault_inside_check_is_one_line_not_a_traceback(monkeypatch):
     verdict = derivator.check("p6", "(X + X^T) w")
     assert verdict.status == "unreadable" and "fault in derivator" in verdict.message
     assert "\n" not in verdict.message
+
+
+def test_an_answer_with_an_infinite_value_gets_a_verdict_not_a_fault():
+    """log(0) X is -inf times X: it was 'a fault in derivator' (OverflowError naming the
+    factor); it is simply not the answer."""
+    v = derivator.check("p1a", "log(0) X")
+    assert v.status == "incorrect" and "fault" not in v.message
+
+
+def test_a_free_index_other_than_the_left_hand_sides_is_not_read_as_it():
+    """∂L/∂h_k = … w_{2,j}: the right side's j is not the k asked for (it was judged correct,
+    j being the problem's own letter); with k on both sides it is right."""
+    v = derivator.check("p7a", r"\frac{\partial L}{\partial h_k} = (g(x) - y) g(x)(1 - g(x)) w_{2,j}")
+    assert v.status == "unreadable" and "j" in v.message
+    assert derivator.check("p7a", r"\frac{\partial L}{\partial h_k} = (g(x) - y) g(x)(1 - g(x)) "
+                                  r"w_{2,k}").status == "correct"
+    assert derivator.check("p7b", r"\frac{\partial L}{\partial w_{1,a,b}} = \sum_{i=1}^{N} "
+                           r"(g(x_i) - y_i) w_{2,d} z_b(x_i)").status == "unreadable"

@@ -334,6 +334,17 @@ def test_check_answers(name, answer, status):
     assert derivator.check(name, answer).status == status
 
 
+@pytest.mark.parametrize("name,answer", [
+    ("bce-mle", r"\frac{dJ}{dw} = \frac{1}{m}\sum_{i=1}^{m} (h(x_i) - y_i) x_i"),
+    ("bce-mle", "dJ/dw = (1/m) sum_{i=1}^{m} (h(x_i) - y_i) x_i"),
+    ("logistic-pm1", r"\nabla_w L = -\sum_{i=1}^N y_i x_i \sigma(-y_i w^T x_i)"),
+])
+def test_check_answers_with_a_left_hand_side(name, answer):
+    """A left-hand side naming the derivative by w, which is what the routes ask for
+    (it was judged incorrect: 'the problem asks for the derivative by ' and no name)."""
+    assert derivator.check(name, answer).status == "correct"
+
+
 def test_check_labels_come_from_their_set():
     """With y = 0 drawn for ±1 labels the (1 + y)/2 form would be judged wrong."""
     from derivator.answers.judge import _task
@@ -371,3 +382,26 @@ def test_a_class_answers_the_routes_too(tmp_path, capsys):
     import json
     verdicts = json.loads(results.read_text(encoding="utf-8"))
     assert [v["status"] for v in verdicts] == ["correct", "incorrect"]
+
+
+def test_a_working_that_starts_from_the_routes_cost():
+    """J = … as the first line of a bce-mle working is the route's own cost (it crashed:
+    'the check failed: StopIteration', the cost being hidden from answers)."""
+    from derivator.answers.working import check_working
+    v = check_working("bce-mle", r"""J = -\frac{1}{m} \sum_{i=1}^{m} (y_i \ln(h(x_i)) + (1 - y_i) \ln(1 - h(x_i)))
+\frac{dJ}{dw} = \frac{1}{m}\sum_{i=1}^{m} (h(x_i) - y_i) x_i""")
+    assert v.status == "correct" and [r["status"] for r in v.lines] == ["follows"] * 2
+    v = check_working("bce-mle", r"J = \frac{1}{m} \sum_{i=1}^{m} (y_i \ln(h(x_i)) + (1 - y_i) \ln(1 - h(x_i)))")
+    assert v.lines[0]["status"] == "wrong"
+    v = check_working("logistic-pm1", r"""NLL = \sum_{i=1}^{N} \ln(1 + e^{-y_i w^T x_i})
+\frac{dNLL}{dw} = -\sum_{i=1}^{N} y_i \sigma(-y_i w^T x_i) x_i""")   # NameError: P
+    assert [r["status"] for r in v.lines] == ["unreadable", "follows"] and v.status == "correct"
+
+
+def test_a_missing_mean_is_named_with_the_routes_own_count():
+    """bce-mle's samples are counted by m: its note says 1/m (it said 1/N, a name the
+    problem does not have)."""
+    assert derivator.check("bce-mle", r"\sum_{i=1}^{m} (h(x_i) - y_i) x_i").notes[0] == \
+        "missing a 1/m, or a sum counted m times"
+    assert derivator.check("bce-mle", r"\frac{1}{m^2}\sum_{i=1}^{m} (h(x_i) - y_i) x_i") \
+        .notes[0].startswith("an extra 1/m:")

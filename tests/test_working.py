@@ -398,3 +398,83 @@ def test_plain_lines_around_an_environment_are_all_mathematics():
     v = check_working("p6", "f = w^T X w\n\\begin{aligned}\\frac{df}{dw} &= X w + X^T w \\\\ "
                             "&= (X + X^T) w\\end{aligned}")
     assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"
+
+
+def test_the_frobenius_product_of_two_matrices():
+    """⟨A, B⟩ of two matrices is tr(AᵀB), as p5 defines it (it was read as the matrix
+    product A B, and a right line was marked wrong); of two vectors it stays aᵀb."""
+    v = check_working("p5", r"""\langle A, B \rangle = tr(A^T B) = \sum_{k=1}^{N}\sum_{l=1}^{N} A_{kl} B_{kl}
+\frac{\partial}{\partial A_{pq}} \langle A, B \rangle = B_{pq}
+= B""")
+    assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"
+    assert check_working("p5", r"\langle A, B \rangle = tr(A B)").first_wrong_line == 1
+    v = check_working("p6", "f = \\langle w, X w \\rangle = w^T X w\n\\frac{df}{dw} = (X + X^T) w")
+    assert [r["status"] for r in v.lines] == ["follows"] * 2 and v.status == "correct"
+
+
+def test_a_step_that_drops_a_free_index_is_wrong_not_a_crash():
+    """p7a's lines are entries h_j: a line without j (the weight w_{2,j} dropped) is a
+    wrong step (it was 'the check failed: ValueError' from describing the shapes)."""
+    v = check_working("p7a", r"""\frac{\partial L}{\partial h_j} = (g(x) - y) g(x) (1 - g(x)) w_{2,j}
+= (g(x) - y) g(x) (1 - g(x))""")
+    assert v.first_wrong_line == 2 and [r["status"] for r in v.lines] == ["follows", "wrong"]
+
+
+def test_the_gradient_set_to_zero_without_writing_equals_zero():
+    """p4: after d ln P/dw, the normal equations and the solution are equations about the
+    unknown even when "= 0" is not written (both right lines were marked wrong: their sides
+    differ at a random w); a false one is still wrong."""
+    grad = r"\frac{d \ln P}{dw} = \frac{1}{\sigma^2} X^T (y - X w)" + "\n"
+    v = check_working("p4", grad + "X^T X w = X^T y\nw = (X^T X)^{-1} X^T y")
+    assert [r["status"] for r in v.lines] == ["follows"] * 3 and v.status == "correct"
+    v = check_working("p4", grad + "X X^T w = X^T y")
+    assert v.first_wrong_line == 2
+
+
+def test_entries_are_laid_out_by_the_left_hand_sides_indices():
+    """∂/∂A_pq … = B_{qp} is the transpose of B: the entries of a line are ordered as its
+    chain's left-hand side names them (p, q), not as they first appear on the right (it was
+    marked follows, and the right '= B^T' after it wrong); letters the problem does not
+    declare are the usual case (the problem set's student writes p, q)."""
+    lhs = r"\frac{\partial}{\partial A_{pq}} tr(A^T B) = "
+    assert check_working("p5", lhs + "B_{qp}\n= B").first_wrong_line == 1
+    v = check_working("p5", lhs + "B_{qp}\n= B^T")
+    assert v.first_wrong_line == 1 and v.lines[1]["status"] == "follows"
+    v = check_working("p5", lhs + "B_{pq}\n= B")
+    assert [r["status"] for r in v.lines] == ["follows"] * 2
+    assert check_working("p1a", r"\frac{\partial f}{\partial X_{ab}} = 2X_{ba}").status == "correct"
+    assert check_working("p1a", r"\frac{\partial f}{\partial X_{ab}} = 2X_{ab}").first_wrong_line == 1
+
+
+def test_an_entrywise_product_is_shown_as_read():
+    """read as: y ⊙ σ(…), not y σ(…) (a matrix product), in a working's lines."""
+    v = check_working("logistic-pm1", r"\frac{dNLL}{dw} = -X^T (y \odot \sigma(-y \odot X w))")
+    assert "y ⊙ σ(-y ⊙ (X w))" in v.lines[0]["read_as"]
+    from derivator.answers.parse import parse
+    from derivator.answers.sides import _show
+    tree = parse(r"a \odot b + c \cdot d")
+    assert _show(parse(_show(tree, plain=True))) == _show(tree) == "a ⊙ b + c · d"
+    from derivator.answers.notation import written
+    tree = parse(r"(a \odot b) c")
+    assert _show(tree) == written(tree) == "(a ⊙ b) c"
+    assert _show(parse(_show(tree, plain=True))) == "(a ⊙ b) c"
+
+
+def test_a_step_whose_free_index_changes_is_wrong():
+    """∂L/∂h_k = … w_{2,j}: the entry k is not the entry j (it was marked follows, the
+    entries being compared by position); the same letters on both sides follow."""
+    v = check_working("p7a", r"\frac{\partial L}{\partial h_k} = (g(x) - y) g(x)(1 - g(x)) w_{2,j}")
+    assert v.first_wrong_line == 1 and "index" in v.lines[0]["note"]
+    v = check_working("p7a", r"\frac{\partial L}{\partial h_k} = (g(x) - y) g(x)(1 - g(x)) w_{2,k}")
+    assert v.status == "correct"
+
+
+def test_entries_of_a_bracket_in_a_working():
+    """(Xw)_k and [(X + X^T) w]_k as lines of a working are entries k (they were
+    unreadable: "unexpected '_'" or "the index k is neither summed over…", shown as
+    'entry + entry'); a wrong one is wrong."""
+    start = r"\left[\frac{df}{dw}\right]_k = \sum_j X_{kj} w_j + \sum_i w_i X_{ik}" + "\n"
+    v = check_working("p6", start + "= (Xw)_k + (X^T w)_k\n= [(X + X^T) w]_k\n= (X + X^T) w")
+    assert [r["status"] for r in v.lines] == ["follows"] * 4 and v.status == "correct"
+    assert v.lines[1]["read_as"] == "[X w]_{k} + [Xᵀ w]_{k}"
+    assert check_working("p6", start + "= [2 X w]_k").first_wrong_line == 2

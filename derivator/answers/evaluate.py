@@ -78,6 +78,9 @@ def describe(shape, names=None):
     """(3, 1) -> 'a 3×1 column vector' (names: sizes by value, to write D×1)."""
     if shape == () or shape == (1, 1):
         return "a scalar"
+    if len(shape) != 2:                 # entries by free indices (h_j of 7a): no rows, columns
+        return (f"{'×'.join(str(n) for n in shape)} entries (one for each value of its "
+                "free indices)")
     rows, cols = shape
     if names:
         rows, cols = names.get(rows, rows), names.get(cols, cols)
@@ -311,6 +314,14 @@ class Evaluator:
                 raise EvaluationError(f"cannot multiply {describe(shape_of(a))} and "
                                       f"{describe(shape_of(b))} entry by entry", n.column)
             return a * b
+        if n.value == "inner":                    # ⟨a, b⟩: aᵀb, or tr(AᵀB) of matrices
+            if shape_of(a) != shape_of(b):
+                raise EvaluationError(f"cannot take ⟨a, b⟩ of {describe(shape_of(a))} and "
+                                      f"{describe(shape_of(b))}", n.column)
+            if not shape_of(a):
+                return a * b
+            self.budget.spend(np.size(a), n.column)
+            return float(np.sum(np.multiply(a, b)))
         if n.value == "dot" and shape_of(a) and shape_of(a) == shape_of(b) and \
                 shape_of(a)[1] == 1:              # a · b of two vectors: aᵀb
             self.budget.spend(shape_of(a)[0], n.column)

@@ -391,7 +391,7 @@ def _relation(got, want, general, points, p, equal_is_news=False, exact=False):
         extra = ([] if not flip else ["and transposed"] if also else
                  ["missing transpose: your answer is the transpose of the right one"])
         ratios = [_ratio(g, w) for g, w in candidates]
-        if any(r is None for r in ratios):
+        if any(r is None or not np.all(np.isfinite(r)) for r in ratios):   # log(0) X
             continue
         if np.allclose(ratios, 1, rtol=1e-6):
             return extra
@@ -425,10 +425,11 @@ def _scalar_factor(ratios, points, p):
                            (2, "an extra factor {n}²"), (-2, "a missing factor {n}²")):
             if np.allclose([r / v ** power for r, v in zip(ratios, values)], 1, rtol=1e-6):
                 shown = {"eta": "η", "sigma": "σ", "lambda": "λ"}.get(name, name)
-                if name == count and power == -1:
-                    return "an extra 1/N: the answer is a sum over the samples, not a mean"
+                if name == count and power == -1:     # 1/N, or 1/m where m counts them
+                    return (f"an extra 1/{count}: a mean over the samples where the answer "
+                            "has their sum, or a mean taken twice")
                 if name == count and power == 1:
-                    return "missing a 1/N, or a sum counted N times"
+                    return f"missing a 1/{count}, or a sum counted {count} times"
                 return how.format(n=shown)
     return None
 

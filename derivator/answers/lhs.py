@@ -236,6 +236,7 @@ def parse_answer(text, problem=None):
         return Reading(tree, lhs, lhs.entry or lhs.indices)
     note, order, rename = judge_lhs(lhs, problem)
     if rename:
+        _check_free_letters(tree, rename)
         tree = rename_indices(tree, rename)
     step = _time_letter(lhs, problem)
     if step:
@@ -286,6 +287,28 @@ def rename_indices(tree, mapping):
             value = tuple(_rename(i, mapping, bound) for i in value)
         return Node(n.kind, tuple(walk(a, bound) for a in n.args), value, n.column)
     return walk(tree, frozenset())
+
+
+def _check_free_letters(tree, mapping):
+    """∂L/∂h_k = … w_{2,j}: a free j on the right that the left-hand side does not name
+    (it names k, read as j) would be taken for the k asked for; it is an error instead."""
+    unnamed = set(mapping.values()) - set(mapping)
+    stack = [(tree, frozenset())]
+    while stack:
+        n, bound = stack.pop()
+        if n.kind == "sum":
+            lower, upper, body = n.args
+            stack += [(lower, bound), (upper, bound), (body, bound | {n.value})]
+            continue
+        subs = n.value[1] if n.kind in ("name", "call") and isinstance(n.value, tuple) \
+            and n.value[1] else n.value if n.kind == "entry" else ()
+        letters = {c for i in subs or () if i not in bound and i.isalpha() for c in i
+                   if c not in bound}
+        for letter in sorted(letters & unnamed):
+            named = next(k for k, v in mapping.items() if v == letter)
+            raise AnswerError(f"the index {letter} is not the left-hand side's: it names "
+                              f"{named}; write {named} on both sides", n.column)
+        stack += [(a, bound) for a in n.args]
 
 
 def _rename(index, mapping, bound):

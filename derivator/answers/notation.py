@@ -29,6 +29,8 @@ def _name(name, sub=None):
 def _wrap(child, level, strict=False):
     text = _text(child)
     mine = LEVEL.get(child.kind, 7)
+    if child.kind == "mul" and child.value == "odot":     # a ⊙ b binds looser than a b
+        mine = 2.5
     if child.kind == "num" and (child.value < 0 or level >= 5 and not float(child.value)
                                 .is_integer()):
         return f"({text})"
@@ -55,6 +57,8 @@ def _text(n):
         a, b = n.args
         if a.kind == "neg" and not n.value:          # -2 X, not (-2) X
             return "-" + _text(type(n)("mul", (a.args[0], b), n.value, n.column))
+        if n.value == "inner":
+            return f"⟨{_text(a)}, {_text(b)}⟩"
         joint = {"dot": " · ", "odot": " ⊙ "}.get(n.value, " ")
         left = _wrap(a, 3)
         right = _wrap(b, 3, strict=True) if b.kind != "sum" else _wrap(b, 3)

@@ -91,7 +91,8 @@ class Node:
     #                    entry ([…]_k), range (a sum's bound taken from the problem)
     args: tuple = ()
     value: object = None     # the number, the name, the function, the sum's index;
-    #                          on mul: None, "dot" (a·b of vectors) or "odot" (entrywise)
+    #                          on mul: None, "dot" (a·b of vectors), "odot" (entrywise)
+    #                          or "inner" (⟨a, b⟩: the sum of the entrywise product)
     column: int = 0
 
     def __repr__(self):
@@ -433,7 +434,7 @@ class Parser:
         """Whether a transpose mark follows '^' (and take it): T, \\top, \\intercal, ⊤,
         {T}, {\\mathrm{T}}, {\\mathsf{T}}, ..."""
         t = self.tok
-        if t.text in ("T", "\\top", "\\intercal", "⊤"):
+        if t.text in ("T", "\\top", "\\intercal", "⊤", "\\prime"):     # X^\prime: X'
             self.take()
             return True
         if t.text in ("\\mathsf", "\\mathrm", "\\text", "\\mathbf", "\\rm") and \
@@ -456,7 +457,7 @@ class Parser:
                                 "\\rm", "\\textrm"):
                     inner.append(text)
                 k += 1
-            if depth == 0 and inner in (["T"], ["\\top"], ["\\intercal"], ["⊤"]):
+            if depth == 0 and inner in (["T"], ["\\top"], ["\\intercal"], ["⊤"], ["\\prime"]):
                 for _ in range(k + 1):
                     self.take()
                 return True
@@ -575,7 +576,10 @@ class Parser:
         try:
             if t.kind == "num":
                 self.take()
-                return Node("num", value=_number(t.text), column=t.column)
+                value = _number(t.text)
+                if value in (float("inf"), float("-inf")):        # 1e309
+                    raise AnswerError(f"the number {t.text} is too large", t.column)
+                return Node("num", value=value, column=t.column)
             if t.text in ("(", "[", "{", "|", "\\{") and t.kind in ("op", "cmd"):
                 close = {"(": ")", "[": "]", "{": "}", "|": "|", "\\{": "\\}"}[t.text]
                 if t.text == "|":
@@ -587,6 +591,9 @@ class Parser:
                     raise AnswerError(f"unbalanced {t.text!r}: it is never closed", t.column,
                                       expected=repr(close))
                 self.expect(close, repr(close))
+                if close in (")", "]") and self.at("_") and node.kind in ("name", "num"):
+                    op = self.take()                 # (Xw)_k: the bracket's entry k
+                    return Node("entry", (node,), value=self.subscript(), column=op.column)
                 return self.maybe_call(node) if close == "}" else node
             if t.kind == "cmd":
                 return self.command()
@@ -653,14 +660,14 @@ class Parser:
         raise AnswerError(f"unknown LaTeX command \\{name}", t.column, hint=hint)
 
     def inner_product(self, start):
-        """\\langle a, b \\rangle: the dot product aᵀb."""
+        """\\langle a, b \\rangle: the inner product, aᵀb of vectors, tr(AᵀB) of matrices."""
         a = self.expr()
         self.expect(",", "',' between the two vectors of ⟨a, b⟩")
         b = self.expr()
         if self.at("\\right"):
             self.take()
         self.expect("\\rangle", "\\rangle")
-        return Node("mul", (a, b), value="dot", column=start.column)
+        return Node("mul", (a, b), value="inner", column=start.column)
 
     def word(self, token=None):
         t = token or self.take()
@@ -802,6 +809,10 @@ class Parser:
                 and not all(a.kind == "name" for a in call.args):
             self.pos = save             # g(1 - g) multiplies: a problem's own function
             call = None                 # takes a sample (g(x), f(x_i; w)), not a formula
+        if call is None and name in FUNCTIONS and not derivative and power is None and \
+                self.call_follows():            # \ln f(x_i): the log of the call after it
+            arg = self.postfix()
+            call = Node("call", (arg,), value=(FUNCTIONS[name], sub), column=node.column)
         if call is None:
             if derivative:
                 raise AnswerError(f"{name}' needs its argument: write {name}'(…)",
@@ -819,6 +830,15 @@ class Parser:
             _check_exponent(power, node.column)
             call = Node("pow", (call, power), column=node.column)
         return call
+
+    def call_follows(self):
+        """The next tokens are a function applied to brackets: f(x_i), \\sigma(z)."""
+        t = self.tok
+        name = t.text[1:] if t.kind == "cmd" else t.text
+        if t.kind not in ("word", "cmd") or not (self.is_function(name) or name in self.functions
+                                                 or len(name) == 1 and name in "fghz"):
+            return False
+        return self.peek().text in ("(", "\\left")
 
     def is_function(self, name):
         return name in FUNCTIONS and name not in self.values
@@ -893,8 +913,21 @@ def _balanced_sum(terms):
 
 
 def _balanced_product(factors, ops):
-    """Factors joined by ops [(kind, value, column)]: runs of plain products are balanced
-    (the matrix product is associative); a division or a tagged product keeps the order."""
+    """Factors joined by ops [(kind, value, column)]: an entrywise product ⊙ binds looser
+    than the others (y ⊙ X w is y ⊙ (X w)); runs of plain products are balanced (the matrix
+    product is associative); a division or a tagged product keeps the order."""
+    cuts = [k for k, (kind, value, _) in enumerate(ops) if value == "odot"]
+    if cuts:
+        bounds = [-1] + cuts + [len(ops)]
+        parts = [_products(factors[a + 1:b + 1], ops[a + 1:b]) for a, b in zip(bounds, bounds[1:])]
+        node = parts[0]
+        for k, part in zip(cuts, parts[1:]):
+            node = Node("mul", (node, part), value="odot", column=ops[k][2])
+        return node
+    return _products(factors, ops)
+
+
+def _products(factors, ops):
     def build(run, columns):
         if len(run) == 1:
             return run[0]

@@ -44,14 +44,17 @@ class Scene:
         p = self.problem
         if p.strategy in ("index", "index_power"):
             return _matrix_value(p.parse(p.data["function"]["matrix"]), p, point)
-        model = p.model()
-        body = next(d.body for d in model.definitions if d.name == model.target.func)
+        body = _target_definition(p)
         if isinstance(body, sp.Product):
             return float(np.exp(self.task.value(self._log_quantity(), point)))
         try:                      # with the point's compiled f, g, L_i: milliseconds
             return _scalar(_definition_value(body, point, {}))
         except (KeyError, TypeError, ValueError, NotImplementedError):
-            return _scalar(self.task.value(body, point))
+            try:
+                return _scalar(self.task.value(body, point))
+            except NameError:         # a route's NLL = -ln P(w), with P no definition of its own
+                raise ValueError(f"{self.quantity_name()} itself is not computed for this "
+                                 "problem, only its derivative") from None
 
     def log_quantity(self, point):
         expr = self._log_quantity()
@@ -74,6 +77,17 @@ class Scene:
 
     def solution(self, point):
         return self.task.value(self.derivation.result, point)
+
+
+def _target_definition(p):
+    """The body of what the problem differentiates (L, P, a route's J)."""
+    model = p.model()
+    body = next((d.body for d in model.definitions if d.name == model.target.func), None)
+    if body is None:          # a route's problem hides its cost from answers, not from lines
+        from .. import derive
+        model = derive(p.id).model
+        body = next(d.body for d in model.definitions if d.name == model.target.func)
+    return body
 
 
 def _definition_value(expr, point, bound):

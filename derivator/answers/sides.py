@@ -234,7 +234,7 @@ class Reader:
                 _flag(r, f"the index {', '.join(repeated)} appears twice in a term and no "
                          "sum binds it: read as summed (Einstein's convention)")
                 r.tree = tree
-        r.indices = _unbound_indices(tree, self.scene)
+        r.indices = _unbound_indices(tree, self.scene, order=self.free)
         scene = self.scene
         extra = (lambda point: {GRADIENT: scene.gradient(point)}) if named else \
             (lambda point: None)
@@ -612,9 +612,10 @@ def _calls_problem_functions(tree, scene):
     return any(_calls_problem_functions(a, scene) for a in tree.args)
 
 
-def _unbound_indices(tree, scene, bound=()):
+def _unbound_indices(tree, scene, bound=(), order=()):
     """Index letters used for entries (w_k, X_{kl}, δ_ik) and bound by no sum: the free
-    indices of a line in index notation, in order of appearance."""
+    indices of a line in index notation, in the order its chain's left-hand side gives
+    them (∂/∂A_pq: p, q), then the problem's, then of appearance."""
     values = scene.points[0].values
     sample = scene.problem.data.get("derive", {}).get("index")
     found = []
@@ -624,6 +625,9 @@ def _unbound_indices(tree, scene, bound=()):
             lower, upper, body = n.args
             walk(body, bound + (n.value,))
             return
+        if n.kind == "entry":                    # [X w]_k: the bracket's entry k
+            found.extend(i for i in n.value if i.isalpha() and len(i) == 1 and i not in bound
+                         and i not in found and i not in values)
         if n.kind in ("name", "call") and isinstance(n.value, tuple) and n.value[1]:
             name, sub = n.value
             rest = _array_indices(name, sub, values)
@@ -641,7 +645,8 @@ def _unbound_indices(tree, scene, bound=()):
     walk(tree, tuple(bound))
     declared = list(scene.problem.data.get("derive", {}).get("entry", [])) + \
         list(scene.problem.data.get("derive", {}).get("free", {}))
-    return tuple(sorted(found, key=lambda i: (declared.index(i) if i in declared else 99,
+    return tuple(sorted(found, key=lambda i: (order.index(i) if i in order else len(order),
+                                              declared.index(i) if i in declared else 99,
                                               found.index(i))))
 
 
@@ -660,6 +665,8 @@ def _show(tree, outer=0, plain=False):
     in the notation the answers' reader takes back (2 * X^T, sum_{i=1}^{N} (…))."""
     k, a, style = tree.kind, tree.args, NOTATION[plain]
     level = {"add": 1, "sub": 1, "neg": 1, "mul": 2, "div": 2, "sum": 1}.get(k, 3)
+    if k == "mul" and tree.value == "odot":      # a ⊙ b binds looser than a b
+        level = 1.5
     tight = 4                                    # a power's base, a transpose's argument
     if k == "num":
         text = repr(tree.value) if plain or not isinstance(tree.value, float) \
@@ -676,13 +683,24 @@ def _show(tree, outer=0, plain=False):
         text = f"{_show(a[0], 1, plain)} {'+' if k == 'add' else '-'} {_show(a[1], 2, plain)}"
     elif k == "neg":
         text = f"-{_show(a[0], 2, plain)}"
+    elif k == "mul" and tree.value == "inner":
+        text = (r"\langle {}, {} \rangle" if plain else "⟨{}, {}⟩").format(
+            _show(a[0], 0, plain), _show(a[1], 0, plain))
+        level = 3
     elif k in ("mul", "div"):
         left = 1 if a[0].kind == "neg" else 2     # -(X + Xᵀ) w: the sign of the product
-        text = style[k].format(_show(a[0], left, plain), _show(a[1], 3, plain))
+        form = style[k]
+        if k == "mul" and tree.value in ("odot", "dot"):     # a ⊙ b, a · b: not a b
+            form = {"odot": " \\odot ", "dot": " \\cdot "}[tree.value] if plain else \
+                {"odot": " ⊙ ", "dot": " · "}[tree.value]
+            form = "{}" + form + "{}"
+        text = form.format(_show(a[0], left, plain), _show(a[1], 3, plain))
     elif k == "pow":
         text = style[k].format(_show(a[0], tight, plain), _show(a[1], 3 if not plain else 0, plain))
     elif k in ("transpose", "inv"):
         text = style[k].format(_show(a[0], tight, plain))
+    elif k == "entry":                           # [X w]_k
+        text = f"[{_show(a[0], 0, plain)}]_{{{','.join(tree.value)}}}"
     elif k == "sum":
         text = style[k].format(tree.value, _show(a[0], 0, plain), _show(a[1], 0, plain),
                                _show(a[2], 2 if not plain else 0, plain))

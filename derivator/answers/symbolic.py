@@ -52,6 +52,12 @@ def _build(n, names):
     if kind == "mul":
         if n.value == "odot":
             raise NotSymbolic("an entrywise product")
+        if n.value == "inner":                   # ⟨A, B⟩ = tr(AᵀB); aᵀb of vectors
+            if all(isinstance(a, sp.MatrixExpr) for a in args):
+                return sp.Trace(args[0].T * args[1])
+            if any(isinstance(a, sp.MatrixExpr) for a in args):
+                raise NotSymbolic("an inner product of a matrix and a scalar")
+            return args[0] * args[1]
         if n.value == "dot" and all(isinstance(a, sp.MatrixExpr) and a.shape[1] == 1
                                     for a in args):
             return args[0].T * args[1]

@@ -132,6 +132,7 @@ class Judge:
         self.steps = []
         self.conditions = False   # after "= 0" the lines are equations
         self.start = None         # the chain's left-hand side, when it is the problem's
+        self.derived = False      # a line named the derivative (d ln P/dw = …)
 
     def run(self):
         previous = None
@@ -149,6 +150,11 @@ class Judge:
             start = 0
             if not line.continues:
                 first = readings[0]
+                if first.kind == "expression" and not self.conditions and self.derived and \
+                        self._solves(readings):
+                    self.conditions = True   # the derivative set to zero, "= 0" unwritten
+                if first.kind == "derivative":
+                    self.derived = True
                 if first.kind == "expression" and self.conditions:
                     self._equation(readings)
                 if first.kind != "unreadable":
@@ -171,6 +177,21 @@ class Judge:
                 previous = r
             last_side = line.sides[-1].text
         return self._verdict(last_side)
+
+    def _solves(self, readings):
+        """A line A = B after the derivative, whose sides differ at random points: an
+        equation about the unknown (Xᵀ X w = Xᵀ y), where the problem solves for it."""
+        if self.scene.problem.strategy != "likelihood" or len(readings) < 2 or \
+                any(r.kind != "expression" or r.compute is None for r in readings):
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                values = [[r.compute(self.scene.points[k]) for k in self.scene.general]
+                          for r in readings]
+        except Exception:                 # noqa: BLE001 -- judged as it is written, below
+            return False
+        pairs = [_aligned(a, b) for a, b in zip(values[0], values[1])]
+        return any(a is not None and not _close(a, b) for a, b in pairs)
 
     def _equation(self, readings):
         """After `… = 0` a line `A = B` is an equation about the unknown: each side is
@@ -227,6 +248,13 @@ class Judge:
             return Step(line, before, after, "unjudged",
                         "one of these lines is about one sample written loosely (x for x_i) "
                         "and the other is not, so they are not compared; a person should look")
+        ours, theirs = getattr(before, "indices", ()), getattr(after, "indices", ())
+        if ours and theirs and set(ours) != set(theirs):      # ∂L/∂h_k = … w_{2,j}
+            return Step(line, before, after, "wrong",
+                        f"the free index changes: {', '.join(ours)} before, "
+                        f"{', '.join(theirs)} here (an entry is not another one)",
+                        _counterexample(scene.points[scene.general[0]], before, after,
+                                        scene.general[0]))
         mismatch = None
         for k in scene.general:
             a, b = _aligned(before.values[k], after.values[k])
@@ -256,6 +284,13 @@ class Judge:
         from .judge import check
         scene = self.scene
         answer = check(scene.problem.id, last_side).as_dict() if last_side else None
+        final = self.lines[-1] if self.lines else None
+        if answer and answer["status"] == "unreadable" and final is not None and \
+                not final.continues and len(final.sides) > 1:
+            whole = f"{final.sides[0].text} = {last_side}"    # ∂L/∂h_k = … w_{2,k}: its k
+            retry = check(scene.problem.id, whole).as_dict()
+            if retry["status"] != "unreadable":
+                answer = dict(retry, answer=last_side)
         last = self.readings[self.lines[-1].number][-1] if self.lines else None
         if answer and answer["status"] == "unreadable" and last is not None and \
                 last.tree is not None and last.kind in ("expression", "invalid"):

@@ -21,7 +21,7 @@ SPECS = {
             "D": {"kind": "size", "check": [3]},
             "sigma": {"kind": "function"},
         },
-        "derive": {"count": "N"},
+        "derive": {"count": "N", "wrt": "w"},     # what a left-hand side may name
     },
     "bce-mle": {
         "title": {"en": "The negative mean log-likelihood of Bernoulli labels: dJ/dw",
@@ -39,7 +39,7 @@ SPECS = {
             "h": {"kind": "function", "of": ["x_i"], "description": "h(x) = σ(w x + b)"},
             "sigma": {"kind": "function"},
         },
-        "derive": {"count": "m"},
+        "derive": {"count": "m", "wrt": "w"},
     },
 }
 
