@@ -56,6 +56,7 @@ BAD = [
     (('entry = ["k", "l"]', 'entry = ["k"]'), 17, "entry must name 2 index letter(s)"),
     (('shape = ["N", "M"] }\nB', 'shape = ["N", "K"] }\nB'), 5, "the size 'K' is not declared"),
     (('title = "tr(AᵀB)"', 'title = "tr(AᵀB)"\ncolour = "red"'), 2, "unknown key 'colour'"),
+    (('matrix = "tr(A^T B)"', 'matrix = "tr(A^T B + 1)"'), 12, "does not make sense as written"),
 ]
 
 
