@@ -225,3 +225,20 @@ def test_check_judges_answers_to_a_loss_file():
     assert code == 0 and out.startswith("correct")
     code, out, _ = run("check", path, "X^T (sigma(X w + b) - y)")
     assert code == 1 and "1/N" in out
+
+
+@pytest.mark.parametrize("change,phrase", [
+    (("exp(t) - y t", "exp(t) - y t + L(w, b)"), "L_i is defined through itself"),
+    (("exp(t) - y t", "exp(t) - y t + L_i(y, t)"), "L_i is defined through itself"),
+    (("exp(t) - y t", "exp(t) - y f(t, t)"), "f takes 1 argument(s), given 2"),
+])
+def test_a_definition_through_itself_or_with_the_wrong_arguments_is_one_line(
+        tmp_path, change, phrase):
+    """Substituting a definition that calls itself never ended; one applied to too many
+    arguments was derived as if it were another function."""
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    assert change[0] in text
+    path = write(tmp_path, text.replace(*change))
+    code, out, err = run("lint", path)
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert f"{path}:24:" in err and phrase in err, err
