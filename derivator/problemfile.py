@@ -4,6 +4,7 @@ project's grammar (derivator.reader) before anything is derived.
 A file that cannot be used gets one ProblemFileError, `FILE:LINE: what is wrong`, with the
 line of the key at fault. The format is documented in docs/problem-files.md.
 """
+import math
 import os
 import re
 import tomllib
@@ -18,6 +19,7 @@ KINDS = ("matrix", "vector", "scalar", "size", "index", "natural", "function")
 TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function",
             "definitions", "derive", "update", "notes",
             "points", "rubric"}         # grading: read by answers/gradebook.py
+MAX_WHOLE_NUMBERS = 1000      # in an integer domain: labels, counts
 NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "sample", "rows_of",
              "alias_of", "of", "node", "array", "weight", "sum",
              "values"}      # the values a label takes ({-1, 1}), drawn from when checking
@@ -142,13 +144,20 @@ def read_problem(text, source=None, name=None):
         check = v.get("check", [])
         if kind in ("size", "natural") and not check:
             fail(("names", n), f"{n}: a {kind} needs check = [...], the values it is checked at")
-        if not (isinstance(check, list) and all(isinstance(c, int) and 1 <= c <= 8 for c in check)):
+        if not (isinstance(check, list) and all(isinstance(c, int) and not isinstance(c, bool)
+                                                and 1 <= c <= 8 for c in check)):
             fail(("names", n, "check"), f"{n}: check must list whole numbers from 1 to 8")
         domain = v.get("domain")
         if domain is not None and not (isinstance(domain, list) and len(domain) == 2 and
-                                       all(isinstance(d, (int, float)) for d in domain)
+                                       all(isinstance(d, (int, float)) and not isinstance(d, bool)
+                                           and math.isfinite(d) for d in domain)
                                        and domain[0] <= domain[1]):
             fail(("names", n, "domain"), f"{n}: domain must be [low, high]")
+        if domain is not None and v.get("integer") and not \
+                0 < math.floor(domain[1]) - math.ceil(domain[0]) + 1 <= MAX_WHOLE_NUMBERS:
+            # every whole number of the domain is a value the checks draw from
+            fail(("names", n, "domain"), f"{n}: an integer domain must hold from 1 to "
+                                         f"{MAX_WHOLE_NUMBERS} whole numbers")
         declared[n] = Name(n, kind, tuple(shape) if isinstance(shape, list) else (),
                            tuple(check), str(v.get("description", "")))
     title = data.get("title", Path(where).stem)

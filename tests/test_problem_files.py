@@ -242,3 +242,25 @@ def test_a_definition_through_itself_or_with_the_wrong_arguments_is_one_line(
     code, out, err = run("lint", path)
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert f"{path}:24:" in err and phrase in err, err
+
+
+@pytest.mark.parametrize("change,line,phrase", [
+    (("domain = [0, 5], integer = true }\ny_i", "domain = [0, 1e308], integer = true }\ny_i"),
+     13, "an integer domain must hold from 1 to 1000 whole numbers"),
+    (("domain = [0, 5], integer = true }\ny_i", "domain = [0.2, 0.7], integer = true }\ny_i"),
+     13, "an integer domain must hold from 1 to 1000 whole numbers"),
+    (("domain = [0, 5], integer = true }\ny_i", "domain = [nan, inf] }\ny_i"), 13,
+     "domain must be [low, high]"),
+    (('N = { kind = "size", check = [5] }', 'N = { kind = "size", check = [true] }'), 11,
+     "check must list whole numbers from 1 to 8"),
+])
+def test_a_domain_that_cannot_be_drawn_from_is_one_line(tmp_path, change, line, phrase):
+    """A whole-number domain of 10³⁰⁸ numbers made check list them all (a hang); one with
+    none, or a NaN bound, could not be drawn from; `true` is not a size."""
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    assert change[0] in text
+    path = write(tmp_path, text.replace(*change))
+    for command in (("lint", path), ("check", path, "0")):
+        code, out, err = run(*command)
+        assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert f"{path}:{line}:" in err and phrase in err, err
