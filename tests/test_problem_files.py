@@ -264,3 +264,19 @@ def test_a_domain_that_cannot_be_drawn_from_is_one_line(tmp_path, change, line, 
         code, out, err = run(*command)
         assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
         assert f"{path}:{line}:" in err and phrase in err, err
+
+
+def test_an_overflow_at_a_random_point_is_judged_never_printed(tmp_path):
+    """exp(exp(exp(t))) overflows at the points drawn: lint printed hundreds of NumPy
+    RuntimeWarnings around its one line per failed step, check some dozens."""
+    import warnings
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    path = str(write(tmp_path, text.replace('body = "exp(t) - y t"',
+                                            'body = "exp(exp(exp(exp(exp(t)))))"')))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        derivator.derive(path).verify()
+        assert derivator.check(path, "0").status == "incorrect"
+        from derivator.answers.workers import check_one
+        check_one(path, "0", 20)
+    assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []

@@ -450,9 +450,9 @@ def _matrix_function(expr, problem):
         namespace = {n: (int(v) if n in naturals else v) for n, v in point.values.items()
                      if n.isidentifier()}
         namespace.update({n: int(v) for n, v in point.sizes.items()})
-        for name, inner, function in stages:
-            namespace[name] = function.bind({})(np.asarray(inner(point), dtype=float))
         with np.errstate(all="ignore"):
+            for name, inner, function in stages:
+                namespace[name] = function.bind({})(np.asarray(inner(point), dtype=float))
             value = np.asarray(code.bind(namespace)(), dtype=float)
         return float(value) if value.size == 1 and value.ndim < 2 else value
     return at
