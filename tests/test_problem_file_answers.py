@@ -36,3 +36,15 @@ def test_a_wrong_answer_to_a_problem_file_gets_a_verdict_not_a_traceback(name):
     verdict = derivator.check(str(CORPUS / name), "0")
     assert verdict.status in ("incorrect", "unreadable"), verdict
     assert "Traceback" not in verdict.message
+
+
+@pytest.mark.parametrize("name,right,wrong", [
+    ("tanh_squared.toml", "sum_i (tanh(w^T x_i) - y_i) (1 - tanh(w^T x_i)^2) x_i",
+     "sum_i (tanh(w^T x_i) - y_i) (1 - tanh(w^T x_i)) x_i"),
+])
+def test_a_result_with_an_entrywise_power_can_be_checked(name, right, wrong):
+    """The result Xᵀ((tanh(Xw) − y) ⊙ (𝟙 − tanh(Xw)^∘2)) could not be compiled for check
+    (NumPy's printer does not know ^∘2): every answer was 'a fault in derivator'."""
+    path = str(CORPUS / name)
+    assert derivator.check(path, right).status == "correct"
+    assert derivator.check(path, wrong).status == "incorrect"

@@ -432,16 +432,23 @@ def _entries_function(expr, problem, free):
 
 def _matrix_function(expr, problem):
     """A matrix expression (2Xᵀ, (XᵀX)⁻¹Xᵀy, w - η(Xᵀ(σ(Xw) - y) + 2w)) as NumPy code;
-    σ applied entry by entry is computed first, into a placeholder."""
+    σ applied entry by entry, and the entrywise power v^∘k (which NumPy's printer does not
+    know), are computed first, each into a placeholder (the outermost ones: their insides
+    are computed by the same function)."""
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
     expr = expr.doit()
     stages = []
-    for k, node in enumerate(sorted(expr.atoms(ElementwiseApplyFunction), key=str)):
-        if not expr.has(node):                  # inside one already replaced
-            continue
+    nodes = expr.atoms(ElementwiseApplyFunction, sp.HadamardPower)
+    outermost = [n for n in nodes if not any(m != n and m.has(n) for m in nodes)]
+    for k, node in enumerate(sorted(outermost, key=str)):
         placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
-        stages.append((placeholder.name, _matrix_function(node.expr, problem),
-                       Compiled(node.function.expr, node.function.variables, "numpy")))
+        if isinstance(node, sp.HadamardPower):
+            t = sp.Dummy("t")
+            stages.append((placeholder.name, _matrix_function(node.base, problem),
+                           Compiled(t ** node.exp, [t], "numpy")))
+        else:
+            stages.append((placeholder.name, _matrix_function(node.expr, problem),
+                           Compiled(node.function.expr, node.function.variables, "numpy")))
         expr = expr.xreplace({node: placeholder})
     code = Compiled(expr, (), "numpy")
     naturals = {n for n, v in problem.names.items() if v.kind == "natural"}
