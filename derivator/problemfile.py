@@ -92,7 +92,7 @@ def _find_key(lines, start, end, key):
 def read_problem(text, source=None, name=None):
     """A Problem from a file's text: every key checked, every expression read. `source`
     is a user's path (it becomes the problem's id); `name` names the problem set's own."""
-    from .problemset import Name, Problem
+    from .problemset import INDEX_LETTERS, Name, Problem
     where = source or name or "problem.toml"
     try:
         data = tomllib.loads(text)
@@ -174,6 +174,13 @@ def read_problem(text, source=None, name=None):
         fail(("derive",), "a [derive] table saying what is differentiated by what is needed")
     if "wrt" not in spec:
         fail(("derive",), "[derive] needs wrt, the name to differentiate by")
+    wrts = spec["wrt"] if isinstance(spec["wrt"], list) else [spec["wrt"]]
+    if not wrts or not all(isinstance(w, str) and w for w in wrts):
+        fail(("derive", "wrt"), "wrt must be a name, or a list of names, to differentiate by")
+    index = spec.get("index")
+    if index is not None and (index not in INDEX_LETTERS.split() or index in declared):
+        fail(("derive", "index"), f"index = {index!r} must be an index letter that is not a "
+                                  f"declared name: one of {INDEX_LETTERS}")
     identity = str(data.get("id", Path(where).stem))
     problem = Problem(source if source else identity, str(data.get("number", "")), title,
                       str(data.get("statement", "")).strip(), strategy, declared, data, notes,

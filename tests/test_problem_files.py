@@ -280,3 +280,20 @@ def test_an_overflow_at_a_random_point_is_judged_never_printed(tmp_path):
         from derivator.answers.workers import check_one
         check_one(path, "0", 20)
     assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
+
+
+@pytest.mark.parametrize("change,line,phrase", [
+    (('wrt = ["w", "b"]', "wrt = []"), 33, "wrt must be a name, or a list of names"),
+    (('index = "i"', 'index = "q"'), 35, "index = 'q' must be an index letter"),
+    (('index = "i"', 'index = "w"'), 35, "index = 'w' must be an index letter"),
+])
+def test_an_empty_wrt_or_a_sample_index_that_is_no_index_letter_is_one_line(
+        tmp_path, change, line, phrase):
+    """wrt = [] made show raise IndexError; index = "q" printed Σ (e^(f(x[q]ᵢ)) − y[q]ᵢ) ..."""
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    assert change[0] in text
+    path = write(tmp_path, text.replace(*change))
+    for command in (("show", path), ("lint", path)):
+        code, out, err = run(*command)
+        assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert f"{path}:{line}:" in err and phrase in err, err
