@@ -191,6 +191,33 @@ def read_problem(text, source=None, name=None):
     return problem
 
 
+def _check_ranges(problem, form, fail):
+    """Each entry X_{ij} of the index form has as many indices as X has dimensions, and a
+    sum's index runs over the size of the dimension it indexes: Σ_{i=1}^{M} x_i with x of
+    size N would be derived as if it were Σ_{i=1}^{N}."""
+    import sympy as sp
+    sizes = problem.sizes()
+    for entry in form.atoms(sp.Indexed):
+        name = problem.names.get(str(entry.base.label))
+        if name is not None and name.shape and len(entry.indices) != len(name.shape):
+            fail(("function", "index"), f"{entry.base.label} has {len(name.shape)} "
+                                        f"dimension(s); {entry} has {len(entry.indices)} "
+                                        f"index(es)")
+    for s in form.atoms(sp.Sum):
+        for index, low, high in s.limits:
+            for entry in s.function.atoms(sp.Indexed):
+                name = problem.names.get(str(entry.base.label))
+                for k, i in enumerate(entry.indices):
+                    if i != index or name is None or k >= len(name.shape):
+                        continue
+                    size = sizes.get(name.shape[k])
+                    if size is not None and (low != 1 or high != size):
+                        fail(("function", "index"),
+                             f"{index} runs from {low} to {high} but indexes {entry.base.label}"
+                             f" along its size {size} in {entry}: the sum should run from 1 "
+                             f"to {size}")
+
+
 def _check_strategy(problem, fail):
     """Every expression read now, so that a bad one is reported before deriving."""
     data, names = problem.data, problem.names
@@ -212,7 +239,8 @@ def _check_strategy(problem, fail):
             if "index" not in fn:
                 fail(("function",), "[function] needs index, the function as a sum over indices")
             problem.parse(fn["matrix"], key=("function", "matrix"))
-            problem.parse(fn["index"], matrix=False, key=("function", "index"))
+            form = problem.parse(fn["index"], matrix=False, key=("function", "index"))
+            _check_ranges(problem, form, fail)
         return
     definitions = data.get("definitions")
     if not isinstance(definitions, list) or not definitions:

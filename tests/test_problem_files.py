@@ -57,6 +57,8 @@ BAD = [
     (('shape = ["N", "M"] }\nB', 'shape = ["N", "K"] }\nB'), 5, "the size 'K' is not declared"),
     (('title = "tr(AᵀB)"', 'title = "tr(AᵀB)"\ncolour = "red"'), 2, "unknown key 'colour'"),
     (('matrix = "tr(A^T B)"', 'matrix = "tr(A^T B + 1)"'), 12, "does not make sense as written"),
+    (("sum_{j=1}^{M} A_{ij}", "sum_{j=1}^{N} A_{ij}"), 13, "j runs from 1 to N but indexes A"),
+    (("A_{ij} B_{ij}", "A_{i} B_{ij}"), 13, "A has 2 dimension(s); A[i] has 1 index(es)"),
 ]
 
 
