@@ -197,15 +197,15 @@ def _check_ranges(problem, form, fail):
     size N would be derived as if it were Σ_{i=1}^{N}."""
     import sympy as sp
     sizes = problem.sizes()
-    for entry in form.atoms(sp.Indexed):
+    for entry in sorted(form.atoms(sp.Indexed), key=str):
         name = problem.names.get(str(entry.base.label))
         if name is not None and name.shape and len(entry.indices) != len(name.shape):
             fail(("function", "index"), f"{entry.base.label} has {len(name.shape)} "
                                         f"dimension(s); {entry} has {len(entry.indices)} "
                                         f"index(es)")
-    for s in form.atoms(sp.Sum):
+    for s in sorted(form.atoms(sp.Sum), key=str):
         for index, low, high in s.limits:
-            for entry in s.function.atoms(sp.Indexed):
+            for entry in sorted(s.function.atoms(sp.Indexed), key=str):
                 name = problem.names.get(str(entry.base.label))
                 for k, i in enumerate(entry.indices):
                     if i != index or name is None or k >= len(name.shape):
