@@ -4,6 +4,7 @@ project's grammar (derivator.reader) before anything is derived.
 A file that cannot be used gets one ProblemFileError, `FILE:LINE: what is wrong`, with the
 line of the key at fault. The format is documented in docs/problem-files.md.
 """
+import math
 import os
 import re
 import tomllib
@@ -18,6 +19,7 @@ KINDS = ("matrix", "vector", "scalar", "size", "index", "natural", "function")
 TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function",
             "definitions", "derive", "update", "notes",
             "points", "rubric"}         # grading: read by answers/gradebook.py
+MAX_WHOLE_NUMBERS = 1000      # in an integer domain: labels, counts
 NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "sample", "rows_of",
              "alias_of", "of", "node", "array", "weight", "sum",
              "values"}      # the values a label takes ({-1, 1}), drawn from when checking
@@ -90,7 +92,7 @@ def _find_key(lines, start, end, key):
 def read_problem(text, source=None, name=None):
     """A Problem from a file's text: every key checked, every expression read. `source`
     is a user's path (it becomes the problem's id); `name` names the problem set's own."""
-    from .problemset import Name, Problem
+    from .problemset import INDEX_LETTERS, Name, Problem
     where = source or name or "problem.toml"
     try:
         data = tomllib.loads(text)
@@ -142,13 +144,20 @@ def read_problem(text, source=None, name=None):
         check = v.get("check", [])
         if kind in ("size", "natural") and not check:
             fail(("names", n), f"{n}: a {kind} needs check = [...], the values it is checked at")
-        if not (isinstance(check, list) and all(isinstance(c, int) and 1 <= c <= 8 for c in check)):
+        if not (isinstance(check, list) and all(isinstance(c, int) and not isinstance(c, bool)
+                                                and 1 <= c <= 8 for c in check)):
             fail(("names", n, "check"), f"{n}: check must list whole numbers from 1 to 8")
         domain = v.get("domain")
         if domain is not None and not (isinstance(domain, list) and len(domain) == 2 and
-                                       all(isinstance(d, (int, float)) for d in domain)
+                                       all(isinstance(d, (int, float)) and not isinstance(d, bool)
+                                           and math.isfinite(d) for d in domain)
                                        and domain[0] <= domain[1]):
             fail(("names", n, "domain"), f"{n}: domain must be [low, high]")
+        if domain is not None and v.get("integer") and not \
+                0 < math.floor(domain[1]) - math.ceil(domain[0]) + 1 <= MAX_WHOLE_NUMBERS:
+            # every whole number of the domain is a value the checks draw from
+            fail(("names", n, "domain"), f"{n}: an integer domain must hold from 1 to "
+                                         f"{MAX_WHOLE_NUMBERS} whole numbers")
         declared[n] = Name(n, kind, tuple(shape) if isinstance(shape, list) else (),
                            tuple(check), str(v.get("description", "")))
     title = data.get("title", Path(where).stem)
@@ -165,6 +174,13 @@ def read_problem(text, source=None, name=None):
         fail(("derive",), "a [derive] table saying what is differentiated by what is needed")
     if "wrt" not in spec:
         fail(("derive",), "[derive] needs wrt, the name to differentiate by")
+    wrts = spec["wrt"] if isinstance(spec["wrt"], list) else [spec["wrt"]]
+    if not wrts or not all(isinstance(w, str) and w for w in wrts):
+        fail(("derive", "wrt"), "wrt must be a name, or a list of names, to differentiate by")
+    index = spec.get("index")
+    if index is not None and (index not in INDEX_LETTERS.split() or index in declared):
+        fail(("derive", "index"), f"index = {index!r} must be an index letter that is not a "
+                                  f"declared name: one of {INDEX_LETTERS}")
     identity = str(data.get("id", Path(where).stem))
     problem = Problem(source if source else identity, str(data.get("number", "")), title,
                       str(data.get("statement", "")).strip(), strategy, declared, data, notes,
@@ -173,6 +189,33 @@ def read_problem(text, source=None, name=None):
         problem.id = identity
     _check_strategy(problem, fail)
     return problem
+
+
+def _check_ranges(problem, form, fail):
+    """Each entry X_{ij} of the index form has as many indices as X has dimensions, and a
+    sum's index runs over the size of the dimension it indexes: Σ_{i=1}^{M} x_i with x of
+    size N would be derived as if it were Σ_{i=1}^{N}."""
+    import sympy as sp
+    sizes = problem.sizes()
+    for entry in sorted(form.atoms(sp.Indexed), key=str):
+        name = problem.names.get(str(entry.base.label))
+        if name is not None and name.shape and len(entry.indices) != len(name.shape):
+            fail(("function", "index"), f"{entry.base.label} has {len(name.shape)} "
+                                        f"dimension(s); {entry} has {len(entry.indices)} "
+                                        f"index(es)")
+    for s in sorted(form.atoms(sp.Sum), key=str):
+        for index, low, high in s.limits:
+            for entry in sorted(s.function.atoms(sp.Indexed), key=str):
+                name = problem.names.get(str(entry.base.label))
+                for k, i in enumerate(entry.indices):
+                    if i != index or name is None or k >= len(name.shape):
+                        continue
+                    size = sizes.get(name.shape[k])
+                    if size is not None and (low != 1 or high != size):
+                        fail(("function", "index"),
+                             f"{index} runs from {low} to {high} but indexes {entry.base.label}"
+                             f" along its size {size} in {entry}: the sum should run from 1 "
+                             f"to {size}")
 
 
 def _check_strategy(problem, fail):
@@ -196,7 +239,8 @@ def _check_strategy(problem, fail):
             if "index" not in fn:
                 fail(("function",), "[function] needs index, the function as a sum over indices")
             problem.parse(fn["matrix"], key=("function", "matrix"))
-            problem.parse(fn["index"], matrix=False, key=("function", "index"))
+            form = problem.parse(fn["index"], matrix=False, key=("function", "index"))
+            _check_ranges(problem, form, fail)
         return
     definitions = data.get("definitions")
     if not isinstance(definitions, list) or not definitions:

@@ -130,6 +130,7 @@ class Problem:
                                    key=("definitions", len(definitions), "body"))
             definitions.append(Definition(funcs[d["name"]], params, body,
                                           opaque=d["name"] != spec["target"]))
+        self._check_calls(definitions)
         wrts = spec["wrt"] if isinstance(spec["wrt"], list) else [spec["wrt"]]
         params = tuple(self.parse_with(w, common, key=("derive", "wrt")) for w in wrts)
         target_def = next(d for d in definitions if str(d.name) == spec["target"])
@@ -171,6 +172,31 @@ class Problem:
                      update=None if update is None else {
                          "rate": sp.Symbol(update["rate"]), "current": sp.Symbol(update["current"]),
                          "next": sp.Symbol(update["next"])})
+
+    def _check_calls(self, definitions):
+        """Each definition applied to as many arguments as it has parameters, and none
+        defined through itself (f(x) = f(x) + 1 would be substituted forever)."""
+        arity = {d.name: len(d.params) for d in definitions}
+        calls = {}
+        for k, d in enumerate(definitions):
+            applied = [e for e in sp.preorder_traversal(d.body)
+                       if isinstance(e, sp.Function) and e.func in arity]
+            for e in applied:
+                if len(e.args) != arity[e.func]:
+                    raise self.error(("definitions", k, "body"),
+                                     f"{e.func} takes {arity[e.func]} argument(s), "
+                                     f"given {len(e.args)} in {e}")
+            calls[d.name] = {e.func for e in applied}
+        for k, d in enumerate(definitions):
+            seen, todo = set(), list(calls[d.name])
+            while todo:
+                f = todo.pop()
+                if f == d.name:
+                    raise self.error(("definitions", k, "body"),
+                                     f"{d.name} is defined through itself")
+                if f not in seen:
+                    seen.add(f)
+                    todo.extend(calls[f])
 
     def data_names(self):
         """Names that stand for the whole data set (X, y): not parameters."""

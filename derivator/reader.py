@@ -67,6 +67,11 @@ def read(text, scope, matrix=False):
         return _Builder(scope, matrix).build(tree)
     except RecursionError:
         raise ExpressionError("the expression is nested too deeply") from None
+    except ExpressionError:
+        raise
+    except (TypeError, ValueError) as error:     # SymPy refusing it: x + 1 with x a vector
+        raise ExpressionError(f"this expression does not make sense as written: {error}") \
+            from None
 
 
 def _written_product(factors):

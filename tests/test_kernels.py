@@ -336,6 +336,15 @@ def test_derivations_without_a_kernel_say_so(name, message):
         derivator.kernel(name)
 
 
+def test_a_loss_with_a_constant_other_than_its_parameters_has_no_kernel_yet():
+    """λ of an L2 term is neither a parameter nor data: the kernel says so when it is
+    asked for, rather than giving code that fails with a NameError when called."""
+    from pathlib import Path
+    path = str(Path(__file__).parent / "problem_files" / "ridge_loss.toml")
+    with pytest.raises(derivator.DerivatorError, match="this loss also has lambda"):
+        derivator.kernel(path)
+
+
 @pytest.mark.parametrize("name", ALL_KERNELS)
 def test_blocks_shared_among_threads_give_the_one_pass_answer_every_time(name, monkeypatch):
     from derivator.kernels import blocks, kernel

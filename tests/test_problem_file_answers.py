@@ -64,3 +64,14 @@ def test_a_network_file_without_its_weights_shapes_says_what_to_add(tmp_path):
     assert verdict.status == "unreadable"
     assert "the shape of the weight array u is not declared" in verdict.message
     assert 'weight = "u", array = [' in verdict.message
+
+@pytest.mark.parametrize("name,right,wrong", [
+    ("tanh_squared.toml", "sum_i (tanh(w^T x_i) - y_i) (1 - tanh(w^T x_i)^2) x_i",
+     "sum_i (tanh(w^T x_i) - y_i) (1 - tanh(w^T x_i)) x_i"),
+])
+def test_a_result_with_an_entrywise_power_can_be_checked(name, right, wrong):
+    """The result Xᵀ((tanh(Xw) − y) ⊙ (𝟙 − tanh(Xw)^∘2)) could not be compiled for check
+    (NumPy's printer does not know ^∘2): every answer was 'a fault in derivator'."""
+    path = str(CORPUS / name)
+    assert derivator.check(path, right).status == "correct"
+    assert derivator.check(path, wrong).status == "incorrect"

@@ -56,6 +56,9 @@ BAD = [
     (('entry = ["k", "l"]', 'entry = ["k"]'), 17, "entry must name 2 index letter(s)"),
     (('shape = ["N", "M"] }\nB', 'shape = ["N", "K"] }\nB'), 5, "the size 'K' is not declared"),
     (('title = "tr(AᵀB)"', 'title = "tr(AᵀB)"\ncolour = "red"'), 2, "unknown key 'colour'"),
+    (('matrix = "tr(A^T B)"', 'matrix = "tr(A^T B + 1)"'), 12, "does not make sense as written"),
+    (("sum_{j=1}^{M} A_{ij}", "sum_{j=1}^{N} A_{ij}"), 13, "j runs from 1 to N but indexes A"),
+    (("A_{ij} B_{ij}", "A_{i} B_{ij}"), 13, "A has 2 dimension(s); A[i] has 1 index(es)"),
 ]
 
 
@@ -224,3 +227,75 @@ def test_check_judges_answers_to_a_loss_file():
     assert code == 0 and out.startswith("correct")
     code, out, _ = run("check", path, "X^T (sigma(X w + b) - y)")
     assert code == 1 and "1/N" in out
+
+
+@pytest.mark.parametrize("change,phrase", [
+    (("exp(t) - y t", "exp(t) - y t + L(w, b)"), "L_i is defined through itself"),
+    (("exp(t) - y t", "exp(t) - y t + L_i(y, t)"), "L_i is defined through itself"),
+    (("exp(t) - y t", "exp(t) - y f(t, t)"), "f takes 1 argument(s), given 2"),
+])
+def test_a_definition_through_itself_or_with_the_wrong_arguments_is_one_line(
+        tmp_path, change, phrase):
+    """Substituting a definition that calls itself never ended; one applied to too many
+    arguments was derived as if it were another function."""
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    assert change[0] in text
+    path = write(tmp_path, text.replace(*change))
+    code, out, err = run("lint", path)
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert f"{path}:24:" in err and phrase in err, err
+
+
+@pytest.mark.parametrize("change,line,phrase", [
+    (("domain = [0, 5], integer = true }\ny_i", "domain = [0, 1e308], integer = true }\ny_i"),
+     13, "an integer domain must hold from 1 to 1000 whole numbers"),
+    (("domain = [0, 5], integer = true }\ny_i", "domain = [0.2, 0.7], integer = true }\ny_i"),
+     13, "an integer domain must hold from 1 to 1000 whole numbers"),
+    (("domain = [0, 5], integer = true }\ny_i", "domain = [nan, inf] }\ny_i"), 13,
+     "domain must be [low, high]"),
+    (('N = { kind = "size", check = [5] }', 'N = { kind = "size", check = [true] }'), 11,
+     "check must list whole numbers from 1 to 8"),
+])
+def test_a_domain_that_cannot_be_drawn_from_is_one_line(tmp_path, change, line, phrase):
+    """A whole-number domain of 10³⁰⁸ numbers made check list them all (a hang); one with
+    none, or a NaN bound, could not be drawn from; `true` is not a size."""
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    assert change[0] in text
+    path = write(tmp_path, text.replace(*change))
+    for command in (("lint", path), ("check", path, "0")):
+        code, out, err = run(*command)
+        assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert f"{path}:{line}:" in err and phrase in err, err
+
+
+def test_an_overflow_at_a_random_point_is_judged_never_printed(tmp_path):
+    """exp(exp(exp(t))) overflows at the points drawn: lint printed hundreds of NumPy
+    RuntimeWarnings around its one line per failed step, check some dozens."""
+    import warnings
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    path = str(write(tmp_path, text.replace('body = "exp(t) - y t"',
+                                            'body = "exp(exp(exp(exp(exp(t)))))"')))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        derivator.derive(path).verify()
+        assert derivator.check(path, "0").status == "incorrect"
+        from derivator.answers.workers import check_one
+        check_one(path, "0", 20)
+    assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
+
+
+@pytest.mark.parametrize("change,line,phrase", [
+    (('wrt = ["w", "b"]', "wrt = []"), 33, "wrt must be a name, or a list of names"),
+    (('index = "i"', 'index = "q"'), 35, "index = 'q' must be an index letter"),
+    (('index = "i"', 'index = "w"'), 35, "index = 'w' must be an index letter"),
+])
+def test_an_empty_wrt_or_a_sample_index_that_is_no_index_letter_is_one_line(
+        tmp_path, change, line, phrase):
+    """wrt = [] made show raise IndexError; index = "q" printed Σ (e^(f(x[q]ᵢ)) − y[q]ᵢ) ..."""
+    text = (Path(__file__).parent / "problem_files_review" / "poisson_bias.toml").read_text()
+    assert change[0] in text
+    path = write(tmp_path, text.replace(*change))
+    for command in (("show", path), ("lint", path)):
+        code, out, err = run(*command)
+        assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert f"{path}:{line}:" in err and phrase in err, err

@@ -61,9 +61,10 @@ def check(problem_name, answer, seed=0):
     except RecursionError:             # a last guard: the reader bounds its own depth
         return Verdict(p.id, answer, "unreadable", "the answer nests too deep to be read")
     try:
-        verdict = _judge(p, answer, reading, seed)
-        if reading.lhs is not None and reading.lhs.kind == "equation":
-            verdict = _equation(p, answer, reading, seed, verdict)
+        with np.errstate(all="ignore"):     # overflow at a point is judged, never printed
+            verdict = _judge(p, answer, reading, seed)
+            if reading.lhs is not None and reading.lhs.kind == "equation":
+                verdict = _equation(p, answer, reading, seed, verdict)
     except RecursionError:
         verdict = Verdict(p.id, answer, "unreadable", "the answer nests too deep to evaluate")
     except Exception as error:       # noqa: BLE001 - a bug of ours must not end the grading

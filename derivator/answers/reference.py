@@ -407,9 +407,9 @@ def _compiled(expr, problem_id):
 
 def _needs_sizes(expr):
     """Matrices NumPy's printer writes only at numeric sizes: I (of ridge's λI), diag(v),
-    softmax(z), the entrywise power v∘ⁿ."""
+    softmax(z)."""
     from ..functions import Softmax
-    return bool(expr.atoms(sp.Identity, sp.DiagMatrix, sp.HadamardPower, Softmax))
+    return bool(expr.atoms(sp.Identity, sp.DiagMatrix, Softmax))
 
 
 def _sized_function(expr, problem):
@@ -473,16 +473,23 @@ def _entries_function(expr, problem, free):
 
 def _matrix_function(expr, problem):
     """A matrix expression (2Xᵀ, (XᵀX)⁻¹Xᵀy, w - η(Xᵀ(σ(Xw) - y) + 2w)) as NumPy code;
-    σ applied entry by entry is computed first, into a placeholder."""
+    σ applied entry by entry, and the entrywise power v^∘k (which NumPy's printer does not
+    know), are computed first, each into a placeholder (the outermost ones: their insides
+    are computed by the same function)."""
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
     expr = expr.doit()
     stages = []
-    for k, node in enumerate(sorted(expr.atoms(ElementwiseApplyFunction), key=str)):
-        if not expr.has(node):                  # inside one already replaced
-            continue
+    nodes = expr.atoms(ElementwiseApplyFunction, sp.HadamardPower)
+    outermost = [n for n in nodes if not any(m != n and m.has(n) for m in nodes)]
+    for k, node in enumerate(sorted(outermost, key=str)):
         placeholder = sp.MatrixSymbol(f"E{k}_", *node.shape)
-        stages.append((placeholder.name, _matrix_function(node.expr, problem),
-                       Compiled(node.function.expr, node.function.variables, "numpy")))
+        if isinstance(node, sp.HadamardPower):
+            t = sp.Dummy("t")
+            stages.append((placeholder.name, _matrix_function(node.base, problem),
+                           Compiled(t ** node.exp, [t], "numpy")))
+        else:
+            stages.append((placeholder.name, _matrix_function(node.expr, problem),
+                           Compiled(node.function.expr, node.function.variables, "numpy")))
         expr = expr.xreplace({node: placeholder})
     code = Compiled(expr, (), "numpy")
     naturals = {n for n, v in problem.names.items() if v.kind == "natural"}
@@ -491,9 +498,9 @@ def _matrix_function(expr, problem):
         namespace = {n: (int(v) if n in naturals else v) for n, v in point.values.items()
                      if n.isidentifier()}
         namespace.update({n: int(v) for n, v in point.sizes.items()})
-        for name, inner, function in stages:
-            namespace[name] = function.bind({})(np.asarray(inner(point), dtype=float))
         with np.errstate(all="ignore"):
+            for name, inner, function in stages:
+                namespace[name] = function.bind({})(np.asarray(inner(point), dtype=float))
             value = np.asarray(code.bind(namespace)(), dtype=float)
         return float(value) if value.size == 1 and value.ndim < 2 else value
     return at

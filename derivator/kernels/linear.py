@@ -116,6 +116,7 @@ def generate(name, model, derivations):
     """The kernel's functions and source from the model and one Derivation per parameter."""
     n = model.sample_index
     cost = model.definition(model.target.func).apply(model.target.args)
+    _refuse_constants(name, model, cost)
     loss_sums, loss_rest = sum_terms(cost, n)
     if not loss_sums:
         raise DerivatorError(f"{name}: the cost has no sum over samples")
@@ -217,6 +218,20 @@ def generate(name, model, derivations):
                                        modules=[NUMPY_FUNCTIONS, "numpy"])
     namespace["penalty_text"] = {p: str(e) for p, e in penalties.items() if e != 0}
     return shapes, source, namespace
+
+
+def _refuse_constants(name, model, cost):
+    """A kernel is called with the parameters and the data only: a loss with another
+    constant (λ of an L2 term) would give code that cannot run, so it has no kernel yet."""
+    known = set(model.params) | {model.sample_count, model.sample_index} | \
+        {s.label for s in model.samples}
+    constants = sorted(str(s) for s in model.substitute_definitions(cost).free_symbols
+                       if type(s) is sp.Symbol and s not in known)
+    if constants:
+        raise DerivatorError(f"{name}: a kernel is given the parameters "
+                             f"({', '.join(map(str, model.params))}) and the data only; "
+                             f"this loss also has {', '.join(constants)}, which it cannot be "
+                             f"given yet")
 
 
 def _sum_of(*terms):
