@@ -13,11 +13,13 @@ CORPUS = Path(__file__).resolve().parent / "problem_files"
 # what the answers' reader does not take yet (each prints one clear line, tested below)
 NOT_YET = {}
 FILES = sorted(p.name for p in CORPUS.glob("*.toml"))
+REVIEW = CORPUS.parent / "problem_files_review"         # a second corpus, written apart
 
 
-@pytest.mark.parametrize("name", [f for f in FILES if f not in NOT_YET])
-def test_check_accepts_what_show_prints(name):
-    path = str(CORPUS / name)
+@pytest.mark.parametrize("path", [CORPUS / f for f in FILES if f not in NOT_YET] +
+                         sorted(REVIEW.glob("*.toml")), ids=lambda p: p.name)
+def test_check_accepts_what_show_prints(path):
+    path = str(path)
     result = json.loads(documents.render_json(derivator.derive(path), "en"))["result"]
     for form in (result["text"], result["latex"]):
         verdict = derivator.check(path, form)
@@ -75,3 +77,21 @@ def test_a_result_with_an_entrywise_power_can_be_checked(name, right, wrong):
     path = str(CORPUS / name)
     assert derivator.check(path, right).status == "correct"
     assert derivator.check(path, wrong).status == "incorrect"
+
+
+BIAS = str(REVIEW / "softplus_pm1_bias.toml")          # its first parameter is b
+
+
+@pytest.mark.parametrize("answer,status,phrase", [
+    (r"-\mathbf{1}^\top (\sigma(-y \odot (X w + b)) \odot y)", "correct", ""),
+    ("-𝟙ᵀ (σ(-(y ⊙ (X w + b))) ⊙ y)", "correct", ""),
+    (r"-\sum_{i=1}^{N} y_i \sigma(-y_i (w^T x_i + b))", "correct", ""),
+    (r"\sum_{i=1}^{N} y_i \sigma(-y_i (w^T x_i + b))", "incorrect", ""),
+    ("-(σ(-(y ⊙ (X w + b))) ⊙ y)", "incorrect", "column vector; the answer is a scalar"),
+    ("1^T", "incorrect", "the length of 𝟙ᵀ cannot be known here"),
+    ("1^T + b", "incorrect", "the length of 𝟙ᵀ cannot be known here"),
+])
+def test_the_row_of_ones_sums_what_it_multiplies(answer, status, phrase):
+    verdict = derivator.check(BIAS, answer)
+    assert verdict.status == status, verdict
+    assert phrase in verdict.message

@@ -64,10 +64,21 @@ class Identity:
         return self.scale * np.eye(shape_of(other)[0])
 
 
+class OnesRow:
+    """𝟙ᵀ (a transposed 1: the row of ones) times a number: 𝟙ᵀv is the sum of v's entries,
+    so its length is the one of what it multiplies."""
+
+    def __init__(self, scale=1.0):
+        self.scale = scale
+
+
 def _no_identity(n, *values):
     if any(isinstance(v, Identity) for v in values):
         raise EvaluationError("the size of I cannot be known here: write it added to, or "
                               "multiplied by, a square matrix", n.column)
+    if any(isinstance(v, OnesRow) for v in values):
+        raise EvaluationError("the length of 𝟙ᵀ cannot be known here: write it before a "
+                              "vector or a matrix (𝟙ᵀv is the sum of v's entries)", n.column)
 
 
 def shape_of(value):
@@ -103,6 +114,18 @@ class Budget:
             raise EvaluationError("the answer takes too many operations to evaluate (sums "
                                   "nested too deep or too long, or powers too large)",
                                   column, unreadable=True)
+
+
+def _times_ones(a, b, n):
+    """c 𝟙ᵀ is a scaled row of ones; 𝟙ᵀ v sums v's entries, 𝟙ᵀ M sums M's columns."""
+    if isinstance(a, OnesRow) and not isinstance(b, OnesRow) and shape_of(b) and \
+            n.value is None:
+        return _squeeze(a.scale * np.sum(b, axis=0, keepdims=True))
+    if not shape_of(a) and isinstance(b, OnesRow):
+        return OnesRow(a * b.scale)
+    if isinstance(a, OnesRow) and not shape_of(b) and not isinstance(b, OnesRow):
+        return OnesRow(a.scale * b)
+    _no_identity(n, a if isinstance(a, OnesRow) else b)
 
 
 def _times_identity(a, b, n):
@@ -283,7 +306,9 @@ class Evaluator:
 
     def eval_neg(self, n):
         value = self.eval(n.args[0])
-        return Identity(-value.scale) if isinstance(value, Identity) else -value
+        if isinstance(value, (Identity, OnesRow)):
+            return type(value)(-value.scale)
+        return -value
 
     def eval_add(self, n):
         return self._combine(n, np.add, "+")
@@ -293,6 +318,8 @@ class Evaluator:
 
     def _combine(self, n, op, sign):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if isinstance(a, OnesRow) or isinstance(b, OnesRow):
+            _no_identity(n, a if isinstance(a, OnesRow) else b)
         if isinstance(a, Identity) and isinstance(b, Identity):
             return Identity(op(a.scale, b.scale))
         if isinstance(a, Identity):
@@ -307,6 +334,8 @@ class Evaluator:
 
     def eval_mul(self, n):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
+        if isinstance(a, OnesRow) or isinstance(b, OnesRow):
+            return _times_ones(a, b, n)
         if isinstance(a, Identity) or isinstance(b, Identity):
             return _times_identity(a, b, n)
         if n.value == "odot":                     # a ⊙ b: entry by entry
@@ -336,6 +365,8 @@ class Evaluator:
     def eval_div(self, n):
         a, b = (_squeeze(self.eval(x)) for x in n.args)
         _no_identity(n, b)
+        if isinstance(a, OnesRow) and not shape_of(b):
+            return OnesRow(a.scale / b)
         if isinstance(a, Identity):
             if shape_of(b):
                 raise EvaluationError("cannot divide by a vector or a matrix", n.column)
@@ -372,6 +403,8 @@ class Evaluator:
         return np.linalg.matrix_power(base, int(exp))
 
     def eval_transpose(self, n):
+        if n.args[0].kind == "num" and n.args[0].value == 1:
+            return OnesRow()                  # 𝟙ᵀ, \mathbf{1}^\top: the row of ones
         value = _squeeze(self.eval(n.args[0]))
         if isinstance(value, Identity):
             return value

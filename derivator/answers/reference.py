@@ -380,8 +380,10 @@ def _strings(value):
 
 
 def _numeric(expr, problem, point):
-    """expr (the reference or a variant) at `point`."""
-    return _compiled(expr, problem.id)(point)
+    """expr (the reference or a variant) at `point`; a 1×1 result (𝟙ᵀv) is a number, as
+    an answer's is."""
+    value = _compiled(expr, problem.id)(point)
+    return float(np.asarray(value)[0, 0]) if np.shape(value) == (1, 1) else value
 
 
 _COMPILED = {}
