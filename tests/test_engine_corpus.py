@@ -352,7 +352,6 @@ NETWORKS = {"mlp_one_hidden": (mlp_loss, mlp_grad_u, {"u": ("M", "D"), "v": ("M"
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
 def test_a_network_file_derives_the_delta_rule(name):
-    from derivator.verify import expand_everything
     path = str(CORPUS / f"{name}.toml")
     problem = derivator.load(path)
     derivation = derivator.derive(path)
@@ -366,10 +365,16 @@ def test_a_network_file_derives_the_delta_rule(name):
     by_hand = grad_u(X, y, w)
     numeric = _central(lambda u: loss(X, y, {**w, "u": u}), w["u"])
     assert np.allclose(by_hand, numeric, rtol=1e-5, atol=1e-7)
+    assert_entries_are(derivation, by_hand, X, y, w)
+
+
+def assert_entries_are(derivation, by_hand, X, y, w):
+    """∂L/∂u_{m,d} of a network, every definition expanded, at the samples X, y and the
+    weights w, equals the gradient `by_hand` entry by entry."""
+    from derivator.verify import expand_everything
     m, d = sp.symbols("m d", integer=True)
-    numbers = {sp.IndexedBase("x")[i + 1, c + 1]: X[i, c] for i in range(size["N"])
-               for c in range(size["D"])}
-    numbers.update({sp.IndexedBase("y")[i + 1]: y[i] for i in range(size["N"])})
+    numbers = {sp.IndexedBase("x")[i + 1, c + 1]: X[i, c] for i, c in np.ndindex(X.shape)}
+    numbers.update({sp.IndexedBase("y")[i + 1]: y[i] for i in range(len(y))})
     for k, array in w.items():
         for idx in np.ndindex(array.shape):
             numbers[sp.IndexedBase(k)[tuple(i + 1 for i in idx)]] = array[idx]
@@ -424,7 +429,6 @@ def test_a_likelihood_without_closed_form_ends_at_its_gradient():
     derivation = derivator.derive(path)
     assert all(c.ok for c in derivation.verify())
     assert derivation.steps[-1].rule == "no_closed_form"
-    rng = np.random.default_rng(4)
     N, D, X, y, p = _loss_point(problem, 4)
 
     def log_likelihood(w):

@@ -10,7 +10,7 @@ import sympy as sp
 
 import derivator
 from test_engine_corpus import (_central, _derived_loss_gradient, _explicit, _index_values,
-                                _loss_point, _loss_values, sig)
+                                _loss_point, _loss_values, assert_entries_are, sig)
 
 CORPUS = Path(__file__).parent / "problem_files_review"
 
@@ -162,7 +162,6 @@ def test_map_with_a_noise_variance_solves_to_its_ridge_estimate():
 
 
 def test_a_tanh_network_derives_its_backpropagation():
-    from derivator.verify import expand_everything
     path = str(CORPUS / "tanh_network.toml")
     problem = derivator.load(path)
     derivation = _verified(path)
@@ -177,14 +176,4 @@ def test_a_tanh_network_derives_its_backpropagation():
     z = np.tanh(X @ w["u"].T)                                        # (N, M)
     by_hand = ((((z @ w["v"] - y)[:, None] * w["v"][None, :]) * (1 - z ** 2)).T @ X)
     assert np.allclose(by_hand, _central(loss, w["u"]), rtol=1e-5, atol=1e-7)
-    m, d = sp.symbols("m d", integer=True)
-    numbers = {sp.IndexedBase("x")[i + 1, c + 1]: X[i, c] for i in range(size["N"])
-               for c in range(size["D"])}
-    numbers.update({sp.IndexedBase("y")[i + 1]: y[i] for i in range(size["N"])})
-    for k, array in w.items():
-        for idx in np.ndindex(array.shape):
-            numbers[sp.IndexedBase(k)[tuple(i + 1 for i in idx)]] = array[idx]
-    for mm, dd in np.ndindex(by_hand.shape):
-        value = expand_everything(derivation.result.xreplace({m: mm + 1, d: dd + 1}),
-                                  derivation.model)
-        assert abs(float(value.xreplace(numbers)) - by_hand[mm, dd]) < 1e-9
+    assert_entries_are(derivation, by_hand, X, y, w)
