@@ -5,7 +5,6 @@ differentiate in matrix and in index form, and what it is differentiated by. The
 are the project's own data: their expressions are read with SymPy's parser, which must
 never see a student's answer (the answer checker has a grammar of its own).
 """
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources

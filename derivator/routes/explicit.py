@@ -104,7 +104,7 @@ class Writer:
                 return sp.ImmutableMatrix(*v.shape, [sp.diff(inside, c, count) for c in v])
             return _map(inside, lambda f: sp.diff(f, v, count))
         if isinstance(e, (sp.Sum, sp.Product)):
-            body, terms = e.function, [e.function]
+            terms = [e.function]
             for i, lo, hi in e.limits:
                 terms = [t.xreplace({i: sp.Integer(k)}) for t in terms
                          for k in range(self.integer(lo), self.integer(hi) + 1)]

@@ -13,7 +13,7 @@ from ..derivation import Derivation
 from .loss import Engine
 from ..functions import entry
 from ..problemset import INDEX_LETTERS
-from ..rewrites import (collapse_deltas, collapse_nested_deltas, expand_logs, name_softmax,
+from ..rewrites import (collapse_nested_deltas, expand_logs, name_softmax,
                         sum_to_one)
 from ..rules import (INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
                     PowerChain, QuotientRule, ReciprocalRule)
