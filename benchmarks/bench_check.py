@@ -25,8 +25,8 @@ import tempfile
 import time
 
 import derivator
-from derivator.answers.judge import check
-from derivator.answers.workers import available_cpus
+from derivator.answers.judge.judge import check
+from derivator.answers.batch.workers import available_cpus
 
 # Per problem: common answers (most of a class), and a template for answers students
 # write their own way ({c} a number that makes each one a different expression).
@@ -123,7 +123,7 @@ def whole_class(rows, directory):
 
 def on_dask(rows):
     from dask.distributed import LocalCluster
-    from derivator.answers.cluster import check_on_dask
+    from derivator.answers.batch.cluster import check_on_dask
     items = [(p, a) for _, p, a in make_class(rows, seed=1)]
     items = list(dict.fromkeys(items))                 # distinct: each one costs a check
     print(f"4. {len(items)} distinct answers on a local Dask cluster:")

@@ -19,9 +19,9 @@ def catalog():
     """The names of the derivations `derive` and `python -m derivator show` know: the
     lectures' (bce, sigmoid, mse), the problem set's (p1a ... p7b) and the other notes'
     (bce-mle, logistic-pm1)."""
-    from .problemset import all_problems
-    from .registry import catalog as names
-    from .routes import names as route_names
+    from .model.problemset import all_problems
+    from .model.registry import catalog as names
+    from .strategies.routes import names as route_names
     return names() + list(all_problems()) + route_names()
 
 
@@ -42,21 +42,21 @@ def derive(name, wrt=None, route=None):
 def load(path):
     """The Problem a problem file declares, every key and expression checked (a
     DerivatorError `FILE:LINE: what is wrong` otherwise)."""
-    from .problemfile import load as load_file
+    from .model.problemfile import load as load_file
     return load_file(str(path))
 
 
 @lru_cache(maxsize=None)
 def _derive_named(name, wrt=None, route=None):
-    from .registry import catalog as lectures, get_model
+    from .model.registry import catalog as lectures, get_model
     from .strategies.loss import run_engine
-    from .routes import ROUTES, derive_route
+    from .strategies.routes import ROUTES, derive_route
     if route is not None or (name in ROUTES and None in ROUTES[name]):
         if name not in catalog():
             raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
         return derive_route(name, route, wrt)
     if name not in lectures():
-        from .problemset import all_problems, problem     # only when a problem is asked for
+        from .model.problemset import all_problems, problem     # only when a problem is asked for
         if name not in all_problems() and f"p{name}" not in all_problems():
             raise DerivatorError(f"unknown derivation {name!r}; known: {', '.join(catalog())}")
         return _derive_problem(problem(name), wrt)
@@ -82,7 +82,7 @@ def kernel(name):
 
 
 def _derive_problem(problem, wrt):
-    from .problemfile import derived
+    from .model.problemfile import derived
     return derived(problem, None if wrt is None else str(wrt))
 
 
@@ -109,23 +109,23 @@ def check(problem, answer, timeout=None):
     A text of several lines (newlines, `\\\\`, an aligned environment) or a chain
     `a = b = c` is a working: every step is judged and the verdict also has
     .first_wrong_line, .lines and .answer (the last line's verdict)."""
-    from .answers.judge import Verdict, check as judge
-    from .answers.working import is_working
+    from .answers.judge.judge import Verdict, check as judge
+    from .answers.judge.working import is_working
     if is_working(answer):
         return _check_working(problem, answer, timeout)
     if timeout is None:
         return judge(problem, answer)
-    from .answers.workers import check_one
+    from .answers.batch.workers import check_one
     return Verdict(**check_one(problem, answer, timeout))
 
 
 def _check_working(problem, working, timeout):
     """A working of several lines: every step judged, the last line as the answer
     (`.first_wrong_line`, `.lines`, `.answer`)."""
-    from .answers.working import WorkingVerdict, check_working
+    from .answers.judge.working import WorkingVerdict, check_working
     if timeout is None:
         return check_working(problem, working)
-    from .answers.workers import check_one
+    from .answers.batch.workers import check_one
     return WorkingVerdict.from_dict(check_one(problem, working, timeout))
 
 

@@ -134,7 +134,7 @@ def _positive(kind):
 
 
 def _routes(name, opening="; "):
-    from .routes import routes_of
+    from .strategies.routes import routes_of
     routes = routes_of(name)
     if not routes:
         return ""
@@ -142,9 +142,9 @@ def _routes(name, opening="; "):
 
 
 def cmd_list(args, out):
-    from .problemset import all_problems
-    from .routes import names as route_names, title as route_title
-    from .registry import catalog as lectures, get_model
+    from .model.problemset import all_problems
+    from .strategies.routes import names as route_names, title as route_title
+    from .model.registry import catalog as lectures, get_model
     from .render.messages import HEADINGS
     lang = args.lang
     for name in lectures():
@@ -161,7 +161,7 @@ def cmd_list(args, out):
 
 
 def cmd_problems(args, out):
-    from .problemset import all_problems
+    from .model.problemset import all_problems
     from .render.messages import HEADINGS
     from .render.statement import statement_text
     from .render.terminal import wrap
@@ -206,7 +206,7 @@ def cmd_show(args, out):
 
 
 def _syntax_guide():
-    from .answers.syntax import as_text
+    from .answers.read.syntax import as_text
     return as_text()
 
 
@@ -223,13 +223,13 @@ def cmd_handout(args, out):
 def cmd_check(args, out):
     import json
 
-    from .answers.workers import check_one
-    from .problemset import problem
+    from .answers.batch.workers import check_one
+    from .model.problemset import problem
     if args.syntax:
         out.write(_syntax_guide())
         return 0
     if args.file:
-        from .answers.batch import run_batch
+        from .answers.batch.batch import run_batch
         return run_batch(args, out)
     for option in ("output", "resume", "feedback", "dask"):
         if getattr(args, option):
@@ -251,7 +251,7 @@ def cmd_check(args, out):
 def _verdict_text(verdict, answer, lang="en"):
     """A verdict for people: the status, how the answer was read, and for an unreadable
     one the answer with a caret under the place. Plain text: nothing in it is markup."""
-    from .answers.notation import LABELS
+    from .answers.read.notation import LABELS
     label = LABELS[lang]
     lines = [f"{label.get(verdict['status'], verdict['status'])}: {verdict['message']}"]
     if verdict.get("read_as"):
@@ -312,11 +312,11 @@ def cmd_check_working(args, out):
     1 when a step or the answer is wrong, 2 when it cannot be read, 3 on timeout."""
     import json
 
-    from .answers.lines import MAX_TEXT
-    from .answers.workers import check_one
-    from .answers.lines import WorkingError, split_working
-    from .answers.working import as_json, is_working
-    from .problemset import problem
+    from .answers.read.lines import MAX_TEXT
+    from .answers.batch.workers import check_one
+    from .answers.read.lines import WorkingError, split_working
+    from .answers.judge.working import as_json, is_working
+    from .model.problemset import problem
     if args.name is None or args.answer is not None:
         raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
     problem(args.name)
@@ -358,7 +358,7 @@ def _read_working(path, limit):
 
 
 def cmd_lint(args, out):
-    from .problemfile import lint
+    from .model.problemfile import lint
     lines, status = lint(args.file)
     stream = out if status == 0 else sys.stderr
     for line in lines:
@@ -367,7 +367,7 @@ def cmd_lint(args, out):
 
 
 def cmd_new(args, out):
-    from .templates import TEMPLATES
+    from .model.templates import TEMPLATES
     if not args.file.endswith(".toml"):
         raise DerivatorError(f"{args.file}: a problem file's name ends in .toml")
     try:
@@ -399,8 +399,8 @@ def cmd_train(args, out):
 
     import numpy as np
 
-    from . import catalog, kernel, train
-    from .kernels import kernel_names
+    from . import catalog, kernel
+    from .kernels import kernel_names, train
     if args.name in catalog() and args.name not in kernel_names():
         raise DerivatorError(f"cannot train {args.name!r}; losses: {', '.join(kernel_names())}")
     if args.data is not None and args.target is None:
@@ -461,7 +461,7 @@ def _train_with_progress(k, X, data, args, out, params):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from . import train
+    from .kernels import train
     console = Console(file=out)
     batch = f"mini-batches of {args.batch_size}" if args.batch_size else "full batch"
     # as plain text: a file or column name may hold brackets or control characters

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derivator.answers.parse import AnswerError, Node, parse
+from derivator.answers.read.parse import AnswerError, Node, parse
 
 # The examples that must parse (ANSWER_SYNTAX.md), each with the tree it must give.
 X, w, y, k, B = (Node("name", value=(n, None)) for n in ("X", "w", "y", "k", "B"))
@@ -128,8 +128,8 @@ def test_fuzz_any_text(text):
 
 # --- the syntax guide: one place, read by the reader, the same in the README -----------
 def test_every_example_in_the_syntax_guide_is_read():
-    from derivator.answers.lhs import parse_answer
-    from derivator.answers.syntax import examples
+    from derivator.answers.read.lhs import parse_answer
+    from derivator.answers.read.syntax import examples
     assert len(examples()) > 60
     for example in examples():
         assert parse_answer(example).tree is not None, example
@@ -138,14 +138,14 @@ def test_every_example_in_the_syntax_guide_is_read():
 def test_the_readme_shows_the_syntax_guide_as_written_in_the_code():
     from pathlib import Path
 
-    from derivator.answers.syntax import as_markdown
+    from derivator.answers.read.syntax import as_markdown
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     start, end = readme.index("<!-- syntax -->\n"), readme.index("<!-- /syntax -->")
     assert readme[start + len("<!-- syntax -->\n"):end] == as_markdown()
 
 
 def test_check_syntax_and_help_print_the_guide(capsys):
-    from derivator.answers.syntax import GUIDE
+    from derivator.answers.read.syntax import GUIDE
     from test_cli import run
     code, out, _ = run("check", "--syntax")
     assert code == 0 and all(what in out for what, _ in GUIDE)
@@ -211,8 +211,8 @@ def test_a_parameter_after_the_semicolon_must_be_a_name():
 
 
 def test_one_letter_names_are_split_by_the_problems_names():
-    from derivator.answers.lhs import parse_answer
-    from derivator.problemset import problem
+    from derivator.answers.read.lhs import parse_answer
+    from derivator.model.problemset import problem
     assert strip(parse_answer("etaXw", problem("p2")).tree) == mul(
         mul(Node("name", value=("eta", None)), X), w)
     with pytest.raises(AnswerError) as error:
@@ -232,7 +232,7 @@ def test_long_chains_are_refused_with_a_column_not_a_recursion_error(text, colum
 
 
 def test_long_flat_sums_and_products_nest_shallowly():
-    from derivator.answers.parse import tree_depth
+    from derivator.answers.read.parse import tree_depth
     assert tree_depth(parse("+".join(["X"] * 1000))) <= 30
     assert tree_depth(parse(" ".join(["X"] * 1000))) <= 30
     assert tree_depth(parse("-".join(["X"] * 999))) <= 30

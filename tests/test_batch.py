@@ -9,11 +9,11 @@ import types
 
 import pytest
 
-from derivator.answers import batch, workers
-from derivator.answers.classfile import MAX_CELL, read_class_file
-from derivator.answers.gradebook import score
-from derivator.answers.untrusted import file_name, spreadsheet_cell, visible
-from derivator.problemset import problem
+from derivator.answers.batch import batch, workers
+from derivator.answers.batch.classfile import MAX_CELL, read_class_file
+from derivator.answers.batch.gradebook import score
+from derivator.answers.batch.untrusted import file_name, spreadsheet_cell, visible
+from derivator.model.problemset import problem
 from test_cli import run
 
 # Cheap answers whose verdicts the mathematics fixes: d/dX tr(XᵀX)... = 2Xᵀ for p1a,
@@ -284,7 +284,7 @@ def test_a_worker_killed_by_the_system_is_noticed_at_once(monkeypatch):
 def test_workers_start_warm():
     """The parent derives the problems before it forks the workers (and before any
     answer's clock starts), so a worker never derives one itself."""
-    from derivator.answers.reference import _task
+    from derivator.answers.judge.reference import _task
     _task.cache_clear()
     workers.check_all([("p5", "B")], seconds=60)
     assert _task.cache_info().currsize == 1
@@ -296,7 +296,7 @@ def test_the_same_verdicts_on_a_dask_cluster():
     distributed = pytest.importorskip("dask.distributed",
                                       reason="dask is not installed (pip install "
                                              "'derivator[dask]')")
-    from derivator.answers.cluster import check_on_dask
+    from derivator.answers.batch.cluster import check_on_dask
     items = [(p if p.startswith("p") else "p" + p, a) for _, p, a, _ in CLASS]
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:

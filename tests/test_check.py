@@ -176,7 +176,7 @@ def test_cli_exit_codes_and_json():
 
 
 def test_a_check_past_its_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
-    from derivator.answers.workers import check_all
+    from derivator.answers.batch.workers import check_all
     results = check_all([("p6", "(X + X^T) w"), ("p1a", "2X^T")], seconds=0.001)
     assert all(r["status"] == "timeout" and "took longer than" in r["message"]
                for r in results)
@@ -265,9 +265,9 @@ def test_sympy_confirms_where_it_can_and_the_verdict_never_depends_on_it():
 
 def test_symbolic_form_is_built_from_the_tree():
     import sympy as sp
-    from derivator.answers.parse import parse
-    from derivator.answers.symbolic import to_sympy
-    from derivator.problemset import problem
+    from derivator.answers.read.parse import parse
+    from derivator.answers.judge.symbolic import to_sympy
+    from derivator.model.problemset import problem
     p = problem("p6")
     D = p.sizes()["D"]
     X, w = sp.MatrixSymbol("X", D, D), sp.MatrixSymbol("w", D, 1)
@@ -400,7 +400,7 @@ def test_a_left_hand_side_that_names_something_else_says_so():
 def test_a_fault_inside_check_is_one_line_not_a_traceback(monkeypatch):
     """A bug of derivator's own (here: a reference that raises) is reported as such, in one
     line, and the grading goes on."""
-    from derivator.answers import judge
+    from derivator.answers.judge import judge
 
     def broken(*args, **kwargs):
         raise NameError("name 'at_v' is not defined")

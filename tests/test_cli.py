@@ -32,7 +32,7 @@ def run(*args):
 def test_list_names_every_derivation():
     code, out, _ = run("list")
     assert code == 0
-    from derivator.problemset import all_problems
+    from derivator.model.problemset import all_problems
     names = [line.split()[0] for line in out.splitlines()]
     assert names == ["bce", "sigmoid", "mse", "bce-mle", "logistic-pm1"] + list(all_problems())
 

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 import derivator
-from derivator.functions import expand_named_functions, inner
+from derivator.model.functions import expand_named_functions, inner
 
 CORPUS = Path(__file__).parent / "problem_files"
 
@@ -371,7 +371,7 @@ def test_a_network_file_derives_the_delta_rule(name):
 def assert_entries_are(derivation, by_hand, X, y, w):
     """∂L/∂u_{m,d} of a network, every definition expanded, at the samples X, y and the
     weights w, equals the gradient `by_hand` entry by entry."""
-    from derivator.verify import expand_everything
+    from derivator.verify.steps import expand_everything
     m, d = sp.symbols("m d", integer=True)
     numbers = {sp.IndexedBase("x")[i + 1, c + 1]: X[i, c] for i, c in np.ndindex(X.shape)}
     numbers.update({sp.IndexedBase("y")[i + 1]: y[i] for i in range(len(y))})

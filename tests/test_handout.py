@@ -112,7 +112,7 @@ def test_a_statement_from_a_problem_file_cannot_run_tex_commands(statement):
 
 
 def test_the_shipped_statements_keep_their_own_latex():
-    from derivator.problemset import all_problems
+    from derivator.model.problemset import all_problems
     from derivator.render.standalone import statement_latex
     for problem in all_problems().values():
         assert statement_latex(problem.statement) == problem.statement.strip(), problem.id

@@ -374,8 +374,8 @@ def _logistic_pm1():
     """A loss that is not in the repository: logistic loss with labels -1/1,
     L(y, p) = log(1 + e^(-y p)), declared as the lectures declare theirs."""
     import sympy as sp
-    from derivator.model import Definition, Domain, Model
-    from derivator.registry import J, L, X, Y, b, i, p, w, x, y, z
+    from derivator.model.lecture import Definition, Domain, Model
+    from derivator.model.registry import J, L, X, Y, b, i, p, w, x, y, z
     m = sp.Symbol("m")
     with sp.evaluate(False):
         loss = sp.log(1 + sp.exp(-y * p))
@@ -389,7 +389,7 @@ def _logistic_pm1():
 
 
 def test_a_loss_from_outside_the_repository_gets_a_stable_kernel(monkeypatch):
-    from derivator import registry
+    from derivator.model import registry
     monkeypatch.setitem(registry.BUILDERS, "logistic-test", _logistic_pm1)
     k = derivator.kernel("logistic-test")
     assert k.params == {"w": ("D",), "b": ()} and k.labels == (-1, 1)

@@ -150,7 +150,7 @@ def explicit_value(expr, values):
     value = expr.xreplace(concrete).doit()
     if isinstance(value, sp.MatrixExpr):
         value = value.as_explicit()
-    value = value.replace(lambda e: isinstance(e, derivator.functions.sigmoid),
+    value = value.replace(lambda e: isinstance(e, derivator.model.functions.sigmoid),
                           lambda e: 1 / (1 + sp.exp(-e.args[0])))
     return np.array(sp.Matrix(value).evalf(), dtype=float).ravel() \
         if isinstance(value, sp.MatrixBase) else float(value)
@@ -279,7 +279,7 @@ def test_an_overflow_at_a_random_point_is_judged_never_printed(tmp_path):
         warnings.simplefilter("always")
         derivator.derive(path).verify()
         assert derivator.check(path, "0").status == "incorrect"
-        from derivator.answers.workers import check_one
+        from derivator.answers.batch.workers import check_one
         check_one(path, "0", 20)
     assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
 

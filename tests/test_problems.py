@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 import derivator
-from derivator.problemset import all_problems, problem
+from derivator.model.problemset import all_problems, problem
 from forms import form
 from test_cli import run
 
@@ -175,14 +175,14 @@ def test_p2_gradient_and_update_match_central_differences():
 
 
 def _evaluate_with_sigmoid(expr, values):
-    from derivator.functions import expand_named_functions
-    from derivator.verify import _evaluate_raw
+    from derivator.model.functions import expand_named_functions
+    from derivator.verify.steps import _evaluate_raw
     return np.asarray(_evaluate_raw(expand_named_functions(expr), {sp.MatrixSymbol(n, *a.shape): a
                                            for n, a in values.items()}), dtype=float)
 
 
 def test_p3_gradient_matches_central_differences_and_shows_both_forms():
-    from derivator.verify import _evaluate, expand_everything
+    from derivator.verify.steps import _evaluate, expand_everything
     d = derivator.derive("p3")
     rules = [s.rule for s in d.steps]
     for rule in ("quotient_rule", "recognise_lemma", "in_terms_of", "gradient_descent"):
@@ -218,7 +218,7 @@ def _indexed_values(expr, arrays):
 
 
 def test_p7b_matches_central_differences_for_every_weight():
-    from derivator.verify import expand_everything
+    from derivator.verify.steps import expand_everything
     d = derivator.derive("p7b")
     N, D, M = 2, 2, 3                     # the sizes the problem file checks at
     rng = np.random.default_rng(7)
@@ -236,7 +236,7 @@ def test_p7b_matches_central_differences_for_every_weight():
 
 
 def test_p7a_matches_central_differences_for_every_node():
-    from derivator.verify import expand_everything
+    from derivator.verify.steps import expand_everything
     d = derivator.derive("p7a")
     D = 3
     rng = np.random.default_rng(8)
@@ -271,7 +271,7 @@ def test_p7b_reuses_the_upper_layers_derivative():
 
 
 def test_p4_normal_equations_match_least_squares_and_the_gradient():
-    from derivator.verify import _evaluate_raw
+    from derivator.verify.steps import _evaluate_raw
     d = derivator.derive("p4")
     assert [s.rule for s in d.steps if s.section == "solve"] == [
         "set_to_zero", "drop_factor_expand", "normal_equations", "invert"]
@@ -298,7 +298,7 @@ def test_p4_normal_equations_match_least_squares_and_the_gradient():
 
 @pytest.mark.parametrize("size", [2, 3, 4])
 def test_p1c_matches_central_differences_for_k_1_to_6(size):
-    from derivator.verify import _evaluate_raw
+    from derivator.verify.steps import _evaluate_raw
     d = derivator.derive("p1c")
     k, D = sp.Symbol("k", integer=True, positive=True), problem("p1c").sizes()["D"]
     rng = np.random.default_rng(size)

@@ -7,10 +7,10 @@ import pytest
 import sympy as sp
 
 import derivator
-from derivator.answers.reference import _free_indices, _task
-from derivator.functions import expand_named_functions, inner
-from derivator.problemset import problem as find
-from derivator.verify import _write_out_sums
+from derivator.answers.judge.reference import _free_indices, _task
+from derivator.model.functions import expand_named_functions, inner
+from derivator.model.problemset import problem as find
+from derivator.verify.steps import _write_out_sums
 
 PROBLEMS = [p for p in derivator.catalog() if p.startswith("p")]
 SUBSTITUTED = {}

@@ -11,9 +11,9 @@ from sympy import Derivative, Eq, Piecewise, Product, Sum, exp, log
 
 import derivator
 from derivator.cli import main
-from derivator.functions import inner, sigmoid
-from derivator.routes.explicit import verify_steps
-from derivator.train import default_dataset
+from derivator.model.functions import inner, sigmoid
+from derivator.strategies.routes.explicit import verify_steps
+from derivator.kernels.train import default_dataset
 from forms import form
 
 w, x, y, b, i, N, m = sp.symbols("w x y b i N m")
@@ -288,7 +288,7 @@ def _bce_mean(Xd, yd, wd, bd):
 
 
 def test_ez_results_against_central_differences_and_the_lecture(ez):
-    from derivator.routes.explicit import Writer, numbers
+    from derivator.strategies.routes.explicit import Writer, numbers
     rng = np.random.default_rng(6)
     n, mm = 5, 3
     Xd, yd = rng.normal(size=(n, mm)), rng.integers(0, 2, size=n).astype(float)
@@ -347,7 +347,7 @@ def test_check_answers_with_a_left_hand_side(name, answer):
 
 def test_check_labels_come_from_their_set():
     """With y = 0 drawn for ±1 labels the (1 + y)/2 form would be judged wrong."""
-    from derivator.answers.judge import _task
+    from derivator.answers.judge.judge import _task
     task, points = _task("logistic-pm1", 0)
     labels = np.concatenate([np.ravel(p.values["y"]) for p in points])
     assert set(labels) == {-1.0, 1.0}
@@ -387,7 +387,7 @@ def test_a_class_answers_the_routes_too(tmp_path, capsys):
 def test_a_working_that_starts_from_the_routes_cost():
     """J = … as the first line of a bce-mle working is the route's own cost (it crashed:
     'the check failed: StopIteration', the cost being hidden from answers)."""
-    from derivator.answers.working import check_working
+    from derivator.answers.judge.working import check_working
     v = check_working("bce-mle", r"""J = -\frac{1}{m} \sum_{i=1}^{m} (y_i \ln(h(x_i)) + (1 - y_i) \ln(1 - h(x_i)))
 \frac{dJ}{dw} = \frac{1}{m}\sum_{i=1}^{m} (h(x_i) - y_i) x_i""")
     assert v.status == "correct" and [r["status"] for r in v.lines] == ["follows"] * 2

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import derivator
-from derivator import train
+from derivator.kernels import train
 from test_cli import run
 
 

@@ -5,9 +5,9 @@ import pytest
 import sympy as sp
 
 import derivator
-from derivator.derivation import Derivation
+from derivator.steps.derivation import Derivation
 
-from derivator.registry import catalog as lectures, get_model
+from derivator.model.registry import catalog as lectures, get_model
 
 CASES = [(name, str(p)) for name in lectures() for p in get_model(name).params]
 
@@ -47,6 +47,6 @@ def test_mse_one_sample_step_is_checked_with_real_vectors():
     d = derivator.derive("mse", "w")
     k = next(k for k, s in enumerate(d.steps) if s.rule == "linear")
     x, w = sp.symbols("x w")
-    from derivator.functions import inner
+    from derivator.model.functions import inner
     wrong = d.steps[k].expr.xreplace({x: inner(x, w)})   # a scalar where a vector belongs
     assert not _with_step_replaced(d, k, wrong).verify()[k].ok

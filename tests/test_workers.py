@@ -9,7 +9,7 @@ import time
 import pytest
 
 import derivator
-from derivator.answers import workers
+from derivator.answers.batch import workers
 
 linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self/task"),
                                 reason="needs Linux's /proc to find the workers")
@@ -39,7 +39,7 @@ def _alive(pid):
 # check stuck in a library call), then waits; the test kills only this parent.
 STUCK_PARENT = """
 import sys
-import derivator.answers.workers as workers
+import derivator.answers.batch.workers as workers
 
 def stuck(args):
     while True:
@@ -129,7 +129,7 @@ def test_a_timeout_must_be_a_finite_positive_number(value):
 
 STUCK_CLASS = """
 import sys
-import derivator.answers.workers as workers
+import derivator.answers.batch.workers as workers
 from derivator.cli import main
 
 def stuck(args):

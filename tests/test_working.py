@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import derivator
-from derivator.answers.working import check_working, is_working
+from derivator.answers.judge.working import check_working, is_working
 from test_cli import run
 
 WORKINGS = Path(__file__).parent / "workings"
@@ -305,8 +305,8 @@ def test_the_quantity_from_compiled_definitions_agrees_with_sympys(problem):
     """L computed with the point's compiled f, g, L_i (fast) against the reference's SymPy
     evaluation of the same definition (independent)."""
     import numpy as np
-    from derivator.answers.scene import Scene, _definition_value
-    from derivator.problemset import problem as find
+    from derivator.answers.judge.scene import Scene, _definition_value
+    from derivator.model.problemset import problem as find
     scene = Scene(find(problem))
     model = scene.problem.model()
     body = next(d.body for d in model.definitions if d.name == model.target.func)
@@ -318,7 +318,7 @@ def test_the_quantity_from_compiled_definitions_agrees_with_sympys(problem):
 def test_a_working_that_costs_too_much_is_cut_off_with_a_reason(monkeypatch):
     """One operation budget for the whole working (smaller here, to keep the test cheap):
     past it, every line says why it was not computed; nothing runs on."""
-    import derivator.answers.scene as scene
+    import derivator.answers.judge.scene as scene
     monkeypatch.setattr(scene, "MAX_OPERATIONS", 5_000)
     heavy = "\n".join([r"= \sum_{i=1}^{100}\sum_{j=1}^{100} w_1 X_{11}"] * 50)
     v = check_working("p6", "f = w^T X w\n" + heavy)
@@ -333,8 +333,8 @@ def test_a_working_that_costs_too_much_is_cut_off_with_a_reason(monkeypatch):
 def test_how_a_line_was_read_is_read_back_the_same(problem, answer):
     """The plain form of a side (given to the answers' judge for the last line) is judged
     as the side itself."""
-    from derivator.answers.parse import parse
-    from derivator.answers.sides import _show
+    from derivator.answers.read.parse import parse
+    from derivator.answers.read.sides import _show
     again = _show(parse(answer), plain=True)
     assert derivator.check(problem, again).status == derivator.check(problem, answer).status
 
@@ -450,11 +450,11 @@ def test_an_entrywise_product_is_shown_as_read():
     """read as: y ⊙ σ(…), not y σ(…) (a matrix product), in a working's lines."""
     v = check_working("logistic-pm1", r"\frac{dNLL}{dw} = -X^T (y \odot \sigma(-y \odot X w))")
     assert "y ⊙ σ(-y ⊙ (X w))" in v.lines[0]["read_as"]
-    from derivator.answers.parse import parse
-    from derivator.answers.sides import _show
+    from derivator.answers.read.parse import parse
+    from derivator.answers.read.sides import _show
     tree = parse(r"a \odot b + c \cdot d")
     assert _show(parse(_show(tree, plain=True))) == _show(tree) == "a ⊙ b + c · d"
-    from derivator.answers.notation import written
+    from derivator.answers.read.notation import written
     tree = parse(r"(a \odot b) c")
     assert _show(tree) == written(tree) == "(a ⊙ b) c"
     assert _show(parse(_show(tree, plain=True))) == "(a ⊙ b) c"

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from .. import DerivatorError
-from ..stable import NUMPY_FUNCTIONS, np_sigmoid, stable_form
+from .stable import NUMPY_FUNCTIONS, np_sigmoid, stable_form
 from . import arguments
 from ..render.notebook import KernelDisplay
 from .blocks import block_rows, finite_rows, over_blocks
@@ -193,7 +193,7 @@ def network_rows(X, width):
 
 def _over_samples(expr, i):
     """expr is c Σ_i (...) with c free of the samples: it adds up over blocks of rows."""
-    from ..algebra import factors_of
+    from ..steps.algebra import factors_of
     sums = [f for f in factors_of(expr) if isinstance(f, sp.Sum)]
     return len(sums) == 1 and i in [lim[0] for lim in sums[0].limits] and all(
         not f.has(sp.Indexed) for f in factors_of(expr) if f is not sums[0])
@@ -205,13 +205,13 @@ def _einsum(spec, *operands):
 
 def kernel_names():
     """The derivations that have a kernel: the losses over samples."""
-    from ..problemset import all_problems
-    from ..registry import catalog, get_model
+    from ..model.problemset import all_problems
+    from ..model.registry import catalog, get_model
     models = [(n, get_model(n)) for n in catalog()]
     models += [(n, p.model()) for n, p in all_problems().items()
                if p.strategy in ("loss", "likelihood")]
     from .. import derive
-    from ..routes import names as route_names
+    from ..strategies.routes import names as route_names
     models += [(n, _cost_as_derived(derive(n))) for n in route_names()]
     return [n for n, m in models if is_loss_over_samples(m)]
 

@@ -21,8 +21,8 @@ import numpy as np
 import sympy as sp
 
 from .. import DerivatorError
-from ..algebra import canonical, factors_of, product, terms_of
-from ..stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize, stable_form
+from ..steps.algebra import canonical, factors_of, product, terms_of
+from .stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize, stable_form
 from .blocks import block_rows, over_blocks
 
 

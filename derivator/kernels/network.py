@@ -21,9 +21,9 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .. import DerivatorError
-from ..algebra import factors_of, product
-from ..functions import sigmoid
-from ..stable import softplus, stable_form
+from ..steps.algebra import factors_of, product
+from ..model.functions import sigmoid
+from .stable import softplus, stable_form
 
 
 def collapse_deltas(expr):

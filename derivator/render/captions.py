@@ -135,7 +135,7 @@ def _power(step, before):
 
 
 def power_rule(step, before, lang):
-    from ..functions import inner
+    from ..model.functions import inner
     squares = [d.expr.args[0] for d in _derivatives_gone(step, before)
                if isinstance(d.expr, inner) and d.expr.args[0] == d.expr.args[1]]
     w = WORDS[lang]

@@ -360,7 +360,7 @@ def section_title(section, steps, lang="en"):
     return letter, _fill(titles[lang], params, lang)
 
 
-# The routes of the course's other notes (derivator/routes/): bce-mle, logistic-pm1, bce
+# The routes of the course's other notes (derivator/strategies/routes/): bce-mle, logistic-pm1, bce
 # --route ez. A step may carry a `note` (en and ko), e.g. where the notes slip.
 RULES.update({
     "label_cases": {

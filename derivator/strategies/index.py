@@ -8,14 +8,14 @@ sums as matrix products. SymPy's MatrixSymbol.diff is never used.
 import sympy as sp
 
 from .. import DerivatorError
-from ..algebra import factors_of, product, terms_of, total
-from ..derivation import Derivation
+from ..steps.algebra import factors_of, product, terms_of, total
+from ..steps.derivation import Derivation
 from .loss import Engine
-from ..functions import entry
-from ..problemset import INDEX_LETTERS
-from ..rewrites import (collapse_nested_deltas, expand_logs, name_softmax,
+from ..model.functions import entry
+from ..model.problem import INDEX_LETTERS
+from ..steps.rewrites import (collapse_nested_deltas, expand_logs, name_softmax,
                         sum_to_one)
-from ..rules import (INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
+from ..steps.rules import (INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
                     PowerChain, QuotientRule, ReciprocalRule)
 
 # the course's index rules first (it shows the product rule at work), then the chain

@@ -7,10 +7,10 @@ derivative by the same rules as any loss, and the gradient set to zero and solve
 """
 import sympy as sp
 
-from .. import rewrites
-from ..algebra import factors_of, terms_of, total
+from ..steps import rewrites
+from ..steps.algebra import factors_of, terms_of, total
 from .loss import Engine
-from ..rules import D
+from ..steps.rules import D
 
 
 def derive(problem, wrt):
@@ -21,7 +21,7 @@ def derive(problem, wrt):
 
 class LikelihoodEngine(Engine):
     def run(self, others=True):
-        from ..derivation import Derivation
+        from ..steps.derivation import Derivation
         m, w = self.model, self.wrt
         P = m.target
         log_p = sp.log(P)
@@ -55,7 +55,7 @@ class LikelihoodEngine(Engine):
     def solve_scalar(self, gradient):
         """The derivative set to zero and solved for the parameter, each sum of the data
         held as one number while SymPy solves (Σ(1 - y_i) written N - Σ y_i first)."""
-        from ..algebra import transform
+        from ..steps.algebra import transform
         w = self.wrt
         self.emit("solve", None, sp.Eq(gradient, 0, evaluate=False), "set_to_zero")
         split = transform(gradient, lambda e: rewrites.split_sum(e) if isinstance(e, sp.Sum)

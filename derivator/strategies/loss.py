@@ -8,12 +8,12 @@ finally put back into the cost.
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .. import rewrites
-from ..algebra import depends_on, product, replace_exact, tidy, total
-from ..derivation import Derivation, Step
-from ..functions import sigmoid
-from ..rewrites import collapse_nested_deltas
-from ..rules import RULES, ChainThroughLemma, Context, D, LinearRule
+from ..steps import rewrites
+from ..steps.algebra import depends_on, product, replace_exact, tidy, total
+from ..steps.derivation import Derivation, Step
+from ..model.functions import sigmoid
+from ..steps.rewrites import collapse_nested_deltas
+from ..steps.rules import RULES, ChainThroughLemma, Context, D, LinearRule
 
 NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
 

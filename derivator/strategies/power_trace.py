@@ -7,10 +7,10 @@ ordinary sums and products, and the index-notation checker compares every entry.
 """
 import sympy as sp
 
-from ..derivation import Derivation
+from ..steps.derivation import Derivation
 from .loss import Engine
-from ..functions import entry
-from ..rules import D
+from ..model.functions import entry
+from ..steps.rules import D
 
 
 class ChainSum(sp.Function):
@@ -105,7 +105,7 @@ def instantiate(expr, k, value, a):
                             if j != skip])
         return None
 
-    from ..model import _top_down
+    from ..model.lecture import _top_down
     for _ in range(4):                                   # sums hold products hold indices
         expr = _top_down(expr, write_out)
     expr = _top_down(expr, index)

@@ -1,0 +1,1 @@
+"""A whole class at once: class files, worker processes, the journal, the gradebook."""
