@@ -236,7 +236,11 @@ def _vector_terms(expr, model, n):
         named = name_sigmoid(body)          # h = e^u/(1 + e^u) is σ(u): the column σ(Xw)
         return _vector_terms(named if named.func.__name__ == "sigmoid" else body, model, n)
     if getattr(expr.func, "__name__", "") == "inner" and x_base[n] in expr.args:
-        return [sp.MatMul(X, W, evaluate=False)]
+        weights = [a for a in expr.args if a != x_base[n]]      # xᵀw or xᵀu: whichever is there
+        if len(weights) != 1 or not isinstance(weights[0], sp.Symbol):
+            return None
+        v = W if weights[0].name == W.name else sp.MatrixSymbol(weights[0].name, *W.shape)
+        return [sp.MatMul(X, v, evaluate=False)]
     if isinstance(expr, sp.Function) and len(expr.args) == 1:     # σ(wᵀx⁽ⁿ⁾) -> σ(Xw)
         inside = _column(expr.args[0], model, n)
         return None if inside is None else [inside.applyfunc(expr.func)]
