@@ -1,6 +1,7 @@
 """gradcheck: students' own gradient functions, written out here by hand, against the
 derived kernels; and the command line, which runs a student's file in a worker."""
 import json
+import os
 import textwrap
 
 import numpy as np
@@ -164,20 +165,40 @@ def test_cli_bad_arguments(args, message):
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
-def test_the_worker_dies_with_its_parent(tmp_path):
-    """Kill the process that started the check (as a grader's timeout would): the worker
-    running the student's endless loop must not live on."""
+def _descendants(pid):
+    """Every process below pid (from /proc), as {pid: command line}."""
     import os
+    parents = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" not in f.read()          # a zombie is dead
+    except FileNotFoundError:
+        return False
+
+
+def test_the_worker_dies_with_its_parent(tmp_path):
+    """Kill the process that started the check (as a grader's timeout would): the child
+    running the student's endless loop must not live on."""
     import signal
     import subprocess
     import sys
     import time
-    pid_file = tmp_path / "worker.pid"
-    path = _solution(tmp_path, f"""
-        import os
-
+    path = _solution(tmp_path, """
         def grad(w, X, y):
-            open({str(pid_file)!r}, "w").write(str(os.getpid()))
             while True:
                 pass
     """)
@@ -185,28 +206,25 @@ def test_the_worker_dies_with_its_parent(tmp_path):
                                f"{path}:grad", "--timeout", "120"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(600):                          # the worker has started (60 s at most)
-            if pid_file.exists() and pid_file.read_text():
+        for _ in range(600):                          # the child has started (60 s at most)
+            children = _descendants(parent.pid)
+            if any(b"runner.py" in open(f"/proc/{p}/cmdline", "rb").read()
+                   for p in children if _alive(p)):
                 break
             time.sleep(0.1)
-        worker = int(pid_file.read_text())
+        else:
+            pytest.fail("the child never started")
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-
-    def alive(pid):
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                return "\nState:\tZ" not in f.read()          # a zombie is dead
-        except FileNotFoundError:
-            return False
     for _ in range(100):                              # up to 10 s for the kernel to kill it
-        if not alive(worker):
+        if not any(_alive(p) for p in children):
             break
         time.sleep(0.1)
     else:
-        os.kill(worker, signal.SIGKILL)
-        pytest.fail("the worker outlived its parent")
+        for p in children:
+            os.kill(p, signal.SIGKILL)
+        pytest.fail("the child outlived its parent")
 
 
 def test_control_characters_in_an_error_are_made_visible():

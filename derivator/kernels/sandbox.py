@@ -1,0 +1,262 @@
+"""Running untrusted Python in a separate, limited interpreter, and reading back arrays only.
+
+    with Sandbox() as box:
+        box.put("0-w", array)                         # inputs, as .npy files
+        run = box.run(script, spec, seconds=10)       # python -I -S script FOLDER
+        box.array("0-w", shape=(3,))                  # outputs: checked, capped .npy reads
+
+The child is a fresh `python -I -S` (not a fork of this process), started in its own
+session and process group, which is killed when the run ends. Its working directory and
+HOME are empty folders in a temporary directory; its environment is empty but for those;
+the runner script sets RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_AS and RLIMIT_CPU before anything
+else. On Linux with bubblewrap (`bwrap`) it runs as `nobody` without capabilities, with no
+network, its own PID namespace, a read-only root, this package, every site-packages and
+HOME hidden, and only the temporary directory writable (`confinement()` says whether).
+What it prints goes to a file, read back cut and escaped (`visible`).
+"""
+import contextlib
+import dataclasses
+import functools
+import io
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+MEMORY = 2 << 30            # RLIMIT_AS: the whole child interpreter, NumPy included
+FILE_SIZE = 16 << 20        # RLIMIT_FSIZE: any file it writes, its prints included
+TASKS = 64                  # RLIMIT_NPROC: processes and threads it may add
+HEADER = 1024               # bytes an .npy header may take
+PRINTED = 20                # lines of the child's output shown
+
+
+def visible(text, limit=200):
+    """Text from untrusted code, safe for a terminal: control and format characters shown
+    as escapes (\\x1b, \\u202e), cut to `limit` characters."""
+    text = str(text)
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+    return shown + ("…" if len(text) > limit else "")
+
+
+class Refused(Exception):
+    """An output file the parent will not read: the reason is the message."""
+
+
+@dataclasses.dataclass
+class Run:
+    exit_code: int          # None when the time ran out
+    timed_out: bool
+    printed: list           # the child's output, escaped, at most PRINTED lines
+    confinement: str        # "bubblewrap" or "none"
+
+
+BUBBLEWRAP = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
+              "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
+
+
+@functools.lru_cache(maxsize=None)
+def _bubblewrap_problem():
+    """None when bubblewrap runs here, else why not, in a few words."""
+    if not sys.platform.startswith("linux"):
+        return "bubblewrap is Linux only"
+    if shutil.which("bwrap") is None:
+        return "bwrap is not installed"
+    try:
+        probe = subprocess.run(BUBBLEWRAP + ["--ro-bind", "/", "/", "true"],
+                               capture_output=True, timeout=10, env={})
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"bwrap did not start ({type(error).__name__})"
+    if probe.returncode:
+        reason = " ".join(probe.stderr.decode(errors="replace").split())
+        return visible(reason or f"bwrap exited with {probe.returncode}", 120)
+    return None
+
+
+def confinement():
+    """(name, reason): ("bubblewrap", None), or ("none", why bubblewrap cannot be used)."""
+    problem = _bubblewrap_problem()
+    return ("none", problem) if problem else ("bubblewrap", None)
+
+
+def _tasks_of(uid):
+    """Processes and threads the user runs now: RLIMIT_NPROC counts them all."""
+    count = 0
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            with contextlib.suppress(OSError):
+                if os.stat(f"/proc/{pid}").st_uid == uid:
+                    count += len(os.listdir(f"/proc/{pid}/task"))
+    return count
+
+
+def _hidden(extra):
+    """What bubblewrap hides from the child: HOME, this package and its source checkout,
+    every site-packages (NumPy is bound back alone), and the folders in `extra`."""
+    import site
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paths = [os.path.expanduser("~"), package, *site.getsitepackages(),
+             site.getusersitepackages(), *extra]
+    checkout = os.path.dirname(package)
+    if os.path.exists(os.path.join(checkout, "pyproject.toml")):
+        paths.append(checkout)
+    return [p for p in paths if os.path.isdir(p) and os.path.realpath(p) != os.sep]
+
+
+def _numpy_dirs():
+    """NumPy's package folder and the shared libraries its wheel ships beside it."""
+    package = os.path.dirname(os.path.realpath(np.__file__))
+    libs = package + ".libs"
+    return [package] + ([libs] if os.path.isdir(libs) else [])
+
+
+def _by_depth(paths):
+    return sorted(set(os.path.realpath(p) for p in paths), key=lambda p: p.count(os.sep))
+
+
+class Sandbox:
+    """A temporary directory for one run: in/ (inputs), out/ (outputs), work/ (cwd),
+    home/ (HOME), lib/ (NumPy only), printed.txt; removed at the end."""
+
+    def __init__(self):
+        self.folder = None
+
+    def __enter__(self):
+        self.folder = os.path.realpath(tempfile.mkdtemp(prefix="derivator-gradcheck-"))
+        for name in ("in", "out", "work", "home", "lib"):
+            os.mkdir(self.path(name))
+        for target in _numpy_dirs():
+            os.symlink(target, self.path("lib", os.path.basename(target)))
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.folder, *parts)
+
+    def put(self, name, array):
+        np.save(self.path("in", name + ".npy"), np.asarray(array), allow_pickle=False)
+
+    def copy_in(self, source, name):
+        """A file into work/ (the student's, so that its own folder need not be seen)."""
+        target = self.path("work", name)
+        shutil.copyfile(source, target)
+        return target
+
+    def run(self, script, spec, seconds, require_sandbox=False, hide=()):
+        """Run `script` (a file) as python -I -S SCRIPT FOLDER, with spec.json in in/;
+        under bubblewrap, the folders in `hide` are hidden too (the student's own)."""
+        name, reason = confinement()
+        if require_sandbox and name != "bubblewrap":
+            raise OSError(reason)
+        runner = shutil.copy(script, self.path("runner.py"))
+        limits = {"RLIMIT_AS": MEMORY, "RLIMIT_FSIZE": FILE_SIZE,
+                  "RLIMIT_CPU": int(seconds) + 2,
+                  "RLIMIT_NPROC": TASKS + _tasks_of(os.getuid())}
+        spec = dict(spec, limits=limits, parent=None if name == "bubblewrap" else os.getpid())
+        with open(self.path("in", "spec.json"), "w") as f:
+            json.dump(spec, f)
+        python = os.path.realpath(sys.executable)
+        command = [python, "-I", "-S", runner, self.folder]
+        if name == "bubblewrap":
+            command = self._bubblewrap(python, hide) + command
+        env = {"HOME": self.path("home"), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        with open(self.path("printed.txt"), "wb") as printed:
+            child = subprocess.Popen(command, cwd=self.path("work"), env=env,
+                                     stdin=subprocess.DEVNULL, stdout=printed,
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     close_fds=True)
+        code = _wait(child, seconds)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)          # the group, children included
+        child.wait()
+        return Run(code, code is None, self._printed(), name)
+
+    def _bubblewrap(self, python, hide):
+        command = BUBBLEWRAP + ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                   "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/dev/shm"]
+        for path in _by_depth(_hidden(hide)):
+            command += ["--tmpfs", path]
+        for path in _by_depth([sys.base_prefix, os.path.dirname(python)] + _numpy_dirs()):
+            command += ["--ro-bind", path, path]
+        return command + ["--bind", self.folder, self.folder, "--chdir", self.path("work")]
+
+    def _printed(self):
+        with open(self.path("printed.txt"), "rb") as f:
+            data = f.read(PRINTED * 400)
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        shown = [visible(line) for line in lines[:PRINTED]]
+        if len(lines) > PRINTED or os.path.getsize(self.path("printed.txt")) > len(data):
+            shown.append("…")
+        return shown
+
+    def array(self, name, shape=None, dtypes="biuf", strings=0):
+        """out/NAME.npy, or None if it is not there. Refused (with the reason) when it is
+        not a plain file, its header is not .npy, its dtype not one of `dtypes`, its shape
+        not `shape` (when given), or its size not what the header declares. `strings`: a
+        string array of at most that many entries (the child's messages)."""
+        try:
+            fd = os.open(self.path("out", name + ".npy"),
+                         os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return None
+        except OSError as error:                       # a symlink, a FIFO, ...
+            raise Refused(f"{name} is not a plain file ({error.strerror})") from None
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise Refused(f"{name} is not a plain file")
+            head = io.BytesIO(f.read(HEADER))
+            try:
+                version = np.lib.format.read_magic(head)
+                read = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+                    else np.lib.format.read_array_header_2_0
+                got, fortran, dtype = read(head, max_header_size=HEADER)
+            except (ValueError, OSError, SyntaxError, TypeError) as error:
+                raise Refused(f"{name} is not an .npy array ({visible(error, 80)})") from None
+            if dtype.hasobject or dtype.kind not in (dtypes or "U"):
+                raise Refused(f"{name} has dtype {visible(dtype, 40)}")
+            if strings and (len(got) != 1 or got[0] > strings):
+                raise Refused(f"{name} has shape {got}")
+            if shape is not None and tuple(got) != tuple(shape):
+                return Misshaped(tuple(got))
+            size = int(np.prod(got, dtype=np.int64)) * dtype.itemsize
+            if info.st_size != head.tell() + size:
+                raise Refused(f"{name} is {info.st_size} bytes, not the {head.tell() + size} "
+                              f"its header declares")
+            f.seek(head.tell())
+            data = f.read(size)
+        array = np.frombuffer(data, dtype=dtype, count=int(np.prod(got, dtype=np.int64)))
+        return array.reshape(got, order="F" if fortran else "C")
+
+
+@dataclasses.dataclass
+class Misshaped:
+    """An output whose header declares another shape: its data is never read."""
+    shape: tuple
+
+
+def _wait(child, seconds):
+    """The exit code, or None when `seconds` ran out; the child is not reaped yet (its
+    process group stays valid until it is killed)."""
+    deadline = time.monotonic() + seconds
+    pause = 0.002
+    while True:
+        try:
+            info = os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return child.returncode
+        if info is not None:
+            return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
