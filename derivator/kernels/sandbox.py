@@ -39,10 +39,15 @@ PRINTED = 20                # lines of the child's output shown
 
 def visible(text, limit=200):
     """Text from untrusted code, safe for a terminal: control and format characters shown
-    as escapes (\\x1b, \\u202e), cut to `limit` characters."""
-    text = str(text)
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
-    return shown + ("…" if len(text) > limit else "")
+    as escapes (\\x1b, \\u202e), the result cut to `limit` characters."""
+    text, shown, size = str(text), [], 0
+    for c in text:
+        piece = c if c.isprintable() else repr(c)[1:-1]
+        if size + len(piece) > limit:
+            return "".join(shown) + "…"
+        shown.append(piece)
+        size += len(piece)
+    return "".join(shown)
 
 
 class Refused(Exception):
