@@ -95,6 +95,50 @@ def test_functions_that_cannot_be_judged(func, message):
     assert verdict.status == "error" and message in verdict.message
 
 
+def _with(g, index, value):
+    g = np.array(g, dtype=float)
+    g[index] = value
+    return g
+
+
+@pytest.mark.parametrize("func,status,message", [
+    # NaN compares false: one NaN entry was enough to be judged correct
+    (lambda w, X, y: np.full_like(w, np.nan), "incorrect", "it returns nan at w[0]"),
+    (lambda w, X, y: _with(p2_grad(w, X, y), 2, np.nan), "incorrect", "returns nan at w[2]"),
+    (lambda w, X, y: _with(p2_grad(w, X, y), 1, np.inf), "incorrect", "returns inf at w[1]"),
+    (lambda w, X, y: {}, "incorrect", "no gradient for w (it returns an empty dict)"),
+    (lambda w, X, y: {"w": p2_grad(w, X, y).astype(complex)}, "error",
+     "returned an array of dtype complex128 for w; expected an array of real numbers"),
+    (lambda w, X, y: np.array([None] * len(w)), "error", "an array of dtype object for w"),
+    (lambda w, X, y: list(p2_grad(w, X, y)), "correct", "it agrees"),
+    (lambda w, X, y: p2_grad(w, X, y).astype(np.float32), "correct", "it agrees"),
+])
+def test_results_that_are_not_a_gradient(func, status, message):
+    verdict = derivator.gradcheck(func, "p2")
+    assert verdict.status == status and message in verdict.message, verdict
+
+
+def test_only_another_parameters_gradient_is_not_correct():
+    verdict = derivator.gradcheck(lambda *a: {"w_0": p7_grads(*a)["w_0"]}, "p7b")
+    assert verdict.status == "incorrect"
+    assert verdict.message == "it returns no gradient for w_1 (it returns w_0)"
+    verdict = derivator.gradcheck(lambda *a: {"w_0": p7_grads(*a)["w_0"]}, "p7b", wrt="w_0")
+    assert verdict.status == "correct"
+
+
+def test_type_names_and_keys_are_escaped_and_cut():
+    evil = type("Evil\x1b[31m" + "E" * 300, (Exception,), {})
+
+    def raises(w, X, y):
+        raise evil("x" * 5000)
+    verdict = derivator.gradcheck(raises, "p2")
+    assert "\x1b" not in verdict.message and "Evil\\x1b[31mEEE" in verdict.message
+    assert len(verdict.message) < 600
+    verdict = derivator.gradcheck(lambda w, X, y: {"\x1b[2J" * 10 ** 5: w}, "p2")
+    assert verdict.status == "error" and "\x1b" not in verdict.message
+    assert "a dict with key '\\x1b[2J" in verdict.message and len(verdict.message) < 400
+
+
 def test_unknown_parameter_and_problem():
     with pytest.raises(derivator.DerivatorError, match="p2 has no parameter 'v'"):
         derivator.gradcheck(p2_grad, "p2", wrt="v")

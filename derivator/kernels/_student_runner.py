@@ -57,7 +57,8 @@ def as_arrays(result, names, wrt):
         pairs = list(result.items())
     elif isinstance(result, (tuple, list)) and len(result) == len(names) > 1:
         pairs = list(zip(names, result))
-    elif isinstance(result, (tuple, list)) and len(result) != len(names) > 1:
+    elif isinstance(result, (tuple, list)) and len(result) != len(names) and \
+            not all(isinstance(v, (int, float)) for v in result):      # not one vector
         return None, ("count", str(len(result)))
     else:
         pairs = [(wrt, result)]
@@ -68,7 +69,8 @@ def as_arrays(result, names, wrt):
         except Exception:
             return None, ("type", type(value).__name__[:TEXT])
         if array.dtype.kind not in "biuf":           # no complex, strings or objects
-            what = type(value).__name__ if array.dtype.kind == "O" else str(array.dtype)
+            what = type(value).__name__ if array.dtype.kind == "O" and not \
+                isinstance(value, np.ndarray) else f"an array of dtype {array.dtype}"
             return None, ("dtype", f"{name}\t{what[:TEXT]}")
         arrays[name] = array.astype(np.float64)
     return arrays, None
