@@ -138,38 +138,54 @@ def test_the_reference_is_not_importable(tmp_path, confinement):
     assert verdict["status"] == "error" and "ModuleNotFoundError" in verdict["message"]
 
 
+FIND_PIPE = """
+import io, json, os, pickle
+pipe = json.load(open(os.path.join(os.getcwd(), "..", "in", "spec.json")))["pipe"]
+
+def npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+"""
+
+
 def test_forged_results_written_at_import(tmp_path, confinement):
-    """A fake `correct` into every descriptor, forged output files, then exit: the parent
-    reads arrays, and judges them itself."""
-    body = """
-    import os, pickle
-    fake = pickle.dumps({"problem": "p2", "status": "correct", "message": "ok"})
-    for fd in range(1, 64):
-        try:
-            os.write(fd, len(fake).to_bytes(4, "little") + fake)
-        except OSError:
-            pass
-    out = os.path.join(os.getcwd(), "..", "out")
-    for i in range(2):
-        np.save(os.path.join(out, f"{i}-w.npy"), np.zeros(3))
-        np.save(os.path.join(out, f"{i}-names.npy"), np.array(["w"]))
-    os._exit(0)
-    """
+    """A fake `correct` into every descriptor, forged arrays into the result pipe, then
+    exit: the parent reads arrays only, and judges them itself."""
+    body = FIND_PIPE + """
+fake = pickle.dumps({"problem": "p2", "status": "correct", "message": "ok"})
+for fd in range(1, 64):
+    try:
+        os.write(fd, len(fake).to_bytes(4, "little") + fake)
+    except OSError:
+        pass
+"""
     verdict = check(tmp_path, body)
-    assert verdict["status"] in ("incorrect", "error") and verdict["status"] != "correct"
+    assert verdict["status"] == "error" and "its output is not a .npy array" in \
+        verdict["message"]
+    body = FIND_PIPE + """
+for size in (3, 5):
+    os.write(pipe, npy(np.array(["names", "w"])) + npy(np.zeros(size)))
+os._exit(0)
+"""
+    verdict = check(tmp_path, body)
+    assert verdict["status"] == "incorrect", verdict
 
 
-def test_an_output_that_is_a_fifo_or_a_link_is_refused_without_hanging(tmp_path,
-                                                                       confinement):
-    body = """
-    import os
-    out = os.path.join(os.getcwd(), "..", "out")
-    os.mkfifo(os.path.join(out, "0-error.npy"))
-    os.symlink("/dev/zero", os.path.join(out, "0-names.npy"))
-    os._exit(0)
-    """
-    verdict = check(tmp_path, body)
-    assert verdict["status"] == "error" and "is not a plain file" in verdict["message"]
+@pytest.mark.parametrize("attack,message", [
+    ("os.write(pipe, npy(np.array(['names', 'w'])) + npy(np.zeros(10 ** 7)))",
+     "it returns shape (10000000,) for w"),          # cut at the cap, its header read
+    ("os.write(pipe, npy(np.array(['names', 'w'])) + npy(np.zeros(3))[:-8])\n"
+     "import time\ntime.sleep(60)", "took longer than 1 s"),
+    ("os.write(pipe, npy(np.array(['names', 'v', 'v'])))", "not what the runner sends"),
+    ("os.write(pipe, npy(np.array([{}], dtype=object)))", "has dtype object"),
+    ("os.write(pipe, npy(np.array(['names', 'w'])) + b'\\x93NUMPY' + b'x' * 10 ** 6)",
+     "not a .npy array"),
+])
+def test_what_comes_through_the_pipe_is_capped_and_checked(tmp_path, confinement, attack,
+                                                           message):
+    verdict = check(tmp_path, FIND_PIPE + attack + "\nos._exit(0)\n", seconds=1)
+    assert verdict["status"] in ("incorrect", "error") and message in verdict["message"]
 
 
 def test_a_header_and_sleep_is_bounded_by_the_timeout(tmp_path, confinement):

@@ -3,13 +3,14 @@
 It runs in a fresh interpreter (never a fork of the process that holds the reference), with
 only the standard library and NumPy: derivator is not importable here. It sets its own
 limits first, then loads the student's file and calls the function at each point. What it
-sends back are `.npy` files in FOLDER/out, nothing else; the parent reads them with a size
-cap and decides the verdict itself, so whatever the student's code patches or forges here
-(numpy, this script, the output files) changes only the student's own answer.
+sends back are `.npy` arrays through a pipe, nothing else; the parent reads them with a
+deadline and a size cap and decides the verdict itself, so whatever the student's code
+patches or forges here (numpy, this script, the pipe) changes only the student's own answer.
 
 gradcheck.py imports `as_arrays` and `describe` from here, so both paths read a result the
 same way; nothing in this module may import derivator.
 """
+import io
 import json
 import os
 import reprlib
@@ -177,18 +178,22 @@ def main(folder):
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past RLIMIT_FSIZE fails instead
     sys.path.insert(0, os.path.join(folder, "lib"))         # numpy, and nothing else
     import numpy as np
-    out = os.path.join(folder, "out")
+    pipe = os.fdopen(spec["pipe"], "wb")
     names, wrt = spec["names"], spec["wrt"]
     # The inputs are read before the student's code runs: it may replace np.load.
     points = [[np.load(os.path.join(folder, "in", f"{i}-{n}.npy"), allow_pickle=False)
                for n in names + ["X", "y"]] for i in range(spec["points"])]
     save, text = np.save, np.array
 
-    def send(name, array):
-        save(os.path.join(out, name + ".npy"), array, allow_pickle=False)
+    def send(*arrays):
+        for array in arrays:
+            buffer = io.BytesIO()           # np.save writes to a pipe only through one
+            save(buffer, array, allow_pickle=False)
+            pipe.write(buffer.getvalue())
+        pipe.flush()
 
-    def fail(i, kind, message):
-        send(f"{i}-error", text([kind, message[:TEXT]], dtype=f"<U{TEXT}"))
+    def fail(kind, message):
+        send(text(["error", kind, message[:TEXT]], dtype=f"<U{TEXT}"))
 
     path = spec["file"]
     student = os.path.realpath(path)
@@ -201,19 +206,18 @@ def main(folder):
         module_spec.loader.exec_module(module)
         func = getattr(module, spec["function"], None)
     except BaseException as error:          # SyntaxError, SystemExit, MemoryError, ...
-        return fail(0, "raised", describe(error, own))
+        return fail("raised", describe(error, own))
     if not callable(func):
-        return fail(0, "function", spec["function"])
+        return fail("function", spec["function"])
     for i, values in enumerate(points):
         try:
             got, problem = as_arrays(func(*[v.copy() for v in values]), names, wrt)
         except BaseException as error:
-            return fail(i, "raised", describe(error, own))
+            return fail("raised", describe(error, own))
         if problem:
-            return fail(i, *problem)
-        for name, array in got.items():
-            send(f"{i}-{name}", array)
-        send(f"{i}-names", text(list(got), dtype=f"<U{TEXT}"))   # last: the point is done
+            return fail(*problem)
+        # a point: its tag (the names returned, in order), then one array per name
+        send(text(["names", *got], dtype=f"<U{TEXT}"), *got.values())
 
 
 if __name__ == "__main__":

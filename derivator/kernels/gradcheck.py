@@ -21,7 +21,7 @@ import os
 import numpy as np
 
 from .. import DerivatorError
-from ._student_runner import as_arrays, describe
+from ._student_runner import TEXT, as_arrays, describe
 from . import sandbox
 from .sandbox import visible
 
@@ -316,6 +316,8 @@ def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en", require_san
         raise DerivatorError(_say("sandbox_required", lang, reason=reason))
     points = _points(k, None, None, 0)
     names = list(k.params)
+    wants = [{p: np.shape(v) for p, v in k.grad(params, data, labels).items()}
+             for params, data, labels, _ in points]
     with sandbox.Sandbox() as box:
         for i, (params, data, labels, _) in enumerate(points):
             for n in names:
@@ -323,52 +325,65 @@ def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en", require_san
             box.put(f"{i}-X", data)
             box.put(f"{i}-y", labels)
         student = box.copy_in(path, "solution.py")
+        spec = {"names": names, "wrt": wrt, "points": len(points), "file": student,
+                "function": name}
         try:
-            run = box.run(RUNNER, {"names": names, "wrt": wrt, "points": len(points),
-                                   "file": student, "function": name}, seconds,
-                          require_sandbox, hide=[os.path.dirname(os.path.abspath(path))])
+            run = box.run(RUNNER, spec, seconds, _cap(wants), require_sandbox,
+                          hide=[os.path.dirname(os.path.abspath(path))])
         except OSError as error:            # bubblewrap failed between the probe and now
             raise DerivatorError(_say("sandbox_required", lang, reason=error)) from None
-        verdict = _verdict_from(box, run, k, wrt, points, seconds, lang,
-                                os.path.basename(path), name)
+    verdict = _verdict_from(run, k, wrt, points, wants, seconds, lang,
+                            os.path.basename(path), name)
     verdict.sandbox = _say("sandbox_bubblewrap", lang) if confined == "bubblewrap" else \
         _say("sandbox_none", lang, reason=reason)
     verdict.printed = run.printed
     return verdict.as_dict()
 
 
-def _verdict_from(box, run, k, wrt, points, seconds, lang, filename, function):
-    """Read the child's .npy files (capped by the shapes expected) and judge them."""
+def _cap(wants):
+    """The most bytes a right answer takes: per point a tag (the names) and a float64
+    array per gradient, then one message; each .npy with its header."""
+    tag = sandbox.HEADER + 4 * TEXT * (1 + max(len(w) for w in wants))
+    return sum(tag + sum(sandbox.HEADER + 8 * int(np.prod(s)) for s in w.values())
+               for w in wants) + sandbox.HEADER + 4 * TEXT * 3
+
+
+def _verdict_from(run, k, wrt, points, wants, seconds, lang, filename, function):
+    """Read the child's arrays (a tag, then the gradients it names, per point) and judge."""
     if run.timed_out:
         return GradCheck(k.name, "error", _say("timeout", lang, seconds=seconds))
+    ended = GradCheck(k.name, "error", _say("ended", lang, code=run.exit_code))
+    stream = sandbox.arrays(run.output)
     answers = []
     try:
-        for i, (params, data, labels, _) in enumerate(points):
-            error = box.array(f"{i}-error", dtypes="U", strings=2)
-            if error is not None:
-                kind, text = (list(error) + ["", ""])[:2]
-                if kind == "function":
+        for i, want in enumerate(wants):
+            tag = next(stream, None)
+            if tag is None or isinstance(tag, sandbox.Truncated):
+                return ended                # it ended, or flooded, before this point
+            tag = [str(t) for t in np.ravel(tag)]
+            if tag[:1] == ["error"] and len(tag) == 3:
+                if tag[1] == "function":
                     return GradCheck(k.name, "error", _say("no_function", lang,
                                                            file=filename, name=function))
-                return _unjudgeable(k, wrt, str(kind), str(text), lang)
-            returned = box.array(f"{i}-names", dtypes="U", strings=len(k.params))
-            if returned is None:            # the child ended before this point was done
-                return GradCheck(k.name, "error", _say("ended", lang, code=run.exit_code))
-            want = {p: np.shape(v) for p, v in k.grad(params, data, labels).items()}
+                return _unjudgeable(k, wrt, tag[1], tag[2], lang)
+            returned = tag[1:]
+            if tag[:1] != ["names"] or len(set(returned)) < len(returned) or \
+                    not set(returned) <= set(k.params):
+                raise sandbox.Refused("its output is not what the runner sends")
             got = {}
-            for p in k.params:
-                if p in set(str(r) for r in returned):
-                    got[p] = box.array(f"{i}-{p}", shape=want[p])
-                    if got[p] is None:
-                        return GradCheck(k.name, "error", _say("ended", lang,
-                                                               code=run.exit_code))
-            for p, array in got.items():
-                if isinstance(array, sandbox.Misshaped):
+            for p in returned:
+                array = next(stream, None)
+                if array is None:
+                    return ended
+                if tuple(array.shape) != want[p]:   # before its data is read, if it is big
                     notes = [_say("transpose", lang)] if array.shape[::-1] == want[p] else []
                     return GradCheck(k.name, "incorrect", _say(
-                        "shape", lang, got=array.shape, param=p, want=want[p],
+                        "shape", lang, got=tuple(array.shape), param=p, want=want[p],
                         sizes=_sizes_text(points[i][3])), notes)
-            answers.append({p: a.astype(np.float64) for p, a in got.items()})
+                if isinstance(array, sandbox.Truncated) or array.dtype.kind == "U":
+                    raise sandbox.Refused("its output is not what the runner sends")
+                got[p] = array.astype(np.float64)
+            answers.append(got)
     except sandbox.Refused as refused:
         return GradCheck(k.name, "error", _say("refused", lang, reason=visible(refused)))
     return judge(k, wrt, points, answers, lang)

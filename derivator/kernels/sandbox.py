@@ -1,18 +1,21 @@
 """Running untrusted Python in a separate, limited interpreter, and reading back arrays only.
 
     with Sandbox() as box:
-        box.put("0-w", array)                         # inputs, as .npy files
-        run = box.run(script, spec, seconds=10)       # python -I -S script FOLDER
-        box.array("0-w", shape=(3,))                  # outputs: checked, capped .npy reads
+        box.put("0-w", array)                         # inputs, as .npy files in in/
+        run = box.run(script, spec, seconds=10, cap=n)  # python -I -S script FOLDER
+        for array in arrays(run.output): ...          # outputs: a stream of .npy arrays
 
 The child is a fresh `python -I -S` (not a fork of this process), started in its own
 session and process group, which is killed when the run ends. Its working directory and
-HOME are empty folders in a temporary directory; its environment is empty but for those;
-the runner script sets RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_AS and RLIMIT_CPU before anything
-else. On Linux with bubblewrap (`bwrap`) it runs as `nobody` without capabilities, with no
-network, its own PID namespace, a read-only root, this package, every site-packages and
-HOME hidden, and only the temporary directory writable (`confinement()` says whether).
-What it prints goes to a file, read back cut and escaped (`visible`).
+HOME are empty folders; its environment is empty but for those; the runner script sets
+RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_AS and RLIMIT_CPU before anything else. It sends back
+.npy arrays through a pipe, read here with a deadline and a size cap (`cap`, from the
+shapes expected): a child that writes a header and sleeps, or floods the pipe, is cut off.
+On Linux with bubblewrap (`bwrap`) it runs as `nobody` without capabilities, with no
+network, its own PID namespace, a read-only root, this package, every site-packages, HOME
+and the student's folder hidden, and only its working directory and HOME writable (small
+tmpfs); `confinement()` says whether. What it prints goes to a file, read back cut and
+escaped (`visible`).
 """
 import contextlib
 import dataclasses
@@ -20,9 +23,9 @@ import functools
 import io
 import json
 import os
+import select
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -34,6 +37,7 @@ MEMORY = 2 << 30            # RLIMIT_AS: the whole child interpreter, NumPy incl
 FILE_SIZE = 16 << 20        # RLIMIT_FSIZE: any file it writes, its prints included
 TASKS = 64                  # RLIMIT_NPROC: processes and threads it may add
 HEADER = 1024               # bytes an .npy header may take
+SCRATCH = str(64 << 20)      # bubblewrap: bytes of each writable folder (a tmpfs)
 PRINTED = 20                # lines of the child's output shown
 
 
@@ -58,8 +62,10 @@ class Refused(Exception):
 class Run:
     exit_code: int          # None when the time ran out
     timed_out: bool
-    printed: list           # the child's output, escaped, at most PRINTED lines
+    printed: list           # the child's prints, escaped, at most PRINTED lines
     confinement: str        # "bubblewrap" or "none"
+    output: bytes           # what it sent through the pipe, at most the cap
+    overflow: bool          # it tried to send more than the cap
 
 
 BUBBLEWRAP = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
@@ -126,7 +132,7 @@ def _by_depth(paths):
 
 
 class Sandbox:
-    """A temporary directory for one run: in/ (inputs), out/ (outputs), work/ (cwd),
+    """A temporary directory for one run: in/ (inputs, the student's file), work/ (cwd),
     home/ (HOME), lib/ (NumPy only), printed.txt; removed at the end."""
 
     def __init__(self):
@@ -134,7 +140,7 @@ class Sandbox:
 
     def __enter__(self):
         self.folder = os.path.realpath(tempfile.mkdtemp(prefix="derivator-gradcheck-"))
-        for name in ("in", "out", "work", "home", "lib"):
+        for name in ("in", "work", "home", "lib"):
             os.mkdir(self.path(name))
         for target in _numpy_dirs():
             os.symlink(target, self.path("lib", os.path.basename(target)))
@@ -150,14 +156,15 @@ class Sandbox:
         np.save(self.path("in", name + ".npy"), np.asarray(array), allow_pickle=False)
 
     def copy_in(self, source, name):
-        """A file into work/ (the student's, so that its own folder need not be seen)."""
-        target = self.path("work", name)
+        """A file into in/ (the student's, so that its own folder need not be seen)."""
+        target = self.path("in", name)
         shutil.copyfile(source, target)
         return target
 
-    def run(self, script, spec, seconds, require_sandbox=False, hide=()):
-        """Run `script` (a file) as python -I -S SCRIPT FOLDER, with spec.json in in/;
-        under bubblewrap, the folders in `hide` are hidden too (the student's own)."""
+    def run(self, script, spec, seconds, cap, require_sandbox=False, hide=()):
+        """Run `script` (a file) as python -I -S SCRIPT FOLDER, with spec.json in in/ and
+        the pipe's descriptor in spec["pipe"]; read at most `cap` bytes from it within
+        `seconds`. Under bubblewrap, the folders in `hide` are hidden too."""
         name, reason = confinement()
         if require_sandbox and name != "bubblewrap":
             raise OSError(reason)
@@ -165,7 +172,9 @@ class Sandbox:
         limits = {"RLIMIT_AS": MEMORY, "RLIMIT_FSIZE": FILE_SIZE,
                   "RLIMIT_CPU": int(seconds) + 2,
                   "RLIMIT_NPROC": TASKS + _tasks_of(os.getuid())}
-        spec = dict(spec, limits=limits, parent=None if name == "bubblewrap" else os.getpid())
+        receive, send = os.pipe()
+        spec = dict(spec, limits=limits, pipe=send,
+                    parent=None if name == "bubblewrap" else os.getpid())
         with open(self.path("in", "spec.json"), "w") as f:
             json.dump(spec, f)
         python = os.path.realpath(sys.executable)
@@ -174,25 +183,37 @@ class Sandbox:
             command = self._bubblewrap(python, hide) + command
         env = {"HOME": self.path("home"), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        with open(self.path("printed.txt"), "wb") as printed:
-            child = subprocess.Popen(command, cwd=self.path("work"), env=env,
-                                     stdin=subprocess.DEVNULL, stdout=printed,
-                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                     close_fds=True)
-        code = _wait(child, seconds)
+        try:
+            with open(self.path("printed.txt"), "wb") as printed:
+                child = subprocess.Popen(command, cwd=self.path("work"), env=env,
+                                         stdin=subprocess.DEVNULL, stdout=printed,
+                                         stderr=subprocess.STDOUT, start_new_session=True,
+                                         pass_fds=(send,))
+            os.close(send)
+            send = None
+            status, code, output = _collect(child, receive, seconds, cap)
+        finally:
+            if send is not None:
+                os.close(send)
+            os.close(receive)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(child.pid, signal.SIGKILL)          # the group, children included
         child.wait()
-        return Run(code, code is None, self._printed(), name)
+        return Run(code, status == "timeout", self._printed(), name, output,
+                   status == "overflow")
 
     def _bubblewrap(self, python, hide):
-        command = BUBBLEWRAP + ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                   "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/dev/shm"]
+        command = BUBBLEWRAP + ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        for path in ("/tmp", "/var/tmp", "/dev/shm"):
+            command += ["--size", SCRATCH, "--tmpfs", path]
         for path in _by_depth(_hidden(hide)):
             command += ["--tmpfs", path]
         for path in _by_depth([sys.base_prefix, os.path.dirname(python)] + _numpy_dirs()):
             command += ["--ro-bind", path, path]
-        return command + ["--bind", self.folder, self.folder, "--chdir", self.path("work")]
+        command += ["--ro-bind", self.folder, self.folder]
+        for path in (self.path("work"), self.path("home")):
+            command += ["--size", SCRATCH, "--tmpfs", path]
+        return command + ["--chdir", self.path("work")]
 
     def _printed(self):
         with open(self.path("printed.txt"), "rb") as f:
@@ -203,65 +224,67 @@ class Sandbox:
             shown.append("…")
         return shown
 
-    def array(self, name, shape=None, dtypes="biuf", strings=0):
-        """out/NAME.npy, or None if it is not there. Refused (with the reason) when it is
-        not a plain file, its header is not .npy, its dtype not one of `dtypes`, its shape
-        not `shape` (when given), or its size not what the header declares. `strings`: a
-        string array of at most that many entries (the child's messages)."""
+
+def arrays(output, dtypes="biuf"):
+    """The .npy arrays in `output`, one by one; a header whose dtype or size is not
+    acceptable raises Refused; an array whose data was cut off by the cap is Truncated
+    (its header, so its shape, is known)."""
+    stream = io.BytesIO(output)
+    while stream.tell() < len(output):
         try:
-            fd = os.open(self.path("out", name + ".npy"),
-                         os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except FileNotFoundError:
-            return None
-        except OSError as error:                       # a symlink, a FIFO, ...
-            raise Refused(f"{name} is not a plain file ({error.strerror})") from None
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise Refused(f"{name} is not a plain file")
-            head = io.BytesIO(f.read(HEADER))
-            try:
-                version = np.lib.format.read_magic(head)
-                read = np.lib.format.read_array_header_1_0 if version == (1, 0) \
-                    else np.lib.format.read_array_header_2_0
-                got, fortran, dtype = read(head, max_header_size=HEADER)
-            except (ValueError, OSError, SyntaxError, TypeError) as error:
-                raise Refused(f"{name} is not an .npy array ({visible(error, 80)})") from None
-            if dtype.hasobject or dtype.kind not in (dtypes or "U"):
-                raise Refused(f"{name} has dtype {visible(dtype, 40)}")
-            if strings and (len(got) != 1 or got[0] > strings):
-                raise Refused(f"{name} has shape {got}")
-            if shape is not None and tuple(got) != tuple(shape):
-                return Misshaped(tuple(got))
-            size = int(np.prod(got, dtype=np.int64)) * dtype.itemsize
-            if info.st_size != head.tell() + size:
-                raise Refused(f"{name} is {info.st_size} bytes, not the {head.tell() + size} "
-                              f"its header declares")
-            f.seek(head.tell())
-            data = f.read(size)
-        array = np.frombuffer(data, dtype=dtype, count=int(np.prod(got, dtype=np.int64)))
-        return array.reshape(got, order="F" if fortran else "C")
+            version = np.lib.format.read_magic(stream)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+                else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read(stream, max_header_size=HEADER)
+        except (ValueError, OSError, SyntaxError, TypeError) as error:
+            raise Refused(f"its output is not a .npy array ({visible(error, 80)})") from None
+        if dtype.hasobject or dtype.kind not in dtypes + "U":
+            raise Refused(f"its output has dtype {visible(dtype, 40)}")
+        count = int(np.prod(shape, dtype=np.int64))
+        data = stream.read(count * dtype.itemsize)
+        if len(data) < count * dtype.itemsize:
+            yield Truncated(tuple(shape))
+            return
+        yield np.frombuffer(data, dtype=dtype, count=count).reshape(
+            shape, order="F" if fortran else "C")
+
+
+class Refused(Exception):
+    """Output the parent will not read: the reason is the message."""
 
 
 @dataclasses.dataclass
-class Misshaped:
-    """An output whose header declares another shape: its data is never read."""
+class Truncated:
+    """An array whose data went past the cap: only its header was read."""
     shape: tuple
 
 
-def _wait(child, seconds):
-    """The exit code, or None when `seconds` ran out; the child is not reaped yet (its
-    process group stays valid until it is killed)."""
+def _collect(child, pipe, seconds, cap):
+    """("exited", exit code) or ("timeout" | "overflow", None), and the bytes read. The
+    pipe is read as data arrives (a child writing a lot cannot block on it), never past
+    `cap` bytes nor past `seconds`. The child is not reaped: its process group stays
+    valid until it is killed."""
     deadline = time.monotonic() + seconds
-    pause = 0.002
+    received, eof = bytearray(), False
+    os.set_blocking(pipe, False)
     while True:
-        try:
-            info = os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        except ChildProcessError:
-            return child.returncode
+        info = os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        while not eof:                      # what is there now, up to the cap
+            try:
+                data = os.read(pipe, 1 << 16)
+            except BlockingIOError:
+                break
+            eof = not data
+            received += data
+            if len(received) > cap:
+                return "overflow", None, bytes(received[:cap])
         if info is not None:
-            return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
+            code = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+            return "exited", code, bytes(received)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "timeout", None, bytes(received)
+        if eof:
+            time.sleep(min(left, 0.02))
+        else:
+            select.select([pipe], [], [], min(left, 0.02))
