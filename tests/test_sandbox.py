@@ -49,7 +49,7 @@ def either():
     return sandbox.confinement()[0]
 
 
-def check(tmp_path, body, func="grad", problem="p2", seconds=5.0, **kwargs):
+def check(tmp_path, body, func="grad", problem="p2", seconds=20.0, **kwargs):
     path = tmp_path / "solution.py"
     path.write_text("import numpy as np\n" + textwrap.dedent(body))
     return run_file(problem, str(path), func, seconds, **kwargs)
@@ -173,10 +173,10 @@ os._exit(0)
 
 
 @pytest.mark.parametrize("attack,message", [
-    ("os.write(pipe, npy(np.array(['names', 'w'])) + npy(np.zeros(10 ** 7)))",
-     "it returns shape (10000000,) for w"),          # cut at the cap, its header read
+    ("os.write(pipe, npy(np.array(['names', 'w'])) + npy(np.zeros(10 ** 6)))",
+     "it returns shape (1000000,) for w"),           # cut at the cap, its header read
     ("os.write(pipe, npy(np.array(['names', 'w'])) + npy(np.zeros(3))[:-8])\n"
-     "import time\ntime.sleep(60)", "took longer than 1 s"),
+     "import time\ntime.sleep(60)", "took longer than 2 s"),
     ("os.write(pipe, npy(np.array(['names', 'v', 'v'])))", "not what the runner sends"),
     ("os.write(pipe, npy(np.array([{}], dtype=object)))", "has dtype object"),
     ("os.write(pipe, npy(np.array(['names', 'w'])) + b'\\x93NUMPY' + b'x' * 10 ** 6)",
@@ -184,7 +184,8 @@ os._exit(0)
 ])
 def test_what_comes_through_the_pipe_is_capped_and_checked(tmp_path, confinement, attack,
                                                            message):
-    verdict = check(tmp_path, FIND_PIPE + attack + "\nos._exit(0)\n", seconds=1)
+    seconds = 2 if "sleep" in attack else 20      # generous: the machine may be loaded
+    verdict = check(tmp_path, FIND_PIPE + attack + "\nos._exit(0)\n", seconds=seconds)
     assert verdict["status"] in ("incorrect", "error") and message in verdict["message"]
 
 
