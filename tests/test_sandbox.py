@@ -182,8 +182,7 @@ os._exit(0)
     ("os.write(pipe, npy(np.array(['names', 'w'])) + b'\\x93NUMPY' + b'x' * 10 ** 6)",
      "not a .npy array"),
 ])
-def test_what_comes_through_the_pipe_is_capped_and_checked(tmp_path, confinement, attack,
-                                                           message):
+def test_what_comes_through_the_pipe_is_capped_and_checked(tmp_path, either, attack, message):
     seconds = 2 if "sleep" in attack else 20      # generous: the machine may be loaded
     verdict = check(tmp_path, FIND_PIPE + attack + "\nos._exit(0)\n", seconds=seconds)
     assert verdict["status"] in ("incorrect", "error") and message in verdict["message"]
@@ -274,6 +273,18 @@ def test_a_fork_bomb_is_bounded(tmp_path, confinement):
     forked = int(verdict["message"].split("forked ")[1].split()[0])
     assert forked < 200 and forked <= sandbox.TASKS
     assert _gone(marker)
+
+
+def test_cpu_time_runs_out_like_the_wall_clock(tmp_path, confinement):
+    body = """
+    import resource
+    def grad(w, X, y):
+        resource.setrlimit(resource.RLIMIT_CPU, (1, 2))     # as if threads had used it up
+        while True:
+            pass
+    """
+    verdict = check(tmp_path, body)
+    assert verdict["status"] == "error" and "took longer than 20 s" in verdict["message"]
 
 
 def test_memory_over_the_limit_is_refused(tmp_path, confinement):

@@ -78,10 +78,13 @@ def as_arrays(result, names, wrt):
 
 
 def _limit(resource, which, value):
-    soft, hard = resource.getrlimit(which)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    resource.setrlimit(which, (value, value))
+    hard = resource.getrlimit(which)[1]
+
+    def within(v):
+        return v if hard == resource.RLIM_INFINITY else min(v, hard)
+    # CPU: SIGXCPU at the soft limit (a verdict of "took too long"), SIGKILL a second later
+    extra = 1 if which == resource.RLIMIT_CPU else 0
+    resource.setrlimit(which, (within(value), within(value + extra)))
 
 
 def _die_with_parent(parent):
@@ -129,7 +132,7 @@ def _no_processes():
     import errno
     import platform
     numbers = SYSCALLS.get(platform.machine())
-    if numbers is None:
+    if numbers is None or not sys.platform.startswith("linux"):
         return
     me = os.getpid()
     allow, deny = 0x7FFF0000, 0x00050000 | errno.EPERM         # SECCOMP_RET_ALLOW, _ERRNO

@@ -13,10 +13,12 @@ The verdict reads like `check`'s: correct, incorrect with the largest relative e
 where it is, and a note when the error has a recognisable shape (a transpose, a sign, a
 constant factor, N or 1/N, a missing regularisation term); or error when the function
 could not be called. `python -m derivator gradcheck PROBLEM FILE.py:FUNC` runs the
-student's file in a worker process with a time limit (`run_file`).
+student's file in a sandbox (`run_file`: a separate interpreter, see sandbox.py) that
+sends back arrays only; the verdict is always decided here, by `judge`.
 """
 import dataclasses
 import os
+import signal
 
 import numpy as np
 
@@ -350,7 +352,8 @@ def _cap(wants):
 
 def _verdict_from(run, k, wrt, points, wants, seconds, lang, filename, function):
     """Read the child's arrays (a tag, then the gradients it names, per point) and judge."""
-    if run.timed_out:
+    if run.timed_out or run.exit_code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):  # CPU time
+        # (128 + signal: how bubblewrap reports a child killed by a signal)
         return GradCheck(k.name, "error", _say("timeout", lang, seconds=seconds))
     ended = GradCheck(k.name, "error", _say("ended", lang, code=run.exit_code))
     stream = sandbox.arrays(run.output)
