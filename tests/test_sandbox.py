@@ -70,6 +70,26 @@ def test_right_and_wrong_files(tmp_path, confinement):
     assert any("regularisation" in n for n in verdict["notes"])
 
 
+SIGMOID = "def s(t):\n    return 1 / (1 + np.exp(-t))\n"
+
+
+@pytest.mark.parametrize("problem,body", [
+    ("p3", "def grad(w, X, y):\n    f = np.tanh(X @ w / 2)\n"
+           "    return X.T @ ((f - y) * (1 - f ** 2)) / 2\n"),
+    ("p7b", SIGMOID + "def grad(w0, w1, w2, X, y):\n    Z = s(X @ w0.T); A = s(Z @ w1.T)\n"
+            "    H = X + A; G = s(H @ w2); dG = (G - y) * G * (1 - G)\n"
+            "    dA = dG[:, None] * w2 * A * (1 - A)\n"
+            "    return ((dA @ w1) * Z * (1 - Z)).T @ X, dA.T @ Z, H.T @ dG\n"),
+    ("bce", SIGMOID + "def grad(w, b, X, y):\n    r = s(X @ w + b) - y\n"
+            "    return {'b': r.mean(), 'w': X.T @ r / len(y)}\n"),
+])
+def test_right_files_for_every_problem(tmp_path, either, problem, body):
+    """Hand gradients (p3's f = tanh(wᵀx/2), p7b's backpropagation, bce's mean) through
+    the pipe: tuples, dicts in any order, a scalar gradient."""
+    verdict = check(tmp_path, body, problem=problem)
+    assert verdict["status"] == "correct", verdict
+
+
 @pytest.mark.parametrize("body,status,message", [
     ("def grad(w, X, y):\n    return np.full_like(w, np.nan)\n", "incorrect",
      "it returns nan at w[0]"),

@@ -48,8 +48,8 @@ def as_arrays(result, names, wrt):
     """The student's result as ({param: float64 array}, None), or (None, (kind, text)).
 
     A dict names its gradients; a tuple of one per parameter goes in the parameters'
-    order; anything else (a list of numbers too) is the gradient for `wrt`. Which gradients are missing, and
-    whether the values are right, the parent decides."""
+    order; anything else (a list of numbers too) is the gradient for `wrt`. Which
+    gradients are missing, and whether the values are right, the parent decides."""
     import numpy as np
     if isinstance(result, dict):
         for key in result:

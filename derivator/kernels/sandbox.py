@@ -37,7 +37,7 @@ MEMORY = 2 << 30            # RLIMIT_AS: the whole child interpreter, NumPy incl
 FILE_SIZE = 16 << 20        # RLIMIT_FSIZE: any file it writes, its prints included
 TASKS = 64                  # RLIMIT_NPROC: processes and threads it may add
 HEADER = 1024               # bytes an .npy header may take
-SCRATCH = str(64 << 20)      # bubblewrap: bytes of each writable folder (a tmpfs)
+SCRATCH = str(64 << 20)     # bubblewrap: bytes of each writable folder (a tmpfs)
 PRINTED = 20                # lines of the child's output shown
 
 
@@ -52,10 +52,6 @@ def visible(text, limit=200):
         shown.append(piece)
         size += len(piece)
     return "".join(shown)
-
-
-class Refused(Exception):
-    """An output file the parent will not read: the reason is the message."""
 
 
 @dataclasses.dataclass
