@@ -1,8 +1,10 @@
 """The one script that runs a student's file: `python -I -S _student_runner.py FOLDER`.
 
 It runs in a fresh interpreter (never a fork of the process that holds the reference), with
-only the standard library and NumPy: derivator is not importable here. It sets its own
-limits first, then loads the student's file and calls the function at each point. What it
+only the standard library and NumPy: derivator is not importable here. It confines itself
+first (rlimits, root's capabilities dropped, a seccomp filter against new processes and
+signals to others, Landlock rules for files and TCP where the kernel has them), then loads
+the student's file and calls the function at each point. What it
 sends back are `.npy` arrays through a pipe, nothing else; the parent reads them with a
 deadline and a size cap and decides the verdict itself, so whatever the student's code
 patches or forges here (numpy, this script, the pipe) changes only the student's own answer.
