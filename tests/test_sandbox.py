@@ -153,6 +153,13 @@ def test_patching_the_checker_changes_nothing(tmp_path, either, attack):
     assert verdict["status"] == "incorrect", verdict
 
 
+def test_the_points_are_new_for_every_run(tmp_path, either):
+    """Fixed points would let a file return answers computed for them in advance."""
+    body = "def grad(w, X, y):\n    raise ValueError(repr(float(X[0, 0] + w[0])))\n"
+    seen = {check(tmp_path, body)["message"] for _ in range(2)}
+    assert len(seen) == 2 and all("ValueError: " in m for m in seen)
+
+
 def test_the_reference_is_not_importable(tmp_path, confinement):
     body = """
     def grad(w, X, y):

@@ -18,6 +18,7 @@ sends back arrays only; the verdict is always decided here, by `judge`.
 """
 import dataclasses
 import os
+import secrets
 import signal
 
 import numpy as np
@@ -307,16 +308,18 @@ def _ratio(a, b):
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_student_runner.py")
 
 
-def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en", require_sandbox=False):
+def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en", require_sandbox=False,
+             seed=None):
     """gradcheck of FUNC in the student's file, run in a sandbox with a time limit; the
-    verdict as a dict (GradCheck.as_dict)."""
+    verdict as a dict (GradCheck.as_dict). The points are drawn afresh for every run
+    (unless `seed` is given): a file cannot carry answers computed for them in advance."""
     k, wrt = _problem(problem, wrt)          # a bad problem name fails here, not in a child
     if not os.path.isfile(path):
         raise DerivatorError(f"cannot read {path}: no such file")
     confined, reason = sandbox.confinement()
     if require_sandbox and confined != "bubblewrap":
         raise DerivatorError(_say("sandbox_required", lang, reason=reason))
-    points = _points(k, None, None, 0)
+    points = _points(k, None, None, secrets.randbits(64) if seed is None else seed)
     names = list(k.params)
     wants = [{p: np.shape(v) for p, v in k.grad(params, data, labels).items()}
              for params, data, labels, _ in points]
