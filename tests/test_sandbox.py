@@ -319,6 +319,24 @@ def test_cpu_time_runs_out_like_the_wall_clock(tmp_path, confinement):
     assert verdict["status"] == "error" and "took longer than 20 s" in verdict["message"]
 
 
+def test_calls_that_widen_its_reach_are_refused(tmp_path, either):
+    import platform
+    from derivator.kernels._student_runner import SYSCALLS
+    if platform.machine() not in SYSCALLS:
+        pytest.skip(f"no seccomp filter for {platform.machine()}")
+    body = """
+    import ctypes, os
+    libc = ctypes.CDLL(None, use_errno=True)
+    def grad(w, X, y):
+        results = [libc.unshare(0x10000000),                     # a new user namespace
+                   libc.syscall(425, 8, ctypes.create_string_buffer(120)),   # io_uring
+                   libc.chroot(b"/")]
+        raise RuntimeError(f"{results} {os.strerror(ctypes.get_errno())}")
+    """
+    verdict = check(tmp_path, body)
+    assert "RuntimeError: [-1, -1, -1] Operation not permitted" in verdict["message"], verdict
+
+
 def test_memory_over_the_limit_is_refused(tmp_path, confinement):
     body = """
     def grad(w, X, y):

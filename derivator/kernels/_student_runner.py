@@ -118,14 +118,23 @@ def _drop_root():
 
 
 # A seccomp filter: no new processes (threads only), no signals or ptrace to any process
-# but this one. RLIMIT_NPROC alone does not bind root, whom the kernel exempts, and a
-# process of the same user may signal or trace the TA's; this binds everyone, with or
-# without bubblewrap. Syscall numbers per architecture (others run without the filter).
+# but this one, and none of the calls a gradient has no use for that widen what a process
+# can reach (namespaces, mounts, io_uring, bpf, keys). RLIMIT_NPROC alone does not bind
+# root, whom the kernel exempts, and a process of the same user may signal or trace the
+# TA's; this binds everyone, with or without bubblewrap. Numbers per architecture (others
+# run without the filter).
 SYSCALLS = {
     "x86_64": {"arch": 0xC000003E, "clone": 56, "clone3": 435, "kill": 62, "tgkill": 234,
-               "deny": [57, 58, 200, 101, 310, 311, 424]},    # fork vfork tkill ptrace
-    "aarch64": {"arch": 0xC00000B7, "clone": 220, "clone3": 435, "kill": 129,  # pvm_*
-                "tgkill": 131, "deny": [130, 117, 270, 271, 424]},          # pidfd_send
+               "deny": [57, 58,                 # fork, vfork
+                        200, 101, 310, 311, 424,     # tkill ptrace process_vm_* pidfd_send
+                        272, 308, 165, 166, 155, 161,   # unshare setns mount umount2
+                        321, 323, 298, 248, 249, 250,   # pivot_root chroot bpf userfaultfd
+                        425, 426, 427, 428, 429, 430, 432]},   # perf keys io_uring fs*
+    "aarch64": {"arch": 0xC00000B7, "clone": 220, "clone3": 435, "kill": 129, "tgkill": 131,
+                "deny": [130, 117, 270, 271, 424,
+                         97, 268, 40, 39, 41, 51,
+                         280, 282, 241, 217, 218, 219,
+                         425, 426, 427, 428, 429, 430, 432]},
 }
 
 
