@@ -156,7 +156,7 @@ def _solution(tmp_path, body, name="solution.py"):
 
 P2_FILE = """
     import numpy as np
-    print("a student's print goes to stderr")
+    print("a student's print goes to stderr")           # captured, shown escaped
 
     def grad(w, X, y):
         return X.T @ (1 / (1 + np.exp(-(X @ w))) - y) + 2 * w
@@ -172,8 +172,10 @@ P2_FILE = """
 
 def test_cli_correct_incorrect_and_json(tmp_path):
     path = _solution(tmp_path, P2_FILE)
-    code, out, _ = run("gradcheck", "p2", f"{path}:grad")
+    code, out, err = run("gradcheck", "p2", f"{path}:grad")
     assert code == 0 and out.startswith("correct: it agrees")
+    assert out.splitlines()[-1].startswith("  sandbox: ")   # bubblewrap, or none and why
+    assert "  printed: a student's print goes to stderr" in err
     code, out, _ = run("gradcheck", "2", f"{path}:forgot", "--format", "json")
     verdict = json.loads(out)
     assert code == 1 and verdict["status"] == "incorrect"
