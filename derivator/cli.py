@@ -95,6 +95,8 @@ def build_parser():
                            help="seconds allowed (10)")
     gradcheck.add_argument("--format", default="rich", choices=("rich", "json"))
     gradcheck.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    gradcheck.add_argument("--require-sandbox", action="store_true",
+                           help="refuse to run FILE.py unless bubblewrap confines it")
     return parser
 
 
@@ -487,13 +489,17 @@ def cmd_gradcheck(args, out):
     if not colon or not path or not name.isidentifier():
         raise DerivatorError(f"give the function as FILE.py:FUNC (e.g. my_solution.py:grad);"
                              f" got {args.function!r}")
-    verdict = run_file(args.name, path, name, args.timeout, args.wrt, args.lang)
+    verdict = run_file(args.name, path, name, args.timeout, args.wrt, args.lang,
+                       args.require_sandbox)
     if args.format == "json":
         out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(f"{verdict['status']}: {verdict['message']}\n")
         for note in verdict["notes"]:
             out.write(f"  note: {note}\n")
+        out.write(f"  {verdict['sandbox']}\n")
+        for line in verdict["printed"]:           # the student's prints, escaped
+            sys.stderr.write(f"  printed: {line}\n")
     return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
 
 

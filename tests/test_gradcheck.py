@@ -1,6 +1,7 @@
 """gradcheck: students' own gradient functions, written out here by hand, against the
 derived kernels; and the command line, which runs a student's file in a worker."""
 import json
+import os
 import textwrap
 
 import numpy as np
@@ -94,6 +95,50 @@ def test_functions_that_cannot_be_judged(func, message):
     assert verdict.status == "error" and message in verdict.message
 
 
+def _with(g, index, value):
+    g = np.array(g, dtype=float)
+    g[index] = value
+    return g
+
+
+@pytest.mark.parametrize("func,status,message", [
+    # NaN compares false: one NaN entry was enough to be judged correct
+    (lambda w, X, y: np.full_like(w, np.nan), "incorrect", "it returns nan at w[0]"),
+    (lambda w, X, y: _with(p2_grad(w, X, y), 2, np.nan), "incorrect", "returns nan at w[2]"),
+    (lambda w, X, y: _with(p2_grad(w, X, y), 1, np.inf), "incorrect", "returns inf at w[1]"),
+    (lambda w, X, y: {}, "incorrect", "no gradient for w (it returns an empty dict)"),
+    (lambda w, X, y: {"w": p2_grad(w, X, y).astype(complex)}, "error",
+     "returned an array of dtype complex128 for w; expected an array of real numbers"),
+    (lambda w, X, y: np.array([None] * len(w)), "error", "an array of dtype object for w"),
+    (lambda w, X, y: list(p2_grad(w, X, y)), "correct", "it agrees"),
+    (lambda w, X, y: p2_grad(w, X, y).astype(np.float32), "correct", "it agrees"),
+])
+def test_results_that_are_not_a_gradient(func, status, message):
+    verdict = derivator.gradcheck(func, "p2")
+    assert verdict.status == status and message in verdict.message, verdict
+
+
+def test_only_another_parameters_gradient_is_not_correct():
+    verdict = derivator.gradcheck(lambda *a: {"w_0": p7_grads(*a)["w_0"]}, "p7b")
+    assert verdict.status == "incorrect"
+    assert verdict.message == "it returns no gradient for w_1 (it returns w_0)"
+    verdict = derivator.gradcheck(lambda *a: {"w_0": p7_grads(*a)["w_0"]}, "p7b", wrt="w_0")
+    assert verdict.status == "correct"
+
+
+def test_type_names_and_keys_are_escaped_and_cut():
+    evil = type("Evil\x1b[31m" + "E" * 300, (Exception,), {})
+
+    def raises(w, X, y):
+        raise evil("x" * 5000)
+    verdict = derivator.gradcheck(raises, "p2")
+    assert "\x1b" not in verdict.message and "Evil\\x1b[31mEEE" in verdict.message
+    assert len(verdict.message) < 600
+    verdict = derivator.gradcheck(lambda w, X, y: {"\x1b[2J" * 10 ** 5: w}, "p2")
+    assert verdict.status == "error" and "\x1b" not in verdict.message
+    assert "a dict with key '\\x1b[2J" in verdict.message and len(verdict.message) < 400
+
+
 def test_unknown_parameter_and_problem():
     with pytest.raises(derivator.DerivatorError, match="p2 has no parameter 'v'"):
         derivator.gradcheck(p2_grad, "p2", wrt="v")
@@ -111,7 +156,7 @@ def _solution(tmp_path, body, name="solution.py"):
 
 P2_FILE = """
     import numpy as np
-    print("a student's print goes to stderr")
+    print("a student's print goes to stderr")           # captured, shown escaped
 
     def grad(w, X, y):
         return X.T @ (1 / (1 + np.exp(-(X @ w))) - y) + 2 * w
@@ -127,8 +172,10 @@ P2_FILE = """
 
 def test_cli_correct_incorrect_and_json(tmp_path):
     path = _solution(tmp_path, P2_FILE)
-    code, out, _ = run("gradcheck", "p2", f"{path}:grad")
+    code, out, err = run("gradcheck", "p2", f"{path}:grad")
     assert code == 0 and out.startswith("correct: it agrees")
+    assert out.splitlines()[-1].startswith("  sandbox: ")   # bubblewrap, or none and why
+    assert "  printed: a student's print goes to stderr" in err
     code, out, _ = run("gradcheck", "2", f"{path}:forgot", "--format", "json")
     verdict = json.loads(out)
     assert code == 1 and verdict["status"] == "incorrect"
@@ -164,20 +211,48 @@ def test_cli_bad_arguments(args, message):
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
-def test_the_worker_dies_with_its_parent(tmp_path):
-    """Kill the process that started the check (as a grader's timeout would): the worker
-    running the student's endless loop must not live on."""
+def _descendants(pid):
+    """Every process below pid (from /proc), as {pid: command line}."""
     import os
+    parents = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:                                   # it has just ended
+        return b""
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" not in f.read()          # a zombie is dead
+    except FileNotFoundError:
+        return False
+
+
+def test_the_worker_dies_with_its_parent(tmp_path):
+    """Kill the process that started the check (as a grader's timeout would): the child
+    running the student's endless loop must not live on."""
     import signal
     import subprocess
     import sys
     import time
-    pid_file = tmp_path / "worker.pid"
-    path = _solution(tmp_path, f"""
-        import os
-
+    path = _solution(tmp_path, """
         def grad(w, X, y):
-            open({str(pid_file)!r}, "w").write(str(os.getpid()))
             while True:
                 pass
     """)
@@ -185,28 +260,30 @@ def test_the_worker_dies_with_its_parent(tmp_path):
                                f"{path}:grad", "--timeout", "120"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(600):                          # the worker has started (60 s at most)
-            if pid_file.exists() and pid_file.read_text():
+        for _ in range(600):                          # the child has started (60 s at most)
+            children = _descendants(parent.pid)
+            lines = [_cmdline(p) for p in children if _alive(p)]
+            if any(b"runner.py" in line for line in lines):
                 break
             time.sleep(0.1)
-        worker = int(pid_file.read_text())
+        else:
+            pytest.fail("the child never started")
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-
-    def alive(pid):
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                return "\nState:\tZ" not in f.read()          # a zombie is dead
-        except FileNotFoundError:
-            return False
+    folders = {arg.decode() for line in lines for arg in line.split(b"\0")
+               if b"derivator-gradcheck-" in arg and not arg.endswith(b".py")}
     for _ in range(100):                              # up to 10 s for the kernel to kill it
-        if not alive(worker):
+        if not any(_alive(p) for p in children):
             break
         time.sleep(0.1)
     else:
-        os.kill(worker, signal.SIGKILL)
-        pytest.fail("the worker outlived its parent")
+        for p in children:
+            os.kill(p, signal.SIGKILL)
+        pytest.fail("the child outlived its parent")
+    import shutil
+    for folder in folders:                            # the killed parent could not remove it
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_control_characters_in_an_error_are_made_visible():

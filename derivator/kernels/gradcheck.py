@@ -13,14 +13,20 @@ The verdict reads like `check`'s: correct, incorrect with the largest relative e
 where it is, and a note when the error has a recognisable shape (a transpose, a sign, a
 constant factor, N or 1/N, a missing regularisation term); or error when the function
 could not be called. `python -m derivator gradcheck PROBLEM FILE.py:FUNC` runs the
-student's file in a worker process with a time limit (`run_file`).
+student's file in a sandbox (`run_file`: a separate interpreter, see sandbox.py) that
+sends back arrays only; the verdict is always decided here, by `judge`.
 """
 import dataclasses
 import os
+import secrets
+import signal
 
 import numpy as np
 
 from .. import DerivatorError
+from ._student_runner import TEXT, as_arrays, describe
+from . import sandbox
+from .sandbox import visible
 
 RTOL = 1e-6             # both sides float64: a right gradient agrees to ~1e-12
 SIZES = ({"N": 8, "D": 3, "M": 4}, {"N": 13, "D": 5, "M": 2})
@@ -60,6 +66,31 @@ MESSAGES = {
                        "ko": "정규화 항이 {term}의 {factor:.6g}배이다. 유도한 결과는 {term}이다"},
     "timeout": {"en": "your function took longer than {seconds:g} s and was stopped",
                 "ko": "함수가 {seconds:g}초 안에 끝나지 않아 중단했다"},
+    "missing": {"en": "it returns no gradient for {param} ({returned})",
+                "ko": "{param}에 대한 기울기를 돌려주지 않는다 ({returned})"},
+    "returned_names": {"en": "it returns {names}", "ko": "돌려준 것: {names}"},
+    "returned_nothing": {"en": "it returns an empty dict", "ko": "빈 dict를 돌려준다"},
+    "nonfinite": {"en": "it returns {value} at {where} ({sizes}); a gradient's entries are "
+                        "finite numbers",
+                  "ko": "{where}에서 {value}을 돌려준다 ({sizes}). 기울기의 성분은 유한한 수이다"},
+    "dtype": {"en": "your function returned {what} for {param}; expected an array of real "
+                    "numbers",
+              "ko": "함수가 {param}에 대해 {what}을 돌려주었다. 기대한 것: 실수 배열"},
+    "no_function": {"en": "{file} has no function {name!r}",
+                    "ko": "{file}에 함수 {name!r}가 없다"},
+    "ended": {"en": "your function raised the worker process ended (exit code {code})",
+              "ko": "함수가 예외를 일으켰다: 작업 프로세스가 끝났다 (종료 코드 {code})"},
+    "refused": {"en": "its output was refused: {reason}",
+                "ko": "출력을 받아들이지 않았다: {reason}"},
+    "sandbox_bubblewrap": {"en": "sandbox: bubblewrap", "ko": "샌드박스: bubblewrap"},
+    "sandbox_none": {"en": "sandbox: none, install bubblewrap ({reason})",
+                     "ko": "샌드박스: 없음, bubblewrap을 설치하라 ({reason})"},
+    "sandbox_required": {"en": "--require-sandbox: bubblewrap cannot confine the student's "
+                               "code here ({reason}); install bubblewrap (Debian: apt-get "
+                               "install bubblewrap) or allow user namespaces",
+                         "ko": "--require-sandbox: 여기서는 bubblewrap으로 학생 코드를 격리할 "
+                               "수 없다 ({reason}). bubblewrap을 설치하거나(Debian: apt-get "
+                               "install bubblewrap) 사용자 네임스페이스를 허용하라"},
 }
 
 
@@ -69,13 +100,16 @@ def _say(key, lang, **values):
 
 @dataclasses.dataclass
 class GradCheck:
-    """status: correct, incorrect or error; message and notes say why."""
+    """status: correct, incorrect or error; message and notes say why. From a student's
+    file also: how its code was confined (sandbox) and what it printed, escaped."""
 
     problem: str
     status: str
     message: str
     notes: list = dataclasses.field(default_factory=list)
     largest_error: float = None
+    sandbox: str = None
+    printed: list = dataclasses.field(default_factory=list)
 
     def as_dict(self):
         return dataclasses.asdict(self)
@@ -114,33 +148,8 @@ def _given(X, y):
     return X.astype(float), y.astype(float), None
 
 
-def _as_dict(result, k, wrt, lang):
-    """The student's result as {param: array}, or a message saying what is wrong."""
-    names = list(k.params)
-    if isinstance(result, dict):
-        unknown = [p for p in result if p not in k.params]
-        if unknown:
-            return _say("returned", lang, what=f"a dict with key {unknown[0]!r}",
-                        expected=", ".join(names))
-        return {p: result[p] for p in result}
-    if isinstance(result, (tuple, list)) and len(result) == len(names) > 1:
-        return dict(zip(names, result))
-    if isinstance(result, (tuple, list)) and len(result) != len(names):
-        return _say("returned", lang, what=f"{len(result)} values",
-                    expected=f"the gradient for {wrt} or one for each of {', '.join(names)}")
-    return {wrt: result}
-
-
-def _array(value):
-    try:
-        out = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return out
-
-
-def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
-    """The verdict on `func`, a gradient for `problem` (see the module's docstring)."""
+def _problem(problem, wrt):
+    """The kernel, and the parameter a single returned array is the gradient for."""
     from .. import derive, kernel
     k = kernel(problem)
     if wrt is None:                 # the parameter the problem differentiates by
@@ -149,36 +158,76 @@ def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
     if wrt not in k.params:
         raise DerivatorError(f"{problem} has no parameter {wrt!r}; parameters: "
                              f"{', '.join(k.params)}")
-    seen, largest, worst = [], 0.0, None
+    return k, wrt
+
+
+def _unjudgeable(k, wrt, kind, text, lang):
+    """The verdict on a result that is not a set of gradients (as_arrays' reasons)."""
+    names = ", ".join(k.params)
+    if kind == "key":
+        message = _say("returned", lang, what=f"a dict with key {visible(text)}",
+                       expected=names)
+    elif kind == "count":
+        message = _say("returned", lang, what=f"{visible(text)} values",
+                       expected=f"the gradient for {wrt} or one for each of {names}")
+    elif kind == "dtype":
+        param, _, what = text.partition("\t")
+        message = _say("dtype", lang, what=visible(what), param=visible(param))
+    elif kind == "type":
+        message = _say("returned", lang, what=visible(text), expected="an array")
+    else:                                   # "raised"
+        message = _say("raised", lang, error=visible(text, 500))
+    return GradCheck(k.name, "error", message)
+
+
+def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
+    """The verdict on `func`, a gradient for `problem` (see the module's docstring)."""
+    k, wrt = _problem(problem, wrt)
     points = _points(k, X, y, seed)
+    answers = []
     for params, data, labels, sizes in points:
         try:
             result = func(*[np.array(v, copy=True) for v in params.values()], data.copy(),
                           labels.copy())
         except Exception as error:            # the student's code: any error is a verdict
             return GradCheck(k.name, "error", _say("raised", lang, error=_describe(error)))
-        got = _as_dict(result, k, wrt, lang)
-        if isinstance(got, str):
-            return GradCheck(k.name, "error", got)
+        got, problem_ = as_arrays(result, list(k.params), wrt)
+        if problem_:
+            return _unjudgeable(k, wrt, *problem_, lang)
+        answers.append(got)
+    return judge(k, wrt, points, answers, lang)
+
+
+def judge(k, wrt, points, answers, lang="en"):
+    """The verdict on the student's gradients ({param: array} per point), decided here
+    against the kernel: every gradient returned must have the right shape and finite
+    entries, and the one for `wrt` must be there."""
+    seen, largest, worst = [], 0.0, None
+    for (params, data, labels, sizes), got in zip(points, answers):
+        if wrt not in got:
+            returned = _say("returned_names", lang, names=", ".join(got)) if got else \
+                _say("returned_nothing", lang)
+            return GradCheck(k.name, "incorrect", _say("missing", lang, param=wrt,
+                                                       returned=returned))
         want = k.grad(params, data, labels)
-        for p, value in got.items():
-            array = _array(value)
-            if array is None:
-                return GradCheck(k.name, "error", _say("returned", lang, what=type(value)
-                                                       .__name__, expected="an array"))
-            if array.shape != np.shape(want[p]):
+        for p, array in got.items():
+            if tuple(array.shape) != np.shape(want[p]):
                 notes = [_say("transpose", lang)] if array.shape[::-1] == np.shape(want[p]) \
                     else []
                 return GradCheck(k.name, "incorrect", _say(
-                    "shape", lang, got=array.shape, param=p, want=np.shape(want[p]),
+                    "shape", lang, got=tuple(array.shape), param=p, want=np.shape(want[p]),
                     sizes=_sizes_text(sizes)), notes)
+            bad = ~np.isfinite(array)
+            if bad.any():                  # NaN compares false: it must not slip through
+                idx = np.unravel_index(np.argmax(bad), bad.shape)
+                return GradCheck(k.name, "incorrect", _say(
+                    "nonfinite", lang, value=array[idx], where=_where(p, idx),
+                    sizes=_sizes_text(sizes)))
             scale = max(float(np.max(np.abs(want[p]), initial=0.0)), 1e-300)
             errors = np.abs(array - want[p]) / scale
             if errors.size and errors.max() >= largest:
                 largest = float(errors.max())
-                idx = np.unravel_index(np.argmax(errors), errors.shape)
-                where = p + (f"[{', '.join(str(int(i)) for i in idx)}]" if idx else "")
-                worst = (where, sizes)
+                worst = (_where(p, np.unravel_index(np.argmax(errors), errors.shape)), sizes)
             seen.append((p, array, np.asarray(want[p], dtype=float), params, sizes))
     if largest <= RTOL:
         return GradCheck(k.name, "correct", _say("correct", lang, points=len(points),
@@ -188,16 +237,15 @@ def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
                           sizes=_sizes_text(worst[1])), _notes(k, seen, lang), largest)
 
 
+def _where(param, idx):
+    return param + (f"[{', '.join(str(int(i)) for i in idx)}]" if idx else "")
+
+
 def _describe(error):
-    """ValueError: message (file.py, line 12): the student's own frame, not ours."""
-    import traceback
-    frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if not f.filename.startswith(os.path.dirname(os.path.dirname(__file__)))]
-    where = f" ({os.path.basename(frames[-1].filename)}, line {frames[-1].lineno})" \
-        if frames else ""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1]      # no escapes reach a terminal
-                   for c in " ".join(str(error).split())[:200])
-    return f"{type(error).__name__}: {text}{where}" if text else type(error).__name__ + where
+    """ValueError: message (file.py, line 12): the student's own frame, not ours;
+    escaped and cut, as everything from the student's code is."""
+    ours = os.path.dirname(os.path.dirname(__file__))
+    return visible(describe(error, lambda filename: not filename.startswith(ours)), 500)
 
 
 def _close(a, b):
@@ -251,98 +299,97 @@ def _ratio(a, b):
     return float(r) if np.allclose(a, r * b, rtol=1e-6, atol=1e-9) else None
 
 
-# Running a student's file: only when named on the command line, in a worker process
-# that is killed when its time is up (the student's code may loop, or eat memory).
-
-def _load(path, name):
-    import importlib.util
-    import sys
-    spec = importlib.util.spec_from_file_location("student_solution", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    spec.loader.exec_module(module)
-    func = getattr(module, name, None)
-    if not callable(func):
-        raise LookupError(f"{os.path.basename(path)} has no function {name!r}")
-    return func
 
 
-def _worker(connection, problem, path, name, wrt, lang, seconds, parent):
-    import contextlib
-    import resource
-    import sys
-    _die_with_parent()
-    if os.getppid() != parent:           # the parent died before the line above
-        os._exit(1)
-    with contextlib.suppress(ValueError, OSError):       # CPU time, as a second guard
-        resource.setrlimit(resource.RLIMIT_CPU, (int(seconds) + 2, int(seconds) + 3))
-    with contextlib.suppress(ValueError, OSError):       # memory: what it has + MEMORY
-        limit = _address_space() + MEMORY
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    with contextlib.redirect_stdout(sys.stderr):         # the student's prints
-        try:
-            func = _load(path, name)
-        except LookupError as error:
-            result = GradCheck(problem, "error", str(error))
-        except BaseException as error:                  # SyntaxError, SystemExit, ...
-            result = GradCheck(problem, "error", _say("raised", lang, error=_describe(error)))
-        else:
-            result = gradcheck(func, problem, wrt=wrt, lang=lang)
-    connection.send(result.as_dict())
-    connection.close()
+# Running a student's file: only when named on the command line, in a separate interpreter
+# (sandbox.py) that gets the points as .npy files and sends back .npy files only; the
+# verdict is decided here, where the student's code cannot reach.
+
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_student_runner.py")
 
 
-MEMORY = 2 << 30        # bytes a student's function may allocate in the worker
-
-
-def _address_space():
-    """This process's virtual memory size now (Linux), so that the limit adds to it."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    raise OSError("no VmSize")
-
-
-def _die_with_parent():
-    """Linux: the kernel kills this process when its parent dies (no orphaned workers)."""
-    try:
-        import ctypes
-        import signal
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en"):
-    """gradcheck of FUNC in the student's file, run in a worker process with a time limit."""
-    import multiprocessing
-    from .. import kernel
-    k = kernel(problem)                      # a bad problem name fails here, not in a worker
-    if wrt is not None and wrt not in k.params:
-        raise DerivatorError(f"{problem} has no parameter {wrt!r}; parameters: "
-                             f"{', '.join(k.params)}")
+def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en", require_sandbox=False,
+             seed=None):
+    """gradcheck of FUNC in the student's file, run in a sandbox with a time limit; the
+    verdict as a dict (GradCheck.as_dict). The points are drawn afresh for every run
+    (unless `seed` is given): a file cannot carry answers computed for them in advance."""
+    k, wrt = _problem(problem, wrt)          # a bad problem name fails here, not in a child
     if not os.path.isfile(path):
         raise DerivatorError(f"cannot read {path}: no such file")
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_worker, args=(send, problem, path, name, wrt, lang,
-                                                   seconds, os.getpid()), daemon=True)
-    worker.start()
-    send.close()
+    confined, reason = sandbox.confinement()
+    if require_sandbox and confined != "bubblewrap":
+        raise DerivatorError(_say("sandbox_required", lang, reason=reason))
+    points = _points(k, None, None, secrets.randbits(64) if seed is None else seed)
+    names = list(k.params)
+    wants = [{p: np.shape(v) for p, v in k.grad(params, data, labels).items()}
+             for params, data, labels, _ in points]
+    with sandbox.Sandbox() as box:
+        for i, (params, data, labels, _) in enumerate(points):
+            for n in names:
+                box.put(f"{i}-{n}", params[n])
+            box.put(f"{i}-X", data)
+            box.put(f"{i}-y", labels)
+        student = box.copy_in(path, "solution.py")
+        spec = {"names": names, "wrt": wrt, "points": len(points), "file": student,
+                "function": name}
+        try:
+            run = box.run(RUNNER, spec, seconds, _cap(wants), require_sandbox,
+                          hide=[os.path.dirname(os.path.abspath(path))])
+        except OSError as error:            # bubblewrap failed between the probe and now
+            raise DerivatorError(_say("sandbox_required", lang, reason=error)) from None
+    verdict = _verdict_from(run, k, wrt, points, wants, seconds, lang,
+                            os.path.basename(path), name)
+    verdict.sandbox = _say("sandbox_bubblewrap", lang) if confined == "bubblewrap" else \
+        _say("sandbox_none", lang, reason=reason)
+    verdict.printed = run.printed
+    return verdict.as_dict()
+
+
+def _cap(wants):
+    """The most bytes a right answer takes: per point a tag (the names) and a float64
+    array per gradient, then one message; each .npy with its header."""
+    tag = sandbox.HEADER + 4 * TEXT * (1 + max(len(w) for w in wants))
+    return sum(tag + sum(sandbox.HEADER + 8 * int(np.prod(s)) for s in w.values())
+               for w in wants) + sandbox.HEADER + 4 * TEXT * 3
+
+
+def _verdict_from(run, k, wrt, points, wants, seconds, lang, filename, function):
+    """Read the child's arrays (a tag, then the gradients it names, per point) and judge."""
+    if run.timed_out or run.exit_code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):  # CPU time
+        # (128 + signal: how bubblewrap reports a child killed by a signal)
+        return GradCheck(k.name, "error", _say("timeout", lang, seconds=seconds))
+    ended = GradCheck(k.name, "error", _say("ended", lang, code=run.exit_code))
+    stream = sandbox.arrays(run.output)
+    answers = []
     try:
-        if receive.poll(seconds):
-            try:
-                return receive.recv()
-            except EOFError:
-                pass
-        elif worker.is_alive():
-            return GradCheck(k.name, "error", _say("timeout", lang, seconds=seconds)).as_dict()
-        worker.join(1)
-        return GradCheck(k.name, "error", _say("raised", lang, error=f"the worker process "
-                                               f"ended (exit code {worker.exitcode})")).as_dict()
-    finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
+        for i, want in enumerate(wants):
+            tag = next(stream, None)
+            if tag is None or isinstance(tag, sandbox.Truncated):
+                return ended                # it ended, or flooded, before this point
+            tag = [str(t) for t in np.ravel(tag)]
+            if tag[:1] == ["error"] and len(tag) == 3:
+                if tag[1] == "function":
+                    return GradCheck(k.name, "error", _say("no_function", lang,
+                                                           file=filename, name=function))
+                return _unjudgeable(k, wrt, tag[1], tag[2], lang)
+            returned = tag[1:]
+            if tag[:1] != ["names"] or len(set(returned)) < len(returned) or \
+                    not set(returned) <= set(k.params):
+                raise sandbox.Refused("its output is not what the runner sends")
+            got = {}
+            for p in returned:
+                array = next(stream, None)
+                if array is None:
+                    return ended
+                if tuple(array.shape) != want[p]:   # before its data is read, if it is big
+                    notes = [_say("transpose", lang)] if array.shape[::-1] == want[p] else []
+                    return GradCheck(k.name, "incorrect", _say(
+                        "shape", lang, got=tuple(array.shape), param=p, want=want[p],
+                        sizes=_sizes_text(points[i][3])), notes)
+                if isinstance(array, sandbox.Truncated) or array.dtype.kind == "U":
+                    raise sandbox.Refused("its output is not what the runner sends")
+                got[p] = array.astype(np.float64)
+            answers.append(got)
+    except sandbox.Refused as refused:
+        return GradCheck(k.name, "error", _say("refused", lang, reason=visible(refused)))
+    return judge(k, wrt, points, answers, lang)
