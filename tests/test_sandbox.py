@@ -469,6 +469,15 @@ def test_the_tas_processes_cannot_be_signalled(tmp_path, confinement):
         shell.wait()
 
 
+def test_messages_name_the_students_file(tmp_path, either):
+    path = tmp_path / "kim_2024.py"
+    path.write_text("def grad(w, X, y):\n    return 1 / 0\n")
+    verdict = run_file("p2", str(path), "grad", 20.0)
+    assert "ZeroDivisionError: division by zero (kim_2024.py, line 2)" in verdict["message"]
+    verdict = run_file("p2", str(path), "nope", 20.0)
+    assert "kim_2024.py has no function 'nope'" in verdict["message"]
+
+
 def test_require_sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "_bubblewrap_problem", lambda: "bwrap is not installed")
     from derivator import DerivatorError

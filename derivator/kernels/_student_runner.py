@@ -180,13 +180,20 @@ def _no_processes():
 
 
 def landlock_abi():
-    """The kernel's Landlock version (Linux 5.13+), or 0 where there is none."""
+    """The kernel's Landlock version (Linux 5.13+), or 0 where there is none or where a
+    ruleset cannot be made (a container's seccomp profile may refuse the calls)."""
     if not sys.platform.startswith("linux"):
         return 0
     import ctypes
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
-    return max(libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)), 0)
+    abi = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    probe = libc.syscall(444, ctypes.byref(ctypes.c_uint64(1)), ctypes.c_size_t(8),
+                         ctypes.c_uint32(0)) if abi > 0 else -1
+    if probe < 0:
+        return 0
+    os.close(probe)
+    return abi
 
 
 def _readable_entries(folder, skip):

@@ -329,7 +329,7 @@ def run_file(problem, path, name, seconds=10.0, wrt=None, lang="en", require_san
                 box.put(f"{i}-{n}", params[n])
             box.put(f"{i}-X", data)
             box.put(f"{i}-y", labels)
-        student = box.copy_in(path, "solution.py")
+        student = box.copy_in(path, os.path.basename(path))   # messages name it
         spec = {"names": names, "wrt": wrt, "points": len(points), "file": student,
                 "function": name}
         try:
@@ -370,7 +370,8 @@ def _verdict_from(run, k, wrt, points, wants, seconds, lang, filename, function)
             if tag[:1] == ["error"] and len(tag) == 3:
                 if tag[1] == "function":
                     return GradCheck(k.name, "error", _say("no_function", lang,
-                                                           file=filename, name=function))
+                                                           file=visible(filename),
+                                                           name=function))
                 return _unjudgeable(k, wrt, tag[1], tag[2], lang)
             returned = tag[1:]
             if tag[:1] != ["names"] or len(set(returned)) < len(returned) or \

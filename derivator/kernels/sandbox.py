@@ -153,6 +153,8 @@ class Sandbox:
 
     def copy_in(self, source, name):
         """A file into in/ (the student's, so that its own folder need not be seen)."""
+        if name in ("spec.json", "") or name.endswith(".npy") or os.sep in name:
+            name = "solution.py"                # never over an input
         target = self.path("in", name)
         shutil.copyfile(source, target)
         return target
