@@ -17,9 +17,15 @@ def _with_samples(render):
     return wrapped
 
 
+def _comment(text):
+    """Text after a % on one line: a line break would end the comment and make the rest
+    of the caption LaTeX."""
+    return " ".join(text.split())
+
+
 def _latex_text(text):
-    """Text safe inside \\text{} for pdflatex: ASCII only, specials escaped."""
-    text = text.replace("\\", " ").encode("ascii", "replace").decode().replace("?", " ")
+    """Text safe inside \\text{} for pdflatex: printable ASCII only, specials escaped."""
+    text = "".join(c if c.isprintable() else " " for c in text).replace("\\", " ").encode("ascii", "replace").decode().replace("?", " ")
     for ch in "&%$#_{}":
         text = text.replace(ch, "\\" + ch)
     return text.replace("~", " ").replace("^", " ")
@@ -33,7 +39,7 @@ def render_latex(derivation, lang="en"):
            r"\begin{align*}"]
     rows = []
     for section, letter, heading, steps in captioned(derivation, lang):
-        rows.append(f"% {letter}. {heading}")
+        rows.append(f"% {letter}. {_comment(heading)}")
         for label, step, show_lhs, title, text in steps:
             lhs = to_latex(step.lhs) if show_lhs else ""
             rhs = to_latex(step.expr)
@@ -41,7 +47,7 @@ def render_latex(derivation, lang="en"):
                 lhs, rhs = to_latex(step.expr.lhs), to_latex(step.expr.rhs)
             rule = _latex_text(title if lang == "en" else rule_title(step, "en"))
             rows.append(f"{lhs} &= {rhs} && \\text{{({label}) {rule}}} \\\\"
-                        f" % {text}")
+                        f" % {_comment(text)}")
     # no line break after the last line of an align*
     last = max(k for k, r in enumerate(rows) if not r.startswith("%"))
     body, comment = rows[last].split(" \\\\ % ", 1)
