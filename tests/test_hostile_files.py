@@ -231,3 +231,31 @@ def test_the_page_of_a_file_holds_no_markup_of_the_file(tmp_path):
 def test_a_caption_in_a_latex_comment_stays_in_the_comment():
     from derivator.render.documents import _comment
     assert "\n" not in _comment("a\n\\input{x}\r\nb")
+
+
+@pytest.mark.parametrize("change", [
+    ('title = "Ridge regression: the gradient"', "title.en = 1"),
+    ('title = "Ridge regression: the gradient"', 'title.en = "a"\ntitle.ko = [1]'),
+    ("strategy =", "notes = 1\nstrategy ="), ("strategy =", "notes.en = [1]\nstrategy ="),
+    ("strategy =", 'notes.en.x = "a"\nstrategy ='), ("strategy =", "statement = 1\nstrategy ="),
+    ("strategy =", "statement = {a = 1}\nstrategy ="), ('target = "L"', "target = 1"),
+    ('params = ["x"]', "params = [1]"), ('count = "N"', "count = 5"),
+])
+def test_a_value_of_the_wrong_type_is_one_line_in_every_command(tmp_path, change):
+    path = tmp_path / "typed.toml"
+    assert change[0] in RIDGE
+    path.write_text(RIDGE.replace(*change, 1), encoding="utf-8")
+    for command in (("lint",), ("show", "--format", "latex", "--standalone"),
+                    ("show", "--format", "html"), ("show", "--format", "markdown")):
+        code, _, err = run(command[0], str(path), *command[1:])
+        assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1, err
+
+
+def test_markdown_carries_no_html_of_the_file(tmp_path):
+    path = tmp_path / "md.toml"
+    path.write_text(_statement_file("<img src=x onerror=alert(1)> $a<b$ &amp;",
+                                    "<script>alert(1)</script>"), encoding="utf-8")
+    code, out, err = run("show", str(path), "--format", "markdown")
+    assert code == 0, err
+    assert "<img" not in out and "<script" not in out and "<b" not in out
+    assert "&lt;img" in out and "$a< b$" in out and "&amp;amp;" in out

@@ -214,12 +214,17 @@ def read_problem(text, source=None, name=None):
     title = data.get("title", Path(where).stem)
     if isinstance(title, str):
         title = {"en": title, "ko": title}
-    if not isinstance(title, dict) or "en" not in title:
+    if not isinstance(title, dict) or "en" not in title or \
+            not all(isinstance(v, str) for v in title.values()):
         fail(("title",), "title must be text, or title.en and title.ko")
     title.setdefault("ko", title["en"])
     notes = data.get("notes", {})
     if isinstance(notes, str):
         notes = {"en": notes, "ko": notes}
+    if not (isinstance(notes, dict) and all(isinstance(v, str) for v in notes.values())):
+        fail(("notes",), "notes must be text, or notes.en and notes.ko")
+    if not isinstance(data.get("statement", ""), str):
+        fail(("statement",), "statement must be text")
     spec = data.get("derive")
     if not isinstance(spec, dict):
         fail(("derive",), "a [derive] table saying what is differentiated by what is needed")

@@ -55,21 +55,36 @@ def render_latex(derivation, lang="en"):
     return "\n".join(out + rows + [r"\end{align*}"]) + "\n"
 
 
+def _markdown_text(text):
+    """A file's text in Markdown, where raw HTML is markup: <, > and & as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markdown_statement(statement):
+    """A statement's text as Markdown text and its $...$ formulas as they are, except that
+    '<' and '&' are followed by a space (which TeX ignores in maths) so that no formula
+    opens an HTML tag or an entity."""
+    import re
+    parts = re.split(r"(?<!\\)\$", statement)
+    return "$".join(p.replace("<", "< ").replace("&", "& ") if k % 2 else _markdown_text(p)
+                    for k, p in enumerate(parts))
+
+
 @_with_samples
 def render_markdown(derivation, lang="en"):
     title = derivation.model.title.get(lang, derivation.model.title["en"])
-    out = [f"# {title}", ""]
+    out = [f"# {_markdown_text(' '.join(title.split()))}", ""]
     if getattr(derivation.model, "statement", ""):
-        out += [derivation.model.statement, ""]
+        out += [_markdown_statement(derivation.model.statement), ""]
     notes = getattr(derivation.model, "notes", None) or {}
     if notes:
-        out += [f"> **Note.** {notes.get(lang, notes.get('en', ''))}", ""]
+        out += [f"> **Note.** {_markdown_text(notes.get(lang, notes.get('en', '')))}", ""]
     for section, letter, heading, steps in captioned(derivation, lang):
-        out += [f"## {letter}. {heading}", ""]
+        out += [f"## {letter}. {_markdown_text(heading)}", ""]
         for label, step, show_lhs, title, text in steps:
             lhs = to_latex(step.lhs) + " " if show_lhs else ""
             math = to_latex(step.expr) if step.lhs is None else f"{lhs}= {to_latex(step.expr)}"
-            out += [f"**{label}** · *{title}* — {text}", "",
+            out += [f"**{label}** · *{_markdown_text(title)}* — {_markdown_text(text)}", "",
                     f"$$ {math} $$", ""]
     out += [f"**{HEADINGS[lang]['result']}**", "",
             f"$$ {to_latex(result_lhs(derivation))} = {to_latex(derivation.result)} $$", ""]

@@ -60,7 +60,7 @@ def run_batch(args, out):
 def _run_class(args, out, running):
     from ...model.problemset import all_problems
     rows = read_class_file(args.file)
-    _apart(rows)
+    _apart(rows, getattr(args, "lang", "en"))
     outputs = [Path(p) for p in (args.output or [])]
     _check_outputs(outputs, Path(args.file))
     from ...strategies.routes.answers import route_problems
@@ -68,7 +68,8 @@ def _run_class(args, out, running):
     for p in problems.values():
         scheme(p)                                   # a bad points/rubric: said at once
     ids = {name: _problem_id(name, problems) for name in {r.problem for r in rows}}
-    journal = Journal(Path(args.file), args.timeout, args.resume)
+    journal = Journal(Path(args.file), args.timeout, args.resume,
+                      getattr(args, "lang", "en"))
     running.append(journal)
     results = [_bad_row(r, ids) for r in rows]
     groups = _groups(rows, results, ids)
@@ -99,7 +100,7 @@ def _run_class(args, out, running):
     return 1 if any(r["status"] in ("unreadable", "timeout") for r in results) else 0
 
 
-def _apart(rows):
+def _apart(rows, lang="en"):
     """Students whose names differ only in spaces ("Kim", "Kim ") are kept apart, each
     under the name as written, with a warning: merging them would let one student's row
     count as another's."""
@@ -115,7 +116,7 @@ def _apart(rows):
             if row.raw_student in forms:
                 row.student = row.raw_student
         lines = ", ".join(str(n) for n in sorted(n for ns in forms.values() for n in ns))
-        _warn(WARNINGS["spaces"], lines=lines,
+        _warn(WARNINGS["spaces"], lang, lines=lines,
               names=", ".join(repr(visible(f)) for f in forms))
 
 
@@ -295,7 +296,8 @@ class Journal:
     folder: on --resume a line that is malformed, not of this class file, or whose verdict
     was edited is ignored with a warning, and its row is checked again."""
 
-    def __init__(self, source, timeout, resume):
+    def __init__(self, source, timeout, resume, lang="en"):
+        self.lang = lang
         self.path = source.with_name(source.name + ".partial")
         self.stamp = {"file": _digest(source), "timeout": timeout}
         self.resume = resume
@@ -311,13 +313,13 @@ class Journal:
             lines = _read_journal(self.path)
             head = _json(lines[0]) if lines else None
             if not lines:
-                _warn(WARNINGS["nothing"], path=self.path)
+                _warn(WARNINGS["nothing"], self.lang, path=self.path)
             elif not isinstance(head, dict) or \
                     {k: head.get(k) for k in self.stamp} != self.stamp:
                 raise DerivatorError(f"{self.path} was written for another version of the "
                                      "class file or another --timeout; run without --resume")
             elif (key := _run_key(head.get("run"))) is None:
-                _warn(WARNINGS["no key"], path=self.path)
+                _warn(WARNINGS["no key"], self.lang, path=self.path)
             else:
                 for line in lines[1:]:
                     entry = _entry(line, key, wanted)
@@ -325,7 +327,7 @@ class Journal:
                         found[entry[0]] = entry[1]
                 ignored = len(lines) - 1 - len(found)
                 if ignored:
-                    _warn(WARNINGS["ignored"], path=self.path, count=ignored)
+                    _warn(WARNINGS["ignored"], self.lang, path=self.path, count=ignored)
         self.count = len(found)
         try:                   # a resumed journal grows; a new one starts with its stamp
             if key is not None:
