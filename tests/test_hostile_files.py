@@ -259,3 +259,11 @@ def test_markdown_carries_no_html_of_the_file(tmp_path):
     assert code == 0, err
     assert "<img" not in out and "<script" not in out and "<b" not in out
     assert "&lt;img" in out and "$a< b$" in out and "&amp;amp;" in out
+
+
+@pytest.mark.parametrize("bounds", ["i=1..500", "i=1..N-1", "i=2..N", "i=0..N"])
+def test_a_sum_over_the_samples_runs_over_every_sample(tmp_path, bounds):
+    """With N = 5 rows, Σ_{i=1}^{500} was checked as Σ_{i=1}^{N}: a wrong loss accepted."""
+    text = RIDGE.replace("i=1..N)", f"{bounds})")
+    assert text != RIDGE
+    refused(text, "it must run over every sample, i=1..N")

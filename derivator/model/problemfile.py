@@ -319,11 +319,29 @@ def _check_strategy(problem, fail):
     if count is not None and count not in problem.sizes():
         fail(("derive", "count"), f"count = {count!r} must be a declared size")
     try:
-        problem.model()
+        model = problem.model()
     except DerivatorError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
         fail(("derive",), f"cannot build the loss from its definitions: {error}")
+    _check_sample_sums(model, fail)
+
+
+def _check_sample_sums(model, fail):
+    """A sum over the samples runs over all of them, from 1 to the count: the checks draw
+    that many samples, and Σ_{i=1}^{500} with N = 5 rows was checked as Σ_{i=1}^{N}
+    (and lint failed on row 99)."""
+    import sympy as sp
+    index, count = model.sample_index, model.sample_count
+    if index is None or count is None:
+        return
+    for k, definition in enumerate(model.definitions):
+        for s in sorted(definition.body.atoms(sp.Sum), key=str):
+            for i, low, high in s.limits:
+                if i == index and (low != 1 or high != count):
+                    fail(("definitions", k, "body"),
+                         f"the sum over the samples runs from {low} to {high}; it must run "
+                         f"over every sample, {index}=1..{count}")
 
 
 _loaded = {}
