@@ -199,3 +199,11 @@ def test_names_that_differ_only_in_spaces_are_kept_apart_with_a_warning(tmp_path
     grades = (tmp_path / "g.csv").read_text().splitlines()
     assert len(grades) == 2 + 4                        # header, points possible, 4 students
     assert err.count("differ only in spaces") == 2 and "'Kim '" in err
+
+
+def test_a_fifo_in_the_journals_place_never_blocks_the_run(tmp_path, monkeypatch):
+    path, journal = _interrupted_run(tmp_path, monkeypatch)
+    journal.unlink()
+    os.mkfifo(journal)                 # opening it for reading or writing would block
+    code, results, err = _resume(path, tmp_path)
+    assert code == 0 and [r["status"] for r in results] == [e for *_, e in CLASS]

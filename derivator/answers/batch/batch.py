@@ -5,12 +5,14 @@ line number); the same answer to the same problem, however it is spelled, is jud
 once; verdicts go to a partial file as they are decided, so an interrupted run keeps
 them and `--resume` goes on from there; the outputs are written whole at the end.
 """
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import re
 import secrets
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -47,14 +49,29 @@ def run_batch(args, out):
     try:
         return _run_class(args, out, running)
     except KeyboardInterrupt:       # Ctrl-C at any moment: one line, status 130
-        journal = running[0] if running else None
-        if journal is not None:
-            journal.close()
-            sys.stderr.write(f"derivator: interrupted; {journal.count} verdicts are kept in "
-                             f"{journal.path}: the same command with --resume goes on\n")
-        else:
-            sys.stderr.write("derivator: interrupted\n")
+        with _no_second_interrupt():
+            journal = running[0] if running else None
+            if journal is not None:
+                journal.close()
+                sys.stderr.write(f"derivator: interrupted; {journal.count} verdicts are kept "
+                                 f"in {journal.path}: the same command with --resume goes on\n")
+            else:
+                sys.stderr.write("derivator: interrupted\n")
         return 130
+
+
+@contextlib.contextmanager
+def _no_second_interrupt():
+    """Ctrl-C pressed twice must not break the closing of the journal with a traceback."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:              # not the main thread: signals are not ours to set
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _run_class(args, out, running):
@@ -395,11 +412,9 @@ def _open_journal(path, append):
     (no symbolic link, no second hard link), else created afresh in its place."""
     flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     if append:
-        fd = os.open(path, flags | os.O_APPEND)
-        info = os.fstat(fd)
-        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+        fd = _open_plain(path, flags | os.O_APPEND)
+        if fd is not None:
             return os.fdopen(fd, "a", encoding="utf-8")
-        os.close(fd)
     try:
         os.unlink(path)                 # a link is removed, never followed
     except FileNotFoundError:
@@ -408,10 +423,23 @@ def _open_journal(path, append):
                      encoding="utf-8")
 
 
-def _read_journal(path):
+def _open_plain(path, flags):
+    """A descriptor of `path` if it is a plain file with one name, else None: never a
+    link, and never a FIFO or a device, which could block the run (O_NONBLOCK)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
+        return None
+    info = os.fstat(fd)
+    if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+        return fd
+    os.close(fd)
+    return None
+
+
+def _read_journal(path):
+    fd = _open_plain(path, os.O_RDONLY)
+    if fd is None:
         return []
     with os.fdopen(fd, "rb") as f:
         data = f.read(MAX_JOURNAL + 1)
