@@ -82,8 +82,11 @@ def _check_text(data, fail):
 
 def _dotted(path):
     """A key path as a reader finds it: definitions[3].name (counted from 1)."""
+    import json
+    parts = [p if isinstance(p, int) or re.fullmatch(r"[\w.-]+", p, re.ASCII)
+             else json.dumps(p) for p in path]        # a key with \n, ESC or } quoted
     return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" if k else p
-                   for k, p in enumerate(path))
+                   for k, p in enumerate(parts))
 
 
 def _check_identifiers(data, fail):
