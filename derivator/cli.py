@@ -514,6 +514,9 @@ def main(argv=None, out=None):
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")
         return 2
+    except KeyboardInterrupt:        # Ctrl-C at any moment: one line, never a traceback
+        sys.stderr.write("derivator: interrupted\n")
+        return 130
     except BrokenPipeError:          # `derivator show bce | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

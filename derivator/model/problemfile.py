@@ -27,6 +27,108 @@ NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "samp
 MAX_BYTES = 200_000
 
 
+MAX_DEPTH = 12                # tables and lists within each other; the deepest file needs 4
+# What a name is: a letter, letters and digits, subscripts (x_i, w_{1,d,m}); a name in
+# [names] may also name a node of a network with its argument (h_d(x_i)). A name goes
+# into LaTeX, MathML and the terminal as it is written, so nothing else may be in it.
+_PART = r"[A-Za-z][A-Za-z0-9]*(?:_(?:[A-Za-z0-9]+|\{[A-Za-z0-9]+(?:,[A-Za-z0-9]+)*\}))*"
+IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*")
+DECLARED = re.compile(rf"{_PART}(?:\({_PART}(?:, ?{_PART})*\))?")
+# [names] keys whose values name another name
+NAME_VALUES = ("sample", "rows_of", "alias_of", "of", "node", "array", "weight", "sum")
+# the only strings that may run over several lines: prose, never a name or a caption
+MULTILINE = {("statement",), ("notes",), ("notes", "en"), ("notes", "ko")}
+# bidirectional overrides and isolates reorder what a reader sees ("Trojan Source")
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def _strings(data):
+    """(key path, string) for every key and string of the data, however deep; the depth
+    checked on the way (iteratively: a deep file must not exhaust Python's stack)."""
+    todo = [((), data)]
+    while todo:
+        path, value = todo.pop()
+        if len(path) > MAX_DEPTH:
+            yield path[:MAX_DEPTH], None
+            continue
+        items = value.items() if isinstance(value, dict) else \
+            enumerate(value) if isinstance(value, list) else None
+        if items is None:
+            if isinstance(value, str):
+                yield path, value
+            continue
+        for k, v in items:
+            if isinstance(k, str):
+                yield path + (k,), k
+            todo.append((path + (k,), v))
+
+
+def _check_text(data, fail):
+    """Every string of the file is text a terminal, TeX and a browser can show as text:
+    no control character (ESC, NUL, DEL), no bidi override; newlines only in prose."""
+    import unicodedata
+    for path, value in _strings(data):
+        key = tuple(p for p in path if isinstance(p, str))[:3] or None
+        if value is None:
+            fail(key, f"tables or lists are nested more than {MAX_DEPTH} deep")
+        for ch in value:
+            if ch == "\t" or ch in "\r\n" and path in MULTILINE:
+                continue
+            if ch in "\r\n":
+                fail(key, f"{_dotted(path)} holds a line break: a name or a title is one line")
+            if unicodedata.category(ch) == "Cc" or ch in _BIDI:
+                fail(key, f"{_dotted(path)} holds the control character U+{ord(ch):04X}")
+
+
+def _dotted(path):
+    """A key path as a reader finds it: definitions[3].name (counted from 1)."""
+    import json
+    parts = [p if isinstance(p, int) or re.fullmatch(r"[\w.-]+", p, re.ASCII)
+             else json.dumps(p) for p in path]        # a key with \n, ESC or } quoted
+    return "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" if k else p
+                   for k, p in enumerate(parts))
+
+
+def _check_identifiers(data, fail):
+    """Every string that names something is a name (IDENTIFIER), not text: a definition's
+    name, params and target, a declared name, the function's name, what is derived by."""
+    def need(key, value, pattern=IDENTIFIER, what="a name"):
+        if not (isinstance(value, str) and pattern.fullmatch(value)):
+            fail(key, f"{_dotted(key)} = {value!r} is not {what}: a letter, then "
+                      f"letters, digits and _subscripts (such as L_i)")
+    names = data.get("names")
+    if isinstance(names, dict):
+        for n, v in names.items():
+            need(("names", n), n, DECLARED, "a name")
+            for k in NAME_VALUES if isinstance(v, dict) else ():
+                for item in v[k] if isinstance(v.get(k), list) else [v.get(k)]:
+                    if isinstance(item, str):       # (sum = 1 is a number)
+                        need(("names", n, k), item, DECLARED)
+    definitions = data.get("definitions")
+    for k, d in enumerate(definitions if isinstance(definitions, list) else []):
+        if not isinstance(d, dict):
+            fail(("definitions", k), f"definition {k + 1} must be a table: name, params, body")
+        if "name" in d:
+            need(("definitions", k, "name"), d["name"])
+        for p in d.get("params") if isinstance(d.get("params"), list) else []:
+            need(("definitions", k, "params"), p)
+    spec = data.get("derive")
+    if isinstance(spec, dict):
+        for key in ("target", "count", "index", "power"):
+            if key in spec:
+                need(("derive", key), spec[key])
+        for key in ("wrt", "entry", "samples", "indexed"):
+            for item in spec[key] if isinstance(spec.get(key), list) else \
+                    [spec[key]] if key in spec else []:
+                need(("derive", key), item, DECLARED)
+    function = data.get("function")
+    if isinstance(function, dict) and "name" in function:
+        need(("function", "name"), function["name"])
+    for key in ("id", "number"):
+        if key in data and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", str(data[key])):
+            fail((key,), f"{key} = {data[key]!r} must be letters, digits, '.', '-' and '_'")
+
+
 def _error(source, text, key, message):
     from .problem import ProblemFileError
     return ProblemFileError(source, locate(text, key) if key else None, message)
@@ -39,8 +141,13 @@ def read_problem(text, source=None, name=None):
     is a user's path (it becomes the problem's id); `name` names the problem set's own."""
     from .problem import INDEX_LETTERS, Name, Problem
     where = source or name or "problem.toml"
+    text = text.removeprefix("\ufeff")         # a byte-order mark, as editors on Windows write
     try:
         data = tomllib.loads(text)
+    except RecursionError:                      # tomllib reads nested tables recursively
+        from .problem import ProblemFileError
+        raise ProblemFileError(where, None, f"tables or lists are nested more than "
+                                            f"{MAX_DEPTH} deep") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -54,6 +161,8 @@ def read_problem(text, source=None, name=None):
     def fail(key, message):
         raise _error(where, text, key, message)
 
+    _check_text(data, fail)
+    _check_identifiers(data, fail)
     for key in data:
         if key not in TOP_KEYS:
             fail((key,), f"unknown key {key!r}; a problem file has: {', '.join(sorted(TOP_KEYS))}")
@@ -108,12 +217,17 @@ def read_problem(text, source=None, name=None):
     title = data.get("title", Path(where).stem)
     if isinstance(title, str):
         title = {"en": title, "ko": title}
-    if not isinstance(title, dict) or "en" not in title:
+    if not isinstance(title, dict) or "en" not in title or \
+            not all(isinstance(v, str) for v in title.values()):
         fail(("title",), "title must be text, or title.en and title.ko")
     title.setdefault("ko", title["en"])
     notes = data.get("notes", {})
     if isinstance(notes, str):
         notes = {"en": notes, "ko": notes}
+    if not (isinstance(notes, dict) and all(isinstance(v, str) for v in notes.values())):
+        fail(("notes",), "notes must be text, or notes.en and notes.ko")
+    if not isinstance(data.get("statement", ""), str):
+        fail(("statement",), "statement must be text")
     spec = data.get("derive")
     if not isinstance(spec, dict):
         fail(("derive",), "a [derive] table saying what is differentiated by what is needed")
@@ -208,11 +322,29 @@ def _check_strategy(problem, fail):
     if count is not None and count not in problem.sizes():
         fail(("derive", "count"), f"count = {count!r} must be a declared size")
     try:
-        problem.model()
+        model = problem.model()
     except DerivatorError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
         fail(("derive",), f"cannot build the loss from its definitions: {error}")
+    _check_sample_sums(model, fail)
+
+
+def _check_sample_sums(model, fail):
+    """A sum over the samples runs over all of them, from 1 to the count: the checks draw
+    that many samples, and Σ_{i=1}^{500} with N = 5 rows was checked as Σ_{i=1}^{N}
+    (and lint failed on row 99)."""
+    import sympy as sp
+    index, count = model.sample_index, model.sample_count
+    if index is None or count is None:
+        return
+    for k, definition in enumerate(model.definitions):
+        for s in sorted(definition.body.atoms(sp.Sum), key=str):
+            for i, low, high in s.limits:
+                if i == index and (low != 1 or high != count):
+                    fail(("definitions", k, "body"),
+                         f"the sum over the samples runs from {low} to {high}; it must run "
+                         f"over every sample, {index}=1..{count}")
 
 
 _loaded = {}

@@ -74,6 +74,29 @@ def read(text, scope, matrix=False):
             from None
 
 
+# Sums and products are expanded term by term when a derivation is checked; a file's
+# sum to 10⁹ would never end. A size counts as the largest value a check may give it.
+MAX_TERMS = 10_000
+LARGEST_SIZE = 8
+
+
+def terms(expr):
+    """How many terms the sums and products of `expr` expand to, at most (a bound that is
+    a size counting LARGEST_SIZE); infinity for a bound that is not a number."""
+    if not isinstance(expr, sp.Basic):
+        return 0
+    if not isinstance(expr, (sp.Sum, sp.Product)):
+        return sum(terms(a) for a in expr.args)
+    count = max(terms(expr.function), 1)
+    for _, low, high in expr.limits:
+        at = {s: LARGEST_SIZE for s in (low.free_symbols | high.free_symbols)}
+        span = (high - low + 1).subs(at)
+        if not (span.is_Number and span.is_finite):
+            return sp.oo
+        count *= max(int(span), 1)
+    return count
+
+
 def _written_product(factors):
     """An unevaluated product in written order, its numbers merged into one coefficient
     where the first number stood (½ Σ…, not ½·1·Σ…)."""
@@ -249,8 +272,14 @@ class _Builder:
             self.fail(n, f"{n.value!r} is not a declared index")
         low, high, value = self.build(lower), self.build(upper), self.build(body)
         if isinstance(value, kind):      # Σ_i Σ_j f: one sum over (i, j), as written
-            return kind(value.function, (index, low, high), *value.limits)
-        return kind(value, (index, low, high))
+            out = kind(value.function, (index, low, high), *value.limits)
+        else:
+            out = kind(value, (index, low, high))
+        if terms(out) > MAX_TERMS:       # the checks would add them up, term by term
+            self.fail(n, f"this {'sum' if kind is sp.Sum else 'product'} has more than "
+                         f"{MAX_TERMS} terms: a sum runs over a declared size, such as "
+                         f"i=1..N")
+        return out
 
     def _prod(self, n):
         return self._sum(n, sp.Product)

@@ -17,9 +17,15 @@ def _with_samples(render):
     return wrapped
 
 
+def _comment(text):
+    """Text after a % on one line: a line break would end the comment and make the rest
+    of the caption LaTeX."""
+    return " ".join(text.split())
+
+
 def _latex_text(text):
-    """Text safe inside \\text{} for pdflatex: ASCII only, specials escaped."""
-    text = text.replace("\\", " ").encode("ascii", "replace").decode().replace("?", " ")
+    """Text safe inside \\text{} for pdflatex: printable ASCII only, specials escaped."""
+    text = "".join(c if c.isprintable() else " " for c in text).replace("\\", " ").encode("ascii", "replace").decode().replace("?", " ")
     for ch in "&%$#_{}":
         text = text.replace(ch, "\\" + ch)
     return text.replace("~", " ").replace("^", " ")
@@ -33,7 +39,7 @@ def render_latex(derivation, lang="en"):
            r"\begin{align*}"]
     rows = []
     for section, letter, heading, steps in captioned(derivation, lang):
-        rows.append(f"% {letter}. {heading}")
+        rows.append(f"% {letter}. {_comment(heading)}")
         for label, step, show_lhs, title, text in steps:
             lhs = to_latex(step.lhs) if show_lhs else ""
             rhs = to_latex(step.expr)
@@ -41,7 +47,7 @@ def render_latex(derivation, lang="en"):
                 lhs, rhs = to_latex(step.expr.lhs), to_latex(step.expr.rhs)
             rule = _latex_text(title if lang == "en" else rule_title(step, "en"))
             rows.append(f"{lhs} &= {rhs} && \\text{{({label}) {rule}}} \\\\"
-                        f" % {text}")
+                        f" % {_comment(text)}")
     # no line break after the last line of an align*
     last = max(k for k, r in enumerate(rows) if not r.startswith("%"))
     body, comment = rows[last].split(" \\\\ % ", 1)
@@ -49,21 +55,36 @@ def render_latex(derivation, lang="en"):
     return "\n".join(out + rows + [r"\end{align*}"]) + "\n"
 
 
+def _markdown_text(text):
+    """A file's text in Markdown, where raw HTML is markup: <, > and & as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markdown_statement(statement):
+    """A statement's text as Markdown text and its $...$ formulas as they are, except that
+    '<' and '&' are followed by a space (which TeX ignores in maths) so that no formula
+    opens an HTML tag or an entity."""
+    import re
+    parts = re.split(r"(?<!\\)\$", statement)
+    return "$".join(p.replace("<", "< ").replace("&", "& ") if k % 2 else _markdown_text(p)
+                    for k, p in enumerate(parts))
+
+
 @_with_samples
 def render_markdown(derivation, lang="en"):
     title = derivation.model.title.get(lang, derivation.model.title["en"])
-    out = [f"# {title}", ""]
+    out = [f"# {_markdown_text(' '.join(title.split()))}", ""]
     if getattr(derivation.model, "statement", ""):
-        out += [derivation.model.statement, ""]
+        out += [_markdown_statement(derivation.model.statement), ""]
     notes = getattr(derivation.model, "notes", None) or {}
     if notes:
-        out += [f"> **Note.** {notes.get(lang, notes.get('en', ''))}", ""]
+        out += [f"> **Note.** {_markdown_text(notes.get(lang, notes.get('en', '')))}", ""]
     for section, letter, heading, steps in captioned(derivation, lang):
-        out += [f"## {letter}. {heading}", ""]
+        out += [f"## {letter}. {_markdown_text(heading)}", ""]
         for label, step, show_lhs, title, text in steps:
             lhs = to_latex(step.lhs) + " " if show_lhs else ""
             math = to_latex(step.expr) if step.lhs is None else f"{lhs}= {to_latex(step.expr)}"
-            out += [f"**{label}** · *{title}* — {text}", "",
+            out += [f"**{label}** · *{_markdown_text(title)}* — {_markdown_text(text)}", "",
                     f"$$ {math} $$", ""]
     out += [f"**{HEADINGS[lang]['result']}**", "",
             f"$$ {to_latex(result_lhs(derivation))} = {to_latex(derivation.result)} $$", ""]

@@ -1,6 +1,8 @@
 """Expressions as presentation MathML, written the way the lecture writes them (the same
 order of terms and factors, 1/g in place, ∂, x⁽ⁱ⁾, σ) as the other printers: SymPy's
 MathML printer with the lecture's layout. Browsers render it natively, with no script."""
+from html import escape
+
 import sympy as sp
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
@@ -18,8 +20,8 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
     # building blocks
     def _el(self, tag, *children, text=None):
         node = self.dom.createElement(tag)
-        if text is not None:
-            node.appendChild(self.dom.createTextNode(text))
+        if text is not None:        # SymPy's text nodes are written raw: escape them here
+            node.appendChild(self.dom.createTextNode(escape(text, quote=False)))
         for child in children:
             node.appendChild(child)
         return node

@@ -7,6 +7,7 @@ Each step is its own display, so long derivations break across pages between ste
 an equation wider than the line is scaled down to the line's width instead of running off
 the page.
 """
+import re
 import unicodedata
 
 from . import captioned, result_lhs
@@ -56,7 +57,10 @@ def latex_text(text):
     """Plain text (a caption, a title) as LaTeX text: specials escaped, the symbols the
     captions use written with LaTeX commands, so that any text font prints them."""
     out = []
+    text = re.sub(r"\s+", " ", text)     # one paragraph: a title's blank line ends \section
     for ch in unicodedata.normalize("NFC", text):      # y + U+0302 is ŷ
+        if unicodedata.category(ch) == "Cc":            # NUL, DEL: invalid characters to TeX
+            ch = " "
         if ch in GREEK:
             out.append(r"$\%s$" % GREEK[ch])
         else:
@@ -64,29 +68,25 @@ def latex_text(text):
     return "".join(out)
 
 
-# The commands a statement's own LaTeX may use. A problem file may come from anyone, and
-# TeX reads files and defines macros (\input, \def, \catcode): a statement with any other
-# command, or with characters that change TeX's reading, is printed as plain text instead.
-STATEMENT_COMMANDS = {
-    "mathbf", "mathbb", "mathcal", "mathrm", "boldsymbol", "bm", "text", "operatorname", "in",
-    "sum", "prod", "frac", "left", "right", "sigma", "eta", "lambda", "alpha", "beta", "mu",
-    "theta", "delta", "epsilon", "pi", "cdot", "times", "langle", "rangle", "exp", "log", "ln",
-    "top", "partial", "dots", "ldots", "cdots", "sqrt", "le", "leq", "ge", "geq", "to",
-    "mapsto", "nabla", "odot", "tanh", "tr", "quad", "qquad", "infty", "mid", "big", "Big",
-}
-
-
 def statement_latex(statement):
-    """A problem statement as LaTeX: its own, when it uses only STATEMENT_COMMANDS; else its
-    Unicode text, escaped."""
+    """A problem statement as LaTeX: its own where every formula is of the grammar of
+    safe_tex and the text between them has no special character; else each formula that
+    is kept as written, and everything else as escaped text (its Unicode reading)."""
     import re
-    from .statement import statement_text
-    commands = set(re.findall(r"\\([A-Za-z]+)", statement))
-    # '#' (macro parameters) and '^^' (TeX's own character escapes) change how TeX reads
-    if commands <= STATEMENT_COMMANDS and not re.search(r"#|\^\^|\\[^A-Za-z{}|,;!\\ $%_&]",
-                                                        statement):
+    from .safe_tex import math_is_safe, text_is_safe
+    from .statement import math_to_text
+    parts = re.split(r"(?<!\\)\$", statement.strip())
+    if len(parts) % 2 == 0:              # an unclosed $: what follows it is text
+        parts[-2:] = ["$".join(parts[-2:])]
+    if all((math_is_safe if k % 2 else text_is_safe)(p) for k, p in enumerate(parts)):
         return statement.strip()
-    return latex_text(statement_text(statement))
+    out = []
+    for k, part in enumerate(parts):
+        if k % 2 and math_is_safe(part):
+            out.append(f"${part}$")
+        else:
+            out.append(latex_text(math_to_text(part) if k % 2 or "\\" in part else part))
+    return "".join(out)
 
 
 def _equation(step, show_lhs):

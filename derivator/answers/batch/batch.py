@@ -5,9 +5,15 @@ line number); the same answer to the same problem, however it is spelled, is jud
 once; verdicts go to a partial file as they are decided, so an interrupted run keeps
 them and `--resume` goes on from there; the outputs are written whole at the end.
 """
+import contextlib
 import hashlib
+import hmac
 import json
 import os
+import re
+import secrets
+import signal
+import stat
 import sys
 from pathlib import Path
 
@@ -39,8 +45,39 @@ MAX_READ = 2_000        # answers longer than this are keyed by their text, not 
 
 
 def run_batch(args, out):
+    running = []                    # the run's journal, once it has one
+    try:
+        return _run_class(args, out, running)
+    except KeyboardInterrupt:       # Ctrl-C at any moment: one line, status 130
+        with _no_second_interrupt():
+            journal = running[0] if running else None
+            if journal is not None:
+                journal.close()
+                sys.stderr.write(f"derivator: interrupted; {journal.count} verdicts are kept "
+                                 f"in {journal.path}: the same command with --resume goes on\n")
+            else:
+                sys.stderr.write("derivator: interrupted\n")
+        return 130
+
+
+@contextlib.contextmanager
+def _no_second_interrupt():
+    """Ctrl-C pressed twice must not break the closing of the journal with a traceback."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:              # not the main thread: signals are not ours to set
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run_class(args, out, running):
     from ...model.problemset import all_problems
     rows = read_class_file(args.file)
+    _apart(rows, getattr(args, "lang", "en"))
     outputs = [Path(p) for p in (args.output or [])]
     _check_outputs(outputs, Path(args.file))
     from ...strategies.routes.answers import route_problems
@@ -48,16 +85,13 @@ def run_batch(args, out):
     for p in problems.values():
         scheme(p)                                   # a bad points/rubric: said at once
     ids = {name: _problem_id(name, problems) for name in {r.problem for r in rows}}
-    journal = Journal(Path(args.file), args.timeout, args.resume)
+    journal = Journal(Path(args.file), args.timeout, args.resume,
+                      getattr(args, "lang", "en"))
+    running.append(journal)
     results = [_bad_row(r, ids) for r in rows]
     groups = _groups(rows, results, ids)
     try:
         verdicts = _judge(groups, journal, args, out)
-    except KeyboardInterrupt:
-        journal.close()
-        sys.stderr.write(f"derivator: interrupted; {journal.count} verdicts are kept in "
-                         f"{journal.path}: the same command with --resume goes on\n")
-        return 130
     except DerivatorError:                          # e.g. no Dask scheduler there
         if journal.count:
             journal.close()                         # what was decided stays
@@ -75,12 +109,32 @@ def run_batch(args, out):
                          else grades_csv(results, _present(results, problems)))
     if getattr(args, "feedback", None):
         write_feedback(args.feedback, results, _present(results, problems), args.lang)
-    journal.finish()
     if args.format == "json":
         out.write(results_json(results))
     else:
         _print_table(results, problems, out, WORDS[args.lang])
+    journal.finish()                                # only once everything is out
     return 1 if any(r["status"] in ("unreadable", "timeout") for r in results) else 0
+
+
+def _apart(rows, lang="en"):
+    """Students whose names differ only in spaces ("Kim", "Kim ") are kept apart, each
+    under the name as written, with a warning: merging them would let one student's row
+    count as another's."""
+    spellings = {}
+    for row in rows:
+        if row.student:
+            spellings.setdefault(" ".join(row.student.split()), {}).setdefault(
+                row.raw_student, []).append(row.line)
+    for forms in spellings.values():
+        if len(forms) < 2:
+            continue
+        for row in rows:
+            if row.raw_student in forms:
+                row.student = row.raw_student
+        lines = ", ".join(str(n) for n in sorted(n for ns in forms.values() for n in ns))
+        _warn(WARNINGS["spaces"], lang, lines=lines,
+              names=", ".join(repr(visible(f)) for f in forms))
 
 
 def _check_outputs(outputs, source):
@@ -251,44 +305,58 @@ def _print_table(results, problems, out, words):
 class Journal:
     """The partial results of a run (`FILE.partial`, one JSON line per verdict, written
     as each is decided), so that an interrupted run loses nothing; removed once the run
-    is complete. It belongs to one class file and one --timeout."""
+    is complete. It belongs to one class file and one --timeout.
 
-    def __init__(self, source, timeout, resume):
+    The journal may sit in a folder others can write to. It is never written through a
+    symbolic or hard link (a new one is created afresh, O_EXCL and O_NOFOLLOW), and each
+    verdict carries an HMAC under a key made for the run and kept in the user's own cache
+    folder: on --resume a line that is malformed, not of this class file, or whose verdict
+    was edited is ignored with a warning, and its row is checked again."""
+
+    def __init__(self, source, timeout, resume, lang="en"):
+        self.lang = lang
         self.path = source.with_name(source.name + ".partial")
         self.stamp = {"file": _digest(source), "timeout": timeout}
         self.resume = resume
         self.count = 0
         self.handle = None
+        self.run, self.key = secrets.token_hex(16), secrets.token_bytes(32)
 
     def load(self, wanted):
         """The verdicts an earlier, interrupted run decided (with --resume); from here on
         the journal is this run's."""
-        found, lines = {}, []
+        found, lines, key = {}, [], None
         if self.resume:
-            try:
-                with open(self.path, encoding="utf-8") as f:
-                    lines = f.read().splitlines()
-            except OSError:
-                pass
+            lines = _read_journal(self.path)
+            head = _json(lines[0]) if lines else None
             if not lines:
-                sys.stderr.write(f"derivator: nothing to resume in {self.path}; "
-                                 "checking every row\n")
-            elif _json(lines[0]) != self.stamp:
+                _warn(WARNINGS["nothing"], self.lang, path=self.path)
+            elif not isinstance(head, dict) or \
+                    {k: head.get(k) for k in self.stamp} != self.stamp:
                 raise DerivatorError(f"{self.path} was written for another version of the "
                                      "class file or another --timeout; run without --resume")
-            for line in lines[1:]:
-                entry = _json(line)
-                if isinstance(entry, dict) and isinstance(entry.get("key"), list) and \
-                        isinstance(entry.get("verdict"), dict):
-                    key = tuple(entry["key"])
-                    if key in wanted:
-                        found[key] = entry["verdict"]
+            elif (key := _run_key(head.get("run"))) is None:
+                _warn(WARNINGS["no key"], self.lang, path=self.path)
+            else:
+                for line in lines[1:]:
+                    entry = _entry(line, key, wanted)
+                    if entry:
+                        found[entry[0]] = entry[1]
+                ignored = len(lines) - 1 - len(found)
+                if ignored:
+                    _warn(WARNINGS["ignored"], self.lang, path=self.path, count=ignored)
         self.count = len(found)
         try:                   # a resumed journal grows; a new one starts with its stamp
-            self.handle = open(self.path, "a" if lines else "w", encoding="utf-8")
-            if not lines:
-                self.handle.write(json.dumps(self.stamp) + "\n")
+            if key is not None:
+                self.run, self.key = head["run"], key
+                self.handle = _open_journal(self.path, append=True)
+            else:
+                self.handle = _open_journal(self.path, append=False)
+                self.handle.write(json.dumps({**self.stamp, "run": self.run}) + "\n")
+                self.handle.flush()
+                _store_key(self.run, self.key)
         except OSError as error:
+            self.close()
             sys.stderr.write(f"derivator: cannot write {self.path} "
                              f"({error.strerror or error}); an interrupted run will start "
                              "again\n")
@@ -297,7 +365,8 @@ class Journal:
     def record(self, key, verdict):
         self.count += 1
         if self.handle:
-            self.handle.write(json.dumps({"key": list(key), "verdict": verdict},
+            entry = {"key": list(key), "verdict": verdict}
+            self.handle.write(json.dumps({**entry, "mac": _mac(self.key, entry)},
                                          ensure_ascii=False) + "\n")
             self.handle.flush()
 
@@ -308,10 +377,131 @@ class Journal:
 
     def finish(self):
         self.close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
+        for path in (self.path, _key_path(self.run)):
+            try:
+                os.unlink(path)
+            except (OSError, TypeError):
+                pass
+
+
+WARNINGS = {
+    "nothing": {"en": "nothing to resume in {path}; checking every row",
+                "ko": "{path}에 이어서 할 것이 없다; 모든 행을 채점한다"},
+    "no key": {"en": "the key of {path} is not in this user's cache; its verdicts cannot "
+                     "be trusted, so every row is checked again",
+               "ko": "{path}의 키가 이 사용자의 캐시에 없다; 그 결과를 믿을 수 없으므로 모든 "
+                     "행을 다시 채점한다"},
+    "ignored": {"en": "{count} line(s) of {path} are malformed, not of this class file, or "
+                      "were edited: ignored, and their rows checked again",
+                "ko": "{path}의 {count}줄이 형식이 틀렸거나, 이 학급 파일의 것이 아니거나, "
+                      "수정되었다: 무시하고 그 행을 다시 채점한다"},
+    "spaces": {"en": "line {lines}: the students {names} differ only in spaces: they are "
+                     "graded as different students",
+               "ko": "줄 {lines}: 학생 {names}은(는) 공백만 다르다: 서로 다른 학생으로 "
+                     "채점한다"},
+}
+MAX_JOURNAL = 64 * 2 ** 20      # bytes; a journal is one short line per distinct answer
+
+
+def _warn(message, lang="en", **fields):
+    sys.stderr.write(f"derivator: warning: {message[lang].format(**fields)}\n")
+
+
+def _open_journal(path, append):
+    """The journal opened for writing: appended to only when it is a plain file of its own
+    (no symbolic link, no second hard link), else created afresh in its place."""
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    if append:
+        fd = _open_plain(path, flags | os.O_APPEND)
+        if fd is not None:
+            return os.fdopen(fd, "a", encoding="utf-8")
+    try:
+        os.unlink(path)                 # a link is removed, never followed
+    except FileNotFoundError:
+        pass
+    return os.fdopen(os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600), "w",
+                     encoding="utf-8")
+
+
+def _open_plain(path, flags):
+    """A descriptor of `path` if it is a plain file with one name, else None: never a
+    link, and never a FIFO or a device, which could block the run (O_NONBLOCK)."""
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+        return fd
+    os.close(fd)
+    return None
+
+
+def _read_journal(path):
+    fd = _open_plain(path, os.O_RDONLY)
+    if fd is None:
+        return []
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(MAX_JOURNAL + 1)
+    if len(data) > MAX_JOURNAL:
+        return []
+    return data.decode("utf-8", "replace").splitlines()
+
+
+def _key_path(run):
+    """Where the key of run `run` is kept: the user's cache folder (DERIVATOR_CACHE_DIR),
+    not beside the journal; None when there is no cache or `run` is not a run's name."""
+    from ...render.cache import _directory
+    folder = _directory()
+    if folder is None or not (isinstance(run, str) and re.fullmatch(r"[0-9a-f]{32}", run)):
+        return None
+    return folder / "journal-keys" / run
+
+
+def _store_key(run, key):
+    path = _key_path(run)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL |
+                     getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+    except OSError:
+        pass                           # no key kept: a resumed run checks every row again
+
+
+def _run_key(run):
+    path = _key_path(run)
+    try:
+        with open(path, "rb") as f:
+            key = f.read(64)
+    except (OSError, TypeError):
+        return None
+    return key if len(key) == 32 else None
+
+
+def _mac(key, entry):
+    body = json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def _entry(line, key, wanted):
+    """(answer key, verdict) of a journal line that this run wrote for this class file
+    and nobody changed since; None for any other line."""
+    entry = _json(line)
+    if not (isinstance(entry, dict) and isinstance(entry.get("mac"), str)):
+        return None
+    body = {"key": entry.get("key"), "verdict": entry.get("verdict")}
+    if not hmac.compare_digest(entry["mac"], _mac(key, body)):
+        return None
+    answer, verdict = body["key"], body["verdict"]
+    if not (isinstance(answer, list) and len(answer) == 2 and tuple(answer) in wanted
+            and isinstance(verdict, dict) and verdict.get("status") in STATUS_MARK
+            and verdict.get("problem") == answer[0]):
+        return None
+    return tuple(answer), verdict
 
 
 def _digest(path):

@@ -23,6 +23,7 @@ class Row:
     problem: str = ""
     answer: str = ""
     error: str = None          # why the row cannot be judged, if it cannot
+    raw_student: str = ""      # the name with its spaces, to keep "Kim" and "Kim " apart
 
 
 def read_class_file(path):
@@ -60,7 +61,8 @@ def read_class_file(path):
             rows.append(Row(line, error=f"line {line}: {error}"))
         elif any(c.strip() for c in cells):
             rows.append(Row(line, *[cells[names.index(c)].strip() for c in COLUMNS[:2]],
-                            cells[names.index("answer")]))
+                            cells[names.index("answer")],
+                            raw_student=cells[names.index("student")]))
     if not rows:
         raise DerivatorError(f"{path} has a header (line {start + 1}) but no answers after it")
     return rows

@@ -31,7 +31,15 @@ def scheme(problem):
 
 def score(verdict, problem):
     """The points a verdict earns: all for correct, the best rubric share of the notes for
-    incorrect, none for unreadable or timeout (and none for a problem not in the set)."""
+    incorrect, none for unreadable or timeout (and none for a problem not in the set).
+    A working earns at least what its final answer earns alone: showing the steps never
+    costs points."""
+    final = verdict.get("final")
+    own = _score(verdict, problem)
+    return max(own, _score(final, problem)) if isinstance(final, dict) else own
+
+
+def _score(verdict, problem):
     if problem is None:
         return 0
     points, rubric = scheme(problem)

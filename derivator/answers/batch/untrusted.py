@@ -60,10 +60,15 @@ def spreadsheet_cell(value):
     return text
 
 
+MAX_STEM = 200     # bytes: with "-123" and ".md" within the 255 bytes a file name may take
+
+
 def file_name(text, taken):
     """A file name for `text` (a student's name): letters, digits, '-', '_' and '.' kept,
-    anything else '_', never empty nor hidden, and not one already in `taken`."""
-    stem = re.sub(r"[^\w.-]", "_", unicodedata.normalize("NFC", str(text)))[:80]
+    anything else '_', never empty nor hidden, at most MAX_STEM bytes of UTF-8 (a name
+    of 80 four-byte letters is 320), and not one already in `taken`."""
+    stem = re.sub(r"[^\w.-]", "_", unicodedata.normalize("NFC", str(text)))
+    stem = stem.encode("utf-8")[:MAX_STEM].decode("utf-8", "ignore")    # whole letters
     stem = stem.lstrip(".") or "student"
     name, k = stem, 1
     while name.lower() in taken:
