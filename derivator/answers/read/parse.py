@@ -500,7 +500,7 @@ class Parser:
         return Node("pow", (base, exp), column=op.column)
 
     def entrywise_power(self):
-        """The exponent of an entrywise (Hadamard) power, ^∘2 or ^{\circ 2}; else None."""
+        """The exponent of an entrywise (Hadamard) power, ^∘2 or ^{\\circ 2}; else None."""
         marks = ("\\odot", "\\circ")
         if self.at(*marks):
             self.take()

@@ -1,0 +1,24 @@
+"""LaTeX and plain text (with Unicode: Σ, ², ᵀ, 𝐗): the course's own notation, read by the
+grammar in parse.py. This front end only evens out what editors add to TeX before it:
+MathType's old font switches (`{\\bf X}`, `\\bf{X}`, `{\\rm T}`, `{{\\bf{X}}^{\\rm{T}}}`) and
+the negative thin space `\\!` that glues a function to its argument (`h\\!\\left(x\\right)`).
+"""
+import re
+
+from .parse import parse
+
+FONT_SWITCH = re.compile(r"\\(?:bf|rm|it|sf|tt|cal|mit|bm|boldmath)(?![A-Za-z])\s*")
+TIGHT = re.compile(r"\\!\s*")
+
+
+def looks_like_mathtype(text):
+    return bool(FONT_SWITCH.search(text))
+
+
+def normalise(text):
+    """The text with TeX's font switches dropped and `\\!` closed up."""
+    return TIGHT.sub("", FONT_SWITCH.sub("", text))
+
+
+def read_latex(text, names=None, functions=()):
+    return parse(normalise(text), names, functions)

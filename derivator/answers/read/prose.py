@@ -1,0 +1,152 @@
+"""Prose around the mathematics, set aside before any dialect reads it: a label before it
+(`답:`, `Answer:`, `따라서`, `Step 3:`, `(2)`, `①`, `∴`, `\\therefore`), a sentence after it
+(`입니다`, `이다`, `(by the chain rule)`), `\\text{…}` remarks, `\\in \\mathbb{R}^{D}`, and
+`where …` clauses, whose definitions are handed back to be substituted.
+
+    set_aside(text, words) -> Prose(math, removed, definitions)
+
+`words` are the words that are mathematics here (the problem's names, the functions the
+readers know): a run of other words is prose. Columns are kept: what is set aside is
+blanked with spaces, so an error in what remains still points into the text as typed.
+"""
+import re
+from dataclasses import dataclass, field
+
+HANGUL = r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"
+# a label before the mathematics: Step 3:, (2), ①, 1., Answer:, ∴, \therefore, \because
+LABEL = re.compile(
+    r"^\s*(?:(?:step|part|line|eq(?:uation)?|case)\s*\(?\w{1,3}\)?\s*[:.)]"
+    r"|\(\s*\w{1,3}\s*\)(?=\s)|\[\s*\d{1,3}\s*\](?=\s)|[\u2460-\u2473\u2776-\u277f]"
+    r"|\d{1,3}[.)](?=\s)|[a-h]\)(?=\s)"
+    r"|(?:final\s+)?(?:answer|ans|solution|result|sol)\s*(?:is\s*)?[:=]?(?=\s|$|[^A-Za-z])"
+    r"|(?:therefore|thus|hence|so|then|finally|we\s+get|we\s+have|which\s+gives)\s*,?(?=\s)"
+    r"|∴|∵|\\therefore(?![A-Za-z])|\\because(?![A-Za-z])|\\implies(?![A-Za-z])"
+    r"|\\Rightarrow(?![A-Za-z])|⇒|=>)\s*[:,]?",
+    re.I)
+# a trailing set membership: \in \mathbb{R}^{D}, ∈ ℝ^{D×D}, for all i, (D×1)
+MEMBERSHIP = re.compile(r"(?:,?(?:\s|\\[,;:! ])*(?:\\in|∈)(?:\s|\\[,;:! ])*(?:\\mathbb\s*\{?\s*R\s*\}?|ℝ|\\R(?![A-Za-z]))"
+                        r"\s*(?:\^\s*(?:\{[^{}]*\}|\w))?|\s*\\quad\s*(?:\\forall|∀).*"
+                        r"|,?\s*(?:\\forall|∀)\s*\w.*)\s*[.,]?\s*$")
+WHERE = re.compile(r"(?:,|;)?\s*(?:\\(?:quad|qquad|,|;)\s*)*"
+                   r"(?:\\text\s*\{\s*(?:where|with|here|and)\s*,?\s*\}|\b(?:where|with|here)\b"
+                   r"|여기서|단,?)\s*:?", re.I)
+WORD = re.compile(r"[A-Za-z]+")
+# \text{…} holding words, not a name
+TEXT = re.compile(r"\\(?:text|textrm|mbox|textit|textbf)\s*\{([^{}]*)\}")
+
+
+@dataclass
+class Prose:
+    math: str                                        # the text with the prose blanked out
+    removed: list = field(default_factory=list)      # what was set aside, as typed
+    definitions: list = field(default_factory=list)  # (name, expression) of `where` clauses
+
+
+def set_aside(text, words=frozenset()):
+    """The mathematics of `text` (prose blanked to spaces) and what was set aside."""
+    found = Prose(text)
+    _korean(found)
+    _labels(found)
+    _text_remarks(found)
+    _membership(found)
+    _where(found, words)
+    _english(found, words)
+    found.removed = [r.strip() for r in found.removed if r.strip()]
+    return found
+
+
+def _blank(found, start, end):
+    found.removed.append(found.math[start:end])
+    found.math = found.math[:start] + " " * (end - start) + found.math[end:]
+
+
+def _korean(found):
+    """Korean is never mathematics here: a run of Hangul, with the punctuation and the
+    spaces beside it, is a sentence or a label (답:, 따라서, 입니다, (연쇄 법칙))."""
+    run = re.compile(rf"[(\[]?\s*{HANGUL}(?:[\s,.:;!?~·\"'“”‘’]*{HANGUL}|[\s\w]*?{HANGUL})*"
+                     r"[\s,.:;!?~)\]\"'”’]*")
+    for m in reversed(list(run.finditer(found.math))):
+        start, end = m.span()
+        text = found.math[start:end]
+        if text.lstrip().startswith(("(", "[")) and not text.rstrip().endswith((")", "]")):
+            start += text.index(text.lstrip()[0]) + 1      # an open bracket stays maths
+        _blank(found, start, end)
+
+
+def _labels(found):
+    while True:
+        m = LABEL.match(found.math)
+        if not m or not m.group().strip():
+            return
+        rest = found.math[m.end():]
+        if not rest.strip():                        # the label was all there was
+            return
+        _blank(found, 0, m.end())
+
+
+def _text_remarks(found):
+    """\\text{by the chain rule}: a remark (\\text{tr}, \\text{T}, \\text{d}: a name)."""
+    for m in reversed(list(TEXT.finditer(found.math))):
+        inner = m.group(1).strip()
+        if len(WORD.findall(inner)) >= 2 or len(inner) > 3 and inner.lower() not in (
+                "tr", "trace", "diag", "sign", "softmax"):
+            if re.match(r"^\s*(where|with|here|and)\b", inner, re.I):
+                continue                            # a where clause: read as one
+            _blank(found, m.start(), m.end())
+
+
+def _membership(found):
+    m = MEMBERSHIP.search(found.math)
+    if m and found.math[:m.start()].strip():
+        _blank(found, m.start(), m.end())
+
+
+def _where(found, words):
+    """`…, where δ = σ(Xw) - y`: the definitions after it, to substitute; a where clause
+    that defines nothing is prose."""
+    m = WHERE.search(found.math)
+    if not m or not found.math[:m.start()].strip():
+        return
+    clause = found.math[m.end():]
+    definitions = []
+    for part in re.split(r",\s*(?=\\?[A-Za-z]+\s*(?:_\{?[\w,]+\}?)?\s*=)|\s+and\s+|;", clause):
+        part = part.strip().rstrip(".")
+        if not part:
+            continue
+        if "=" not in part:
+            definitions = None
+            break
+        name, _, value = part.partition("=")
+        definitions.append((name.strip(), value.strip()))
+    found.definitions.extend(definitions or [])
+    _blank(found, m.start(), len(found.math))
+
+
+def _english(found, words):
+    """A run of English words before or after the mathematics (`The answer is`, `(by the
+    chain rule)`, `for all i`): words that are not the problem's, two or more of them, or
+    one ending in ':'."""
+    chunks = list(re.finditer(r"\S+", found.math))
+
+    def wordy(m):
+        word = m.group().strip("(),.:;!?")
+        return bool(re.fullmatch(r"[A-Za-z]+(?:'[a-z]+)?", word)) and word not in words \
+            and not re.search(r"[\\^_{}=+*/@]", m.group())
+
+    head = 0
+    while head < len(chunks) and wordy(chunks[head]):
+        head += 1
+    if 0 < head < len(chunks) and (head >= 2 or chunks[head - 1].group().endswith(":")) \
+            and not chunks[0].group().startswith("("):
+        _blank(found, 0, chunks[head - 1].end())
+    tail = len(chunks)
+    while tail > head and wordy(chunks[tail - 1]):
+        tail -= 1
+    if head < tail < len(chunks) and len(chunks) - tail >= 2:
+        before = found.math[:chunks[tail].start()].rstrip()
+        opened = chunks[tail].group().startswith("(")
+        if opened or before.endswith(",") or re.search(r"[\w)}\]'ᵀ⊤²³]$", before):
+            start = chunks[tail].start()
+            if before.endswith(","):
+                start = len(before) - 1
+            _blank(found, start, len(found.math))
