@@ -106,39 +106,50 @@ def _read_as(reading):
 
 
 MAX_GUESSES = 4
-SAME_VECTORS = re.compile(r"cannot multiply a (\d+)×1 column vector by a \1×1 column vector"
-                          r"|cannot multiply a 1×(\d+) row vector by a 1×\2 row vector")
-VECTOR_POWER = re.compile(r"cannot raise a (\d+)×1 column vector to a power"
-                          r"|cannot raise a 1×(\d+) row vector to a power")
+# failures that have only one sensible reading: (what the message says, the kind of node at
+# its column, how to read it instead, what the guess is called). Each is shown and flagged.
+LOOSE = [
+    (re.compile(r"cannot multiply a (\d+)×1 column vector by a \1×1 column vector"
+                r"|cannot multiply a 1×(\d+) row vector by a 1×\2 row vector"), "mul",
+     lambda n: Node("mul", n.args, "odot", n.column),
+     "a product of two vectors of the same shape read as entrywise", None),
+    (re.compile(r"cannot raise a (\d+)×1 column vector to a power"
+                r"|cannot raise a 1×(\d+) row vector to a power"), "pow",
+     lambda n: Node("pow", n.args, "entrywise", n.column),
+     "a power of a vector read as entrywise", None),
+    (re.compile(r"cannot multiply a (\d+)×1 column vector by a \1×\d+ matrix"), "mul",
+     lambda n: Node("mul", (Node("transpose", (n.args[1],), column=n.column), n.args[0]),
+                    column=n.column),
+     "a 1-D NumPy vector times a matrix, v @ M, read as Mᵀv", "code"),
+]
 
 
 def _entrywise_guess(verdict, reading):
     """Two vectors of the same shape multiplied (y σ(Xw), y * σ(Xw)) can only mean the
-    entrywise product, and v^2 of a vector its entries squared: the tree with that one
-    product (or power) read so, and the guess said, to be shown and flagged. None when the
-    verdict is not such a failure."""
+    entrywise product, v^2 of a vector its entries squared, and in NumPy v @ M of a 1-D v
+    is Mᵀv: the tree with that one node read so, and the guess said, to be shown and
+    flagged. None when the verdict is no such failure."""
     if verdict.status == "correct" or not verdict.column:
         return None
-    product = SAME_VECTORS.search(verdict.message)
-    power = VECTOR_POWER.search(verdict.message)
-    if not product and not power:
+    dialect = reading.prepared.dialect if reading.prepared is not None else None
+    for pattern, kind, rewrite, what, only in LOOSE:
+        if (only is None or only == dialect) and pattern.search(verdict.message):
+            break
+    else:
         return None
-    kind, value = ("mul", "odot") if product else ("pow", "entrywise")
     changed = []
 
     def walk(n):
         args = tuple(walk(a) for a in n.args)
         if n.kind == kind and n.column == verdict.column and n.value is None:
-            n = Node(kind, args, value, n.column)
+            n = rewrite(Node(kind, args, None, n.column))
             changed.append(n)
             return n
         return Node(n.kind, args, n.value, n.column) if args != n.args else n
     tree = walk(reading.tree)
     if not changed:
         return None
-    shown = written(changed[0])
-    what = "a product of two vectors of the same shape" if product else "a power of a vector"
-    return tree, f"{what} read as entrywise: {shown} (loose notation)"
+    return tree, f"{what}: {written(changed[0])} (loose notation)"
 
 
 def _another_problem(p, answer, verdict, seed):

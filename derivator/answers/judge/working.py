@@ -106,6 +106,9 @@ def is_working(text):
     if "\n" in stripped or "\\\\" in stripped or "\\begin{" in stripped:
         return True
     from ..read.lines import split_sides
+    from ..read.prose import set_aside
+    stripped = set_aside(stripped).math       # `…, where δ = …` is one answer, not a chain
+    stripped = stripped.split(";")[-1] if stripped.count(";") == 1 else stripped
     return len([s for s in split_sides(stripped) if s.strip()]) > 2
 
 

@@ -172,6 +172,12 @@ class _Reader:
 
     def read_Subscript(self, n, depth):
         """w2[j] is w_{2,j}, X[i] is x_i, W[1][j, m] is w_{1,j,m}: indices written plainly."""
+        if isinstance(n.value, ast.Call) and _dotted(n.value.func).endswith("lstsq") and \
+                isinstance(n.slice, ast.Constant) and n.slice.value == 0:
+            if len(n.value.args) != 2:          # lstsq(X, y)[0]: the least-squares solution
+                raise AnswerError("lstsq takes 2 arguments here", _col(n))
+            a, b = (self.node(x, depth) for x in n.value.args)
+            return Node("mul", (self.call("pinv", [a], None, _col(n)), b), column=_col(n))
         index, target = [], n
         while isinstance(target, ast.Subscript):
             inner = target.slice
@@ -183,7 +189,6 @@ class _Reader:
         return self.name(target.id, _col(n), index)
 
     def read_Call(self, n, depth):
-        name = _dotted(n.func)
         args = [self.node(a, depth) for a in n.args]
         keywords = {k.arg: k.value for k in n.keywords}
         column = _col(n)
@@ -193,8 +198,8 @@ class _Reader:
             args = [this] + args
             name = n.func.attr
         else:
-            name = name.split(".")[-1]
-        if set(keywords) - {"axis", "keepdims", "dim"}:
+            name = _dotted(n.func).split(".")[-1]
+        if set(keywords) - {"axis", "keepdims", "dim", "rcond"}:
             raise AnswerError(f"{name}(… {', '.join(sorted(keywords))}=…) is not read",
                               column)
         axis = _axis(keywords.get("axis", keywords.get("dim")), column)
@@ -235,6 +240,9 @@ class _Reader:
         if name in ("sum", "mean"):
             arity(1)
             return self.total(name, args[0], axis, column)
+        if name == "matrix_power":
+            arity(2)
+            return Node("pow", tuple(args), column=column)
         if name == "square":
             arity(1)
             return Node("pow", (args[0], Node("num", value=2, column=column)),

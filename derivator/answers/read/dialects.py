@@ -79,7 +79,7 @@ def prepare(text, names=None):
         except code.NotPython:
             pass                      # X^T-free plain text such as `2 X.T w`: the grammar's
         else:
-            prepared.dialect, prepared.tree, prepared.lhs = "code", tree, lhs
+            prepared.dialect, prepared.tree, prepared.lhs = "code", tree, _code_lhs(lhs)
             prepared.guesses = guesses
             return prepared
     if unicodemath.looks_like_unicodemath(body) and not latex.looks_like_mathtype(body):
@@ -88,6 +88,14 @@ def prepare(text, names=None):
         prepared.dialect = "mathtype"
     prepared.text = latex.normalise(body)
     return prepared
+
+
+def _code_lhs(target):
+    """w_new = …, w_next = …, w_star = …: the notebook's name for the value of w."""
+    if target is None:
+        return None
+    m = re.fullmatch(r"\s*([A-Za-z])_?(?:new|next|star|hat|opt|mle|updated|t1)\s*", target)
+    return m.group(1) if m else target
 
 
 def _statements(text):

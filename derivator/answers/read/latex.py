@@ -15,9 +15,18 @@ def looks_like_mathtype(text):
     return bool(FONT_SWITCH.search(text))
 
 
+# MathType's braces around one letter, {{x}_i}: the letter (not after a command or a
+# script mark, where the braces are an argument: \frac{a}{b}, X^{T})
+LONE_LETTER = re.compile(r"(?<![}\\A-Za-z^_])\{\s*([A-Za-z](?:_[A-Za-z0-9]|_\{[^{}]*\})?)\s*\}")
+
+
 def normalise(text):
     """The text with TeX's font switches dropped and `\\!` closed up."""
-    return TIGHT.sub("", FONT_SWITCH.sub("", text))
+    text = TIGHT.sub("", FONT_SWITCH.sub("", text))
+    if "{{" in text:
+        for _ in range(4):
+            text = LONE_LETTER.sub(r"\1", text)
+    return text
 
 
 def read_latex(text, names=None, functions=()):

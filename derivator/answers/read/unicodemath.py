@@ -16,6 +16,11 @@ MARKS = re.compile(r"[▒〖〗ⅇⅆ\u2061\u2062\u2063\u2064]|[_^]\(|[\U0001D40
                    r"|\\(?:bf|rm|it|sf|tt|cal|bm)(?![A-Za-z])")
 
 
+# a/b of two atoms is a fraction in the linear format (η/2 ∑…, 1/N ∑…): it binds tightly
+ATOM = r"(?:[A-Za-z]|[α-ωΑ-Ω]|\d+(?:\.\d+)?)"
+SIMPLE_FRACTION = re.compile(rf"(?<![\w)}}\]])({ATOM})\s*/\s*({ATOM})(?![\w(\[{{_^])")
+
+
 def looks_like_unicodemath(text):
     return bool(MARKS.search(text))
 
@@ -29,6 +34,8 @@ def to_latex(text):
     s = _brackets_after(s, "_")
     s = _brackets_after(s, "^")
     s = _operands(s)
+    s = re.sub(r"([_^](?:\{[^{}]*\}|[^\s{(]))\s+\(", r"\1(", s)   # z_n (x): a space ends a script
+    s = SIMPLE_FRACTION.sub(r"\\frac{\1}{\2}", s)
     s = s.replace("〖", "(").replace("〗", ")")
     s = _fractions(s)
     s = re.sub(r"√\s*\(", r"\\sqrt(", s)

@@ -1,0 +1,246 @@
+"""Answers in every dialect (tests/data/dialect_corpus.txt): code, prose in Korean and
+English, Word's linear format, MathType's TeX, where-clauses. Each row names what the
+answer means; here that meaning is computed with NumPy and compared with the problem's
+own gradient by finite differences at random points (non-square, non-symmetric, two
+sizes), which gives the verdict the checker must reach. Asserted: at least 95 % exact
+verdicts and no wrong answer accepted."""
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import derivator
+
+CORPUS = Path(__file__).resolve().parent / "data" / "dialect_corpus.txt"
+H = 1e-6
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def fd(f, x):
+    """Central differences of the scalar f at the array x, entry by entry."""
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[idx] = H
+        g[idx] = (f(x + e) - f(x - e)) / (2 * H)
+    return g
+
+
+def point(problem, rng, size):
+    """Random values for a problem's names: vectors are columns, X is never symmetric."""
+    N, D, M = 3 + size, 2 + size, 2 + size
+    v = SimpleNamespace(N=N, D=D, M=M)
+    v.X = rng.normal(size=(N, D)) if problem in ("p2", "p3", "p4") else rng.normal(size=(D, D))
+    v.w = rng.normal(size=(D, 1)) * 0.5
+    v.eta = rng.uniform(0.05, 0.4)
+    v.k = int(rng.integers(2, 6))
+    v.A, v.B = rng.normal(size=(D, D)), rng.normal(size=(D, D))
+    v.y = rng.integers(0, 2, size=(N, 1)).astype(float)
+    if problem == "p3":
+        v.y = 2 * v.y - 1
+        v.f = np.tanh(v.X @ v.w / 2)
+    if problem == "p4":
+        v.y = rng.normal(size=(N, 1))
+        v.sigma = rng.uniform(0.5, 2)
+    v.x, v.yy = rng.normal(size=D), float(rng.integers(0, 2))
+    v.xs, v.ys = rng.normal(size=(N, D)), rng.integers(0, 2, size=N).astype(float)
+    v.w0, v.w1, v.w2 = rng.normal(size=(M, D)), rng.normal(size=(D, M)), rng.normal(size=D)
+    return v
+
+
+def network(v, x, w1=None):
+    """h, g and the pieces of problem 7's network at one sample."""
+    w1 = v.w1 if w1 is None else w1
+    z = sig(v.w0 @ x)
+    s = sig(w1 @ z)
+    h = x + s
+    return SimpleNamespace(z=z, s=s, h=h, g=sig(v.w2 @ h))
+
+
+def truth(problem, v):
+    """The right answer by finite differences of the problem's function."""
+    if problem == "p1a":
+        return fd(lambda X: np.trace(X @ X), v.X)
+    if problem == "p1b":
+        return fd(lambda X: np.trace(X @ X @ X), v.X)
+    if problem == "p1c":
+        return fd(lambda X: np.trace(np.linalg.matrix_power(X, v.k)), v.X)
+    if problem == "p2":
+        def L(w):
+            p = sig(v.X @ w)
+            return float(np.sum(-v.y * np.log(p) - (1 - v.y) * np.log(1 - p)) + np.sum(w * w))
+        return v.w - v.eta * fd(L, v.w)
+    if problem == "p3":
+        def L(w):
+            f = (1 - np.exp(-v.X @ w)) / (1 + np.exp(-v.X @ w))
+            return 0.5 * float(np.sum((f - v.y) ** 2))
+        return v.w - v.eta * fd(L, v.w)
+    if problem == "p5":
+        return fd(lambda A: np.trace(A.T @ v.B), v.A)
+    if problem == "p6":
+        return fd(lambda w: float(np.sum(w * (v.X @ w))), v.w)
+    if problem == "p7a":
+        h = network(v, v.x).h
+        return fd(lambda hh: 0.5 * (sig(v.w2 @ hh) - v.yy) ** 2, h)
+    if problem == "p7b":
+        def L(w1):
+            return 0.5 * sum((network(v, x, w1).g - y) ** 2 for x, y in zip(v.xs, v.ys))
+        return fd(L, v.w1)
+    raise KeyError(problem)
+
+
+def p4_right(v, w):
+    """w maximises P when the gradient of ln P vanishes there (finite differences)."""
+    def log_p(u):
+        r = v.y - v.X @ u
+        return float(-np.sum(r ** 2) / (2 * v.sigma ** 2))
+    w = np.asarray(w, dtype=float)
+    if w.shape != (v.X.shape[1], 1):
+        return False
+    return bool(np.allclose(fd(log_p, w), 0, atol=1e-5 * (1 + np.abs(w).max())))
+
+
+def mp(X, k):
+    return np.linalg.matrix_power(X, k)
+
+
+def p7b_sum(v, factor):
+    """Σ_i factor(network at x_i, y_i) as a D×M array of entries (d, m)."""
+    total = 0
+    for x, y in zip(v.xs, v.ys):
+        total = total + factor(network(v, x), y)
+    return total
+
+
+def _p7b(v, pieces):
+    return p7b_sum(v, lambda n, y: np.outer(pieces(n, y) * v.w2, n.z))
+
+
+MEANINGS = {
+    "p1a": {"right": lambda v: 2 * v.X.T, "plain": lambda v: 2 * v.X, "half": lambda v: v.X.T,
+            "negative": lambda v: -2 * v.X.T, "symmetric": lambda v: v.X + v.X.T},
+    "p1b": {"right": lambda v: 3 * (v.X @ v.X).T, "notransposed": lambda v: 3 * v.X @ v.X,
+            "xtx": lambda v: 3 * v.X.T @ v.X, "two": lambda v: 2 * (v.X @ v.X).T,
+            "cube": lambda v: 3 * mp(v.X, 3).T, "entrywise": lambda v: 3 * (v.X ** 2).T},
+    "p1c": {"right": lambda v: v.k * mp(v.X, v.k - 1).T,
+            "notransposed": lambda v: v.k * mp(v.X, v.k - 1),
+            "power-k": lambda v: v.k * mp(v.X, v.k).T,
+            "wrong-factor": lambda v: (v.k - 1) * mp(v.X, v.k - 1).T,
+            "no-factor": lambda v: mp(v.X, v.k - 1).T},
+    "p2": {"update": lambda v: v.w - v.eta * (v.X.T @ (sig(v.X @ v.w) - v.y) + 2 * v.w),
+           "gradient": lambda v: v.X.T @ (sig(v.X @ v.w) - v.y) + 2 * v.w,
+           "no-regulariser": lambda v: v.w - v.eta * v.X.T @ (sig(v.X @ v.w) - v.y),
+           "ascent": lambda v: v.w + v.eta * (v.X.T @ (sig(v.X @ v.w) - v.y) + 2 * v.w),
+           "reg-one": lambda v: v.w - v.eta * (v.X.T @ (sig(v.X @ v.w) - v.y) + v.w),
+           "residual-flipped": lambda v: v.w - v.eta * (v.X.T @ (v.y - sig(v.X @ v.w))
+                                                         + 2 * v.w),
+           "mean": lambda v: v.w - v.eta * (v.X.T @ (sig(v.X @ v.w) - v.y) / v.N + 2 * v.w)},
+    "p3": {"update": lambda v: v.w - v.eta / 2 * v.X.T @ ((v.f - v.y) * (1 - v.f ** 2)),
+           "no-half": lambda v: v.w - v.eta * v.X.T @ ((v.f - v.y) * (1 - v.f ** 2)),
+           "logistic": lambda v: v.w - v.eta * v.X.T @ ((v.f - v.y) * v.f * (1 - v.f)),
+           "gradient": lambda v: 0.5 * v.X.T @ ((v.f - v.y) * (1 - v.f ** 2)),
+           "ascent": lambda v: v.w + v.eta / 2 * v.X.T @ ((v.f - v.y) * (1 - v.f ** 2)),
+           "no-derivative": lambda v: v.w - v.eta * v.X.T @ (v.f - v.y)},
+    "p4": {"right": lambda v: np.linalg.solve(v.X.T @ v.X, v.X.T @ v.y),
+           "twice": lambda v: 2 * np.linalg.solve(v.X.T @ v.X, v.X.T @ v.y),
+           "xty": lambda v: v.X.T @ v.y,
+           "variance": lambda v: v.sigma ** 2 * np.linalg.solve(v.X.T @ v.X, v.X.T @ v.y),
+           "negative": lambda v: -np.linalg.solve(v.X.T @ v.X, v.X.T @ v.y)},
+    "p5": {"right": lambda v: v.B, "transposed": lambda v: v.B.T, "a-itself": lambda v: v.A,
+           "atb": lambda v: v.A.T @ v.B},
+    "p6": {"right": lambda v: (v.X + v.X.T) @ v.w, "twice": lambda v: 2 * v.X @ v.w,
+           "xw": lambda v: v.X @ v.w, "xtw": lambda v: v.X.T @ v.w,
+           "row": lambda v: v.w.T @ (v.X + v.X.T), "entrywise": lambda v: (v.X + v.X.T) * v.w,
+           "scalar": lambda v: v.w.T @ v.X @ v.w},
+    "p7a": {"right": lambda v: _p7a(v, lambda g, y: (g - y) * g * (1 - g) * v.w2),
+            "no-sigma-prime": lambda v: _p7a(v, lambda g, y: (g - y) * v.w2),
+            "negative": lambda v: _p7a(v, lambda g, y: (y - g) * g * (1 - g) * v.w2),
+            "no-weight": lambda v: _p7a(v, lambda g, y: (g - y) * g * (1 - g) + 0 * v.w2),
+            "square": lambda v: _p7a(v, lambda g, y: (g - y) * g ** 2 * v.w2)},
+    "p7b": {"right": lambda v: _p7b(v, lambda n, y: (n.g - y) * n.g * (1 - n.g) * n.s * (1 - n.s)),
+            "no-sigma-prime": lambda v: _p7b(v, lambda n, y: (n.g - y) * n.g * (1 - n.g) + 0 * n.s),
+            "half": lambda v: _p7b(v, lambda n, y: 0.5 * (n.g - y) * n.g * (1 - n.g) * n.s
+                                   * (1 - n.s)),
+            "negative": lambda v: _p7b(v, lambda n, y: -(n.g - y) * n.g * (1 - n.g) * n.s
+                                       * (1 - n.s)),
+            "no-output-derivative": lambda v: _p7b(v, lambda n, y: (n.g - y) * n.s * (1 - n.s))},
+}
+
+
+def _p7a(v, entries):
+    return entries(network(v, v.x).g, v.yy)
+
+
+def rows():
+    out = []
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            problem, meaning, dialect, answer = re.split(r"\s*:::\s*", line.strip(), 3)
+            out.append((problem, meaning, dialect, answer))
+    return out
+
+
+def expected(problem, meaning):
+    """correct or incorrect, from NumPy and finite differences at two random points."""
+    rng = np.random.default_rng(sum(map(ord, problem + meaning)))
+    for size in (0, 1):
+        v = point(problem, rng, size)
+        got = MEANINGS[problem][meaning](v)
+        if problem == "p4":
+            if not p4_right(v, got):
+                return "incorrect"
+            continue
+        want = truth(problem, v)
+        got = np.asarray(got, dtype=float)
+        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-5, atol=1e-6):
+            return "incorrect"
+    return "correct"
+
+
+def test_the_corpus_is_broad_and_half_wrong():
+    corpus = rows()
+    assert len(corpus) >= 200
+    assert {r[0] for r in corpus} == set(MEANINGS)
+    kinds = {r[2] for r in corpus}
+    assert {"code", "prose-ko", "prose-en", "word", "mathtype", "where", "trailing"} <= kinds
+    verdicts = [expected(p, m) for p, m, _, _ in corpus]
+    assert 0.35 <= verdicts.count("incorrect") / len(verdicts) <= 0.65
+    for problem in MEANINGS:                 # every problem has right and wrong answers
+        assert {expected(p, m) for p, m, _, _ in corpus if p == problem} == \
+            {"correct", "incorrect"}, problem
+
+
+def test_the_meanings_right_answers_agree_with_finite_differences():
+    # the independent side of the measurement: each problem's right meaning is right
+    for problem, meanings in MEANINGS.items():
+        key = "update" if "update" in meanings else "right"
+        assert expected(problem, key) == "correct", problem
+
+
+def test_every_dialect_is_judged_exactly():
+    exact, accepted, misses, by_dialect = 0, [], [], {}
+    corpus = rows()
+    cache = {}
+    for problem, meaning, dialect, answer in corpus:
+        want = cache.setdefault((problem, meaning), expected(problem, meaning))
+        verdict = derivator.check(problem, answer)
+        ok = verdict.status == want
+        exact += ok
+        tally = by_dialect.setdefault(dialect, [0, 0])
+        tally[0] += ok
+        tally[1] += 1
+        if want == "incorrect" and verdict.status == "correct":
+            accepted.append((problem, answer))
+        if not ok:
+            misses.append(f"{problem} {answer!r}: want {want}, got {verdict.status}: "
+                          f"{verdict.message}")
+    print("\n".join(misses))
+    print({d: f"{a}/{b}" for d, (a, b) in sorted(by_dialect.items())})
+    print(f"exact: {exact}/{len(corpus)} = {exact / len(corpus):.1%}")
+    assert not accepted
+    assert exact / len(corpus) >= 0.95
