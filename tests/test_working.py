@@ -176,8 +176,9 @@ def test_student_p2_slips_a_sign_and_undoes_it():
     factors flips the second term's sign; the next line has it right again, and so has
     the answer (the issue's remark that p2 is right misses this slip)."""
     v = check_working("p2", student("p2"))
-    assert v.first_wrong_line == 10
-    assert "again" in v.lines[10]["note"]
+    assert v.first_wrong_line == 6            # the file's line 6: its aligned block's 2nd row
+    assert v.lines[9]["line"] == 6 and v.lines[9]["status"] == "wrong"
+    assert "again" in v.lines[10]["note"] and v.lines[10]["line"] == 7
     assert v.answer["status"] == "correct"
     assert v.status == "incorrect" and "the answer is right" in v.message
     assert any("read as y_i" in f for f in v.lines[-1]["flags"])   # Σ (-y(1-f)x + …)

@@ -117,7 +117,8 @@ def check_working(problem_name, text, seed=0):
     from ...model.problemset import problem as find
     p = find(problem_name)
     try:
-        lines = split_working(text)
+        from ..read.lhs import problem_names
+        lines = split_working(text, problem_names(p))
     except WorkingError as error:
         return WorkingVerdict(p.id, text, "unreadable", str(error))
     scene = Scene(p, seed)
@@ -149,7 +150,7 @@ class Judge:
                 readings.append(self.reader.read(side.text, line.number, free))
                 if len(readings) == 1 and not line.continues:
                     free = readings[0].indices
-            self.readings[line.number] = readings
+            self.readings[id(line)] = readings
             start = 0
             if not line.continues:
                 first = readings[0]
@@ -294,7 +295,7 @@ class Judge:
             retry = check(scene.problem.id, whole).as_dict()
             if retry["status"] != "unreadable":
                 answer = dict(retry, answer=last_side)
-        last = self.readings[self.lines[-1].number][-1] if self.lines else None
+        last = self.readings[id(self.lines[-1])][-1] if self.lines else None
         if answer and answer["status"] == "unreadable" and last is not None and \
                 last.tree is not None and last.kind in ("expression", "invalid"):
             retry = check(scene.problem.id, _show(last.tree, plain=True)).as_dict()
@@ -304,7 +305,7 @@ class Judge:
         first_wrong = wrong[0].line if wrong else None
         rows = []
         for line in self.lines:
-            readings = self.readings[line.number]
+            readings = self.readings[id(line)]
             steps = [s for s in self.steps if s.line == line.number]
             if any(s.status == "wrong" for s in steps):
                 status = "wrong"
