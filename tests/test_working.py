@@ -100,7 +100,7 @@ PLANTED = [
     ("p3", r"""L = \frac{1}{2}\sum_{i=1}^{N} (f(x_i) - y_i)^2
 \frac{dL}{dw} = \sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i
 w_{t+1} = w_t - \eta \sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i""", 2,
-     "this line is 2 times the one before"),
+     "this line is 2 times its own left-hand side ∂L/∂w"),
     ("p4", r"""\ln P = -\frac{1}{\sqrt{2\pi\sigma^2}} \sum_{i=1}^{N} \frac{(y_i - w^T x_i)^2}{2\sigma^2}
 \frac{d \ln P}{dw} = \frac{1}{\sigma^2} X^T (y - X w)""", 1, "the log of a product is the sum of the logs"),
     ("p6", r"""f = \sum_{i=1}^{D}\sum_{j=1}^{D} w_i X_{ij} w_j

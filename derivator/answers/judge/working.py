@@ -142,6 +142,7 @@ class Judge:
         previous = None
         last_side = None
         free = ()
+        skipped = []              # lines that could not be read since `previous`
         for line in self.lines:
             if not line.continues:
                 free = ()
@@ -166,6 +167,11 @@ class Judge:
                 if first.kind == "invalid":          # shapes that do not fit: wrong as it is
                     self.steps.append(Step(line.number, first, first, "wrong", first.error))
                 previous = first if getattr(first, "values", None) is not None else None
+                first.own_side = True            # what the rest of its line is compared with
+                if previous is not None:
+                    skipped = []
+                elif first.kind == "unreadable":
+                    skipped.append(line.number)
                 self.start = previous if first.kind in ("quantity", "derivative") else None
                 start = 1
             for r in readings[start:]:
@@ -175,10 +181,13 @@ class Judge:
                 if r.kind == "unreadable" or not self._values(r):
                     if r.kind == "invalid" and previous is not None:
                         self.steps.append(Step(line.number, previous, r, "wrong", r.error))
+                    elif r.kind == "unreadable" and line.number not in skipped:
+                        skipped.append(line.number)
                     continue
                 if previous is not None:
-                    self.steps.append(self._step(line.number, previous, r))
-                previous = r
+                    self.steps.append(_spanning(self._step(line.number, previous, r),
+                                                [n for n in skipped if n != line.number]))
+                previous, skipped = r, []
             last_side = line.sides[-1].text
         return self._verdict(last_side)
 
@@ -281,7 +290,7 @@ class Judge:
                 if _aligned(start.values[k], after.values[k])[0] is not None):
             note += (f"; this line equals {start.read_as} (line {start.line}) again: the "
                      "mistake before it does not carry on")
-        return Step(line, before, after, "wrong", note,
+        return Step(line, before, after, "wrong", _compared_with(note, before, after),
                     _counterexample(scene.points[mismatch], before, after, mismatch), rule)
 
     def _verdict(self, last_side):
@@ -357,6 +366,34 @@ class Judge:
             message += "; some lines could not be read (marked ?)"
         return WorkingVerdict(scene.problem.id, "\n".join(l.text for l in self.lines),
                               status, message, rows, first_wrong, answer, self.steps)
+
+
+def _compared_with(note, before, after):
+    """The note says what the line was compared with: its own left-hand side, or the
+    line before it (by number, where that is not the line just above)."""
+    if getattr(before, "own_side", False) and before.line == after.line:
+        return note.replace("the one before", f"its own left-hand side {before.read_as}", 1)
+    if before.line not in (after.line, after.line - 1):
+        return note.replace("the one before", f"the one before (line {before.line})", 1)
+    return note
+
+
+def _spanning(step, skipped):
+    """A step across lines that could not be read: it follows (and says it spans them),
+    or it is not judged, since a line in between may explain it; never wrong for that."""
+    if not skipped:
+        return step
+    span = ", ".join(str(n) for n in skipped)
+    lines = "line" if len(skipped) == 1 else "lines"
+    if step.status == "follows":
+        step.note = (f"follows from line {step.before.line}; the step spans {lines} {span}, "
+                     "which could not be read")
+    elif step.status == "wrong":
+        step.status = "unjudged"
+        step.note = (f"does not follow from line {step.before.line}, but {lines} {span} in "
+                     "between could not be read, so this step is not judged; a person "
+                     "should look")
+    return step
 
 
 def _aligned(a, b):
