@@ -424,7 +424,9 @@ def _explain(scene, before, after):
     general = scene.general
     pairs = [_aligned(before.values[k], after.values[k]) for k in general]
     rule = None
-    if before.kind == "quantity" and before.read_as.startswith("ln "):
+    log_of_prod = before.tree is not None and before.tree.kind == "call" and \
+        before.tree.value[0] == "log" and before.tree.args[0].kind == "prod"
+    if before.kind == "quantity" and before.read_as.startswith("ln ") or log_of_prod:
         rule = _log_of_product(scene)
     if all(np.ndim(a) == 2 and np.shape(a)[0] == np.shape(a)[1] and _close(b, np.transpose(a))
            for a, b in pairs) and any(not _close(a, np.transpose(a)) for a, _ in pairs):

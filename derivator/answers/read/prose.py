@@ -133,16 +133,25 @@ def _english(found, words):
         return bool(re.fullmatch(r"[A-Za-z]+(?:'[a-z]+)?", word)) and word not in words \
             and not re.search(r"[\\^_{}=+*/@]", m.group())
 
+    def sentence(run):
+        """Words of a language, not names run together: one of three letters or more."""
+        return any(len(m.group().strip("(),.:;!?")) >= 3 for m in run)
+
     head = 0
     while head < len(chunks) and wordy(chunks[head]):
         head += 1
+    if not sentence(chunks[:head]):
+        head = 0
+    if chunks and head == len(chunks) and (head >= 2 or chunks[-1].group().endswith(":")):
+        _blank(found, 0, len(found.math))           # a sentence alone: all prose
+        return
     if 0 < head < len(chunks) and (head >= 2 or chunks[head - 1].group().endswith(":")) \
             and not chunks[0].group().startswith("("):
         _blank(found, 0, chunks[head - 1].end())
     tail = len(chunks)
     while tail > head and wordy(chunks[tail - 1]):
         tail -= 1
-    if head < tail < len(chunks) and len(chunks) - tail >= 2:
+    if head < tail < len(chunks) and len(chunks) - tail >= 2 and sentence(chunks[tail:]):
         before = found.math[:chunks[tail].start()].rstrip()
         opened = chunks[tail].group().startswith("(")
         if opened or before.endswith(",") or re.search(r"[\w)}\]'ᵀ⊤²³]$", before):

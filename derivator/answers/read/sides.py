@@ -489,9 +489,9 @@ def _fix_tree(tree, scene, reading):
                        "compared only with lines written the same way")
 
     def fix(n, bound=()):
-        if n.kind == "sum":
+        if n.kind in ("sum", "prod"):
             inner = bound + (n.value,)
-            return Node("sum", (fix(n.args[0], bound), fix(n.args[1], bound),
+            return Node(n.kind, (fix(n.args[0], bound), fix(n.args[1], bound),
                                 fix(n.args[2], inner)), n.value, n.column)
         args = tuple(fix(a, bound) for a in n.args)
         if n.kind == "name" and index in bound and not n.value[1]:
@@ -583,7 +583,7 @@ def _array_indices(name, sub, values):
 def _loose_sample(tree, samples, values, bound=(), indexed=None):
     """The first sample name written without its index outside any sum (x in wᵀx), or
     with `indexed`, with that index where no sum binds it (x_i); None when there is none."""
-    if tree.kind == "sum":
+    if tree.kind in ("sum", "prod"):
         return _loose_sample(tree.args[2], samples, values, bound + (tree.value,), indexed)
     if tree.kind == "name" and tree.value[0] in samples and not bound:
         name, sub = tree.value
@@ -621,7 +621,7 @@ def _unbound_indices(tree, scene, bound=(), order=()):
     found = []
 
     def walk(n, bound):
-        if n.kind == "sum":
+        if n.kind in ("sum", "prod"):
             lower, upper, body = n.args
             walk(body, bound + (n.value,))
             return
@@ -701,6 +701,13 @@ def _show(tree, outer=0, plain=False):
         text = style[k].format(_show(a[0], tight, plain))
     elif k == "entry":                           # [X w]_k
         text = f"[{_show(a[0], 0, plain)}]_{{{','.join(tree.value)}}}"
+    elif k == "prod":                            # ∏_{i=1}^{N} …
+        text = style["sum"].format(tree.value, _show(a[0], 0, plain), _show(a[1], 0, plain),
+                                   _show(a[2], 2 if not plain else 0, plain))
+        text = text.replace("Σ", "∏", 1) if not plain else "prod" + text[3:]
+    elif k == "sum" and a[1].kind == "range":   # \sum_i: its range is the problem's
+        body = _show(a[2], 2 if not plain else 0, plain)
+        text = f"\\sum_{{{tree.value}}} ({body})" if plain else f"Σ_{tree.value} {body}"
     elif k == "sum":
         text = style[k].format(tree.value, _show(a[0], 0, plain), _show(a[1], 0, plain),
                                _show(a[2], 2 if not plain else 0, plain))
