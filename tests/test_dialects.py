@@ -244,3 +244,41 @@ def test_every_dialect_is_judged_exactly():
     print(f"exact: {exact}/{len(corpus)} = {exact / len(corpus):.1%}")
     assert not accepted
     assert exact / len(corpus) >= 0.95
+
+
+WORKINGS = Path(__file__).resolve().parent / "data" / "working_corpus.txt"
+
+
+def workings():
+    blocks, current = [], None
+    for line in WORKINGS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        if line.startswith("=== "):
+            problem, first = line[4:].split()
+            current = [problem, None if first == "none" else int(first), []]
+            blocks.append(current)
+        elif current is not None:
+            current[2].append(line)
+    return [(p, first, "\n".join(text)) for p, first, text in blocks]
+
+
+def test_workings_first_wrong_lines_are_found_and_right_workings_stay_right():
+    from derivator.answers.judge.working import check_working
+    corpus = workings()
+    assert len(corpus) >= 30 and sum(f is None for _, f, _ in corpus) >= 10
+    found, marked_wrong, misses = 0, [], []
+    for problem, first, text in corpus:
+        v = check_working(problem, text)
+        found += v.first_wrong_line == first
+        if first is None and v.first_wrong_line is not None:
+            marked_wrong.append((problem, text, v.first_wrong_line))
+        if v.first_wrong_line != first:
+            misses.append(f"{problem}: want {first}, got {v.first_wrong_line}: {v.message}\n"
+                          f"{text}")
+        for row in v.lines:                     # the file's own line, and its text
+            assert text.splitlines()[row["line"] - 1].strip(), row
+    print("\n".join(misses))
+    print(f"first wrong lines: {found}/{len(corpus)}")
+    assert not marked_wrong
+    assert found / len(corpus) >= 0.9

@@ -137,6 +137,14 @@ def _english(found, words):
         """Words of a language, not names run together: one of three letters or more."""
         return any(len(m.group().strip("(),.:;!?")) >= 3 for m in run)
 
+    def bare(m):
+        return bool(re.fullmatch(r"[A-Za-z]+(?:'[a-z]+)?", m.group().strip("(),.:;!?")))
+
+    prose_words = [m for m in chunks if wordy(m)]
+    if chunks and all(bare(m) for m in chunks) and len(prose_words) >= 2 and \
+            sentence(prose_words):                 # "applied to each w": a sentence
+        _blank(found, 0, len(found.math))
+        return
     head = 0
     while head < len(chunks) and wordy(chunks[head]):
         head += 1

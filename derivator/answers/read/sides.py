@@ -58,6 +58,10 @@ class Reader:
             if re.search(r"\\[lcvd]?dots(?![A-Za-z])|…|⋯", text):
                 raise WorkingError("a line written with … is not read; a person should look "
                                    "at this line")
+            if NOTEBOOK_GRADIENT.match(text):        # grad = …: a notebook's ∂f/∂w
+                _flag(r, f"{text.strip()} read as the derivative by {self.scene.wrt}")
+                text = (f"\\frac{{d{self.scene.quantity_name()}}}"
+                        f"{{d{self.scene.wrt.split('_')[0]}}}")
             if _plain(text) == "0":
                 r.kind, r.read_as = "condition", "0"
                 return r
@@ -66,6 +70,18 @@ class Reader:
         except (AnswerError, EvaluationError, WorkingError) as error:
             r.kind, r.error = "unreadable", str(error)
         return r
+
+    def _dialect(self, text, r):
+        """The side's tree by its dialect's front end (code, Word, LaTeX; read/dialects.py),
+        as a single answer is read; LaTeX and plain text with the grammar's own splitting."""
+        from .dialects import prepare
+        from .lhs import problem_names
+        ready = prepare(text, problem_names(self.scene.problem))
+        for guess in ready.guesses:
+            _flag(r, guess)
+        if ready.tree is not None:
+            return ready.tree
+        return parse(_constants(ready.text))
 
     # quantities: f, f(X), L(w), P, ln P
     def _quantity(self, text, r):
@@ -225,7 +241,7 @@ class Reader:
 
     def _expression(self, text, r):
         text, named = self._named_derivatives(text)
-        tree = _fix_tree(parse(_constants(text)), self.scene, r)
+        tree = _fix_tree(self._dialect(text, r), self.scene, r)
         r.tree = tree
         r.read_as = _show(tree)
         if self.free:
@@ -240,6 +256,9 @@ class Reader:
             (lambda point: None)
         r.compute = lambda point: _value(tree, scene, point, indices=r.indices,
                                          extra=extra(point))
+
+
+NOTEBOOK_GRADIENT = re.compile(r"^\s*(?:grad|gradient|grad_[a-zA-Z]|d[a-zA-Z]_?d[a-zA-Z])\s*$")
 
 
 def _constants(text):
