@@ -107,7 +107,8 @@ def is_working(text):
         return True
     from ..read.lines import split_sides
     from ..read.prose import set_aside
-    stripped = set_aside(stripped).math       # `…, where δ = …` is one answer, not a chain
+    if len(stripped) <= 2000:                 # `…, where δ = …` is one answer, not a chain
+        stripped = set_aside(stripped).math
     stripped = stripped.split(";")[-1] if stripped.count(";") == 1 else stripped
     return len([s for s in split_sides(stripped) if s.strip()]) > 2
 

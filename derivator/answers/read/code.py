@@ -19,13 +19,18 @@ from .parse import (FUNCTIONS, GREEK, MAX_DEPTH, MAX_LENGTH, AnswerError, Node,
 
 MARKS = re.compile(r"@|\*\*|\.T\b|\b(?:np|numpy|torch|scipy|jnp|tf)\s*\.|\.(?:sum|mean|dot|"
                    r"transpose)\s*\(|\blr\b|\blearning_rate\b|\w\[\s*[\w:,\s]+\]"
-                   r"|\bimport\b|\blambda\b|__|\b(?:exec|eval|open|print)\s*\(")
+                   r"|\bimport\b|\blambda\b|__|\b(?:exec|eval|open|print)\s*\("
+                   r"|\b(?:for|while|def|class|return|if|with|try)\b[^:]*:"
+                   r"|\b[A-Za-z_]\w*\.[A-Za-z_]\w*\s*\(")
 NAMESPACES = {"np", "numpy", "torch", "scipy", "jnp", "special", "linalg", "F", "nn",
               "functional", "math", "tf"}
 ELEMENTWISE = {"exp": "exp", "log": "log", "tanh": "tanh", "sqrt": "sqrt", "sigmoid": "sigma",
                "expit": "sigma", "sigma": "sigma", "relu": "relu", "softplus": "softplus",
                "abs": "abs", "trace": "tr", "tr": "tr", "diag": "diag", "softmax": "softmax",
                "det": "det", "log1p": None, "norm": "norm"}
+KNOWN_CALLS = {"dot", "matmul", "mm", "mv", "inner", "transpose", "t", "inv", "solve", "pinv",
+               "outer", "eye", "identity", "sum", "mean", "matrix_power", "square", "log1p",
+               "power"}
 RATES = {"lr", "alpha", "learning_rate", "eta", "step_size", "rate"}
 
 
@@ -189,6 +194,11 @@ class _Reader:
         return self.name(target.id, _col(n), index)
 
     def read_Call(self, n, depth):
+        called = n.func.attr if isinstance(n.func, ast.Attribute) else _dotted(n.func)
+        if not self.known(called):              # os.system(…): said before its arguments
+            chained = isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Call)
+            raise AnswerError(f"{called if chained else _dotted(n.func)}(…) is not a function "
+                              "the checker reads as mathematics", _col(n))
         args = [self.node(a, depth) for a in n.args]
         keywords = {k.arg: k.value for k in n.keywords}
         column = _col(n)
@@ -263,6 +273,10 @@ class _Reader:
             return Node("call", tuple(args), value=(name, None), column=column)
         raise AnswerError(f"{name}(…) is not a function the checker reads as mathematics",
                           column)
+
+    def known(self, name):
+        functions = [n for n, kind in self.names.items() if kind == "function"]
+        return name in KNOWN_CALLS or name in ELEMENTWISE or name in functions
 
     def total(self, name, v, axis, column):
         """Σ of the entries: np.sum(a * b) is ⟨a, b⟩; v.sum() is 𝟙ᵀv; M.sum(axis=0) is

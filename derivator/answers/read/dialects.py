@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import code, latex, prose, unicodemath
-from .parse import FUNCTIONS, GREEK, AnswerError
+from .parse import FUNCTIONS, GREEK, MAX_LENGTH, AnswerError
 
 # the dialects' names, as `read as` says them
 NAMES = {"latex": {"en": "LaTeX or plain text", "ko": "LaTeX 또는 일반 텍스트"},
@@ -55,6 +55,8 @@ class Prepared:
 
 def prepare(text, names=None):
     """The answer made ready for its dialect's reader (AnswerError if it cannot be)."""
+    if len(text) > MAX_LENGTH:                  # before any pattern looks at it
+        raise AnswerError(f"the answer is {len(text):,} characters long; at most {MAX_LENGTH:,}")
     words = MATH_WORDS | set(names or ())
     found = prose.set_aside(text, words)
     body = found.math

@@ -99,6 +99,9 @@ def split_working(text, words=()):
         number, current, raw = _numbered(raw, current)
         written = " ".join(raw.replace(ROW, "\\\\").split())
         cleaned, remarks = _clean(written.replace("&", " "))
+        if len(cleaned) > MAX_LINE:
+            raise WorkingError(f"line {number} is {len(cleaned):,} characters long; "
+                               f"at most {MAX_LINE}")
         if cleaned:
             prose = set_aside(cleaned, MATH_WORDS | set(words))
             cleaned = " ".join(prose.math.split())

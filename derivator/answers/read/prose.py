@@ -63,8 +63,8 @@ def _blank(found, start, end):
 def _korean(found):
     """Korean is never mathematics here: a run of Hangul, with the punctuation and the
     spaces beside it, is a sentence or a label (답:, 따라서, 입니다, (연쇄 법칙))."""
-    run = re.compile(rf"[(\[]?\s*{HANGUL}(?:[\s,.:;!?~·\"'“”‘’]*{HANGUL}|[\s\w]*?{HANGUL})*"
-                     r"[\s,.:;!?~)\]\"'”’]*")
+    run = re.compile(rf"[(\[]?\s*{HANGUL}+(?:[\s,.:;!?~·\"'“”‘’]+{HANGUL}+)*"
+                     r"[\s,.:;!?~)\]\"'”’]*")        # linear: no two ways to match
     for m in reversed(list(run.finditer(found.math))):
         start, end = m.span()
         text = found.math[start:end]
