@@ -282,3 +282,113 @@ def test_workings_first_wrong_lines_are_found_and_right_workings_stay_right():
     print(f"first wrong lines: {found}/{len(corpus)}")
     assert not marked_wrong
     assert found / len(corpus) >= 0.9
+
+
+# --- single behaviours --------------------------------------------------------------------
+
+def test_read_as_says_the_dialect_what_was_set_aside_and_what_was_guessed():
+    v = derivator.check("p2", "w - lr * (X.T @ (sigmoid(X @ w) - y) + 2*w)")
+    assert v.status == "correct" and "Python/NumPy code" in v.read_as
+    assert "lr read as η" in v.read_as
+    v = derivator.check("p1a", "따라서 ∂f/∂X = 2X^T 이다")
+    assert v.status == "correct" and "set aside" in v.read_as and "따라서" in v.read_as
+    v = derivator.check("p6", "(𝑋+𝑋^𝑇 )𝑤")
+    assert v.status == "correct" and "Word's linear format" in v.read_as
+
+
+def test_code_reads_star_as_numpy_does():
+    # * is entrywise in NumPy: X * w of a matrix and a vector is not the product X w
+    assert derivator.check("p6", "X @ w + X.T @ w").status == "correct"
+    assert derivator.check("p6", "X * w + X.T * w").status != "correct"
+    v = derivator.check("logistic-pm1", "-X.T @ (y * sigmoid(-y * (X @ w)))")
+    assert v.status == "correct" and "⊙" in v.read_as
+
+
+def test_a_product_of_two_same_shape_vectors_is_read_as_entrywise_and_flagged():
+    right = derivator.check("logistic-pm1", r"-X^T (y \sigma(-y (X w)))")
+    assert right.status == "correct" and "loose notation" in right.read_as
+    assert right.guesses and all("entrywise" in g for g in right.guesses)
+    wrong = derivator.check("logistic-pm1", r"X^T (y \sigma(-y (X w)))")     # sign
+    assert wrong.status == "incorrect" and "loose notation" in wrong.read_as
+
+
+def test_a_where_clause_and_statements_joined_by_a_semicolon_are_substituted():
+    v = derivator.check("p6", r"A w, \text{where } A = X + X^\top")
+    assert v.status == "correct" and "substituted: A = X + X^\\top" in v.read_as
+    assert derivator.check("p6", r"A w, \text{where } A = X + X").status == "incorrect"
+    assert derivator.check("p2", r"g = X^T(\sigma(Xw) - y) + 2w; \; w - \eta g").status == \
+        "correct"
+
+
+def test_another_problems_answer_is_incorrect_and_named():
+    v = derivator.check("p1a", "(X + X^T) w")
+    assert v.status == "incorrect" and "the answer to p6" in v.message
+    v = derivator.check("p1b", "2X^T")
+    assert v.status == "incorrect" and any("the answer to p1a" in n for n in v.notes)
+    assert derivator.check("p1a", "(X + X^T) q").status == "unreadable"   # nobody's answer
+
+
+@pytest.mark.parametrize("text, said", [
+    ("a = b = X.T", "assignment chain"),
+    ("import os", "import statement"),
+    ("os.system('ls')", "os.system(…) is not a function"),
+    ("X.T.foo", "attribute .foo"),
+    ("__import__('os').getpid()", "not"),
+    ("np.exp(X)(1)", "a call of a call"),
+    ("X.T @ w if True else w", "if-expression"),
+    ("9**9**9", "power inside an exponent"),
+])
+def test_code_that_is_not_an_expression_gets_one_line(text, said):
+    v = derivator.check("p4", text)
+    assert v.status == "unreadable" and said in v.message and "\n" not in v.message
+
+
+def test_bad_input_is_one_line_and_exit_status_2(tmp_path):
+    import subprocess
+    import sys
+    marker = tmp_path / "ran"
+    for text in ["x" * 1_000_000, "(" * 10_000 + "X" + ")" * 10_000, "가a" * 990,
+                 f"__import__('os').system('touch {marker}')", "for i in range(3): pass"]:
+        run = subprocess.run([sys.executable, "-m", "derivator", "check", "p1a", "-"],
+                             input=text, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2 and run.stderr == "", text[:20]
+        assert run.stdout.startswith("unreadable: ") and "Traceback" not in run.stdout
+    assert not marker.exists()
+
+
+# --- workings -------------------------------------------------------------------------------
+
+def test_a_workings_lines_are_the_files_and_json_gives_their_text():
+    from derivator.answers.judge.working import check_working
+    text = "Step 1: f = w^T X w\n\n먼저 전개하면\nStep 2: \\frac{df}{dw} = X w + X^T w\n(3) = 2 X w"
+    v = check_working("p6", text)
+    assert [r["line"] for r in v.lines] == [1, 4, 5]         # blank and prose lines count
+    assert v.first_wrong_line == 5 and v.lines[2]["text"] == "(3) = 2 X w"
+
+
+def test_a_step_across_unreadable_lines_says_so_and_is_never_wrong_for_them():
+    from derivator.answers.judge.working import check_working
+    right = check_working("p6", "f = w^T X w\n\\frac{df}{dw} = X w + X^T w\n= X w @@ w\n"
+                                "= (X + X^T) w")
+    assert right.first_wrong_line is None
+    assert "spans line 3" in right.lines[-1]["note"]
+    unjudged = check_working("p6", "f = w^T X w\n\\frac{df}{dw} = X w + X^T w\n= X w @@ w\n"
+                                   "= 2 X w")
+    assert unjudged.first_wrong_line is None and unjudged.lines[-1]["status"] == "unreadable"
+    assert "not judged" in unjudged.lines[-1]["note"]
+
+
+def test_the_note_says_what_the_line_was_compared_with():
+    from derivator.answers.judge.working import check_working
+    own = check_working("p6", "\\frac{df}{dw} = 2 X w")
+    assert "its own left-hand side ∂f/∂w" in own.lines[0]["note"]
+    before = check_working("p6", "\\frac{df}{dw} = X w + X^T w\n= X^T w + X^T w")
+    assert "the one before" in before.lines[1]["note"]
+
+
+def test_read_as_never_shows_the_range_placeholder():
+    from derivator.answers.judge.working import check_working
+    v = check_working("p1b", "g = \\sum_i \\sum_j \\sum_m X_{ij} X_{jm} X_{mi}\n"
+                             "\\frac{\\partial g}{\\partial X_{kl}} = 3 \\sum_m X_{lm} X_{mk}")
+    assert all("range" not in r["read_as"] for r in v.lines)
+    assert "Σ_m" in v.lines[1]["read_as"]

@@ -155,18 +155,24 @@ def _entrywise_guess(verdict, reading):
 def _another_problem(p, answer, verdict, seed):
     """An answer that uses names this problem does not have may be another problem's
     answer: it is judged incorrect, and the note names the problem it answers."""
-    if verdict.status != "unreadable" or "unknown name" not in verdict.message:
+    unknown = verdict.status == "unreadable" and "unknown name" in verdict.message
+    if not unknown and verdict.status != "incorrect":
         return verdict
     from ...model.problemset import all_problems
     for other in all_problems().values():
         if other.id == p.id or other.id.startswith(("bce", "logistic")):
             continue
+        if not unknown and set(other.names) != set(p.names):
+            continue                     # a wrong answer is tried only where it reads alike
         try:
             elsewhere = check(other.id, answer, seed, elsewhere=False)
         except Exception:                # noqa: BLE001 - a guess must not end the check
             continue
         if elsewhere.status == "correct":
             note = f"this is the answer to {other.id}, not to {p.id}"
+            if not unknown:
+                verdict.notes = [note] + list(verdict.notes)
+                return verdict
             return Verdict(p.id, answer, "incorrect", note, [note, verdict.message],
                            read_as=elsewhere.read_as)
     return verdict

@@ -107,6 +107,9 @@ def is_working(text):
         return True
     from ..read.lines import split_sides
     from ..read.prose import set_aside
+    from ..read.code import looks_like_code
+    if looks_like_code(stripped):             # a = b = X.T: one (bad) expression of code
+        return False
     if len(stripped) <= 2000:                 # `…, where δ = …` is one answer, not a chain
         stripped = set_aside(stripped).math
     stripped = stripped.split(";")[-1] if stripped.count(";") == 1 else stripped
@@ -334,6 +337,8 @@ class Judge:
                 note = bad.note
             elif unreadable:
                 note = unreadable.error
+            elif any(st.note for st in steps):     # follows, across unreadable lines
+                note = next(st.note for st in steps if st.note)
             flags = [f for r in readings for f in r.flags] + \
                 [f"remark: {m}" for m in line.remarks if m]
             rows.append({"line": line.number, "text": line.text,

@@ -58,7 +58,7 @@ def prepare(text, names=None):
     if len(text) > MAX_LENGTH:                  # before any pattern looks at it
         raise AnswerError(f"the answer is {len(text):,} characters long; at most {MAX_LENGTH:,}")
     words = MATH_WORDS | set(names or ())
-    found = prose.set_aside(text, words)
+    found = prose.set_aside(text, words, code=code.looks_like_code(text))
     body = found.math
     statements = _statements(body)
     definitions = list(found.definitions)

@@ -42,11 +42,15 @@ class Prose:
     definitions: list = field(default_factory=list)  # (name, expression) of `where` clauses
 
 
-def set_aside(text, words=frozenset()):
-    """The mathematics of `text` (prose blanked to spaces) and what was set aside."""
+def set_aside(text, words=frozenset(), code=False):
+    """The mathematics of `text` (prose blanked to spaces) and what was set aside. In
+    code (`code`), English words are names: only Korean and a label are set aside."""
     found = Prose(text)
     _korean(found)
     _labels(found)
+    if code:
+        found.removed = [r.strip() for r in found.removed if r.strip()]
+        return found
     _text_remarks(found)
     _membership(found)
     _where(found, words)
