@@ -121,6 +121,16 @@ LOOSE = [
      lambda n: Node("mul", (Node("transpose", (n.args[1],), column=n.column), n.args[0]),
                     column=n.column),
      "a 1-D NumPy vector times a matrix, v @ M, read as Mᵀv", "code"),
+    (re.compile(r"cannot multiply a (\d+)×1 column vector and a \1×\d+ matrix entry by entry"),
+     "mul", lambda n: Node("mul", (Node("call", (n.args[0],), ("diag", None), n.column),
+                                   n.args[1]), column=n.column),
+     "a column times a matrix entry by entry, NumPy's broadcasting: r * M read as diag(r) M",
+     "code"),
+    (re.compile(r"cannot multiply a (\d+)×\d+ matrix and a \1×1 column vector entry by entry"),
+     "mul", lambda n: Node("mul", (Node("call", (n.args[1],), ("diag", None), n.column),
+                                   n.args[0]), column=n.column),
+     "a matrix times a column entry by entry, NumPy's broadcasting: M * r read as diag(r) M",
+     "code"),
 ]
 
 
@@ -141,7 +151,7 @@ def _entrywise_guess(verdict, reading):
 
     def walk(n):
         args = tuple(walk(a) for a in n.args)
-        if n.kind == kind and n.column == verdict.column and n.value is None:
+        if n.kind == kind and n.column == verdict.column and n.value in (None, "odot"):
             n = rewrite(Node(kind, args, None, n.column))
             changed.append(n)
             return n

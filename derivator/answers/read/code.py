@@ -28,7 +28,9 @@ ELEMENTWISE = {"exp": "exp", "log": "log", "tanh": "tanh", "sqrt": "sqrt", "sigm
                "expit": "sigma", "sigma": "sigma", "relu": "relu", "softplus": "softplus",
                "abs": "abs", "trace": "tr", "tr": "tr", "diag": "diag", "softmax": "softmax",
                "det": "det", "log1p": None, "norm": "norm"}
-KNOWN_CALLS = {"dot", "matmul", "mm", "mv", "inner", "transpose", "t", "inv", "solve", "pinv",
+# reshapes of a vector: the checker's vectors are columns, so they change nothing
+SHAPE_ONLY = {"reshape", "ravel", "flatten", "squeeze", "view", "unsqueeze", "expand_dims"}
+KNOWN_CALLS = SHAPE_ONLY | {"dot", "matmul", "mm", "mv", "inner", "transpose", "t", "inv", "solve", "pinv",
                "outer", "eye", "identity", "sum", "mean", "matrix_power", "square", "log1p",
                "power"}
 RATES = {"lr", "alpha", "learning_rate", "eta", "step_size", "rate"}
@@ -68,6 +70,10 @@ def read_code(text, names):
         lhs, expression = statement.targets[0], statement.value
     elif isinstance(statement, ast.Expr):
         expression = statement.value
+    elif isinstance(statement, ast.AugAssign) and isinstance(statement.op, (ast.Sub, ast.Add)):
+        lhs = statement.target                  # w -= lr * g: w = w - lr * g
+        expression = ast.BinOp(statement.target, statement.op, statement.value)
+        ast.copy_location(expression, statement.value)
     else:
         raise AnswerError(f"a Python {type(statement).__name__.lower()} statement is not an "
                           "answer: write one expression", statement.col_offset + 1)
@@ -115,6 +121,9 @@ class _Reader:
             m = re.fullmatch(r"([A-Za-z]+?)_?(\d+|[a-z]|t|old|new)", identifier)
             if m and m.group(1) in self.names:
                 base, sub = m.group(1), (m.group(2),)
+            elif m and m.group(1).lower() in self.names:     # W2 for w_2
+                self.guess(f"{identifier} read as {m.group(1).lower()}_{m.group(2)}")
+                base, sub = m.group(1).lower(), (m.group(2),)
             elif identifier.lower() in self.names and identifier.lower() != identifier \
                     and identifier.upper() != identifier.lower():
                 self.guess(f"{identifier} read as {identifier.lower()}")
@@ -183,6 +192,8 @@ class _Reader:
                 raise AnswerError("lstsq takes 2 arguments here", _col(n))
             a, b = (self.node(x, depth) for x in n.value.args)
             return Node("mul", (self.call("pinv", [a], None, _col(n)), b), column=_col(n))
+        if _column_view(n.slice):               # r[:, None]: vectors are columns already
+            return self.node(n.value, depth)
         index, target = [], n
         while isinstance(target, ast.Subscript):
             inner = target.slice
@@ -209,6 +220,9 @@ class _Reader:
             name = n.func.attr
         else:
             name = _dotted(n.func).split(".")[-1]
+        if name in SHAPE_ONLY:
+            keywords = {}
+            args = args[:1]
         if set(keywords) - {"axis", "keepdims", "dim", "rcond"}:
             raise AnswerError(f"{name}(… {', '.join(sorted(keywords))}=…) is not read",
                               column)
@@ -220,6 +234,8 @@ class _Reader:
             if len(args) != k:
                 raise AnswerError(f"{name} takes {k} argument{'s' * (k > 1)} here, not "
                                   f"{len(args)}", column)
+        if name in SHAPE_ONLY and args:              # v.reshape(-1, 1), v.ravel(): a column
+            return args[0]
         if name in ("dot", "matmul", "mm", "mv", "inner") and len(args) == 2:
             a, b = args
             return Node("mul", (a, b), value="inner" if name == "inner" else None,
@@ -336,6 +352,16 @@ def _namespace(value):
     while isinstance(value, ast.Attribute):
         value = value.value
     return isinstance(value, ast.Name) and value.id in NAMESPACES
+
+
+def _column_view(part):
+    """[:, None], [:, np.newaxis], [..., None]: a 1-D vector made a column."""
+    parts = part.elts if isinstance(part, ast.Tuple) else [part]
+    kinds = ["none" if isinstance(p, ast.Constant) and p.value is None
+             or isinstance(p, ast.Attribute) and p.attr == "newaxis" else
+             "all" if isinstance(p, ast.Slice) and p.lower is p.upper is p.step is None
+             or isinstance(p, ast.Constant) and p.value is Ellipsis else "other" for p in parts]
+    return kinds in (["all", "none"], ["all"])
 
 
 def _index(part):

@@ -7,8 +7,13 @@ import re
 
 from .parse import parse
 
-FONT_SWITCH = re.compile(r"\\(?:bf|rm|it|sf|tt|cal|mit|bm|boldmath)(?![A-Za-z])\s*")
+FONT_SWITCH = re.compile(r"\\(?:bf|rm|it|sf|tt|cal|mit|bm|boldmath|mathop|nolimits|limits)"
+                         r"(?![A-Za-z])\s*")
 TIGHT = re.compile(r"\\!\s*")
+
+
+# MathType writes f(x)² as f{{(x)}^2}: a call, then its power
+CALL_POWER = re.compile(r"([A-Za-z])\{\{\(([^(){}]*)\)\}\^(\w|\{\w+\})\}")
 
 
 def looks_like_mathtype(text):
@@ -26,6 +31,7 @@ def normalise(text):
     if "{{" in text:
         for _ in range(4):
             text = LONE_LETTER.sub(r"\1", text)
+        text = CALL_POWER.sub(r"\1(\2)^\3", text)
     return text
 
 
