@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 HANGUL = r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"
+TOPIC = {"는", "은", "이", "가", "는,", "은,"}     # X는 Y: X is Y
 # a label before the mathematics: Step 3:, (2), ①, 1., Answer:, ∴, \therefore, \because
 LABEL = re.compile(
     r"^\s*(?:(?:step|part|line|eq(?:uation)?|case)\s*\(?\w{1,3}\)?\s*[:.)]"
@@ -72,6 +73,12 @@ def _korean(found):
     for m in reversed(list(run.finditer(found.math))):
         start, end = m.span()
         text = found.math[start:end]
+        before, after = found.math[:start], found.math[end:]
+        if text.strip() in TOPIC and before and not before[-1].isspace() and \
+                after.strip() and "=" not in before + after:
+            found.removed.append(text)          # ∂f/∂X는 2X^T: "is", the sign =
+            found.math = before + "=" + " " * (end - start - 1) + after
+            continue
         if text.lstrip().startswith(("(", "[")) and not text.rstrip().endswith((")", "]")):
             start += text.index(text.lstrip()[0]) + 1      # an open bracket stays maths
         _blank(found, start, end)
@@ -109,8 +116,8 @@ def _where(found, words):
     """`…, where δ = σ(Xw) - y`: the definitions after it, to substitute; a where clause
     that defines nothing is prose."""
     m = WHERE.search(found.math)
-    if not m or not found.math[:m.start()].strip():
-        return
+    if not m or not re.search(r"[^A-Za-z\s,.:;]|\b[A-Za-z]\b", found.math[:m.start()]):
+        return                                      # no mathematics before it
     clause = found.math[m.end():]
     definitions = []
     for part in re.split(r",\s*(?=\\?[A-Za-z]+\s*(?:_\{?[\w,]+\}?)?\s*=)|\s+and\s+|;", clause):
@@ -122,6 +129,8 @@ def _where(found, words):
             break
         name, _, value = part.partition("=")
         definitions.append((name.strip(), value.strip()))
+    if definitions is None and not re.search(r"where|여기서|단", m.group(), re.I):
+        return                                      # "with respect to X": not a clause
     found.definitions.extend(definitions or [])
     _blank(found, m.start(), len(found.math))
 
@@ -150,8 +159,9 @@ def _english(found, words):
         _blank(found, 0, len(found.math))
         return
     head = 0
-    while head < len(chunks) and wordy(chunks[head]):
-        head += 1
+    while head < len(chunks) and (wordy(chunks[head]) or head and bare(chunks[head]) and
+                                  head + 1 < len(chunks) and wordy(chunks[head + 1])):
+        head += 1                                   # "with respect to X is": X in prose
     if not sentence(chunks[:head]):
         head = 0
     if chunks and head == len(chunks) and (head >= 2 or chunks[-1].group().endswith(":")):
@@ -160,6 +170,7 @@ def _english(found, words):
     if 0 < head < len(chunks) and (head >= 2 or chunks[head - 1].group().endswith(":")) \
             and not chunks[0].group().startswith("("):
         _blank(found, 0, chunks[head - 1].end())
+    _is_as_equals(found, chunks[head:], wordy)
     tail = len(chunks)
     while tail > head and wordy(chunks[tail - 1]):
         tail -= 1
@@ -171,3 +182,14 @@ def _english(found, words):
             if before.endswith(","):
                 start = len(before) - 1
             _blank(found, start, len(found.math))
+
+
+def _is_as_equals(found, chunks, wordy):
+    """`∂f/∂X is 2X^T`: one `is` (equals, =) between two pieces of mathematics."""
+    verbs = [k for k, m in enumerate(chunks) if m.group() in ("is", "equals", "are") and
+             0 < k < len(chunks) - 1 and not wordy(chunks[k - 1]) and not wordy(chunks[k + 1])]
+    if len(verbs) == 1 and "=" not in found.math:
+        m = chunks[verbs[0]]
+        found.removed.append(m.group())
+        found.math = found.math[:m.start()] + "=" + " " * (len(m.group()) - 1) + \
+            found.math[m.end():]
