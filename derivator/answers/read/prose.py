@@ -17,7 +17,8 @@ TOPIC = {"는", "은", "이", "가", "는,", "은,"}     # X는 Y: X is Y
 # a label before the mathematics: Step 3:, (2), ①, 1., Answer:, ∴, \therefore, \because
 LABEL = re.compile(
     r"^\s*(?:(?:step|part|line|eq(?:uation)?|case)\s*\(?\w{1,3}\)?\s*[:.)]"
-    r"|\(\s*\w{1,3}\s*\)(?=\s)|\[\s*\d{1,3}\s*\](?=\s)|[\u2460-\u2473\u2776-\u277f]"
+    r"|\(\s*(?:\d{1,2}|[a-h]|i{1,3}|iv|vi{0,3})\s*\)(?=\s)|\[\s*\d{1,3}\s*\](?=\s)"
+    r"|[\u2460-\u2473\u2776-\u277f]"
     r"|\d{1,3}[.)](?=\s)|[a-h]\)(?=\s)"
     r"|(?:final\s+)?(?:answer|ans|solution|result|sol)\s*(?:is\s*)?[:=]?(?=\s|$|[^A-Za-z])"
     r"|(?:therefore|thus|hence|so|then|finally|we\s+get|we\s+have|which\s+gives)\s*,?(?=\s)"
