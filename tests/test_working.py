@@ -100,7 +100,7 @@ PLANTED = [
     ("p3", r"""L = \frac{1}{2}\sum_{i=1}^{N} (f(x_i) - y_i)^2
 \frac{dL}{dw} = \sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i
 w_{t+1} = w_t - \eta \sum_{i=1}^{N} (f(x_i) - y_i) (1 - f(x_i)^2) x_i""", 2,
-     "this line is 2 times the one before"),
+     "this line is 2 times its own left-hand side ∂L/∂w"),
     ("p4", r"""\ln P = -\frac{1}{\sqrt{2\pi\sigma^2}} \sum_{i=1}^{N} \frac{(y_i - w^T x_i)^2}{2\sigma^2}
 \frac{d \ln P}{dw} = \frac{1}{\sigma^2} X^T (y - X w)""", 1, "the log of a product is the sum of the logs"),
     ("p6", r"""f = \sum_{i=1}^{D}\sum_{j=1}^{D} w_i X_{ij} w_j
@@ -176,8 +176,9 @@ def test_student_p2_slips_a_sign_and_undoes_it():
     factors flips the second term's sign; the next line has it right again, and so has
     the answer (the issue's remark that p2 is right misses this slip)."""
     v = check_working("p2", student("p2"))
-    assert v.first_wrong_line == 10
-    assert "again" in v.lines[10]["note"]
+    assert v.first_wrong_line == 6            # the file's line 6: its aligned block's 2nd row
+    assert v.lines[9]["line"] == 6 and v.lines[9]["status"] == "wrong"
+    assert "again" in v.lines[10]["note"] and v.lines[10]["line"] == 7
     assert v.answer["status"] == "correct"
     assert v.status == "incorrect" and "the answer is right" in v.message
     assert any("read as y_i" in f for f in v.lines[-1]["flags"])   # Σ (-y(1-f)x + …)

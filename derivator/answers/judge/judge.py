@@ -6,6 +6,7 @@ the update rule was asked).
 The right answer is never typed in: it is the derivation's own result, evaluated with
 the same random values as the student's answer.
 """
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +32,8 @@ class Verdict(VerdictDisplay):
     counterexample: str = None
     read_as: str = None             # how the answer was read, in the course's notation
     column: int = None              # where an unreadable answer could not be read (1-based)
+    dialect: str = None             # latex, code, unicodemath, mathtype (read/dialects.py)
+    guesses: list = field(default_factory=list)   # readings that are a guess, flagged
 
     def as_dict(self):
         return {"problem": self.problem, "answer": self.answer, "status": self.status,
@@ -45,8 +48,9 @@ def _close(a, b):
     return bool(np.allclose(a, b, rtol=RTOL, atol=RTOL * (1 + np.max(np.abs(b)))))
 
 
-def check(problem_name, answer, seed=0):
-    """The verdict on one answer to one problem."""
+def check(problem_name, answer, seed=0, elsewhere=True):
+    """The verdict on one answer to one problem (elsewhere: whether an answer with names
+    the problem lacks is tried as an answer to the other problems)."""
     from ...model.problemset import problem as find
     p = find(problem_name)
     try:
@@ -62,9 +66,17 @@ def check(problem_name, answer, seed=0):
         return Verdict(p.id, answer, "unreadable", "the answer nests too deep to be read")
     try:
         with np.errstate(all="ignore"):     # overflow at a point is judged, never printed
-            verdict = _judge(p, answer, reading, seed)
-            if reading.lhs is not None and reading.lhs.kind == "equation":
-                verdict = _equation(p, answer, reading, seed, verdict)
+            verdict = _judged(p, answer, reading, seed)
+            for _ in range(MAX_GUESSES):        # y σ(z) of two N-vectors: y ⊙ σ(z)
+                loose = _entrywise_guess(verdict, reading)
+                if loose is None:
+                    break
+                reading.tree, guess = loose
+                if reading.prepared is not None:
+                    reading.prepared.guesses.append(guess)
+                verdict = _judged(p, answer, reading, seed)
+            if elsewhere:
+                verdict = _another_problem(p, answer, verdict, seed)
     except RecursionError:
         verdict = Verdict(p.id, answer, "unreadable", "the answer nests too deep to evaluate")
     except Exception as error:       # noqa: BLE001 - a bug of ours must not end the grading
@@ -73,12 +85,107 @@ def check(problem_name, answer, seed=0):
                           f"{str(error)[:120]}); this is a fault in derivator, not in the "
                           "answer: please report it")
     verdict.read_as = verdict.read_as or _read_as(reading)
+    if reading.prepared is not None:
+        verdict.dialect = reading.prepared.dialect
+        verdict.guesses = list(reading.prepared.guesses)
+    return verdict
+
+
+def _judged(p, answer, reading, seed):
+    verdict = _judge(p, answer, reading, seed)
+    if reading.lhs is not None and reading.lhs.kind == "equation":
+        verdict = _equation(p, answer, reading, seed, verdict)
     return verdict
 
 
 def _read_as(reading):
     text = written(reading.tree)
-    return f"{reading.lhs.shown or reading.lhs.text} = {text}" if reading.lhs else text
+    text = f"{reading.lhs.shown or reading.lhs.text} = {text}" if reading.lhs else text
+    said = reading.prepared.summary() if reading.prepared is not None else ""
+    return f"{text}   [{said}]" if said else text
+
+
+MAX_GUESSES = 4
+# failures that have only one sensible reading: (what the message says, the kind of node at
+# its column, how to read it instead, what the guess is called). Each is shown and flagged.
+LOOSE = [
+    (re.compile(r"cannot multiply a (\d+)×1 column vector by a \1×1 column vector"
+                r"|cannot multiply a 1×(\d+) row vector by a 1×\2 row vector"), "mul",
+     lambda n: Node("mul", n.args, "odot", n.column),
+     "a product of two vectors of the same shape read as entrywise", None),
+    (re.compile(r"cannot raise a (\d+)×1 column vector to a power"
+                r"|cannot raise a 1×(\d+) row vector to a power"), "pow",
+     lambda n: Node("pow", n.args, "entrywise", n.column),
+     "a power of a vector read as entrywise", None),
+    (re.compile(r"cannot multiply a (\d+)×1 column vector by a \1×\d+ matrix"), "mul",
+     lambda n: Node("mul", (Node("transpose", (n.args[1],), column=n.column), n.args[0]),
+                    column=n.column),
+     "a 1-D NumPy vector times a matrix, v @ M, read as Mᵀv", "code"),
+    (re.compile(r"cannot multiply a (\d+)×1 column vector and a \1×\d+ matrix entry by entry"),
+     "mul", lambda n: Node("mul", (Node("call", (n.args[0],), ("diag", None), n.column),
+                                   n.args[1]), column=n.column),
+     "a column times a matrix entry by entry, NumPy's broadcasting: r * M read as diag(r) M",
+     "code"),
+    (re.compile(r"cannot multiply a (\d+)×\d+ matrix and a \1×1 column vector entry by entry"),
+     "mul", lambda n: Node("mul", (Node("call", (n.args[1],), ("diag", None), n.column),
+                                   n.args[0]), column=n.column),
+     "a matrix times a column entry by entry, NumPy's broadcasting: M * r read as diag(r) M",
+     "code"),
+]
+
+
+def _entrywise_guess(verdict, reading):
+    """Two vectors of the same shape multiplied (y σ(Xw), y * σ(Xw)) can only mean the
+    entrywise product, v^2 of a vector its entries squared, and in NumPy v @ M of a 1-D v
+    is Mᵀv: the tree with that one node read so, and the guess said, to be shown and
+    flagged. None when the verdict is no such failure."""
+    if verdict.status == "correct" or not verdict.column:
+        return None
+    dialect = reading.prepared.dialect if reading.prepared is not None else None
+    for pattern, kind, rewrite, what, only in LOOSE:
+        if (only is None or only == dialect) and pattern.search(verdict.message):
+            break
+    else:
+        return None
+    changed = []
+
+    def walk(n):
+        args = tuple(walk(a) for a in n.args)
+        if n.kind == kind and n.column == verdict.column and n.value in (None, "odot"):
+            n = rewrite(Node(kind, args, None, n.column))
+            changed.append(n)
+            return n
+        return Node(n.kind, args, n.value, n.column) if args != n.args else n
+    tree = walk(reading.tree)
+    if not changed:
+        return None
+    return tree, f"{what}: {written(changed[0])} (loose notation)"
+
+
+def _another_problem(p, answer, verdict, seed):
+    """An answer that uses names this problem does not have may be another problem's
+    answer: it is judged incorrect, and the note names the problem it answers."""
+    unknown = verdict.status == "unreadable" and "unknown name" in verdict.message
+    if not unknown and verdict.status != "incorrect":
+        return verdict
+    from ...model.problemset import all_problems
+    for other in all_problems().values():
+        if other.id == p.id or other.id.startswith(("bce", "logistic")):
+            continue
+        if not unknown and set(other.names) != set(p.names):
+            continue                     # a wrong answer is tried only where it reads alike
+        try:
+            elsewhere = check(other.id, answer, seed, elsewhere=False)
+        except Exception:                # noqa: BLE001 - a guess must not end the check
+            continue
+        if elsewhere.status == "correct":
+            note = f"this is the answer to {other.id}, not to {p.id}"
+            if not unknown:
+                verdict.notes = [note] + list(verdict.notes)
+                return verdict
+            return Verdict(p.id, answer, "incorrect", note, [note, verdict.message],
+                           read_as=elsewhere.read_as)
+    return verdict
 
 
 def _judge(p, answer, reading, seed):

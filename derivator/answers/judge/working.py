@@ -106,6 +106,13 @@ def is_working(text):
     if "\n" in stripped or "\\\\" in stripped or "\\begin{" in stripped:
         return True
     from ..read.lines import split_sides
+    from ..read.prose import set_aside
+    from ..read.code import looks_like_code
+    if looks_like_code(stripped):             # a = b = X.T: one (bad) expression of code
+        return False
+    if len(stripped) <= 2000:                 # `…, where δ = …` is one answer, not a chain
+        stripped = set_aside(stripped).math
+    stripped = stripped.split(";")[-1] if stripped.count(";") == 1 else stripped
     return len([s for s in split_sides(stripped) if s.strip()]) > 2
 
 
@@ -114,7 +121,8 @@ def check_working(problem_name, text, seed=0):
     from ...model.problemset import problem as find
     p = find(problem_name)
     try:
-        lines = split_working(text)
+        from ..read.lhs import problem_names
+        lines = split_working(text, problem_names(p))
     except WorkingError as error:
         return WorkingVerdict(p.id, text, "unreadable", str(error))
     scene = Scene(p, seed)
@@ -138,6 +146,7 @@ class Judge:
         previous = None
         last_side = None
         free = ()
+        skipped = []              # lines that could not be read since `previous`
         for line in self.lines:
             if not line.continues:
                 free = ()
@@ -146,7 +155,7 @@ class Judge:
                 readings.append(self.reader.read(side.text, line.number, free))
                 if len(readings) == 1 and not line.continues:
                     free = readings[0].indices
-            self.readings[line.number] = readings
+            self.readings[id(line)] = readings
             start = 0
             if not line.continues:
                 first = readings[0]
@@ -162,6 +171,11 @@ class Judge:
                 if first.kind == "invalid":          # shapes that do not fit: wrong as it is
                     self.steps.append(Step(line.number, first, first, "wrong", first.error))
                 previous = first if getattr(first, "values", None) is not None else None
+                first.own_side = True            # what the rest of its line is compared with
+                if previous is not None:
+                    skipped = []
+                elif first.kind == "unreadable":
+                    skipped.append(line.number)
                 self.start = previous if first.kind in ("quantity", "derivative") else None
                 start = 1
             for r in readings[start:]:
@@ -171,10 +185,13 @@ class Judge:
                 if r.kind == "unreadable" or not self._values(r):
                     if r.kind == "invalid" and previous is not None:
                         self.steps.append(Step(line.number, previous, r, "wrong", r.error))
+                    elif r.kind == "unreadable" and line.number not in skipped:
+                        skipped.append(line.number)
                     continue
                 if previous is not None:
-                    self.steps.append(self._step(line.number, previous, r))
-                previous = r
+                    self.steps.append(_spanning(self._step(line.number, previous, r),
+                                                [n for n in skipped if n != line.number]))
+                previous, skipped = r, []
             last_side = line.sides[-1].text
         return self._verdict(last_side)
 
@@ -277,7 +294,7 @@ class Judge:
                 if _aligned(start.values[k], after.values[k])[0] is not None):
             note += (f"; this line equals {start.read_as} (line {start.line}) again: the "
                      "mistake before it does not carry on")
-        return Step(line, before, after, "wrong", note,
+        return Step(line, before, after, "wrong", _compared_with(note, before, after),
                     _counterexample(scene.points[mismatch], before, after, mismatch), rule)
 
     def _verdict(self, last_side):
@@ -291,7 +308,7 @@ class Judge:
             retry = check(scene.problem.id, whole).as_dict()
             if retry["status"] != "unreadable":
                 answer = dict(retry, answer=last_side)
-        last = self.readings[self.lines[-1].number][-1] if self.lines else None
+        last = self.readings[id(self.lines[-1])][-1] if self.lines else None
         if answer and answer["status"] == "unreadable" and last is not None and \
                 last.tree is not None and last.kind in ("expression", "invalid"):
             retry = check(scene.problem.id, _show(last.tree, plain=True)).as_dict()
@@ -301,7 +318,7 @@ class Judge:
         first_wrong = wrong[0].line if wrong else None
         rows = []
         for line in self.lines:
-            readings = self.readings[line.number]
+            readings = self.readings[id(line)]
             steps = [s for s in self.steps if s.line == line.number]
             if any(s.status == "wrong" for s in steps):
                 status = "wrong"
@@ -320,6 +337,8 @@ class Judge:
                 note = bad.note
             elif unreadable:
                 note = unreadable.error
+            elif any(st.note for st in steps):     # follows, across unreadable lines
+                note = next(st.note for st in steps if st.note)
             flags = [f for r in readings for f in r.flags] + \
                 [f"remark: {m}" for m in line.remarks if m]
             rows.append({"line": line.number, "text": line.text,
@@ -355,6 +374,34 @@ class Judge:
                               status, message, rows, first_wrong, answer, self.steps)
 
 
+def _compared_with(note, before, after):
+    """The note says what the line was compared with: its own left-hand side, or the
+    line before it (by number, where that is not the line just above)."""
+    if getattr(before, "own_side", False) and before.line == after.line:
+        return note.replace("the one before", f"its own left-hand side {before.read_as}", 1)
+    if before.line not in (after.line, after.line - 1):
+        return note.replace("the one before", f"the one before (line {before.line})", 1)
+    return note
+
+
+def _spanning(step, skipped):
+    """A step across lines that could not be read: it follows (and says it spans them),
+    or it is not judged, since a line in between may explain it; never wrong for that."""
+    if not skipped:
+        return step
+    span = ", ".join(str(n) for n in skipped)
+    lines = "line" if len(skipped) == 1 else "lines"
+    if step.status == "follows":
+        step.note = (f"follows from line {step.before.line}; the step spans {lines} {span}, "
+                     "which could not be read")
+    elif step.status == "wrong":
+        step.status = "unjudged"
+        step.note = (f"does not follow from line {step.before.line}, but {lines} {span} in "
+                     "between could not be read, so this step is not judged; a person "
+                     "should look")
+    return step
+
+
 def _aligned(a, b):
     """Two values in one layout, or (None, None) when their shapes differ: a column
     vector and the entries over k of an index form compare as one; a row and a column
@@ -383,7 +430,9 @@ def _explain(scene, before, after):
     general = scene.general
     pairs = [_aligned(before.values[k], after.values[k]) for k in general]
     rule = None
-    if before.kind == "quantity" and before.read_as.startswith("ln "):
+    log_of_prod = before.tree is not None and before.tree.kind == "call" and \
+        before.tree.value[0] == "log" and before.tree.args[0].kind == "prod"
+    if before.kind == "quantity" and before.read_as.startswith("ln ") or log_of_prod:
         rule = _log_of_product(scene)
     if all(np.ndim(a) == 2 and np.shape(a)[0] == np.shape(a)[1] and _close(b, np.transpose(a))
            for a, b in pairs) and any(not _close(a, np.transpose(a)) for a, _ in pairs):

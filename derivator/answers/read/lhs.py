@@ -50,6 +50,7 @@ class Reading:
     lhs: LeftSide = None
     entry_order: tuple = ()      # the answer's free indices, in the order of the entry
     notes: list = field(default_factory=list)
+    prepared: object = None      # dialects.Prepared: the dialect, what was set aside, guesses
 
 
 def split_sides(text):
@@ -215,9 +216,20 @@ def parse_answer(text, problem=None):
     with j for k). AnswerError when it cannot be read."""
     if not isinstance(text, str):
         raise AnswerError("the answer must be text")
-    left, right = split_sides(_mathematics(text))
+    from .dialects import prepare
     names = problem_names(problem) if problem is not None else None
-    tree = parse(right, names)
+    ready = prepare(text, names)
+    if ready.tree is not None:                   # code: its own reader built the tree
+        tree, left = ready.tree, ready.lhs
+    else:
+        left, right = split_sides(_mathematics(ready.text))
+        tree = parse(right, names)
+    reading = _with_lhs(tree, left, names, problem)
+    reading.prepared = ready
+    return reading
+
+
+def _with_lhs(tree, left, names, problem):
     if left is None:
         return Reading(tree)
     if not left.strip() or left.strip() in ("$", "$$", "\\[", "\\("):

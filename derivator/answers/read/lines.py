@@ -50,8 +50,22 @@ class Line:
     remarks: list = field(default_factory=list)
 
 
-def split_working(text):
-    """The working's lines, each with its sides. WorkingError for what cannot be split."""
+MARK = 0xF0000             # a private-use character per line of the file: its number
+
+
+def _mark(number):
+    return chr(MARK + number)
+
+
+def _marked_line(ch):
+    return ord(ch) - MARK if MARK <= ord(ch) <= MARK + MAX_PHYSICAL else None
+
+
+def split_working(text, words=()):
+    """The working's lines, each with its sides and the number of the file's line it
+    starts on (blank and prose lines count, as in an editor). A label, a sentence
+    around the mathematics and a line of prose alone are set aside (prose.py), with
+    `words` the problem's names (never prose). WorkingError for what cannot be split."""
     if not isinstance(text, str):
         raise WorkingError("the working must be text")
     if "\x00" in text:
@@ -66,7 +80,9 @@ def split_working(text):
         if len(row) > MAX_TEXT // 4:
             raise WorkingError(f"line {number} is {len(row):,} characters long; "
                                f"at most {MAX_LINE}")
-    text = "\n".join(_strip_comment(row) for row in physical)
+    if any(_marked_line(ch) is not None for ch in text):
+        raise WorkingError("the working contains private-use characters")
+    text = "\n".join(_mark(n) + _strip_comment(row) for n, row in enumerate(physical, 1))
     _check_environments(text)
     text = _math_only(text)
     text = MATRIX.sub(lambda m: m.group(0).replace("\\\\", ROW), text)   # rows, not lines
@@ -76,18 +92,29 @@ def split_working(text):
     pieces = []
     for chunk in _joined(re.split(r"\\\\(?:\[[^\]]*\])?|\n", text)):
         pieces.extend(p for part in ARROWS.split(chunk) for p in OPENERS.split(part))
-    lines = []
+    from .dialects import MATH_WORDS
+    from .prose import set_aside
+    lines, current = [], 1
     for raw in pieces:
+        number, current, raw = _numbered(raw, current)
         written = " ".join(raw.replace(ROW, "\\\\").split())
         cleaned, remarks = _clean(written.replace("&", " "))
+        if len(cleaned) > MAX_LINE:
+            raise WorkingError(f"line {number} is {len(cleaned):,} characters long; "
+                               f"at most {MAX_LINE}")
+        if cleaned:
+            prose = set_aside(cleaned, MATH_WORDS | set(words))
+            cleaned = " ".join(prose.math.split())
+            cleaned = re.sub(r"[.,;]\s*$", "", cleaned)
+            remarks += prose.removed
         if not cleaned:
             continue
         if len(cleaned) > MAX_LINE:
-            raise WorkingError(f"line {len(lines) + 1} is {len(cleaned):,} characters long; "
+            raise WorkingError(f"line {number} is {len(cleaned):,} characters long; "
                                f"at most {MAX_LINE}")
         sides = split_sides(cleaned)
         continues = sides[0].strip() == "" or len(sides) == 1
-        line = Line(len(lines) + 1, written.replace("&", ""), remarks=remarks,
+        line = Line(number, written.replace("&", ""), remarks=remarks,
                     continues=continues)
         line.sides = [Side(s.strip(), line.number) for s in sides if s.strip()]
         if line.sides:
@@ -97,6 +124,20 @@ def split_working(text):
     if not lines:
         raise WorkingError("the working is empty: no line of mathematics in it")
     return lines
+
+
+def _numbered(piece, current):
+    """(the file line the piece's mathematics starts on, the line it ends on, the piece
+    without the line marks)."""
+    start = None
+    for ch in piece:
+        n = _marked_line(ch)
+        if n is not None:
+            current = n
+        elif start is None and not ch.isspace():
+            start = current
+    clean = "".join(ch for ch in piece if _marked_line(ch) is None)
+    return (start or current), current, clean
 
 
 def _joined(rows):
@@ -135,8 +176,10 @@ def _math_only(text):
     pattern = re.compile(r"\$\$(.*?)\$\$|\\\[(.*?)\\\]|\$([^$]+?)\$|(\\begin\{([A-Za-z*]+)\}.*?"
                          r"\\end\{\5\})", re.S)
     for m in pattern.finditer(text):
-        parts.append(next(g for g in m.groups()[:4] if g is not None))
-    rest = pattern.sub("", text)
+        before = [ch for ch in text[:m.start()] if _marked_line(ch) is not None]
+        mark = before[-1] if before else ""
+        parts.append(mark + next(g for g in m.groups()[:4] if g is not None))
+    rest = "".join(ch for ch in pattern.sub("", text) if _marked_line(ch) is None)
     for mark in ("$$", "$", "\\[", "\\]", "\\begin{", "\\end{"):
         if mark in rest:
             position = rest.find(mark)

@@ -500,7 +500,7 @@ class Parser:
         return Node("pow", (base, exp), column=op.column)
 
     def entrywise_power(self):
-        """The exponent of an entrywise (Hadamard) power, ^∘2 or ^{\circ 2}; else None."""
+        """The exponent of an entrywise (Hadamard) power, ^∘2 or ^{\\circ 2}; else None."""
         marks = ("\\odot", "\\circ")
         if self.at(*marks):
             self.take()
@@ -547,7 +547,10 @@ class Parser:
                 node = Node("transpose", (node,), column=op.column)
             elif self.at("_") and node.kind not in ("name", "num"):   # [(X + Xᵀ) w]_k
                 op = self.take()
-                node = Node("entry", (node,), value=self.subscript(), column=op.column)
+                indices = self.subscript()
+                if len(indices) == 1 and indices[0].isalpha() and indices[0].islower():
+                    indices = tuple(indices[0])      # (X²)_{lk}: the entry l, k
+                node = Node("entry", (node,), value=indices, column=op.column)
             else:
                 break
             self.deeper()
@@ -809,6 +812,10 @@ class Parser:
                 and not all(a.kind == "name" for a in call.args):
             self.pos = save             # g(1 - g) multiplies: a problem's own function
             call = None                 # takes a sample (g(x), f(x_i; w)), not a formula
+        if call is None and name in FUNCTIONS and not derivative and power is None and \
+                self.at("\\prod", "prod", "\\sum", "sum"):   # \ln \prod_i …: of the product
+            arg = self.sum()
+            call = Node("call", (arg,), value=(FUNCTIONS[name], sub), column=node.column)
         if call is None and name in FUNCTIONS and not derivative and power is None and \
                 self.call_follows():            # \ln f(x_i): the log of the call after it
             arg = self.postfix()

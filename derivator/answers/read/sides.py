@@ -58,6 +58,10 @@ class Reader:
             if re.search(r"\\[lcvd]?dots(?![A-Za-z])|…|⋯", text):
                 raise WorkingError("a line written with … is not read; a person should look "
                                    "at this line")
+            if NOTEBOOK_GRADIENT.match(text):        # grad = …: a notebook's ∂f/∂w
+                _flag(r, f"{text.strip()} read as the derivative by {self.scene.wrt}")
+                text = (f"\\frac{{d{self.scene.quantity_name()}}}"
+                        f"{{d{self.scene.wrt.split('_')[0]}}}")
             if _plain(text) == "0":
                 r.kind, r.read_as = "condition", "0"
                 return r
@@ -66,6 +70,18 @@ class Reader:
         except (AnswerError, EvaluationError, WorkingError) as error:
             r.kind, r.error = "unreadable", str(error)
         return r
+
+    def _dialect(self, text, r):
+        """The side's tree by its dialect's front end (code, Word, LaTeX; read/dialects.py),
+        as a single answer is read; LaTeX and plain text with the grammar's own splitting."""
+        from .dialects import prepare
+        from .lhs import problem_names
+        ready = prepare(text, problem_names(self.scene.problem))
+        for guess in ready.guesses:
+            _flag(r, guess)
+        if ready.tree is not None:
+            return ready.tree
+        return parse(_constants(ready.text))
 
     # quantities: f, f(X), L(w), P, ln P
     def _quantity(self, text, r):
@@ -225,7 +241,7 @@ class Reader:
 
     def _expression(self, text, r):
         text, named = self._named_derivatives(text)
-        tree = _fix_tree(parse(_constants(text)), self.scene, r)
+        tree = _fix_tree(self._dialect(text, r), self.scene, r)
         r.tree = tree
         r.read_as = _show(tree)
         if self.free:
@@ -240,6 +256,9 @@ class Reader:
             (lambda point: None)
         r.compute = lambda point: _value(tree, scene, point, indices=r.indices,
                                          extra=extra(point))
+
+
+NOTEBOOK_GRADIENT = re.compile(r"^\s*(?:grad|gradient|grad_[a-zA-Z]|d[a-zA-Z]_?d[a-zA-Z])\s*$")
 
 
 def _constants(text):
@@ -489,9 +508,9 @@ def _fix_tree(tree, scene, reading):
                        "compared only with lines written the same way")
 
     def fix(n, bound=()):
-        if n.kind == "sum":
+        if n.kind in ("sum", "prod"):
             inner = bound + (n.value,)
-            return Node("sum", (fix(n.args[0], bound), fix(n.args[1], bound),
+            return Node(n.kind, (fix(n.args[0], bound), fix(n.args[1], bound),
                                 fix(n.args[2], inner)), n.value, n.column)
         args = tuple(fix(a, bound) for a in n.args)
         if n.kind == "name" and index in bound and not n.value[1]:
@@ -583,7 +602,7 @@ def _array_indices(name, sub, values):
 def _loose_sample(tree, samples, values, bound=(), indexed=None):
     """The first sample name written without its index outside any sum (x in wᵀx), or
     with `indexed`, with that index where no sum binds it (x_i); None when there is none."""
-    if tree.kind == "sum":
+    if tree.kind in ("sum", "prod"):
         return _loose_sample(tree.args[2], samples, values, bound + (tree.value,), indexed)
     if tree.kind == "name" and tree.value[0] in samples and not bound:
         name, sub = tree.value
@@ -621,7 +640,7 @@ def _unbound_indices(tree, scene, bound=(), order=()):
     found = []
 
     def walk(n, bound):
-        if n.kind == "sum":
+        if n.kind in ("sum", "prod"):
             lower, upper, body = n.args
             walk(body, bound + (n.value,))
             return
@@ -701,6 +720,13 @@ def _show(tree, outer=0, plain=False):
         text = style[k].format(_show(a[0], tight, plain))
     elif k == "entry":                           # [X w]_k
         text = f"[{_show(a[0], 0, plain)}]_{{{','.join(tree.value)}}}"
+    elif k == "prod":                            # ∏_{i=1}^{N} …
+        text = style["sum"].format(tree.value, _show(a[0], 0, plain), _show(a[1], 0, plain),
+                                   _show(a[2], 2 if not plain else 0, plain))
+        text = text.replace("Σ", "∏", 1) if not plain else "prod" + text[3:]
+    elif k == "sum" and a[1].kind == "range":   # \sum_i: its range is the problem's
+        body = _show(a[2], 2 if not plain else 0, plain)
+        text = f"\\sum_{{{tree.value}}} ({body})" if plain else f"Σ_{tree.value} {body}"
     elif k == "sum":
         text = style[k].format(tree.value, _show(a[0], 0, plain), _show(a[1], 0, plain),
                                _show(a[2], 2 if not plain else 0, plain))

@@ -32,6 +32,13 @@ GUIDE = [
     ("Entries, where the problem's answer is a matrix or a vector",
      ["B_{ij}", "2X_{ji}", "[(X + X^T)w]_k", r"\sum_j (X_{kj} + X_{jk}) w_j",
       r"\frac{\partial L}{\partial h_k} = (g - y) g (1 - g) w_{2,k}"]),
+    ("Other dialects, chosen by what the text contains and said in 'read as': code from a "
+     "notebook (Python's ast, never run: * and ** entrywise, @ a matrix product), Word's "
+     "linear format, MathType's TeX, prose around the formula (set aside)",
+     ["X.T @ (sigmoid(X @ w) - y) + 2*w", "np.linalg.solve(X.T @ X, X.T @ y)",
+      "w - lr * grad", "∑_(i=1)^N▒〖(f(x_i)−y_i) x_i〗", "w_(2,j)", r"{\bf X}^{\rm T}",
+      "답: 2X^T", "따라서 ∂f/∂X = 2X^T 이다", r"A w, \text{where } A = X + X^T",
+      r"(X + X^T) w \in \mathbb{R}^{D}"]),
     ("Wrapping and decoration, ignored",
      ["$2X^T$", "$$2X^T$$", r"\[ 2X^T \]", r"\boxed{2X^T}", r"\displaystyle 2X^T",
       r"2X^T \quad \text{(by the product rule)}", "2X^T.", r"2\,X^T % a comment"]),
