@@ -93,7 +93,8 @@ def hint(problem, working, lang="en", show_step=False, seed=0):
     reached = matched[-1][1] if matched else -1
     if wrong_line is not None:
         wrong = next(ln for ln in lines if ln.number == wrong_line)
-        index = _attempted(wrong, steps, reached)
+        english = _steps(derivation_name, route, "en")
+        index = _attempted(wrong, steps, reached, judged["wrong_note"], english)
         status = "wrong"
     elif reached >= len(steps) - 1:
         index, status = len(steps) - 1, "done"
@@ -165,10 +166,14 @@ def _judged(name, lines, seed):
     forms = [step["tokens"] for d, r in FAMILIES.get(name, [(name, None)])
              for step in _steps(d, r, "en")]
     by_number = {ln.number: ln for ln in lines}
-    wrong = next((s.line for s in judge.steps if s.status == "wrong" and not any(
+    wrong = next((s for s in judge.steps if s.status == "wrong" and not any(
         f in _forms(by_number[s.line]) for f in forms)), None) \
         if verdict.first_wrong_line is not None else None
-    return {"scene": scene, "values": values, "first_wrong_line": wrong}
+    note = wrong.note if wrong else None
+    if wrong and lines and wrong.line == lines[-1].number and verdict.answer:
+        note = " ".join([note or ""] + list(verdict.answer.get("notes") or []))
+    return {"scene": scene, "values": values, "first_wrong_line": wrong and wrong.line,
+            "wrong_note": note}
 
 
 _STEPS = {}
@@ -293,9 +298,10 @@ def _forms(line):
     return [tokens(sides[-1]), tokens(" = ".join(sides)), tokens(" = ".join(sides[1:]))]
 
 
-def _attempted(line, steps, reached):
+def _attempted(line, steps, reached, note, english):
     """The step a wrong line attempts: the later step written most like it, else the
-    step after the last one reached."""
+    later step the judge's note on it is about (its rule's words), else the step after
+    the last one reached."""
     forms = _forms(line)
     later = [(max(likeness(f, steps[j]["tokens"]) for f in forms), -j)
              for j in range(reached + 1, len(steps))]
@@ -303,4 +309,54 @@ def _attempted(line, steps, reached):
         like, j = max(later)
         if like >= MIN_LIKENESS:
             return -j
+    if note and reached + 1 < len(steps):
+        k = step_of_note(note, english, after=reached, default=None)
+        if k is not None:
+            return k
     return min(reached + 1, len(steps) - 1)
+
+
+# --- the step a mistake's note is about ----------------------------------------------
+
+_WORD = re.compile(r"[a-zA-Zσ∂ᵀΣ']+")
+_STOP = {"the", "of", "a", "an", "is", "in", "not", "and", "or", "to", "for", "this", "it",
+         "its", "by", "with", "as", "be", "one", "from", "where", "each", "only", "are",
+         "that", "than", "at", "on", "so", "here", "line", "before", "answer", "problem"}
+# a mistake's words and the rule it breaks, where the rule's words differ
+_RULE_WORDS = {"transpose": "transpose matrix_form", "sign": "sign", "factor":
+               "constant_factor chain_rule", "product": "product_rule", "term": "product_rule "
+               "sum_rule", "sum": "into_sum", "samples": "into_sum", "exponent": "power_rule "
+               "product_rule", "inverse": "invert", "solve": "invert set_to_zero", "update":
+               "gradient_descent", "gradient": "gradient_descent vectorize", "σ'":
+               "quotient_rule recognise", "sigmoid": "quotient_rule recognise_lemma",
+               "symmetric": "matrix_product matrix_form", "log": "log_rule log_product",
+               "regularisation": "power_rule sum_rule", "residual": "chain_rule"}
+
+
+def _words(text):
+    out = set()
+    for w in _WORD.findall(str(text).lower()):
+        w = w.strip("'") if w != "σ'" else w
+        if len(w) > 2 and w not in _STOP:
+            out.add(w.rstrip("s") if len(w) > 4 else w)
+    return out
+
+
+def step_of_note(note, steps, after=-1, default=-1):
+    """The step where a mistake happens: the one whose rule and explanation share most
+    words with the note (a rule's own words count too: "missing transpose" is the
+    transpose step); when none does, `default` (-1: the last step, where the answer is
+    written). Only steps after `after` are considered; the explanations are English."""
+    words = _words(note)
+    rules = set()
+    for w in words:
+        rules.update(_RULE_WORDS.get(w, "").split())
+    best, where = 0, len(steps) - 1 if default == -1 else default
+    for k, s in enumerate(steps):
+        if k <= after:
+            continue
+        score = len(words & _words(f"{s['rule']} {s['explanation']} {s['rule_id']}")) + \
+            2 * (s["rule_id"] in rules)
+        if score > best:
+            best, where = score, k
+    return where
