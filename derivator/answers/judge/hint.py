@@ -36,6 +36,8 @@ WORDS = {
         "route": "Route: {route}.",
         "result": "That step gives: {result}",
         "lecture": "the lecture's", "notes": "the notes' ({name})",
+        "unchecked": "Line(s) {lines} could not be computed at random points: they are "
+                     "matched by how they are written only, not checked.",
     },
     "ko": {
         "next": "다음: 단계 {id}, {rule}. {explanation}",
@@ -47,6 +49,8 @@ WORDS = {
         "route": "경로: {route}.",
         "result": "그 단계의 결과: {result}",
         "lecture": "강의의 경로", "notes": "노트의 경로 ({name})",
+        "unchecked": "{lines}번째 줄은 무작위 점에서 계산할 수 없었다: 쓰인 모양으로만 "
+                     "맞추었고 검사하지는 않았다.",
     },
 }
 
@@ -117,10 +121,14 @@ def hint(problem, working, lang="en", show_step=False, seed=0):
         message.insert(0, words["route"].format(route=label))
     if show_step and status != "done":
         message.append(words["result"].format(result=step["text"]))
+    unchecked = [str(ln) for ln, _ in matched if values.get(ln) is None]
+    if judged and unchecked:               # a form alone cannot tell B_lk from B_kl
+        message.append(words["unchecked"].format(lines=", ".join(unchecked)))
     return Hint(find(name).id if _checkable(name) else name,
                 derivation_name + (f" --route {route}" if route else ""), status, shown,
-                [{"line": ln, "step": steps[k]["id"], "rule": steps[k]["rule"]}
-                 for ln, k in matched], wrong_line, "\n".join(message), index)
+                [{"line": ln, "step": steps[k]["id"], "rule": steps[k]["rule"],
+                  "computed": values.get(ln) is not None} for ln, k in matched],
+                wrong_line, "\n".join(message), index)
 
 
 def _name(problem):
