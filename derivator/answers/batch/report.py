@@ -20,6 +20,7 @@ from ..judge.hint import step_of_note
 TOP_MISTAKES = 3
 MAX_GROUPS = 8              # unnamed groups shown per problem
 MAX_GRID = 12               # entries per side of the grid drawn
+GRID_CANDIDATES = 100       # the most common wrong answers (by text) the grid looks at
 
 WORDS = {
     "en": {"title": "Class report", "problem": "Problem {number}", "answers": "{count} answers",
@@ -88,12 +89,14 @@ def _problem_report(pid, p, rows, lang):
     wrong = [r for r in rows if r["status"] == "incorrect"]
     notes = Counter(n for r in wrong for n in dict.fromkeys(r.get("notes") or []))
     report.mistakes = sorted(notes.items(), key=lambda kv: (-kv[1], kv[0]))
-    answers = [r for r in wrong if not _is_working(r)]
-    computed = _computed(pid, Counter(r["answer"] for r in answers))
-    groups = _groups(computed, Counter(r["answer"] for r in answers
-                                       if not r.get("notes")))
-    report.unnamed = [(_example(pid, g["answers"], rows), g["count"]) for g in groups]
-    report.grid = _grid(pid, computed, Counter(r["answer"] for r in answers), rows)
+    answers = Counter(r["answer"] for r in wrong if not _is_working(r))
+    unnamed = Counter({r["answer"]: answers[r["answer"]] for r in wrong
+                       if not r.get("notes") and r["answer"] in answers})
+    common = Counter(dict(answers.most_common(GRID_CANDIDATES)))
+    computed = _computed(pid, set(unnamed) | set(common))
+    report.unnamed = [(_example(pid, g["answers"], rows), g["count"])
+                      for g in _groups(computed, unnamed)[:MAX_GROUPS]]
+    report.grid = _grid(pid, computed, common, rows)
     steps = _steps(pid, lang)
     english = _steps(pid, "en")
     report.remedial = [(note, count, steps[step_of_note(note, english)])
@@ -108,7 +111,7 @@ def _is_working(r):
 
 # --- what a wrong answer computes ---------------------------------------------------
 
-def _computed(pid, counts):
+def _computed(pid, answers):
     """{answer: [its value at each of the problem's random points]} for answers that
     can be computed (a working, or one that cannot, is left out)."""
     from ..judge.evaluate import Budget, Evaluator
@@ -123,7 +126,7 @@ def _computed(pid, counts):
         return {}
     known = sorted(p.names)
     out = {}
-    for answer in counts:
+    for answer in answers:
         if len(answer) > 2000:
             continue
         try:
@@ -146,21 +149,38 @@ def _same(a, b):
         for x, y in zip(a, b))
 
 
+def _signature(values):
+    """A key that answers equal at every point share (their values projected on fixed
+    random weights, to 6 digits): equal answers differ by rounding errors of 1e-15, so
+    they fall apart only if a projection sits on a 6-digit boundary; different answers
+    that share a key are told apart by `_same`."""
+    rng = np.random.default_rng(0)
+    key = []
+    for v in values:
+        v = np.asarray(v, dtype=float)
+        key.append((v.shape, f"{float(v.ravel() @ rng.random(v.size)):.6g}"))
+    return tuple(key)
+
+
 def _groups(computed, counts):
     """Answers equal at every random point as one group: [{"answers", "count"}], most
     common first; an answer that cannot be computed is a group of its own."""
-    groups = []
+    groups, by_key = [], {}
     for answer, count in counts.most_common():
         values = computed.get(answer)
-        group = next((g for g in groups if values is not None and g["values"] is not None
-                      and _same(values, g["values"])), None)
+        key = _signature(values) if values is not None else None
+        group = next((g for g in by_key.get(key, ()) if _same(values, g["values"])), None) \
+            if key is not None else None
         if group is None:
-            groups.append({"values": values, "answers": [answer], "count": count})
+            group = {"values": values, "answers": [answer], "count": 0}
+            groups.append(group)
+            if key is not None:
+                by_key.setdefault(key, []).append(group)
         else:
             group["answers"].append(answer)
-            group["count"] += count
+        group["count"] += count
     groups.sort(key=lambda g: -g["count"])
-    return groups[:MAX_GROUPS]
+    return groups
 
 
 def _example(pid, answers, rows):
