@@ -91,15 +91,15 @@ def test_a_planted_mistake_is_pointed_at(name, working, line):
 
 
 def test_a_line_matched_by_its_form_only_says_so():
-    """B_lk for B_kl is written with the same symbols: where the judge cannot compute a
-    line, the hint says the line was matched by its form, not checked."""
+    """B_lk for B_kl is written with the same symbols: where a line cannot be compared
+    with its step at the random points, the hint says it was matched by its form only."""
     working = ("f = tr(A^T B)\n= \\sum_i \\sum_j A_{ij} B_{ij}\n"
                "\\frac{\\partial f}{\\partial A_{kl}} = B_{lk}")
     h = derivator.hint("p5", working)
     if h.status == "wrong":                # a reader that computes it finds it wrong
         assert h.wrong_line == 3
     else:
-        assert not h.matched[-1]["computed"] and "not checked" in h.message
+        assert not h.matched[-1]["checked"] and "not checked" in h.message
 
 
 def test_a_missing_term_points_at_the_product_rule():
@@ -161,3 +161,9 @@ def test_bad_input_gets_one_line(argv, message, monkeypatch):
     code, _, err = run(*argv)
     assert code == 2 and message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_line_equal_to_its_step_at_the_random_points_is_checked():
+    h = derivator.hint("p6", "f = w^T X w\n= \\sum_i \\sum_j w_i X_{ij} w_j")
+    assert [m["checked"] for m in h.matched] == [True, True]
+    assert "not checked" not in h.message

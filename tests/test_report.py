@@ -41,10 +41,20 @@ def test_named_mistakes_are_counted_by_their_note_most_common_first():
                _row("e", "p1a", "X^T", "incorrect", [factor])]
     (report,), summary = build(results, _problems("p1a"))
     assert (report.total, report.correct) == (5, 1)
-    assert report.mistakes == [(transpose, 3), (factor, 1)]
+    assert report.mistakes == [("missing transpose", 3), ("off by a constant factor", 1)]
+    assert report.examples["missing transpose"] == transpose
     assert summary == {"students": 5, "rows": 5, "problems": 1}
     page = render_markdown(*build(results, _problems("p1a")))
     assert "60 % missing transpose" in page and "20 % off by a constant factor" in page
+
+
+def test_a_mistake_is_one_whatever_its_numbers():
+    """Off by 3, by 5, by -2: one mistake, "off by a constant factor", counted 3 times."""
+    results = [_row(s, "p1a", f"{k} X^T", "incorrect",
+                    [f"off by a constant factor: your answer is {k / 2:g} times the right one"])
+               for s, k in zip("abc", (3, 5, -2))]
+    (report,), _ = build(results, _problems("p1a"))
+    assert report.mistakes == [("off by a constant factor", 3)]
 
 
 def test_a_students_last_row_counts():

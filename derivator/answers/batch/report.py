@@ -20,6 +20,7 @@ from ..judge.hint import step_of_note
 TOP_MISTAKES = 3
 MAX_GROUPS = 8              # unnamed groups shown per problem
 MAX_GRID = 12               # entries per side of the grid drawn
+MAX_MISTAKES = 12           # named mistakes listed per problem (the rest counted)
 GRID_CANDIDATES = 100       # the most common wrong answers (by text) the grid looks at
 
 WORDS = {
@@ -36,7 +37,8 @@ WORDS = {
            "went_wrong": "{count} student(s) went wrong at {rule} (step {id})",
            "unplaced": "{count} working(s) went wrong at a line no step matches",
            "none": "no wrong answers", "share_bar": "share correct per problem",
-           "summary": "{students} students, {rows} answers, {problems} problems"},
+           "summary": "{students} students, {rows} answers, {problems} problems",
+           "others": "{count} other named mistake(s), in {answers} answer(s)"},
     "ko": {"title": "학급 보고서", "problem": "문제 {number}", "answers": "답 {count}개",
            "correct": "정답 {share} ({total}개 중 {count}개)",
            "mistakes": "이름이 있는 실수", "mistake": "{share} {note}",
@@ -49,7 +51,8 @@ WORDS = {
            "went_wrong": "학생 {count}명이 {rule}(단계 {id})에서 틀렸다",
            "unplaced": "풀이 {count}개는 어느 단계와도 맞지 않는 줄에서 틀렸다",
            "none": "오답 없음", "share_bar": "문제별 정답 비율",
-           "summary": "학생 {students}명, 답 {rows}개, 문제 {problems}개"},
+           "summary": "학생 {students}명, 답 {rows}개, 문제 {problems}개",
+           "others": "그 밖의 이름 있는 실수 {count}가지, 답 {answers}개"},
 }
 
 
@@ -60,7 +63,9 @@ class ProblemReport:
     title: str
     total: int
     correct: int
-    mistakes: list = field(default_factory=list)    # [(note, count)]
+    mistakes: list = field(default_factory=list)    # [(mistake's name, count)]
+    examples: dict = field(default_factory=dict)    # name -> its most common note
+    others: tuple = (0, 0)        # (mistakes not shown, their answers)
     unnamed: list = field(default_factory=list)     # [(example, count)]
     grid: dict = None             # {"example", "count", "wrong": 2-D bool array}
     remedial: list = field(default_factory=list)    # [(note, count, step)]
@@ -87,11 +92,17 @@ def _problem_report(pid, p, rows, lang):
     report = ProblemReport(pid, str(p.number), p.title.get(lang, p.title["en"]), len(rows),
                            sum(r["status"] == "correct" for r in rows))
     wrong = [r for r in rows if r["status"] == "incorrect"]
-    notes = Counter(n for r in wrong for n in dict.fromkeys(r.get("notes") or []))
-    report.mistakes = sorted(notes.items(), key=lambda kv: (-kv[1], kv[0]))
+    notes = Counter(n for r in wrong for n in dict.fromkeys(_notes(r)))
+    heads = Counter(h for r in wrong for h in dict.fromkeys(map(mistake_name, _notes(r))))
+    report.mistakes = sorted(heads.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_MISTAKES]
+    report.others = (len(heads) - len(report.mistakes),
+                     sum(c for _, c in sorted(heads.items(), key=lambda kv: (-kv[1], kv[0]))
+                         [MAX_MISTAKES:]))
+    for note, _ in notes.most_common():            # each mistake's most common wording
+        report.examples.setdefault(mistake_name(note), note)
     answers = Counter(r["answer"] for r in wrong if not _is_working(r))
     unnamed = Counter({r["answer"]: answers[r["answer"]] for r in wrong
-                       if not r.get("notes") and r["answer"] in answers})
+                       if not _notes(r) and r["answer"] in answers})
     common = Counter(dict(answers.most_common(GRID_CANDIDATES)))
     computed = _computed(pid, set(unnamed) | set(common))
     report.unnamed = [(_example(pid, g["answers"], rows), g["count"])
@@ -99,10 +110,30 @@ def _problem_report(pid, p, rows, lang):
     report.grid = _grid(pid, computed, common, rows)
     steps = _steps(pid, lang)
     english = _steps(pid, "en")
-    report.remedial = [(note, count, steps[step_of_note(note, english)])
-                       for note, count in report.mistakes[:TOP_MISTAKES] if steps]
+    report.remedial = [(report.examples[name], count,
+                        steps[step_of_note(report.examples[name], english)])
+                       for name, count in report.mistakes[:TOP_MISTAKES] if steps]
     report.workings = _first_wrong_steps(pid, [r for r in rows if _is_working(r)], lang)
     return report
+
+
+def mistake_name(note):
+    """What a note names, without its particulars: the words before its first colon
+    ("off by a constant factor" for every factor; "missing the term Xw"), so the same
+    mistake is one line however its numbers come out. Rubric keys match this start."""
+    head, colon, _ = str(note).partition(": ")
+    return head.strip() if colon and head.strip() else str(note).strip()
+
+
+def _notes(r):
+    """The mistakes a verdict names: an answer's notes; for a working, its first wrong
+    step's note and its last line's notes as an answer (not the lines left to a person)."""
+    if not _is_working(r):
+        return r.get("notes") or []
+    step = r.get("first_wrong_step") or {}
+    final = r.get("final") or {}
+    return ([step["note"]] if step.get("note") else []) + \
+        (list(final.get("notes") or []) if final.get("status") == "incorrect" else [])
 
 
 def _is_working(r):
@@ -269,7 +300,10 @@ def render_markdown(reports, summary, lang="en"):
         if r.mistakes:
             out += [f"### {w['mistakes']}", ""]
             out += [f"- {w['mistake'].format(share=_percent(c, r.total), note=_md(n))} ({c})"
-                    for n, c in r.mistakes] + [""]
+                    for n, c in r.mistakes]
+            if r.others[0]:
+                out.append(f"- {w['others'].format(count=r.others[0], answers=r.others[1])}")
+            out.append("")
         if r.unnamed:
             out += [f"### {w['unnamed']}", ""]
             out += [f"- {w['group'].format(count=c, example=_code(e))}" for e, c in r.unnamed]
@@ -334,6 +368,8 @@ def render_html(reports, summary, lang="en"):
             body.append(f"<h3>{escape(w['mistakes'])}</h3>")
             body.append(_bars([(visible(n), c, r.total) for n, c in r.mistakes],
                               w["mistakes"], "#b5482a"))
+            if r.others[0]:
+                body.append(f"<p>{escape(w['others'].format(count=r.others[0], answers=r.others[1]))}</p>")
         if r.unnamed:
             body.append(f"<h3>{escape(w['unnamed'])}</h3><ul>" + "".join(
                 f"<li>{c} × <code>{escape(e)}</code></li>" for e, c in r.unnamed) + "</ul>")

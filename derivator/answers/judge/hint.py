@@ -36,8 +36,8 @@ WORDS = {
         "route": "Route: {route}.",
         "result": "That step gives: {result}",
         "lecture": "the lecture's", "notes": "the notes' ({name})",
-        "unchecked": "Line(s) {lines} could not be computed at random points: they are "
-                     "matched by how they are written only, not checked.",
+        "unchecked": "Line(s) {lines} could not be compared with their step at random "
+                     "points: they are matched by how they are written only, not checked.",
     },
     "ko": {
         "next": "다음: 단계 {id}, {rule}. {explanation}",
@@ -49,8 +49,8 @@ WORDS = {
         "route": "경로: {route}.",
         "result": "그 단계의 결과: {result}",
         "lecture": "강의의 경로", "notes": "노트의 경로 ({name})",
-        "unchecked": "{lines}번째 줄은 무작위 점에서 계산할 수 없었다: 쓰인 모양으로만 "
-                     "맞추었고 검사하지는 않았다.",
+        "unchecked": "{lines}번째 줄은 무작위 점에서 해당 단계와 비교할 수 없었다: 쓰인 "
+                     "모양으로만 맞추었고 검사하지는 않았다.",
     },
 }
 
@@ -121,13 +121,15 @@ def hint(problem, working, lang="en", show_step=False, seed=0):
         message.insert(0, words["route"].format(route=label))
     if show_step and status != "done":
         message.append(words["result"].format(result=step["text"]))
-    unchecked = [str(ln) for ln, _ in matched if values.get(ln) is None]
-    if judged and unchecked:               # a form alone cannot tell B_lk from B_kl
+    scene = judged["scene"] if judged and derivation_name == name and route is None else None
+    checked = {ln: _compare(values.get(ln), steps[k], scene) == "equal" for ln, k in matched}
+    unchecked = [str(ln) for ln, _ in matched if not checked[ln]]
+    if unchecked:                          # a form alone cannot tell B_lk from B_kl
         message.append(words["unchecked"].format(lines=", ".join(unchecked)))
     return Hint(find(name).id if _checkable(name) else name,
                 derivation_name + (f" --route {route}" if route else ""), status, shown,
                 [{"line": ln, "step": steps[k]["id"], "rule": steps[k]["rule"],
-                  "computed": values.get(ln) is not None} for ln, k in matched],
+                  "checked": checked[ln]} for ln, k in matched],
                 wrong_line, "\n".join(message), index)
 
 
@@ -171,11 +173,12 @@ def _judged(name, lines, seed):
             values[number] = last.values
     # a wrong line written exactly as a step of the derivation is that step, misread
     # (the judge reads the lecture's notation less well than a student's)
-    forms = [step["tokens"] for d, r in FAMILIES.get(name, [(name, None)])
-             for step in _steps(d, r, "en")]
+    # (token for token in order: wᵀX is not Xᵀw, though both have the same symbols)
+    written = {tuple(sequence(step["latex"])) for d, r in FAMILIES.get(name, [(name, None)])
+               for step in _steps(d, r, "en")}
     by_number = {ln.number: ln for ln in lines}
     wrong = next((s for s in judge.steps if s.status == "wrong" and not any(
-        f in _forms(by_number[s.line]) for f in forms)), None) \
+        tuple(f) in written for f in _sequences(by_number[s.line]))), None) \
         if verdict.first_wrong_line is not None else None
     note = wrong.note if wrong else None
     if wrong and lines and wrong.line == lines[-1].number and verdict.answer:
@@ -221,21 +224,25 @@ _NAMES = {"sigma": r"\sigma", "σ": r"\sigma", "sum": r"\sum", "Σ": r"\sum", "l
 _TOKEN = re.compile(r"\\[a-zA-Z]+|[a-zA-Z]+|\d+|[^\sa-zA-Z\d]")
 
 
+def sequence(text):
+    """The tokens of `tokens`, in the order written."""
+    text = _DROP.sub(" ", _TRANSPOSE.sub(" ᵀ ", str(text)))
+    out = []
+    for t in _TOKEN.findall(text):
+        if t.isalpha() and not t.startswith("\\") and len(t) > 1 and t not in _NAMES:
+            out.extend(t)
+            continue
+        t = _NAMES.get(t, t)
+        if t:
+            out.append(t)
+    return out
+
+
 def tokens(text):
     """The multiset of what a line is written with: names and functions (σ, Σ, ln, the
     problem's letters), numbers, transposes and operators; layout, braces and bold are
     dropped, so `\\mathbf{X}^\\top w`, `X^T w` and `Xᵀw` are one form."""
-    text = _TRANSPOSE.sub(" ᵀ ", str(text))
-    text = _DROP.sub(" ", text)
-    out = Counter()
-    for t in _TOKEN.findall(text):
-        if t.isalpha() and not t.startswith("\\") and len(t) > 1 and t not in _NAMES:
-            out.update(t)                     # Xw: X and w (one-letter names run together)
-            continue
-        t = _NAMES.get(t, t)
-        if t:
-            out[t] += 1
-    return out
+    return Counter(sequence(text))            # Xw: X and w (one-letter names run together)
 
 
 def likeness(a, b):
@@ -244,11 +251,13 @@ def likeness(a, b):
     return sum((a & b).values()) / union if union else 0.0
 
 
-def _differs(line_values, step, scene):
-    """True when the line and the step are both computed at the points and differ
-    somewhere: then the line is not that step."""
+def _compare(line_values, step, scene):
+    """"differs" when the line and the step are both computed at the points and differ
+    somewhere (then the line is not that step), "equal" when they agree at every point,
+    None when they cannot be compared (a step with opaque parts, entries against a
+    matrix)."""
     if scene is None or line_values is None:
-        return False
+        return None
     from .reference import _numeric
     from .working import _aligned, _close
     if "values" not in step:
@@ -259,17 +268,17 @@ def _differs(line_values, step, scene):
         except Exception:     # noqa: BLE001 - a step with opaque parts: by its form only
             step["values"] = None
     if step["values"] is None:
-        return False
+        return None
     for k in scene.general:
         a, b = _aligned(line_values[k], step["values"][k])
         if a is None:
-            return False                       # written another way (entries, a row)
+            return None                        # written another way (entries, a row)
         try:
             if not _close(a, b):
-                return True
+                return "differs"
         except (TypeError, ValueError):
-            return False
-    return False
+            return None
+    return "equal"
 
 
 def _align(lines, steps, values, scene):
@@ -285,7 +294,7 @@ def _align(lines, steps, values, scene):
         new = list(best)
         for j in range(n):
             like = max(likeness(f, steps[j]["tokens"]) for f in forms)
-            if like < MIN_LIKENESS or _differs(v, steps[j], scene):
+            if like < MIN_LIKENESS or _compare(v, steps[j], scene) == "differs":
                 continue
             score, matches = best[j]
             candidate = (score + like, matches + [(line.number, j)])
@@ -296,6 +305,11 @@ def _align(lines, steps, values, scene):
                 new[j] = new[j - 1]
         best = new
     return best[n]
+
+
+def _sequences(line):
+    sides = [side.text for side in line.sides]
+    return [sequence(sides[-1]), sequence(" = ".join(sides)), sequence(" = ".join(sides[1:]))]
 
 
 def _forms(line):
