@@ -167,3 +167,60 @@ def test_a_line_equal_to_its_step_at_the_random_points_is_checked():
     h = derivator.hint("p6", "f = w^T X w\n= \\sum_i \\sum_j w_i X_{ij} w_j")
     assert [m["checked"] for m in h.matched] == [True, True]
     assert "not checked" not in h.message
+
+
+# A corpus of correct workings in students' notation, every prefix hinted; then a mistake
+# planted at each of several lines (the working's judge confirms the line is wrong)
+CORPUS = {
+ "p6": [r"f = w^T X w", r"= \sum_{i=1}^{D} \sum_{j=1}^{D} w_i X_{ij} w_j",
+        r"\frac{\partial f}{\partial w_k} = \sum_{j=1}^{D} X_{kj} w_j + \sum_{i=1}^{D} w_i X_{ik}",
+        r"\frac{df}{dw} = X w + X^T w", r"= (X + X^T) w"],
+ "p1a": [r"f = tr(X^2)", r"= \sum_{i=1}^{D} \sum_{j=1}^{D} X_{ij} X_{ji}",
+         r"\frac{\partial f}{\partial X_{kl}} = X_{lk} + X_{lk}", r"= 2 X_{lk}", r"\frac{df}{dX} = 2 X^T"],
+ "p5": [r"f = tr(A^T B)", r"= \sum_{i=1}^{N} \sum_{j=1}^{N} A_{ij} B_{ij}",
+        r"\frac{\partial f}{\partial A_{kl}} = B_{kl}", r"\frac{df}{dA} = B"],
+ "p1b": [r"f = tr(X^3)", r"= \sum_i \sum_j \sum_m X_{ij} X_{jm} X_{mi}", r"\frac{df}{dX} = 3 (X^2)^T"],
+ "p4": [r"\ln P = N \ln \frac{1}{\sqrt{2 \pi \sigma^2}} - \frac{1}{2 \sigma^2} \sum_{i=1}^{N} (y_i - w^T x_i)^2",
+        r"\frac{d \ln P}{dw} = \frac{1}{\sigma^2} \sum_{i=1}^{N} (y_i - w^T x_i) x_i",
+        r"= \frac{1}{\sigma^2} X^T (y - X w)"],
+}
+
+FIRST_STEPS = {name: len(lines) for name, lines in CORPUS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_every_prefix_of_a_correct_working_moves_forward(name):
+    lines, ids = CORPUS[name], _ids(name)
+    reached = -1
+    for k in range(1, len(lines) + 1):
+        h = derivator.hint(name, "\n".join(lines[:k]))
+        assert h.status in ("next", "done") and h.wrong_line is None, (k, h.message)
+        matched = [ids.index(m["step"]) for m in h.matched]
+        assert matched == sorted(set(matched)) and matched[-1] > reached
+        reached = matched[-1]
+        assert ids.index(h.step["id"]) == (reached + 1 if h.status == "next" else reached)
+    assert h.status == "done" or name == "p4"           # p4's corpus stops before w = …
+
+
+PLANTS = [("p6", 2, r"= 2 \sum_{i=1}^{D} \sum_{j=1}^{D} w_i X_{ij} w_j"),
+          ("p6", 3, r"\frac{\partial f}{\partial w_k} = \sum_{j=1}^{D} X_{kj} w_j"),
+          ("p6", 4, r"\frac{df}{dw} = X w + X w"), ("p6", 5, r"= 2 X w"),
+          ("p1a", 2, r"= \sum_{i=1}^{D} \sum_{j=1}^{D} X_{ij} X_{ij}"),
+          ("p1a", 3, r"\frac{\partial f}{\partial X_{kl}} = X_{lk}"),
+          ("p1a", 4, r"= 2 X_{kl}"), ("p1a", 5, r"\frac{df}{dX} = 2 X"),
+          ("p5", 2, r"= \sum_{i=1}^{N} \sum_{j=1}^{N} A_{ij} B_{ji}"),
+          ("p4", 2, r"\frac{d \ln P}{dw} = -\frac{1}{\sigma^2} \sum_{i=1}^{N} (y_i - w^T x_i) x_i"),
+          ("p4", 3, r"= \frac{1}{\sigma^2} X^T (X w - y)")]
+
+
+@pytest.mark.parametrize("name, line, planted", PLANTS)
+def test_a_mistake_planted_in_a_correct_working(name, line, planted):
+    lines = list(CORPUS[name])
+    lines[line - 1] = planted
+    working = "\n".join(lines)
+    assert check_working(name, working).first_wrong_line == line      # independent
+    h = derivator.hint(name, working)
+    assert h.status == "wrong" and h.wrong_line == line, h.message
+    assert all(m["line"] < line for m in h.matched)
+    ids = _ids(name)
+    assert ids.index(h.step["id"]) > max([ids.index(m["step"]) for m in h.matched] or [-1])
