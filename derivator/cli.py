@@ -119,7 +119,7 @@ def cmd_hint(args, out):
 
     from . import hint
     from .answers.read.lines import MAX_TEXT, WorkingError
-    text = _read_working(args.working, MAX_TEXT)
+    text = _valid_text(_read_working(args.working, MAX_TEXT), args.working)
     if not text.strip():
         raise DerivatorError(f"{args.working}: the working is empty")
     try:

@@ -224,3 +224,10 @@ def test_a_mistake_planted_in_a_correct_working(name, line, planted):
     assert all(m["line"] < line for m in h.matched)
     ids = _ids(name)
     assert ids.index(h.step["id"]) > max([ids.index(m["step"]) for m in h.matched] or [-1])
+
+
+def test_bytes_that_are_not_utf8_get_one_line(tmp_path):
+    path = tmp_path / "w.tex"
+    path.write_bytes(b"f = w^T X w\n\xff\xfe")
+    code, _, err = run("hint", "p6", "--working", str(path))
+    assert code == 2 and "UTF-8" in err and len(err.strip().splitlines()) == 1

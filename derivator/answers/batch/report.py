@@ -340,8 +340,8 @@ def _md(text):
 
 
 def _code(text):
-    fence = "``" if "`" in text else "`"
-    return f"{fence}{visible(text)}{fence}"
+    from .gradebook import _inline          # a fence no backtick in the answer closes
+    return _inline(text)
 
 
 STYLE = """

@@ -77,8 +77,12 @@ def hint(problem, working, lang="en", show_step=False, seed=0):
     from ...model.problemset import problem as find
     from ..read.lines import split_working
     from ... import DerivatorError
+    from ..read.lines import WorkingError
     name = _name(problem)
-    lines = [ln for ln in split_working(working) if ln.sides]
+    try:
+        lines = [ln for ln in split_working(working) if ln.sides]
+    except WorkingError as error:
+        raise DerivatorError(str(error)) from None
     judged = _judged(name, lines, seed)
     wrong_line = judged["first_wrong_line"] if judged else None
     values = judged["values"] if judged else {}
