@@ -192,3 +192,18 @@ def test_the_page_in_chromium(tmp_path):
     _chromium(tmp_path, page, "--screenshot=" + str(tmp_path / "report.png"))
     png = (tmp_path / "report.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
+
+
+def test_what_a_student_wrote_stays_text_on_the_page():
+    hostile = '<script>alert(1)</script> `x` | # *'
+    results = [_row("a", "p6", hostile, "incorrect"),
+               _row("b", "p6", "2 X w", "incorrect", [f"<img src=x onerror=alert(1)>: {hostile}"])]
+    reports, summary = build(results, _problems("p6"))
+    page = render_html(reports, summary)
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page
+    markdown = render_markdown(reports, summary)
+    for line in markdown.splitlines():      # markup only escaped (\<) or in a code span
+        if "<script>" in line:
+            assert line.startswith("- 1 × `` <script>") and line.endswith(" ``")
+        assert "<img" not in line.replace("\\<img", "")
