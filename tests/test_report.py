@@ -207,3 +207,21 @@ def test_what_a_student_wrote_stays_text_on_the_page():
         if "<script>" in line:
             assert line.startswith("- 1 × `` <script>") and line.endswith(" ``")
         assert "<img" not in line.replace("\\<img", "")
+
+
+def test_answers_equal_at_one_point_only_are_two_groups():
+    """The key is taken at one point; a group needs equality at every point."""
+    from collections import Counter
+
+    from derivator.answers.batch.report import _groups
+
+    class Fake:
+        values = {"a": [1.0, 2.0], "b": [1.0, 3.0], "c": [1.0, 2.0 + 1e-14]}
+
+        def first(self, answer):
+            return [np.array(self.values[answer][0])]
+
+        def every(self, answer):
+            return [np.array(v) for v in self.values[answer]]
+    groups = _groups(Fake(), Counter({"a": 3, "b": 2, "c": 1}))
+    assert sorted((g["answers"], g["count"]) for g in groups) == [(["a", "c"], 4), (["b"], 2)]

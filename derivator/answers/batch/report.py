@@ -8,6 +8,7 @@ the derivation where each happens, quoted as `show` prints it; and where working
 go wrong, by step of the derivation. The page is self-contained: MathML, inline SVG, no
 script, nothing fetched.
 """
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
@@ -104,10 +105,10 @@ def _problem_report(pid, p, rows, lang):
     unnamed = Counter({r["answer"]: answers[r["answer"]] for r in wrong
                        if not _notes(r) and r["answer"] in answers})
     common = Counter(dict(answers.most_common(GRID_CANDIDATES)))
-    computed = _computed(pid, set(unnamed) | set(common))
+    values = _values(pid)
     report.unnamed = [(_example(pid, g["answers"], rows), g["count"])
-                      for g in _groups(computed, unnamed)[:MAX_GROUPS]]
-    report.grid = _grid(pid, computed, common, rows)
+                      for g in _groups(values, unnamed)[:MAX_GROUPS]]
+    report.grid = _grid(values, common, rows) if values else None
     steps = _steps(pid, lang)
     english = _steps(pid, "en")
     report.remedial = [(report.examples[name], count,
@@ -117,12 +118,16 @@ def _problem_report(pid, p, rows, lang):
     return report
 
 
+_LONG_NUMBER = re.compile(r"-?\d{3,}(\.\d+)?(/\d+)?")
+
+
 def mistake_name(note):
     """What a note names, without its particulars: the words before its first colon
     ("off by a constant factor" for every factor; "missing the term Xw"), so the same
     mistake is one line however its numbers come out. Rubric keys match this start."""
     head, colon, _ = str(note).partition(": ")
-    return head.strip() if colon and head.strip() else str(note).strip()
+    head = head.strip() if colon and head.strip() else str(note).strip()
+    return _LONG_NUMBER.sub("…", head)      # "and 103591 times as large": one name
 
 
 def _notes(r):
@@ -142,49 +147,68 @@ def _is_working(r):
 
 # --- what a wrong answer computes ---------------------------------------------------
 
-def _computed(pid, answers):
-    """{answer: [its value at each of the problem's random points]} for answers that
-    can be computed (a working, or one that cannot, is left out)."""
-    from ..judge.evaluate import Budget, Evaluator
-    from ..judge.judge import _valuer
-    from ..judge.reference import _task
-    from ..read.lhs import parse_answer
-    from ...model.problemset import problem as find
-    try:
-        p = find(pid)
-        task, points = _task(pid, 0)
-    except Exception:                 # noqa: BLE001 - a problem answers are not computed for
-        return {}
-    known = sorted(p.names)
-    out = {}
-    for answer in answers:
+class Values:
+    """Answers' values at the problem's random points, computed when first asked: at one
+    point for every answer (enough to tell most apart), at every point only to confirm
+    that two answers are equal."""
+
+    def __init__(self, pid):
+        from ..judge.reference import _task
+        from ...model.problemset import problem as find
+        self.problem = find(pid)
+        self.task, self.points = _task(pid, 0)
+        self.first_point = next(k for k, pt in enumerate(self.points) if not pt.symmetric)
+        self._first, self._every = {}, {}
+
+    def first(self, answer):
+        """[its value at the first point that is not symmetric], or None."""
+        if answer not in self._first:
+            self._first[answer] = self._at(answer, [self.first_point])
+        return self._first[answer]
+
+    def every(self, answer):
+        if answer not in self._every:
+            self._every[answer] = self._at(answer, range(len(self.points)))
+        return self._every[answer]
+
+    def _at(self, answer, which):
+        from ..judge.evaluate import Budget, Evaluator
+        from ..judge.judge import _valuer
+        from ..read.lhs import parse_answer
         if len(answer) > 2000:
-            continue
+            return None
+        p, points = self.problem, self.points
         try:
             reading = parse_answer(answer, p)
-            value = _valuer(p, reading, task, points)
+            value = _valuer(p, reading, self.task, points)
             budget = Budget()
             with np.errstate(all="ignore"):
-                out[answer] = [np.asarray(value(Evaluator(pt.values, pt.samples, pt.functions,
-                                                          known, budget=budget),
-                                                reading.tree, pt), dtype=float)
-                               for pt in points]
+                return [np.asarray(value(Evaluator(points[k].values, points[k].samples,
+                                                   points[k].functions, sorted(p.names),
+                                                   budget=budget), reading.tree, points[k]),
+                                   dtype=float) for k in which]
         except Exception:             # noqa: BLE001 - judged already; only not grouped
-            continue
-    return out
+            return None
+
+
+def _values(pid):
+    try:
+        return Values(pid)
+    except Exception:                 # noqa: BLE001 - a problem answers are not computed for
+        return None
 
 
 def _same(a, b):
-    return len(a) == len(b) and all(
+    return a is not None and b is not None and len(a) == len(b) and all(
         np.shape(x) == np.shape(y) and np.allclose(x, y, rtol=1e-7, atol=1e-9, equal_nan=True)
         for x, y in zip(a, b))
 
 
 def _signature(values):
-    """A key that answers equal at every point share (their values projected on fixed
+    """A key that answers equal at a point share (their values there projected on fixed
     random weights, to 6 digits): equal answers differ by rounding errors of 1e-15, so
     they fall apart only if a projection sits on a 6-digit boundary; different answers
-    that share a key are told apart by `_same`."""
+    that share a key are told apart at every point by `_same`."""
     rng = np.random.default_rng(0)
     key = []
     for v in values:
@@ -193,17 +217,18 @@ def _signature(values):
     return tuple(key)
 
 
-def _groups(computed, counts):
+def _groups(values, counts):
     """Answers equal at every random point as one group: [{"answers", "count"}], most
     common first; an answer that cannot be computed is a group of its own."""
     groups, by_key = [], {}
     for answer, count in counts.most_common():
-        values = computed.get(answer)
-        key = _signature(values) if values is not None else None
-        group = next((g for g in by_key.get(key, ()) if _same(values, g["values"])), None) \
-            if key is not None else None
+        first = values.first(answer) if values else None
+        key = _signature(first) if first is not None else None
+        group = next((g for g in by_key.get(key, ())
+                      if _same(values.every(answer), values.every(g["answers"][0]))),
+                     None) if key is not None else None
         if group is None:
-            group = {"values": values, "answers": [answer], "count": 0}
+            group = {"computed": first is not None, "answers": [answer], "count": 0}
             groups.append(group)
             if key is not None:
                 by_key.setdefault(key, []).append(group)
@@ -220,16 +245,15 @@ def _example(pid, answers, rows):
     return visible(read.get(answers[0]) or answers[0])
 
 
-def _grid(pid, computed, counts, rows):
+def _grid(values, counts, rows):
     """The entries of the most common wrong matrix (or vector) answer that differ from
     the derivation's result, at the first random point that is not symmetric."""
-    from ..judge.reference import _task
-    groups = [g for g in _groups(computed, counts) if g["values"] is not None]
-    task, points = _task(pid, 0)
-    for g in groups:
-        k = next(k for k, pt in enumerate(points) if not pt.symmetric)
-        got = np.asarray(g["values"][k], dtype=float)
-        want = np.asarray(task.value(task.quantity, points[k]), dtype=float)
+    task, point = values.task, values.points[values.first_point]
+    for g in _groups(values, counts):
+        if not g["computed"]:
+            continue
+        got = np.asarray(values.first(g["answers"][0])[0], dtype=float)
+        want = np.asarray(task.value(task.quantity, point), dtype=float)
         if got.ndim == 1:
             got = got.reshape(-1, 1)
         if want.ndim == 1:
@@ -237,7 +261,7 @@ def _grid(pid, computed, counts, rows):
         if got.ndim != 2 or got.shape != want.shape or got.size < 2:
             continue
         wrong = ~np.isclose(got, want, rtol=1e-7, atol=1e-9 * (1 + np.max(np.abs(want))))
-        return {"example": _example(pid, g["answers"], rows), "count": g["count"],
+        return {"example": _example(None, g["answers"], rows), "count": g["count"],
                 "wrong": wrong[:MAX_GRID, :MAX_GRID], "shape": got.shape}
     return None
 

@@ -363,7 +363,7 @@ def _words(text):
     out = set()
     for w in _WORD.findall(str(text).lower()):
         w = w.strip("'") if w != "σ'" else w
-        if len(w) > 2 and w not in _STOP:
+        if (len(w) > 2 or w == "σ'") and w not in _STOP:
             out.add(w.rstrip("s") if len(w) > 4 else w)
     return out
 
