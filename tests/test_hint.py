@@ -231,3 +231,13 @@ def test_bytes_that_are_not_utf8_get_one_line(tmp_path):
     path.write_bytes(b"f = w^T X w\n\xff\xfe")
     code, _, err = run("hint", "p6", "--working", str(path))
     assert code == 2 and "UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_order_written_tells_apart_steps_with_the_same_symbols():
+    """∂/∂w ((1/m) Σ L) (A1) and (1/m) Σ ∂/∂w L (A2) have the same symbols; a line
+    written as A2, in the lecture's x^{(i)}, is A2, and the hint is the step after."""
+    ids = _ids("bce")
+    line = (r"$$\frac{\partial}{\partial w} J = \frac{1}{m} \sum_{i=1}^{m} "
+            r"\frac{\partial}{\partial w} L(y^{(i)}, h(x^{(i)}))$$")
+    h = derivator.hint("bce", line)
+    assert [m["step"] for m in h.matched] == [ids[1]] and h.step["id"] == ids[2]

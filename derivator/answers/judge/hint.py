@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MIN_LIKENESS = 0.35       # below this share of shared tokens a line is no step's
+ORDER_WEIGHT = 0.25       # how much the order of the tokens adds to their share
 
 # derivations that are routes to one result: a hint for one is matched against all
 FAMILIES = {
@@ -72,37 +73,25 @@ class Hint:
                 "message": self.message}
 
 
-def hint(problem, working, lang="en", show_step=False, seed=0):
+def hint(problem, working, lang="en", show_step=False):
     """The hint for `working` (a text of lines) towards `problem`'s derivation."""
-    from ...model.problemset import problem as find
-    from ..read.lines import split_working
     from ... import DerivatorError
-    from ..read.lines import WorkingError
+    from ..read.lines import WorkingError, split_working
     name = _name(problem)
     try:
         lines = [ln for ln in split_working(working) if ln.sides]
     except WorkingError as error:
         raise DerivatorError(str(error)) from None
-    judged = _judged(name, lines, seed)
-    wrong_line = judged["first_wrong_line"] if judged else None
-    values = judged["values"] if judged else {}
-    best = None
-    for derivation_name, route in FAMILIES.get(name, [(name, None)]):
-        steps = _steps(derivation_name, route, lang)
-        scene = judged["scene"] if judged and derivation_name == name and route is None \
-            else None
-        before = [ln for ln in lines if wrong_line is None or ln.number < wrong_line]
-        score, matched = _align(before, steps, values, scene)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, matched, steps, derivation_name, route)
-    if best is None:
-        raise DerivatorError(f"{name}: no derivation to match")
-    _, matched, steps, derivation_name, route = best
+    judged = _judged(name, lines) or {"scene": None, "values": {}, "first_wrong_line": None,
+                                      "wrong_note": None}
+    wrong_line = judged["first_wrong_line"]
+    before = [ln for ln in lines if wrong_line is None or ln.number < wrong_line]
+    matched, steps, derivation_name, route = _best_route(name, before, judged, lang)
     reached = matched[-1][1] if matched else -1
     if wrong_line is not None:
         wrong = next(ln for ln in lines if ln.number == wrong_line)
-        english = _steps(derivation_name, route, "en")
-        index = _attempted(wrong, steps, reached, judged["wrong_note"], english)
+        index = _attempted(wrong, steps, reached, judged["wrong_note"],
+                           _steps(derivation_name, route, "en"))
         status = "wrong"
     elif reached >= len(steps) - 1:
         index, status = len(steps) - 1, "done"
@@ -113,28 +102,56 @@ def hint(problem, working, lang="en", show_step=False, seed=0):
              "explanation": step["explanation"]}
     if show_step:
         shown["result"] = step["text"]
-    words = WORDS[lang]
-    label = words["lecture"] if route is None and derivation_name == name else \
-        words["notes"].format(name=derivation_name + (f" --route {route}" if route else ""))
-    message = [words[status].format(line=wrong_line, **shown)]
+    scene = judged["scene"] if derivation_name == name and route is None else None
+    checked = {ln: _compare(judged["values"].get(ln), steps[k], scene) == "equal"
+               for ln, k in matched}
+    route_name = derivation_name + (f" --route {route}" if route else "")
+    message = _message(WORDS[lang], status, shown, wrong_line, matched, steps, checked,
+                       route_name if len(FAMILIES.get(name, ())) > 1 else None,
+                       route is None and derivation_name == name)
+    return Hint(find_id(name), route_name, status, shown,
+                [{"line": ln, "step": steps[k]["id"], "rule": steps[k]["rule"],
+                  "checked": checked[ln]} for ln, k in matched],
+                wrong_line, message, index)
+
+
+def _best_route(name, lines, judged, lang):
+    """(matches, steps, derivation, route) of the route the lines match best; among equal
+    scores the problem's own route, then the others in FAMILIES' order."""
+    best = None
+    for derivation_name, route in FAMILIES.get(name, [(name, None)]):
+        steps = _steps(derivation_name, route, lang)
+        scene = judged["scene"] if derivation_name == name and route is None else None
+        score, matched = _align(lines, steps, judged["values"], scene)
+        if best is None or score > best[0] + 1e-9:
+            best = (score, matched, steps, derivation_name, route)
+    return best[1:]
+
+
+def _message(words, status, shown, wrong_line, matched, steps, checked, route, own):
+    """The hint in words: the route (where there are several), the step reached, the
+    step named, its result (with --show-step), and the lines matched by form only."""
+    message = []
+    if route is not None:
+        message.append(words["route"].format(
+            route=words["lecture"] if own else words["notes"].format(name=route)))
     if matched and status != "done":
         line, k = matched[-1]
-        message.insert(0, words["reached"].format(line=line, id=steps[k]["id"],
-                                                  rule=steps[k]["rule"]))
-    if len(FAMILIES.get(name, ())) > 1:
-        message.insert(0, words["route"].format(route=label))
-    if show_step and status != "done":
-        message.append(words["result"].format(result=step["text"]))
-    scene = judged["scene"] if judged and derivation_name == name and route is None else None
-    checked = {ln: _compare(values.get(ln), steps[k], scene) == "equal" for ln, k in matched}
+        message.append(words["reached"].format(line=line, id=steps[k]["id"],
+                                               rule=steps[k]["rule"]))
+    message.append(words[status].format(line=wrong_line, **shown))
+    if "result" in shown and status != "done":
+        message.append(words["result"].format(result=shown["result"]))
     unchecked = [str(ln) for ln, _ in matched if not checked[ln]]
     if unchecked:                          # a form alone cannot tell B_lk from B_kl
         message.append(words["unchecked"].format(lines=", ".join(unchecked)))
-    return Hint(find(name).id if _checkable(name) else name,
-                derivation_name + (f" --route {route}" if route else ""), status, shown,
-                [{"line": ln, "step": steps[k]["id"], "rule": steps[k]["rule"],
-                  "checked": checked[ln]} for ln, k in matched],
-                wrong_line, "\n".join(message), index)
+    return "\n".join(message)
+
+
+def find_id(name):
+    """A problem's id (p6 for 6), or the derivation's name where it is no problem."""
+    from ...model.problemset import problem as find
+    return find(name).id if _checkable(name) else name
 
 
 def _name(problem):
@@ -153,7 +170,7 @@ def _checkable(name):
     return name in all_problems() or name in route_problems()
 
 
-def _judged(name, lines, seed):
+def _judged(name, lines):
     """The working judged by the working's judge: its first wrong line and each line's
     values at the random points (None where the problem is not one answers are checked
     against, such as the lecture's bce)."""
@@ -163,7 +180,7 @@ def _judged(name, lines, seed):
     from .working import Judge
     from ...model.problemset import problem as find
     try:
-        scene = Scene(find(name), seed)
+        scene = Scene(find(name), 0)
         judge = Judge(scene, lines)
         with np.errstate(all="ignore"):
             verdict = judge.run()
@@ -209,6 +226,7 @@ def _steps(name, route, lang):
                 out.append({"id": label, "rule": title, "rule_id": step.rule,
                             "explanation": explanation, "text": to_text(step.expr),
                             "latex": to_latex(step.expr), "tokens": tokens(to_latex(step.expr)),
+                            "sequence": sequence(to_latex(step.expr)),
                             "expr": step.expr})
         _STEPS[key] = out
     return _STEPS[key]
@@ -219,6 +237,8 @@ def _steps(name, route, lang):
 _DROP = re.compile(r"\\(text|begin|end)\{[^}]*\}|\\(left|right|big|Big|bigg|Bigg|displaystyle|mathbf|boldsymbol|bm|"
                    r"mathrm|operatorname|text|vec|,|;|:|!|quad|qquad|cdot|times|limits)"
                    r"(?![a-zA-Z])|[{}$&\s]|\\\\")
+_SAMPLE = re.compile(r"\^\{?\(([a-z])\)\}?|⁽([ⁱʲᵏ])⁾")      # x^{(i)}, x⁽ⁱ⁾: sample i, as x_i
+_SUPERSCRIPT = {"ⁱ": "i", "ʲ": "j", "ᵏ": "k"}
 _TRANSPOSE = re.compile(r"\^\{?(\\top|T|\\intercal|\\mathrm\{T\})\}?|ᵀ|'(?![a-zA-Z])|\.T\b")
 _NAMES = {"sigma": r"\sigma", "σ": r"\sigma", "sum": r"\sum", "Σ": r"\sum", "log": r"\ln",
           "ln": r"\ln", r"\log": r"\ln", "exp": r"\exp", "tanh": r"\tanh", "eta": r"\eta",
@@ -230,7 +250,9 @@ _TOKEN = re.compile(r"\\[a-zA-Z]+|[a-zA-Z]+|\d+|[^\sa-zA-Z\d]")
 
 def sequence(text):
     """The tokens of `tokens`, in the order written."""
-    text = _DROP.sub(" ", _TRANSPOSE.sub(" ᵀ ", str(text)))
+    text = _SAMPLE.sub(lambda m: "_" + (m.group(1) or _SUPERSCRIPT[m.group(2)]),
+                       _TRANSPOSE.sub(" ᵀ ", str(text)))
+    text = _DROP.sub(" ", text)
     out = []
     for t in _TOKEN.findall(text):
         if t.isalpha() and not t.startswith("\\") and len(t) > 1 and t not in _NAMES:
@@ -293,13 +315,16 @@ def _align(lines, steps, values, scene):
     # best[j]: (score, matches) with the last matched step < j
     best = [(0.0, [])] * (n + 1)
     for line in lines:
-        forms = _forms(line)
+        forms, orders = _forms(line), _sequences(line)
         v = values.get(line.number)
         new = list(best)
         for j in range(n):
             like = max(likeness(f, steps[j]["tokens"]) for f in forms)
             if like < MIN_LIKENESS or _compare(v, steps[j], scene) == "differs":
                 continue
+            # the order written breaks ties: ∂/∂w (1/m Σ L) and 1/m Σ ∂/∂w L have the
+            # same symbols
+            like += ORDER_WEIGHT * max(_in_order(o, steps[j]["sequence"]) for o in orders)
             score, matches = best[j]
             candidate = (score + like, matches + [(line.number, j)])
             if candidate[0] > new[j + 1][0] + 1e-9:
@@ -309,6 +334,12 @@ def _align(lines, steps, values, scene):
                 new[j] = new[j - 1]
         best = new
     return best[n]
+
+
+def _in_order(a, b):
+    """How much of two token sequences agrees in order (difflib's ratio, 0 to 1)."""
+    from difflib import SequenceMatcher
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _sequences(line):
