@@ -106,7 +106,7 @@ def _problem_report(pid, p, rows, lang):
                        if not _notes(r) and r["answer"] in answers})
     common = Counter(dict(answers.most_common(GRID_CANDIDATES)))
     values = _values(pid)
-    report.unnamed = [(_example(pid, g["answers"], rows), g["count"])
+    report.unnamed = [(_example(g["answers"], rows), g["count"])
                       for g in _groups(values, unnamed)[:MAX_GROUPS]]
     report.grid = _grid(values, common, rows) if values else None
     steps = _steps(pid, lang)
@@ -239,7 +239,7 @@ def _groups(values, counts):
     return groups
 
 
-def _example(pid, answers, rows):
+def _example(answers, rows):
     """A group's example as it was read (the most common spelling)."""
     read = {r["answer"]: r.get("read_as") for r in rows}
     return visible(read.get(answers[0]) or answers[0])
@@ -261,7 +261,7 @@ def _grid(values, counts, rows):
         if got.ndim != 2 or got.shape != want.shape or got.size < 2:
             continue
         wrong = ~np.isclose(got, want, rtol=1e-7, atol=1e-9 * (1 + np.max(np.abs(want))))
-        return {"example": _example(None, g["answers"], rows), "count": g["count"],
+        return {"example": _example(g["answers"], rows), "count": g["count"],
                 "wrong": wrong[:MAX_GRID, :MAX_GRID], "shape": got.shape}
     return None
 
