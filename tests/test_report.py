@@ -225,3 +225,11 @@ def test_answers_equal_at_one_point_only_are_two_groups():
             return [np.array(v) for v in self.values[answer]]
     groups = _groups(Fake(), Counter({"a": 3, "b": 2, "c": 1}))
     assert sorted((g["answers"], g["count"]) for g in groups) == [(["a", "c"], 4), (["b"], 2)]
+
+
+def test_the_grid_is_drawn_where_the_answer_is_wrong():
+    """k X^(k-1) for k (X^(k-1))ᵀ is right at k = 1 (the identity): the grid is drawn at a
+    point where it is wrong, and marks some entry wrong."""
+    results = [_row("a", "p1c", "k X^{k-1}", "incorrect", ["missing transpose"])]
+    (report,), _ = build(results, _problems("p1c"))
+    assert report.grid["wrong"].any() and not report.grid["wrong"].all()

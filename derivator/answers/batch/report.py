@@ -247,23 +247,31 @@ def _example(answers, rows):
 
 def _grid(values, counts, rows):
     """The entries of the most common wrong matrix (or vector) answer that differ from
-    the derivation's result, at the first random point that is not symmetric."""
-    task, point = values.task, values.points[values.first_point]
+    the derivation's result, at the first random point (never a symmetric one) where it
+    is wrong (at k = 1, k (X^(k-1))ᵀ and k X^(k-1) agree: that point shows nothing)."""
+    task = values.task
     for g in _groups(values, counts):
         if not g["computed"]:
             continue
-        got = np.asarray(values.first(g["answers"][0])[0], dtype=float)
-        want = np.asarray(task.value(task.quantity, point), dtype=float)
-        if got.ndim == 1:
-            got = got.reshape(-1, 1)
-        if want.ndim == 1:
-            want = want.reshape(-1, 1)
-        if got.ndim != 2 or got.shape != want.shape or got.size < 2:
-            continue
-        wrong = ~np.isclose(got, want, rtol=1e-7, atol=1e-9 * (1 + np.max(np.abs(want))))
-        return {"example": _example(g["answers"], rows), "count": g["count"],
-                "wrong": wrong[:MAX_GRID, :MAX_GRID], "shape": got.shape}
+        every = values.every(g["answers"][0]) or []
+        for k, point in enumerate(values.points):
+            if point.symmetric or k >= len(every):
+                continue
+            got = _column(every[k])
+            want = _column(task.value(task.quantity, point))
+            if got.ndim != 2 or got.shape != want.shape or got.size < 2:
+                break                              # a number, or a shape of its own
+            wrong = ~np.isclose(got, want, rtol=1e-7,
+                                atol=1e-9 * (1 + np.max(np.abs(want))))
+            if wrong.any():
+                return {"example": _example(g["answers"], rows), "count": g["count"],
+                        "wrong": wrong[:MAX_GRID, :MAX_GRID], "shape": got.shape}
     return None
+
+
+def _column(value):
+    value = np.asarray(value, dtype=float)
+    return value.reshape(-1, 1) if value.ndim == 1 else value
 
 
 # --- where in the derivation --------------------------------------------------------
