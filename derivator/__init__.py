@@ -8,7 +8,8 @@
 from functools import lru_cache
 
 __version__ = "0.1.0"
-__all__ = ["derive", "load", "catalog", "kernel", "check", "gradcheck", "DerivatorError"]
+__all__ = ["derive", "load", "catalog", "kernel", "check", "gradcheck", "hint",
+           "DerivatorError"]
 
 
 class DerivatorError(ValueError):
@@ -135,3 +136,13 @@ def gradcheck(func, problem, X=None, y=None, wrt=None, seed=0, lang="en"):
     verdict's .status is "correct", "incorrect" or "error", with .message and .notes."""
     from .kernels.gradcheck import gradcheck as run
     return run(func, problem, X, y, wrt=wrt, seed=seed, lang=lang)
+
+
+def hint(problem, working, lang="en", show_step=False):
+    """A hint for a partial working towards `problem`'s derivation: .matched (each
+    working line's step), .status ("next", "start", "wrong", "done"), .step (the step
+    named: id, rule, explanation, and its result with `show_step`), .wrong_line and
+    .message (in `lang`). Every route to the result is tried (bce: the lecture's, the
+    notes'); .route says which the working is on."""
+    from .answers.judge.hint import hint as find
+    return find(problem, working, lang=lang, show_step=show_step)

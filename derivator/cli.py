@@ -97,7 +97,43 @@ def build_parser():
     gradcheck.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     gradcheck.add_argument("--require-sandbox", action="store_true",
                            help="refuse to run FILE.py unless bubblewrap confines it")
+    _hint_command(commands)
     return parser
+
+
+def _hint_command(commands):
+    """`hint P --working FILE|-`: the next step of the derivation a partial working has
+    not reached (its rule and explanation), or the first wrong line."""
+    hint = commands.add_parser("hint", help="the next step for a partial working (its rule "
+                                            "and explanation), or where it went wrong")
+    hint.add_argument("name", metavar="PROBLEM", help="p1a ... p7b, bce, bce-mle, ...")
+    hint.add_argument("--working", metavar="FILE", required=True,
+                      help="the working so far (plain text, LaTeX or Markdown; - reads stdin)")
+    hint.add_argument("--show-step", action="store_true",
+                      help="also show what the next step gives (its result)")
+    hint.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    hint.add_argument("--format", default="text", choices=("text", "json"))
+
+
+def cmd_hint(args, out):
+    """Exit status 0 with a hint, 2 for bad input (one line)."""
+    import json
+
+    from . import hint
+    from .answers.read.lines import MAX_TEXT, WorkingError
+    text = _valid_text(_read_working(args.working, MAX_TEXT), args.working)
+    if not text.strip():
+        raise DerivatorError(f"{args.working}: the working is empty")
+    try:
+        found = hint(_valid_text(args.name, "the problem's name"), text, lang=args.lang,
+                     show_step=args.show_step)
+    except WorkingError as error:
+        raise DerivatorError(f"{args.working}: {error}") from None
+    if args.format == "json":
+        out.write(json.dumps(found.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(_visible(found.message).replace("\\x0a", "\n") + "\n")
+    return 0
 
 
 def _class_options(check):
@@ -117,6 +153,14 @@ def _class_options(check):
     check.add_argument("--lang", default="en", choices=LANGUAGES,
                        help="en (default) or ko: the labels around a verdict or a --working "
                             "verdict; with --file, the table and --feedback")
+    check.add_argument("--report", metavar="REPORT.html|REPORT.md",
+                       help="with --file: what the class got wrong, per problem (named "
+                            "mistakes, wrong answers grouped, wrong entries, the steps to "
+                            "revisit, where workings go wrong), in --lang")
+    check.add_argument("--lms", choices=("gradescope", "canvas", "moodle"),
+                       help="with --file: --output DIR gets a Gradescope results.json per "
+                            "student; --output GRADES.csv the gradebook as Canvas or "
+                            "Moodle imports it")
     check.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                        help="with --file: judge on a Dask cluster (pip install "
                             "'derivator[dask]'); local starts one on this machine")
@@ -233,7 +277,7 @@ def cmd_check(args, out):
     if args.file:
         from .answers.batch.batch import run_batch
         return run_batch(args, out)
-    for option in ("output", "resume", "feedback", "dask"):
+    for option in ("output", "resume", "feedback", "dask", "report", "lms"):
         if getattr(args, option):
             raise DerivatorError(f"--{option} needs --file ANSWERS.csv")
     if args.working is not None:
@@ -509,7 +553,8 @@ def main(argv=None, out=None):
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
                     "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
-                    "gradcheck": cmd_gradcheck, "lint": cmd_lint, "new": cmd_new}
+                    "gradcheck": cmd_gradcheck, "lint": cmd_lint, "new": cmd_new,
+                    "hint": cmd_hint}
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")

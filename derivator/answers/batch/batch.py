@@ -79,7 +79,15 @@ def _run_class(args, out, running):
     rows = read_class_file(args.file)
     _apart(rows, getattr(args, "lang", "en"))
     outputs = [Path(p) for p in (args.output or [])]
-    _check_outputs(outputs, Path(args.file))
+    lms = getattr(args, "lms", None)
+    if lms:                                         # --output is the LMS's file or folder
+        from .lms import check_lms
+        _not_the_class_file(check_lms(lms, outputs), Path(args.file))
+    else:
+        _check_outputs(outputs, Path(args.file))
+    report = getattr(args, "report", None)
+    if report:
+        _check_report(Path(report), Path(args.file))
     from ...strategies.routes.answers import route_problems
     problems = {**all_problems(), **route_problems()}     # and bce-mle, logistic-pm1
     for p in problems.values():
@@ -104,9 +112,15 @@ def _run_class(args, out, running):
     _flag_duplicates(results)
     for r in results:
         r["points"] = score(r, problems.get(r["problem"]))
-    for path in outputs:
+    for path in outputs if not lms else ():
         write_atomically(path, results_json(results) if path.suffix.lower() == ".json"
                          else grades_csv(results, _present(results, problems)))
+    if lms:
+        from .lms import write_lms
+        write_lms(lms, outputs[0], results, _present(results, problems), args.lang)
+    if report:
+        from .report import write_report
+        write_report(report, results, _present(results, problems), args.lang)
     if getattr(args, "feedback", None):
         write_feedback(args.feedback, results, _present(results, problems), args.lang)
     if args.format == "json":
@@ -145,6 +159,21 @@ def _check_outputs(outputs, source):
         if os.path.realpath(path) == os.path.realpath(source) or \
                 path.exists() and source.exists() and os.path.samefile(path, source):
             raise DerivatorError(f"--output {path} is the class file itself; give another name")
+
+
+def _not_the_class_file(path, source):
+    if os.path.realpath(path) == os.path.realpath(source) or \
+            path.exists() and source.exists() and os.path.samefile(path, source):
+        raise DerivatorError(f"--output {path} is the class file itself; give another name")
+
+
+def _check_report(path, source):
+    """--report REPORT.html|.md, never over the class file."""
+    if path.suffix.lower() not in (".html", ".htm", ".md"):
+        raise DerivatorError(f"--report {path}: the name must end in .html (a page) or .md "
+                             "(Markdown)")
+    if os.path.realpath(path) == os.path.realpath(source):
+        raise DerivatorError(f"--report {path} is the class file itself; give another name")
 
 
 def _problem_id(name, problems):
