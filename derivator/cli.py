@@ -8,11 +8,62 @@ import sys
 
 from . import DerivatorError, derive
 from .render import FORMATS, LANGUAGES
+from .render.catalogue import say, translate
 
 
 class Parser(argparse.ArgumentParser):
+    lang = "en"                       # the language of --help and of usage errors
+
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, say("cli.usage_error", self.lang, prog=self.prog,
+                         message=translate(message, self.lang)) + "\n")
+
+    def format_help(self):
+        return _translate_argparse(super().format_help(), self.lang)
+
+    def format_usage(self):
+        return _translate_argparse(super().format_usage(), self.lang)
+
+
+def _translate_argparse(text, lang):
+    """argparse's own headings ("usage:", "options:") in `lang`."""
+    for key in ("argparse.usage", "argparse.positional", "argparse.options", "argparse.help"):
+        text = text.replace(say(key), say(key, lang))
+    return text
+
+
+def _lang_of(argv):
+    """The --lang asked for, looked up before parsing, so that --help and usage errors
+    are in it too."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for k, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else \
+            argv[k + 1] if arg == "--lang" and k + 1 < len(argv) else None
+        if value in LANGUAGES:
+            return value
+    return "en"
+
+
+def _translate_help(parser, lang):
+    """Every help text, description and epilog of `parser` and its commands in `lang`
+    (they are written in English in build_parser; their Korean is in the catalogue)."""
+    Parser.lang = lang
+    if lang == "en":
+        return parser
+    stack = [parser]
+    while stack:
+        p = stack.pop()
+        p.description = p.description and translate(p.description, lang)
+        if p.epilog:
+            p.epilog = "\n".join(translate(part, lang) for part in p.epilog.split("\n\n"))
+        for action in p._actions:
+            if action.help and action.help is not argparse.SUPPRESS:
+                action.help = translate(action.help, lang)
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    choice.help = translate(choice.help, lang)
+                stack.extend(action.choices.values())
+    return parser
 
 
 def build_parser():
@@ -66,7 +117,9 @@ def build_parser():
     _class_options(check)
     lint = commands.add_parser("lint", help="load a problem file, derive it and verify "
                                             "every step; one line per problem found")
-    lint.add_argument("file", metavar="FILE.toml")
+    lint.add_argument("files", metavar="FILE.toml", nargs="+",
+                      help="problem files, or folders of them")
+    lint.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     new = commands.add_parser("new", help="write a commented problem file to start from")
     new.add_argument("kind", choices=("loss", "matrix", "likelihood"))
     new.add_argument("file", metavar="FILE.toml")
@@ -238,7 +291,7 @@ def cmd_check(args, out):
         return cmd_check_working(args, out)
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
-    problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
+    _problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
     answer = _read_stdin() if args.answer == "-" else _valid_text(args.answer, "the answer")
     verdict = check_one(args.name, answer.strip(), args.timeout)
     if args.format == "json":
@@ -248,12 +301,26 @@ def cmd_check(args, out):
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 
+def _problem(name):
+    """The problem `check` judges answers to; an unknown name gets everything check
+    accepts: problems 1-7, the notes' derivations, a problem file."""
+    from .model.problemset import all_problems, problem
+    from .strategies.routes.answers import SPECS
+    known = set(all_problems()) | set(SPECS)
+    if not str(name).endswith(".toml") and name not in known and f"p{name}" not in known:
+        raise DerivatorError(say("cli.unknown_problem", name=repr(name),
+                                 problems=", ".join(all_problems()),
+                                 routes=", ".join(SPECS)))
+    return problem(name)
+
+
 def _verdict_text(verdict, answer, lang="en"):
     """A verdict for people: the status, how the answer was read, and for an unreadable
     one the answer with a caret under the place. Plain text: nothing in it is markup."""
     from .answers.read.notation import LABELS
     label = LABELS[lang]
-    lines = [f"{label.get(verdict['status'], verdict['status'])}: {verdict['message']}"]
+    lines = [f"{label.get(verdict['status'], verdict['status'])}: "
+             f"{translate(verdict['message'], lang)}"]
     if verdict.get("read_as"):
         lines.append(f"  {label['read_as']}: {_visible(verdict['read_as'])}")
     column = verdict.get("column")
@@ -262,9 +329,10 @@ def _verdict_text(verdict, answer, lang="en"):
         lines.append(f"    {shown}")
         lines.append("    " + " " * _width(shown[:column - 1]) + "^")
     for note in verdict["notes"]:
-        lines.append(f"  {label['note']}: {note}")
+        lines.append(f"  {label['note']}: {translate(note, lang)}")
     if verdict["counterexample"]:
-        lines.append(f"  {label['counterexample']}: {verdict['counterexample']}")
+        lines.append(f"  {label['counterexample']}: "
+                     f"{translate(verdict['counterexample'], lang)}")
     return "\n".join(lines) + "\n"
 
 
@@ -319,7 +387,7 @@ def cmd_check_working(args, out):
     from .model.problemset import problem
     if args.name is None or args.answer is not None:
         raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
-    problem(args.name)
+    _problem(args.name)
     text = _read_working(args.working, MAX_TEXT)
     try:
         split_working(text)               # what cannot be split is refused here, at once
@@ -358,12 +426,33 @@ def _read_working(path, limit):
 
 
 def cmd_lint(args, out):
+    """Each file given, and each *.toml in a folder given; the worst status wins."""
     from .model.problemfile import lint
-    lines, status = lint(args.file)
-    stream = out if status == 0 else sys.stderr
-    for line in lines:
-        stream.write(line + "\n")
-    return status
+    worst = 0
+    for path in _problem_files(args.files, args.lang):
+        lines, status = lint(path)
+        stream = out if status == 0 else sys.stderr
+        for line in lines:
+            stream.write(_lint_line(line, args.lang) + "\n")
+        worst = max(worst, status)
+    return worst
+
+
+def _problem_files(paths, lang):
+    from pathlib import Path
+    for path in paths:
+        if Path(path).is_dir():
+            found = sorted(str(p) for p in Path(path).glob("*.toml"))
+            if not found:
+                raise DerivatorError(say("lint.no_files", "en", folder=path))
+            yield from found
+        else:
+            yield path
+
+
+def _lint_line(line, lang):
+    """A lint line in `lang`: the file's name and the formula stay as they are."""
+    return translate(line, lang)
 
 
 def cmd_new(args, out):
@@ -491,22 +580,26 @@ def cmd_gradcheck(args, out):
     if args.format == "json":
         out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(f"{verdict['status']}: {verdict['message']}\n")
+        from .answers.read.notation import LABELS
+        label = {**LABELS[args.lang], "error": say("gradcheck.error", args.lang)}
+        out.write(f"{label.get(verdict['status'], verdict['status'])}: "
+                  f"{translate(verdict['message'], args.lang)}\n")
         for note in verdict["notes"]:
-            out.write(f"  note: {note}\n")
+            out.write(f"  {label['note']}: {translate(note, args.lang)}\n")
     return {"correct": 0, "incorrect": 1}.get(verdict["status"], 2)
 
 
 def main(argv=None, out=None):
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    lang = _lang_of(argv)
+    args = _translate_help(build_parser(), lang).parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
                     "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
                     "gradcheck": cmd_gradcheck, "lint": cmd_lint, "new": cmd_new}
         return commands[args.command](args, out)
     except DerivatorError as error:
-        sys.stderr.write(f"derivator: error: {error}\n")
+        sys.stderr.write(say("cli.error", lang, message=translate(str(error), lang)) + "\n")
         return 2
     except BrokenPipeError:          # `derivator show bce | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -25,9 +25,12 @@ MARKS = {"follows": ("✓", "green"), "wrong": ("✗", "bold red"), "unreadable"
 def render_working(verdict, out, lang="en"):
     """Print `verdict` (WorkingVerdict.as_dict()) on `out`; no markup is read from the
     student's text."""
-    words = WORKING[lang]
-    console = Console(file=out, highlight=False)
-    head = Text(f"{verdict['problem']}: {verdict['status']}: {verdict['message']}")
+    from ..answers.read.notation import LABELS
+    from .catalogue import english
+    words, say, status = WORKING[lang], english(lang), LABELS[lang]
+    console = Console(file=out, highlight=False, soft_wrap=True)     # wrapped by the terminal,
+    head = Text(f"{verdict['problem']}: {status.get(verdict['status'], verdict['status'])}: "
+                f"{say(verdict['message'])}")
     head.stylize("bold")
     console.print(head)
     console.print(Text(words["legend"], style="dim"))
@@ -42,7 +45,7 @@ def render_working(verdict, out, lang="en"):
             console.print(Text(f"   {' ' * width}  {words['read_as']}: {row['read_as']}",
                                style="dim"))
         if row["status"] in ("wrong", "unreadable") and row.get("note"):
-            console.print(Text(f"   {' ' * width}  {row['note']}", style=style))
+            console.print(Text(f"   {' ' * width}  {say(row['note'])}", style=style))
     first = verdict.get("first_wrong_line")
     if first is not None:
         row = next(r for r in lines if r["line"] == first)
@@ -52,16 +55,17 @@ def render_working(verdict, out, lang="en"):
             console.print(Text(f"  {words['line']} {step['from_line']}: {step['before']}"))
         if step.get("after"):
             console.print(Text(f"  {words['line']} {step['line']}: {step['after']}"))
-        console.print(Text(f"  {words['why']}: {row['note']}"))
+        console.print(Text(f"  {words['why']}: {say(row['note'])}"))
         if verdict.get("counterexample"):
-            console.print(Text(f"  {words['counterexample']}: {verdict['counterexample']}"))
+            console.print(Text(f"  {words['counterexample']}: {say(verdict['counterexample'])}"))
     flags = [(r["line"], f) for r in lines for f in r.get("flags", [])]
     if flags:
         console.print(Text(f"\n{words['flags']}:", style="bold"))
         for number, flag in flags:
-            console.print(Text(f"  {words['line']} {number}: {flag}"))
+            console.print(Text(f"  {words['line']} {number}: {say(flag)}"))
     final = verdict.get("final")
     if final:
-        console.print(Text(f"\n{words['answer']}: {final['status']}: {final['message']}"))
+        console.print(Text(f"\n{words['answer']}: {status.get(final['status'], final['status'])}"
+                           f": {say(final['message'])}"))
         for note in final.get("notes", []):
-            console.print(Text(f"  note: {note}"))
+            console.print(Text(f"  {status['note']}: {say(note)}"))
