@@ -593,6 +593,12 @@ MESSAGES.update({
     "eval.indices_for": {"en": "{count} indices for {shape}", "ko": "{shape}에 인덱스 {count}개"},
 })
 
+# --- check --file ----------------------------------------------------------------------
+MESSAGES.update({
+    "batch.unknown_problem": {"en": "line {line}: unknown problem {name}",
+                              "ko": "{line}번째 줄: 알 수 없는 문제 {name}"},
+})
+
 # --- check --working ------------------------------------------------------------------
 MESSAGES.update({
     "working.first_wrong": {"en": "the first wrong step is at line {line}",

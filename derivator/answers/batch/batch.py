@@ -236,9 +236,11 @@ def _print_table(results, problems, out, words):
     for student, cells in marks.items():
         table.add_row(Text(visible(student)), *[Text(cells.get(p, "")) for p in columns])
     console.print(table)
+    from ...render.catalogue import translate
+    lang = next(k for k, v in WORDS.items() if v is words)
     for r in results:
         if r["problem"] not in columns:
-            console.print(Text(visible(r["message"])))
+            console.print(Text(visible(translate(r["message"], lang))))
     duplicates = [str(r["line"]) for r in results if r.get("duplicate_of")]
     if duplicates:
         console.print(Text(words["duplicates"].format(count=len(duplicates),
