@@ -8,7 +8,7 @@ import sys
 
 from . import DerivatorError, derive
 from .render import FORMATS, LANGUAGES
-from .render.catalogue import say, translate
+from .render.catalogue import say, translate, translate_lines
 
 
 class Parser(argparse.ArgumentParser):
@@ -55,7 +55,7 @@ def _translate_help(parser, lang):
         p = stack.pop()
         p.description = p.description and translate(p.description, lang)
         if p.epilog:
-            p.epilog = "\n".join(translate(part, lang) for part in p.epilog.split("\n\n"))
+            p.epilog = translate_lines(p.epilog, lang)
         for action in p._actions:
             if action.help and action.help is not argparse.SUPPRESS:
                 action.help = translate(action.help, lang)
@@ -123,12 +123,15 @@ def build_parser():
     new = commands.add_parser("new", help="write a commented problem file to start from")
     new.add_argument("kind", choices=("loss", "matrix", "likelihood"))
     new.add_argument("file", metavar="FILE.toml")
+    new.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce, mse, p2, p3, p7b: a loss over samples")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
                        "(default: the dataset that ships for the loss)")
     train.add_argument("--target", metavar="COLUMN", help="the column to predict")
-    train.add_argument("--lr", type=_positive(float), default=0.1, help="learning rate (0.1)")
+    train.add_argument("--lr", type=_positive(float), default=None,
+                       help="learning rate (0.1; divided by the number of samples when the loss "
+                            "is a sum over them)")
     train.add_argument("--epochs", type=_positive(int), default=1000, help="passes (1000)")
     train.add_argument("--batch-size", type=_positive(int), default=None,
                        help="mini-batch size (default: the full batch)")
@@ -137,6 +140,7 @@ def build_parser():
                        help="rich (default: a progress bar) or json (the loss history)")
     train.add_argument("--size", metavar="NAME=N", action="append", default=[],
                        help="a hidden size the data does not give, e.g. M=16 for p7b (8)")
+    train.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     gradcheck = commands.add_parser("gradcheck", help="check your own gradient function "
                                     "against the derivation (runs FILE.py in a worker)")
     gradcheck.add_argument("name", metavar="PROBLEM", help="p2, p3, p7b, bce, mse")
@@ -279,7 +283,7 @@ def cmd_check(args, out):
     from .answers.batch.workers import check_one
     from .model.problemset import problem
     if args.syntax:
-        out.write(_syntax_guide())
+        out.write(translate_lines(_syntax_guide(), args.lang))
         return 0
     if args.file:
         from .answers.batch.batch import run_batch
@@ -491,7 +495,8 @@ def cmd_train(args, out):
     from . import catalog, kernel
     from .kernels import kernel_names, train
     if args.name in catalog() and args.name not in kernel_names():
-        raise DerivatorError(f"cannot train {args.name!r}; losses: {', '.join(kernel_names())}")
+        raise DerivatorError(say("train.cannot", name=repr(args.name),
+                                 losses=", ".join(kernel_names())))
     if args.data is not None and args.target is None:
         raise DerivatorError("--data needs --target COLUMN (the column to predict)")
     if args.target is not None and args.data is None:
@@ -503,15 +508,23 @@ def cmd_train(args, out):
     if k.labels:
         train.check_labels(data, args.name, k.labels)
     X = train.standardise(data)
+    lang = args.lang
     try:
         params = k.initial(X, sizes, seed=args.seed)
+        scaled = False
+        if args.lr is None:                 # a loss summed over N samples: a step N times shorter
+            args.lr, scaled = train.default_rate(k, X, data.y, params)
         if args.format == "json":
             run = train.gradient_descent(k, X, data.y, args.lr, args.epochs, args.batch_size,
                                          args.seed, params=params)
         else:
             run = _train_with_progress(k, X, data, args, out, params)
     except train.Diverged as error:
-        raise DerivatorError(f"training diverged ({error}); try a smaller --lr") from None
+        raise DerivatorError(say("train.diverged", why=str(error))) from None
+    count, first = train.rises(run.history)
+    if count:                               # a step too long: the loss rises or oscillates
+        sys.stderr.write(say("train.rising", lang, count=count, epochs=len(run.history),
+                             first=first) + "\n")
     metric = ("accuracy", train.accuracy(k, run, X, data.y)) if k.labels else \
         ("r_squared", train.r_squared(k, run, X, data.y))
     if args.format == "json":
@@ -523,11 +536,12 @@ def cmd_train(args, out):
                               "final_loss": run.history[-1], metric[0]: metric[1],
                               **params}, indent=2, allow_nan=False) + "\n")
     else:
-        label = "accuracy" if k.labels else "R²"
-        value = "undefined (the target is constant)" if metric[1] is None else \
-            f"{metric[1]:.4f}"
-        out.write(f"final loss {run.history[-1]:.6g}, {label} {value} "
-                  f"({X.shape[0]} samples, {X.shape[1]} standardised features)\n")
+        label = say("train.accuracy", lang) if k.labels else "R²"
+        value = say("train.constant", lang) if metric[1] is None else f"{metric[1]:.4f}"
+        if scaled:
+            out.write(say("train.scaled", lang, samples=X.shape[0]) + "\n")
+        out.write(say("train.result", lang, loss=f"{run.history[-1]:.6g}", label=label,
+                      value=value, samples=X.shape[0], features=X.shape[1]) + "\n")
     return 0
 
 
@@ -552,14 +566,16 @@ def _train_with_progress(k, X, data, args, out, params):
 
     from .kernels import train
     console = Console(file=out)
-    batch = f"mini-batches of {args.batch_size}" if args.batch_size else "full batch"
+    lang = args.lang
+    batch = say("train.minibatches", lang, size=args.batch_size) if args.batch_size else \
+        say("train.full_batch", lang)
     # as plain text: a file or column name may hold brackets or control characters
-    source = train.visible(data.source)
-    console.print(f"{args.name} on {source}: {X.shape[0]} samples, target "
-                  f"{data.target!r}, lr {args.lr}, {batch}", markup=False, highlight=False,
-                  soft_wrap=True)
-    columns = (TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
-               TextColumn("loss {task.fields[loss]}"))
+    source = translate(train.visible(data.source), lang)
+    console.print(say("train.head", lang, loss=args.name, source=source, samples=X.shape[0],
+                      target=repr(data.target), lr=f"{args.lr:.3g}", batch=batch),
+                  markup=False, highlight=False, soft_wrap=True)
+    columns = (TextColumn(say("train.epoch", lang)), MofNCompleteColumn(), BarColumn(),
+               TextColumn(say("train.loss", lang) + " {task.fields[loss]}"))
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("train", total=args.epochs, loss="…")
         return train.gradient_descent(

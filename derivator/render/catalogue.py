@@ -110,29 +110,36 @@ def _patterns():
     any value), the most specific first."""
     found = []
     for key, entry in MESSAGES.items():
-        english, names, strict, loose = entry["en"], [], [], []
-        for literal, name, spec, _ in string.Formatter().parse(english):
-            strict.append(re.escape(literal))
-            loose.append(re.escape(literal))
-            if name is not None:
-                strict.append(f"(?P={name})" if name in names else f"(?P<{name}>(?:(?!; ).)+?)")
-                loose.append(f"(?P={name})" if name in names else f"(?P<{name}>.+?)")
-                names.append(name)
+        english = entry["en"]
         literal = sum(len(p) for p, *_ in string.Formatter().parse(english))
-        # "{a} with {b}": it would match any sentence with "with" in it, so it is read
-        # only inside a placeholder's value (the counterexample's "at {where}")
-        infix = english.startswith("{") and english.endswith("}") and literal < 8
-        found.append((literal, key, infix, re.compile("".join(strict), re.S),
+        short = english.startswith("{") and english.endswith("}") and literal < 8
+        # "{path}: {message}" only frames a sentence (the same in every language): it is
+        # read anywhere, on one line; "{a} with {b}" would match any sentence with "with"
+        # in it, so it is read only inside a placeholder's value (a counterexample's place)
+        frame = short and english == entry.get("ko")
+        infix = short and not frame
+        names, strict, loose = [], [], []
+        for text, name, spec, _ in string.Formatter().parse(english):
+            strict.append(re.escape(text))
+            loose.append(re.escape(text))
+            if name is not None:
+                any_value, one = ("[^\n]+?", "[^\n]") if frame else (".+?", ".")
+                strict.append(f"(?P={name})" if name in names else
+                              f"(?P<{name}>(?:(?!; ){one})+?)")
+                loose.append(f"(?P={name})" if name in names else f"(?P<{name}>{any_value})")
+                names.append(name)
+        found.append((literal, key, infix, frame, re.compile("".join(strict), re.S),
                       re.compile("".join(loose), re.S)))
     found.sort(key=lambda t: -t[0])
     return [t[1:] for t in found]
 
 
 def _match(text, lang, inner, loose):
-    for key, infix, strict, anything in _patterns():
+    for key, infix, frame, strict, anything in _patterns():
         match = (inner or not infix) and (anything if loose else strict).fullmatch(text)
         if match:
-            values = {k: translate(v, lang, True) for k, v in match.groupdict().items()}
+            within = inner if frame else True
+            values = {k: translate(v, lang, within) for k, v in match.groupdict().items()}
             return say(key, lang, **values)
     return None
 
@@ -156,6 +163,25 @@ def translate(text, lang="en", inner=False):
     if found is not None:
         return found
     return "; ".join(translated) if len(parts) > 1 else text
+
+
+def translate_lines(text, lang):
+    """A text of several lines (a guide, an epilog): each paragraph as a whole, or else each
+    line, its indent, list mark and closing colon kept."""
+    if lang == "en":
+        return text
+    out = []
+    for paragraph in text.split("\n\n"):
+        whole = translate(paragraph, lang)
+        if whole != paragraph:
+            out.append(whole)
+            continue
+        lines = []
+        for line in paragraph.split("\n"):
+            lead, core, colon = re.fullmatch(r"(\s*(?:- )?)(.*?)(:?)", line).groups()
+            lines.append(lead + translate(core, lang) + colon)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
 
 
 def english(lang):
@@ -211,7 +237,7 @@ MESSAGES.update({
     "check.these_values": {"en": "these values", "ko": "이 값들"},
     "check.free_indices": {"en": "your answer has the free {which} {order}; an entry of {shape} "
                                  "has {count}",
-                           "ko": "제출한 답의 자유 인덱스는 {order}인데, {shape}의 성분에는 "
+                           "ko": "제출한 답의 자유 {which}는 {order}인데, {shape}의 성분에는 "
                                  "인덱스가 {count}개 있다"},
     "check.index": {"en": "index", "ko": "인덱스"},
     "check.indices": {"en": "indices", "ko": "인덱스"},
@@ -563,7 +589,7 @@ MESSAGES.update({
     "eval.singular": {"en": "cannot invert {shape} that is singular (it has no inverse)",
                       "ko": "{shape}는 특이 행렬이라 역행렬이 없다"},
     "eval.entry_indices": {"en": "[…]_{{{indices}}} takes {count} {which} of {shape}",
-                           "ko": "[…]_{{{indices}}}는 {shape}의 인덱스 {count}개를 받는다"},
+                           "ko": "[…]_{{{indices}}}는 {shape}의 {which} {count}개를 받는다"},
     "eval.range": {"en": "a sum's range is not a value", "ko": "합의 범위는 값이 아니다"},
     "eval.trace": {"en": "the trace needs a square matrix", "ko": "대각합(trace)에는 정사각 행렬이 필요하다"},
     "eval.node_unbound": {"en": "the node index of {written} is not bound by a sum",
@@ -770,6 +796,7 @@ MESSAGES.update({
     "train.head": {"en": "{loss} on {source}: {samples} samples, target {target}, lr {lr}, {batch}",
                    "ko": "{loss}, 데이터 {source}: 샘플 {samples}개, 목표 {target}, 학습률 {lr}, "
                          "{batch}"},
+    "train.shipped": {"en": "{file} (shipped with derivator)", "ko": "{file} (derivator에 포함된 데이터)"},
     "train.minibatches": {"en": "mini-batches of {size}", "ko": "미니배치 {size}개씩"},
     "train.full_batch": {"en": "full batch", "ko": "전체 배치"},
     "train.epoch": {"en": "epoch", "ko": "에폭"},
@@ -820,6 +847,35 @@ MESSAGES.update({
     "lint.no_files": {"en": "{folder}: no problem files (*.toml) in this folder",
                       "ko": "{folder}: 이 폴더에는 문제 파일(*.toml)이 없다"},
     "lint.missing": {"en": "{path}: no such file or folder", "ko": "{path}: 그런 파일이나 폴더가 없다"},
+})
+
+# --- problem files and the names of derivations ---------------------------------------------
+MESSAGES.update({
+    "frame.path": {"en": "{path}: {message}", "ko": "{path}: {message}"},
+    "frame.path_line": {"en": "{path}:{line}: {message}", "ko": "{path}:{line}: {message}"},
+    "file.missing": {"en": "no such file", "ko": "그런 파일이 없다"},
+    "file.directory": {"en": "is a directory, not a problem file",
+                       "ko": "문제 파일이 아니라 폴더이다"},
+    "file.not_utf8": {"en": "not UTF-8 text ({why})", "ko": "UTF-8 텍스트가 아니다 ({why})"},
+    "file.toml": {"en": "not valid TOML: {why}", "ko": "올바른 TOML이 아니다: {why}"},
+    "file.large": {"en": "the file is larger than {most} bytes",
+                   "ko": "파일이 {most}바이트보다 크다"},
+    "file.cannot_read": {"en": "cannot read {path}: no such file",
+                         "ko": "{path}를 읽을 수 없다: 그런 파일이 없다"},
+    "derive.unknown": {"en": "unknown derivation {name}; known: {known}",
+                       "ko": "알 수 없는 유도 {name}. 아는 유도: {known}"},
+    "derive.no_parameter": {"en": "{name} has no parameter {wrt}; differentiate with respect to "
+                                  "{params}",
+                            "ko": "{name}에는 변수 {wrt}가 없다. {params}로 미분한다"},
+    "derive.or": {"en": "{a} or {b}", "ko": "{a} 또는 {b}"},
+    "derive.only": {"en": "{name} is differentiated with respect to {wrt} only",
+                    "ko": "{name}는 {wrt}로만 미분한다"},
+    "derive.one_route": {"en": "{name}: a problem file has one route, its own",
+                         "ko": "{name}: 문제 파일의 경로는 하나, 그 파일 자신의 것뿐이다"},
+    "derive.unknown_problem": {"en": "unknown problem {name}; known: {known}",
+                               "ko": "알 수 없는 문제 {name}. 아는 문제: {known}"},
+    "derive.not_a_loss": {"en": "{name} is not a loss over samples; kernels: {kernels}",
+                          "ko": "{name}는 샘플에 대한 손실이 아니다. 커널: {kernels}"},
 })
 
 # --- the command line -------------------------------------------------------------------
@@ -879,6 +935,43 @@ MESSAGES.update({
     "argparse.positional": {"en": "positional arguments:", "ko": "위치 인수:"},
     "argparse.options": {"en": "options:", "ko": "옵션:"},
     "argparse.help": {"en": "show this help message and exit", "ko": "이 도움말을 보이고 끝낸다"},
+})
+
+# --- what an answer may look like (answers/read/syntax.py: check --syntax, check --help) ------
+MESSAGES.update({
+    "syntax.head": {"en": "What an answer may look like (plain text or LaTeX, as in your notes)",
+                    "ko": "답을 쓰는 방법 (일반 텍스트 또는 LaTeX, 노트에 쓰듯이)"},
+    "syntax.names": {"en": "Names: the problem's own, plain or bold; one-letter names may run "
+                           "together",
+                     "ko": "이름: 문제의 이름 그대로, 보통 글꼴이나 굵은 글꼴. 한 글자 이름은 붙여 "
+                           "써도 된다"},
+    "syntax.transposes": {"en": "Transposes and inverses", "ko": "전치와 역행렬"},
+    "syntax.products": {"en": "Products, powers and fractions", "ko": "곱, 거듭제곱, 분수"},
+    "syntax.functions": {"en": "Functions (of a vector: entry by entry)",
+                         "ko": "함수 (벡터에 쓰면 성분마다)"},
+    "syntax.matrices": {"en": "Matrices built from vectors, entry-by-entry powers, the identity "
+                              "(its size is its neighbour's)",
+                        "ko": "벡터로 만든 행렬, 성분별 거듭제곱, 단위 행렬 (크기는 이웃한 행렬의 "
+                              "크기)"},
+    "syntax.sums": {"en": "Sums over samples or indices (a sum covers the product after it)",
+                    "ko": "샘플이나 인덱스에 대한 합 (합은 그 뒤의 곱 전체에 걸린다)"},
+    "syntax.lhs": {"en": "A left-hand side naming what is asked (read, checked and dropped)",
+                   "ko": "묻는 것을 가리키는 좌변 (읽고, 확인하고, 뗀다)"},
+    "syntax.entries": {"en": "Entries, where the problem's answer is a matrix or a vector",
+                       "ko": "문제의 답이 행렬이나 벡터일 때의 성분"},
+    "syntax.wrapping": {"en": "Wrapping and decoration, ignored", "ko": "감싸는 기호와 장식은 무시한다"},
+    "syntax.not_read": {"en": "Not read", "ko": "읽지 않는 것"},
+    "syntax.ambiguous": {"en": "a/2 x is ambiguous: write (a/2) x or a/(2 x)",
+                         "ko": "a/2 x는 모호하다: (a/2) x 또는 a/(2 x)로 쓴다"},
+    "syntax.undeclared": {"en": "a name the problem does not declare is an error that names it "
+                                "(never a guess)",
+                          "ko": "문제가 선언하지 않은 이름은 그 이름을 밝힌 오류가 된다 (짐작하지 "
+                                "않는다)"},
+    "syntax.range": {"en": "an index outside its range (x_0, x_{{N+1}}) is an error, never a "
+                           "wrap-around",
+                     "ko": "범위 밖의 인덱스 (x_0, x_{{N+1}})는 오류이다 (처음으로 돌아가지 않는다)"},
+    "syntax.never_run": {"en": "nothing typed is ever run as code",
+                         "ko": "입력한 어떤 것도 코드로 실행하지 않는다"},
 })
 
 # --- the command line's --help, sentence by sentence (cli.py's help= texts) ----------------

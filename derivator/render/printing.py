@@ -685,9 +685,22 @@ def to_latex(expr):
     return LectureLatexPrinter().doprint(expr)
 
 
+@contextlib.contextmanager
+def _unicode():
+    """SymPy draws Σ and brackets from a global flag it sets from sys.stdout's encoding at
+    import; ours are always Unicode (a captured or ASCII stdout made it fail on Σ)."""
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+    before = pretty_use_unicode(True)
+    try:
+        yield
+    finally:
+        pretty_use_unicode(before)
+
+
 def to_pretty(expr, width=None):
     printer = LecturePrettyPrinter(num_columns=width) if width else LecturePrettyPrinter()
-    return printer.doprint(expr)
+    with _unicode():
+        return printer.doprint(expr)
 
 
 def to_text(expr):
@@ -697,7 +710,8 @@ def to_text(expr):
 def pretty_equation(lhs, expr, width=None):
     """`lhs = expr` (or `  = expr` when lhs is None) as 2-D text, wrapped to width."""
     printer = LecturePrettyPrinter(num_columns=width) if width else LecturePrettyPrinter()
-    left = printer._print(lhs) if lhs is not None else prettyForm("")
-    eq = prettyForm(*stringPict.next(left, " = " if lhs is not None else "= ",
-                                     printer._print(expr)))
-    return eq.render(wrap_line=True, num_columns=width or 80, use_unicode=True)
+    with _unicode():
+        left = printer._print(lhs) if lhs is not None else prettyForm("")
+        eq = prettyForm(*stringPict.next(left, " = " if lhs is not None else "= ",
+                                         printer._print(expr)))
+        return eq.render(wrap_line=True, num_columns=width or 80, use_unicode=True)
