@@ -204,16 +204,20 @@ def cmd_list(args, out):
     from .model.registry import catalog as lectures, get_model
     from .render.messages import HEADINGS
     lang = args.lang
+    rows = []
     for name in lectures():
         model = get_model(name)
         params = ", ".join(str(p) for p in model.params)
-        out.write(f"{name:<10} {model.title.get(lang, model.title['en'])}  "
-                  f"(--wrt {params}{_routes(name)})\n")
+        rows.append((name, f"{model.title.get(lang, model.title['en'])}  "
+                           f"(--wrt {params}{_routes(name)})"))
     for name in route_names():
-        out.write(f"{name:<10} {route_title(name, lang)}{_routes(name, ' (')}\n")
+        rows.append((name, f"{route_title(name, lang)}{_routes(name, ' (')}"))
     for name, problem in all_problems().items():
         title = problem.title.get(lang, problem.title["en"])
-        out.write(f"{name:<10} {HEADINGS[lang]['problem']} {problem.number}: {title}\n")
+        rows.append((name, f"{HEADINGS[lang]['problem']} {problem.number}: {title}"))
+    width = max(len(name) for name, _ in rows)          # one column for every description
+    for name, text in rows:
+        out.write(f"{name:<{width}}  {text}\n")
     return 0
 
 

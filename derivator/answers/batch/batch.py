@@ -229,7 +229,12 @@ def _print_table(results, problems, out, words):
         if r["problem"] in columns:
             cells = marks.setdefault(r["student"], {})
             cells[r["problem"]] = cells.get(r["problem"], "") + STATUS_MARK[r["status"]]
-    table = Table(title=Text(words["title"]))
+    # the legend above the table, wrapped between its items, never inside one ("? unreadable"
+    # stays whole, as rich's title wrapping did not keep it)
+    from ...render.terminal import wrap_items
+    for line in wrap_items(words["title"].split(", "), console.width, ", "):
+        console.print(Text(line), soft_wrap=True)
+    table = Table()
     table.add_column(Text(words["student"]))
     for pid in columns:
         table.add_column(Text(pid), justify="center")
