@@ -85,6 +85,9 @@ def build_parser():
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     show.add_argument("--standalone", action="store_true",
                       help="with --format latex: a whole document for xelatex")
+    show.add_argument("--plot", metavar="FILE.png", nargs="?", const="", default=None,
+                      help="also write a picture of the functions as PNG (needs matplotlib: pip "
+                           "install \"derivator[plot]\")")
     handout = commands.add_parser("handout", help="all derivations (or the names given) as "
                                                   "one document to print or open")
     handout.add_argument("names", metavar="NAME", nargs="*", help="derivations (default: all)")
@@ -141,6 +144,9 @@ def build_parser():
     train.add_argument("--size", metavar="NAME=N", action="append", default=[],
                        help="a hidden size the data does not give, e.g. M=16 for p7b (8)")
     train.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    train.add_argument("--plot", metavar="FILE.png", nargs="?", const="", default=None,
+                       help="also write the loss curve as a PNG (needs matplotlib: pip "
+                            "install \"derivator[plot]\")")
     gradcheck = commands.add_parser("gradcheck", help="check your own gradient function "
                                     "against the derivation (runs FILE.py in a worker)")
     gradcheck.add_argument("name", metavar="PROBLEM", help="p2, p3, p7b, bce, mse")
@@ -236,9 +242,27 @@ def cmd_problems(args, out):
     return 0
 
 
+def _plot_path(given, name, what):
+    """--plot FILE.png, or NAME-what.png beside where the command runs."""
+    from pathlib import Path
+    return given or f"{Path(str(name)).stem}-{what}.png"
+
+
 def cmd_show(args, out):
     from .render import terminal
     from .render.cache import cached
+    if args.plot is not None and args.format == "html":     # the page holds it as SVG
+        from .render import html, plots
+        derivation = derive(args.name, args.wrt, args.route)
+        figure = plots.svg(plots.activation_figure(derivation, args.lang))
+        out.write(html.render_html(derivation, args.lang, figure=figure))
+        return 0
+    if args.plot is not None:              # the picture first: a missing matplotlib is one line
+        from .render import plots
+        path = plots.write_png(plots.activation_figure(derive(args.name, args.wrt, args.route),
+                                                       args.lang),
+                               _plot_path(args.plot, args.name, "functions"))
+        sys.stderr.write(say("plot.wrote", args.lang, path=path) + "\n")
     if args.format in ("rich", "text"):
         console = None
         if args.format == "rich":
@@ -525,6 +549,11 @@ def cmd_train(args, out):
             run = _train_with_progress(k, X, data, args, out, params)
     except train.Diverged as error:
         raise DerivatorError(say("train.diverged", why=str(error))) from None
+    if args.plot is not None:
+        from .render import plots
+        path = plots.write_png(plots.loss_figure(run.history, args.name, lang),
+                               _plot_path(args.plot, args.name, "loss"))
+        sys.stderr.write(say("plot.wrote", lang, path=path) + "\n")
     count, first = train.rises(run.history)
     if count:                               # a step too long: the loss rises or oscillates
         sys.stderr.write(say("train.rising", lang, count=count, epochs=len(run.history),

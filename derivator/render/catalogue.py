@@ -878,6 +878,18 @@ MESSAGES.update({
                           "ko": "{name}는 샘플에 대한 손실이 아니다. 커널: {kernels}"},
 })
 
+# --- pictures (render/plots.py) --------------------------------------------------------------
+MESSAGES.update({
+    "plot.needs_matplotlib": {"en": "--plot needs matplotlib: pip install \"derivator[plot]\"",
+                              "ko": "--plot에는 matplotlib이 필요하다: pip install \"derivator[plot]\""},
+    "plot.nothing": {"en": "{name} applies no function of one variable to plot (bce, sigmoid, p2 "
+                           "and p3 have one)",
+                     "ko": "{name}에는 그릴 일변수 함수가 없다 (bce, sigmoid, p2, p3에는 있다)"},
+    "plot.activation": {"en": "{name} and its derivative", "ko": "{name}와 그 도함수"},
+    "plot.loss": {"en": "the loss of {name} during training", "ko": "학습 중 {name}의 손실"},
+    "plot.wrote": {"en": "wrote {path}", "ko": "{path}를 썼다"},
+})
+
 # --- the command line -------------------------------------------------------------------
 MESSAGES.update({
     "cli.error": {"en": "derivator: error: {message}", "ko": "derivator: 오류: {message}"},
