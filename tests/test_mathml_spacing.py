@@ -12,7 +12,7 @@ from derivator.render.mathml import to_mathml
 def test_a_functions_brackets_are_tight_and_do_not_stretch():
     w, b = sp.symbols("w b")
     text = to_mathml(sp.Function("J")(w, b))
-    assert re.search(r'<mi>J</mi><mo>\u2061</mo><mrow><mo form="prefix" lspace="0" '
+    assert re.search(r'<mi>J</mi><mo>(?:\u2061|&#8289;)</mo><mrow><mo form="prefix" lspace="0" '
                      r'rspace="0" stretchy="false">\(</mo>', text), text
     assert '<mo form="postfix" lspace="0" rspace="0" stretchy="false">)</mo>' in text
     assert '<mo separator="true" lspace="0" rspace="0.1667em">,</mo>' in text
