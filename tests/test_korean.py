@@ -73,6 +73,9 @@ COMMANDS = [
     ["check", "p4", "X^T X w - X^T y"],
     ["check", "p3", "sum_{i=1}^{N} (f(x_i) - y_i) x_i"],
     ["check", "p9", "x"],                                # unknown problem
+    ["check", "p3", "w_t - eta sum_{i=1}^{N} (f(X w_t) - y_i) x_i"],     # f takes one sample
+    ["check", str(HERE / "problem_files" / "tanh_squared.toml"),
+     "X^T ((tanh(X w) - y) * (1 - tanh(X w)^2))"],       # a vector squared: what would work
     ["check", "p6", "--working", str(WORKING)],
     ["lint", str(RIDGE)],
     ["lint", str(HERE / "no_such_file.toml")],

@@ -581,7 +581,7 @@ MESSAGES.update({
         "en": "cannot raise {shape} to a power: for the square of each entry write ⊙ "
               "(v ⊙ v), v^{{\\circ 2}} or the entry inside a sum (\\sum_i v_i^2)",
         "ko": "{shape}를 거듭제곱할 수 없다: 성분마다의 제곱은 ⊙ (v ⊙ v), v^{{\\circ 2}} 또는 "
-              "합 안의 성분 (\\sum_i v_i^2)으로 쓴다"},
+              "합 안의 성분 (\\sum_i v_i^2)로 쓴다"},
     "eval.matrix_power": {"en": "a matrix power must be a whole number from 0 to 64",
                           "ko": "행렬의 거듭제곱은 0에서 64까지의 정수여야 한다"},
     "eval.invert_zero": {"en": "cannot invert 0 I", "ko": "0 I의 역행렬은 없다"},
