@@ -129,3 +129,32 @@ def test_gradcheck_in_korean(tmp_path):
     status, out, err = run(["gradcheck", "p2", f"{solution}:grad", "--lang", "ko"])
     assert status == 1 and out.startswith("오답:") and "참고: 부호" in out, out + err
     assert not english_in(out + err), out + err
+
+
+def _checker_messages():
+    """Every sentence the checker writes for the answer corpus and the workings in tests/."""
+    import derivator
+    from derivator.answers.judge.judge import check
+    out = []
+    for line in (HERE / "data" / "answer_corpus.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        problem, *_, answer = [p.strip() for p in line.split(":::")]
+        v = check(problem, answer)
+        out += [v.message, *v.notes, v.counterexample]
+    for path in sorted((HERE / "workings").glob("student_*.tex")):
+        v = derivator.check(path.stem.split("_", 1)[1], path.read_text(encoding="utf-8"))
+        v = v.as_dict()
+        final = v.get("final") or {}
+        out += [v["message"], v.get("counterexample"), final.get("message"),
+                *final.get("notes", [])]
+        out += [r.get("note") for r in v["lines"]] + [f for r in v["lines"] for f in r["flags"]]
+    return sorted({m for m in out if m})
+
+
+def test_every_sentence_the_checker_writes_has_its_korean():
+    from derivator.render.catalogue import translate
+    messages = _checker_messages()
+    assert len(messages) > 150
+    untranslated = [m for m in messages if english_in(translate(m, "ko"))]
+    assert not untranslated, untranslated
