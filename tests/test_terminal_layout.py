@@ -94,3 +94,14 @@ def test_loose_notation_gets_what_would_work(monkeypatch):
     _, out = run(["check", "p3", "w_t - eta sum_{i=1}^{N} (f(X w_t) - y_i) x_i"], 80,
                  monkeypatch)
     assert "f takes one sample: write f(x_i) inside the sum over the samples" in out
+
+
+def test_a_negative_matrix_term_is_joined_with_its_spaces():
+    """Xᵀ(y - Xw) - λw was drawn "X  (y - X w)-λ w"."""
+    import sympy as sp
+    from derivator.render.printing import to_pretty
+    X, w, y = sp.MatrixSymbol("X", 4, 3), sp.MatrixSymbol("w", 3, 1), sp.MatrixSymbol("y", 4, 1)
+    lam = sp.Symbol("lambda")
+    drawn = to_pretty(sp.MatAdd(X.T * (y - X * w), sp.MatMul(-lam, w)))
+    assert drawn.splitlines()[-1].endswith(") - λ w"), drawn
+    assert to_pretty(sp.MatAdd(sp.MatMul(-lam, w), X.T * y)).splitlines()[-1].startswith("-λ w + ")

@@ -363,7 +363,26 @@ class LecturePrettyPrinter(PrettyPrinter):
         return ordered_terms(expr)
 
     def _print_MatAdd(self, expr):
-        return self._print_Add(expr)
+        # SymPy joins a negative matrix term without its spaces ("(y - X w)-λ w"): a term
+        # -λ w of a matrix sum is written " - " and λ w, as a scalar sum's is
+        def minus(t):             # MatMul(-λ, w) does not say it could extract a minus sign
+            return isinstance(t, sp.MatMul) and (t.could_extract_minus_sign() or (
+                t.args and t.args[0].is_commutative and t.args[0].could_extract_minus_sign()))
+        if not any(minus(t) for t in expr.args):
+            return self._print_Add(expr)
+        out = None
+        for k, term in enumerate(ordered_terms(expr)):
+            negative = minus(term)
+            form = self._print(-term if negative else term)
+            if isinstance(term, sp.MatAdd):
+                form = prettyForm(*form.parens())
+            sign = (" - " if negative else " + ") if k else ("-" if negative else "")
+            if out is None:
+                out = prettyForm(*stringPict.next(prettyForm(sign), form)) if sign else form
+            else:
+                out = prettyForm(*stringPict.next(out, sign, form))
+        out.binding = prettyForm.ADD
+        return out
 
     def _print_MatMul(self, expr):
         return self._print_Mul(expr)
