@@ -8,11 +8,62 @@ import sys
 
 from . import DerivatorError, derive
 from .render import FORMATS, LANGUAGES
+from .render.catalogue import say, translate, translate_lines
 
 
 class Parser(argparse.ArgumentParser):
+    lang = "en"                       # the language of --help and of usage errors
+
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, say("cli.usage_error", self.lang, prog=self.prog,
+                         message=translate(message, self.lang)) + "\n")
+
+    def format_help(self):
+        return _translate_argparse(super().format_help(), self.lang)
+
+    def format_usage(self):
+        return _translate_argparse(super().format_usage(), self.lang)
+
+
+def _translate_argparse(text, lang):
+    """argparse's own headings ("usage:", "options:") in `lang`."""
+    for key in ("argparse.usage", "argparse.positional", "argparse.options", "argparse.help"):
+        text = text.replace(say(key), say(key, lang))
+    return text
+
+
+def _lang_of(argv):
+    """The --lang asked for, looked up before parsing, so that --help and usage errors
+    are in it too."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for k, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else \
+            argv[k + 1] if arg == "--lang" and k + 1 < len(argv) else None
+        if value in LANGUAGES:
+            return value
+    return "en"
+
+
+def _translate_help(parser, lang):
+    """Every help text, description and epilog of `parser` and its commands in `lang`
+    (they are written in English in build_parser; their Korean is in the catalogue)."""
+    Parser.lang = lang
+    if lang == "en":
+        return parser
+    stack = [parser]
+    while stack:
+        p = stack.pop()
+        p.description = p.description and translate(p.description, lang)
+        if p.epilog:
+            p.epilog = translate_lines(p.epilog, lang)
+        for action in p._actions:
+            if action.help and action.help is not argparse.SUPPRESS:
+                action.help = translate(action.help, lang)
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    choice.help = translate(choice.help, lang)
+                stack.extend(action.choices.values())
+    return parser
 
 
 def build_parser():
@@ -34,6 +85,9 @@ def build_parser():
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     show.add_argument("--standalone", action="store_true",
                       help="with --format latex: a whole document for xelatex")
+    show.add_argument("--plot", metavar="FILE.png", nargs="?", const="", default=None,
+                      help="also write a picture of the functions as PNG (needs matplotlib: pip "
+                           "install \"derivator[plot]\")")
     handout = commands.add_parser("handout", help="all derivations (or the names given) as "
                                                   "one document to print or open")
     handout.add_argument("names", metavar="NAME", nargs="*", help="derivations (default: all)")
@@ -66,16 +120,21 @@ def build_parser():
     _class_options(check)
     lint = commands.add_parser("lint", help="load a problem file, derive it and verify "
                                             "every step; one line per problem found")
-    lint.add_argument("file", metavar="FILE.toml")
+    lint.add_argument("files", metavar="FILE.toml", nargs="+",
+                      help="problem files, or folders of them")
+    lint.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     new = commands.add_parser("new", help="write a commented problem file to start from")
     new.add_argument("kind", choices=("loss", "matrix", "likelihood"))
     new.add_argument("file", metavar="FILE.toml")
+    new.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
     train = commands.add_parser("train", help="gradient descent with a generated kernel")
     train.add_argument("name", metavar="LOSS", help="bce, mse, p2, p3, p7b: a loss over samples")
     train.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
                        "(default: the dataset that ships for the loss)")
     train.add_argument("--target", metavar="COLUMN", help="the column to predict")
-    train.add_argument("--lr", type=_positive(float), default=0.1, help="learning rate (0.1)")
+    train.add_argument("--lr", type=_positive(float), default=None,
+                       help="learning rate (0.1; divided by the number of samples when the loss "
+                            "is a sum over them)")
     train.add_argument("--epochs", type=_positive(int), default=1000, help="passes (1000)")
     train.add_argument("--batch-size", type=_positive(int), default=None,
                        help="mini-batch size (default: the full batch)")
@@ -84,6 +143,10 @@ def build_parser():
                        help="rich (default: a progress bar) or json (the loss history)")
     train.add_argument("--size", metavar="NAME=N", action="append", default=[],
                        help="a hidden size the data does not give, e.g. M=16 for p7b (8)")
+    train.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
+    train.add_argument("--plot", metavar="FILE.png", nargs="?", const="", default=None,
+                       help="also write the loss curve as a PNG (needs matplotlib: pip "
+                            "install \"derivator[plot]\")")
     gradcheck = commands.add_parser("gradcheck", help="check your own gradient function "
                                     "against the derivation (runs FILE.py in a worker)")
     gradcheck.add_argument("name", metavar="PROBLEM", help="p2, p3, p7b, bce, mse")
@@ -193,16 +256,20 @@ def cmd_list(args, out):
     from .model.registry import catalog as lectures, get_model
     from .render.messages import HEADINGS
     lang = args.lang
+    rows = []
     for name in lectures():
         model = get_model(name)
         params = ", ".join(str(p) for p in model.params)
-        out.write(f"{name:<10} {model.title.get(lang, model.title['en'])}  "
-                  f"(--wrt {params}{_routes(name)})\n")
+        rows.append((name, f"{model.title.get(lang, model.title['en'])}  "
+                           f"(--wrt {params}{_routes(name)})"))
     for name in route_names():
-        out.write(f"{name:<10} {route_title(name, lang)}{_routes(name, ' (')}\n")
+        rows.append((name, f"{route_title(name, lang)}{_routes(name, ' (')}"))
     for name, problem in all_problems().items():
         title = problem.title.get(lang, problem.title["en"])
-        out.write(f"{name:<10} {HEADINGS[lang]['problem']} {problem.number}: {title}\n")
+        rows.append((name, f"{HEADINGS[lang]['problem']} {problem.number}: {title}"))
+    width = max(len(name) for name, _ in rows)          # one column for every description
+    for name, text in rows:
+        out.write(f"{name:<{width}}  {text}\n")
     return 0
 
 
@@ -221,9 +288,27 @@ def cmd_problems(args, out):
     return 0
 
 
+def _plot_path(given, name, what):
+    """--plot FILE.png, or NAME-what.png beside where the command runs."""
+    from pathlib import Path
+    return given or f"{Path(str(name)).stem}-{what}.png"
+
+
 def cmd_show(args, out):
     from .render import terminal
     from .render.cache import cached
+    if args.plot is not None and args.format == "html":     # the page holds it as SVG
+        from .render import html, plots
+        derivation = derive(args.name, args.wrt, args.route)
+        figure = plots.svg(plots.activation_figure(derivation, args.lang))
+        out.write(html.render_html(derivation, args.lang, figure=figure))
+        return 0
+    if args.plot is not None:              # the picture first: a missing matplotlib is one line
+        from .render import plots
+        path = plots.write_png(plots.activation_figure(derive(args.name, args.wrt, args.route),
+                                                       args.lang),
+                               _plot_path(args.plot, args.name, "functions"))
+        sys.stderr.write(say("plot.wrote", args.lang, path=path) + "\n")
     if args.format in ("rich", "text"):
         console = None
         if args.format == "rich":
@@ -272,7 +357,7 @@ def cmd_check(args, out):
     from .answers.batch.workers import check_one
     from .model.problemset import problem
     if args.syntax:
-        out.write(_syntax_guide())
+        out.write(translate_lines(_syntax_guide(), args.lang))
         return 0
     if args.file:
         from .answers.batch.batch import run_batch
@@ -284,7 +369,7 @@ def cmd_check(args, out):
         return cmd_check_working(args, out)
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
-    problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
+    _problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
     answer = _read_stdin() if args.answer == "-" else _valid_text(args.answer, "the answer")
     verdict = check_one(args.name, answer.strip(), args.timeout)
     if args.format == "json":
@@ -294,12 +379,26 @@ def cmd_check(args, out):
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 
+def _problem(name):
+    """The problem `check` judges answers to; an unknown name gets everything check
+    accepts: problems 1-7, the notes' derivations, a problem file."""
+    from .model.problemset import all_problems, problem
+    from .strategies.routes.answers import SPECS
+    known = set(all_problems()) | set(SPECS)
+    if not str(name).endswith(".toml") and name not in known and f"p{name}" not in known:
+        raise DerivatorError(say("cli.unknown_problem", name=repr(name),
+                                 problems=", ".join(all_problems()),
+                                 routes=", ".join(SPECS)))
+    return problem(name)
+
+
 def _verdict_text(verdict, answer, lang="en"):
     """A verdict for people: the status, how the answer was read, and for an unreadable
     one the answer with a caret under the place. Plain text: nothing in it is markup."""
     from .answers.read.notation import LABELS
     label = LABELS[lang]
-    lines = [f"{label.get(verdict['status'], verdict['status'])}: {verdict['message']}"]
+    lines = [f"{label.get(verdict['status'], verdict['status'])}: "
+             f"{translate(verdict['message'], lang)}"]
     if verdict.get("read_as"):
         lines.append(f"  {label['read_as']}: {_visible(verdict['read_as'])}")
     column = verdict.get("column")
@@ -308,9 +407,10 @@ def _verdict_text(verdict, answer, lang="en"):
         lines.append(f"    {shown}")
         lines.append("    " + " " * _width(shown[:column - 1]) + "^")
     for note in verdict["notes"]:
-        lines.append(f"  {label['note']}: {note}")
+        lines.append(f"  {label['note']}: {translate(note, lang)}")
     if verdict["counterexample"]:
-        lines.append(f"  {label['counterexample']}: {verdict['counterexample']}")
+        lines.append(f"  {label['counterexample']}: "
+                     f"{translate(verdict['counterexample'], lang)}")
     return "\n".join(lines) + "\n"
 
 
@@ -365,7 +465,7 @@ def cmd_check_working(args, out):
     from .model.problemset import problem
     if args.name is None or args.answer is not None:
         raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
-    problem(args.name)
+    _problem(args.name)
     text = _read_working(args.working, MAX_TEXT)
     try:
         split_working(text)               # what cannot be split is refused here, at once
@@ -404,12 +504,33 @@ def _read_working(path, limit):
 
 
 def cmd_lint(args, out):
+    """Each file given, and each *.toml in a folder given; the worst status wins."""
     from .model.problemfile import lint
-    lines, status = lint(args.file)
-    stream = out if status == 0 else sys.stderr
-    for line in lines:
-        stream.write(line + "\n")
-    return status
+    worst = 0
+    for path in _problem_files(args.files, args.lang):
+        lines, status = lint(path)
+        stream = out if status == 0 else sys.stderr
+        for line in lines:
+            stream.write(_lint_line(line, args.lang) + "\n")
+        worst = max(worst, status)
+    return worst
+
+
+def _problem_files(paths, lang):
+    from pathlib import Path
+    for path in paths:
+        if Path(path).is_dir():
+            found = sorted(str(p) for p in Path(path).glob("*.toml"))
+            if not found:
+                raise DerivatorError(say("lint.no_files", "en", folder=path))
+            yield from found
+        else:
+            yield path
+
+
+def _lint_line(line, lang):
+    """A lint line in `lang`: the file's name and the formula stay as they are."""
+    return translate(line, lang)
 
 
 def cmd_new(args, out):
@@ -448,7 +569,8 @@ def cmd_train(args, out):
     from . import catalog, kernel
     from .kernels import kernel_names, train
     if args.name in catalog() and args.name not in kernel_names():
-        raise DerivatorError(f"cannot train {args.name!r}; losses: {', '.join(kernel_names())}")
+        raise DerivatorError(say("train.cannot", name=repr(args.name),
+                                 losses=", ".join(kernel_names())))
     if args.data is not None and args.target is None:
         raise DerivatorError("--data needs --target COLUMN (the column to predict)")
     if args.target is not None and args.data is None:
@@ -460,15 +582,28 @@ def cmd_train(args, out):
     if k.labels:
         train.check_labels(data, args.name, k.labels)
     X = train.standardise(data)
+    lang = args.lang
     try:
         params = k.initial(X, sizes, seed=args.seed)
+        scaled = False
+        if args.lr is None:                 # a loss summed over N samples: a step N times shorter
+            args.lr, scaled = train.default_rate(k, X, data.y, params)
         if args.format == "json":
             run = train.gradient_descent(k, X, data.y, args.lr, args.epochs, args.batch_size,
                                          args.seed, params=params)
         else:
             run = _train_with_progress(k, X, data, args, out, params)
     except train.Diverged as error:
-        raise DerivatorError(f"training diverged ({error}); try a smaller --lr") from None
+        raise DerivatorError(say("train.diverged", why=str(error))) from None
+    if args.plot is not None:
+        from .render import plots
+        path = plots.write_png(plots.loss_figure(run.history, args.name, lang),
+                               _plot_path(args.plot, args.name, "loss"))
+        sys.stderr.write(say("plot.wrote", lang, path=path) + "\n")
+    count, first = train.rises(run.history)
+    if count:                               # a step too long: the loss rises or oscillates
+        sys.stderr.write(say("train.rising", lang, count=count, epochs=len(run.history),
+                             first=first) + "\n")
     metric = ("accuracy", train.accuracy(k, run, X, data.y)) if k.labels else \
         ("r_squared", train.r_squared(k, run, X, data.y))
     if args.format == "json":
@@ -480,11 +615,12 @@ def cmd_train(args, out):
                               "final_loss": run.history[-1], metric[0]: metric[1],
                               **params}, indent=2, allow_nan=False) + "\n")
     else:
-        label = "accuracy" if k.labels else "R²"
-        value = "undefined (the target is constant)" if metric[1] is None else \
-            f"{metric[1]:.4f}"
-        out.write(f"final loss {run.history[-1]:.6g}, {label} {value} "
-                  f"({X.shape[0]} samples, {X.shape[1]} standardised features)\n")
+        label = say("train.accuracy", lang) if k.labels else "R²"
+        value = say("train.constant", lang) if metric[1] is None else f"{metric[1]:.4f}"
+        if scaled:
+            out.write(say("train.scaled", lang, samples=X.shape[0]) + "\n")
+        out.write(say("train.result", lang, loss=f"{run.history[-1]:.6g}", label=label,
+                      value=value, samples=X.shape[0], features=X.shape[1]) + "\n")
     return 0
 
 
@@ -509,14 +645,16 @@ def _train_with_progress(k, X, data, args, out, params):
 
     from .kernels import train
     console = Console(file=out)
-    batch = f"mini-batches of {args.batch_size}" if args.batch_size else "full batch"
+    lang = args.lang
+    batch = say("train.minibatches", lang, size=args.batch_size) if args.batch_size else \
+        say("train.full_batch", lang)
     # as plain text: a file or column name may hold brackets or control characters
-    source = train.visible(data.source)
-    console.print(f"{args.name} on {source}: {X.shape[0]} samples, target "
-                  f"{data.target!r}, lr {args.lr}, {batch}", markup=False, highlight=False,
-                  soft_wrap=True)
-    columns = (TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
-               TextColumn("loss {task.fields[loss]}"))
+    source = translate(train.visible(data.source), lang)
+    console.print(say("train.head", lang, loss=args.name, source=source, samples=X.shape[0],
+                      target=repr(data.target), lr=f"{args.lr:.3g}", batch=batch),
+                  markup=False, highlight=False, soft_wrap=True)
+    columns = (TextColumn(say("train.epoch", lang)), MofNCompleteColumn(), BarColumn(),
+               TextColumn(say("train.loss", lang) + " {task.fields[loss]}"))
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("train", total=args.epochs, loss="…")
         return train.gradient_descent(
@@ -538,9 +676,12 @@ def cmd_gradcheck(args, out):
     if args.format == "json":
         out.write(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(f"{verdict['status']}: {verdict['message']}\n")
+        from .answers.read.notation import LABELS
+        label = {**LABELS[args.lang], "error": say("gradcheck.error", args.lang)}
+        out.write(f"{label.get(verdict['status'], verdict['status'])}: "
+                  f"{translate(verdict['message'], args.lang)}\n")
         for note in verdict["notes"]:
-            out.write(f"  note: {note}\n")
+            out.write(f"  {label['note']}: {translate(note, args.lang)}\n")
         out.write(f"  {verdict['sandbox']}\n")
         for line in verdict["printed"]:           # the student's prints, escaped
             sys.stderr.write(f"  printed: {line}\n")
@@ -549,7 +690,8 @@ def cmd_gradcheck(args, out):
 
 def main(argv=None, out=None):
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    lang = _lang_of(argv)
+    args = _translate_help(build_parser(), lang).parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,
                     "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
@@ -557,7 +699,7 @@ def main(argv=None, out=None):
                     "hint": cmd_hint}
         return commands[args.command](args, out)
     except DerivatorError as error:
-        sys.stderr.write(f"derivator: error: {error}\n")
+        sys.stderr.write(say("cli.error", lang, message=translate(str(error), lang)) + "\n")
         return 2
     except KeyboardInterrupt:        # Ctrl-C at any moment: one line, never a traceback
         sys.stderr.write("derivator: interrupted\n")

@@ -172,7 +172,8 @@ def test_points_and_rubric_from_the_problem_file():
     problem = types.SimpleNamespace(id="px", data={"points": 4, "rubric": {
         "missing transpose": 0.5, "sign": 0.25}})
     verdict = {"status": "incorrect", "notes": ["sign: ...", "missing transpose: ..."]}
-    assert score(verdict, problem) == 2
+    assert score(verdict, problem) == 4 * 0.25 * 0.5         # each mistake keeps its share
+    assert score({"status": "incorrect", "notes": ["sign: ..."]}, problem) == 1
     assert score({"status": "correct", "notes": []}, problem) == 4
     assert score({"status": "incorrect", "notes": ["off by a constant factor"]}, problem) == 0
     assert score({"status": "timeout", "notes": []}, problem) == 0
@@ -188,7 +189,8 @@ def test_feedback_files_one_per_student(tmp_path):
     names = sorted(p.name for p in feedback.iterdir())
     assert names == ["_evil.md", "kim.md", "lee.md", "park.md"]
     lee = (feedback / "lee.md").read_text()
-    assert "# lee 피드백" in lee and "오답" in lee and "missing transpose" in lee
+    assert "# lee 피드백" in lee and "오답" in lee and "전치 누락" in lee     # the note in Korean
+    assert "missing" not in lee and "differs" not in lee
     assert "반례" in lee and "합계: 2점 중 1.5점" in lee
     evil = (feedback / "_evil.md").read_text()
     assert "````\nB ``` $(rm)\n````" in evil

@@ -2,6 +2,7 @@
 names it mentions are names of that step (or of the line it rewrites), and no template
 text is left unfilled."""
 import re
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -15,12 +16,23 @@ WORD = re.compile(r"[^\W\d_][^\W_]*")      # L, w, h, L2 (a word, not the name L
 ENGLISH_WORDS = {"a"}          # the article, never a name in a caption's identity
 
 
+# a rule stated as an identity names its own letters ((u/v)' = …, relu'(t) = H(t)), which a
+# user's file may use as names too
+IDENTITIES = {"quotient_rule", "function_chain", "power_chain", "exponential_rule"}
+IDENTITY_LETTERS = {"u", "v", "t"}
+PROBLEM_FILES = sorted(str(p) for p in
+                       (Path(__file__).parent / "problem_files").glob("*.toml"))
+
+
 def _cases():
     for name in derivator.catalog():
         model = derivator.derive(name).model
         for wrt in [str(p) for p in getattr(model, "params", ())] or [None]:
             for lang in ("en", "ko"):
                 yield name, wrt, lang
+    for path in PROBLEM_FILES:                 # a user's files are captioned by the same rules
+        for lang in ("en", "ko"):
+            yield path, None, lang
 
 
 def _names(expr):
@@ -69,6 +81,8 @@ def test_every_caption_names_only_its_step(name, wrt, lang):
         # "…" as a placeholder (not inside a list such as a_1, …, a_k)
         assert not re.search(r"(^|[^,]) …", caption) and "None" not in caption, (label, caption)
         mentioned = (_words(caption) & names) - (ENGLISH_WORDS if lang == "en" else set())
+        if name in PROBLEM_FILES and step.rule in IDENTITIES:
+            mentioned -= IDENTITY_LETTERS        # a file's own u, v, t: not the rule's
         missing = mentioned - seen
         assert not missing, f"{name} {label} [{lang}] names {missing} not in its step: {caption}"
 
@@ -142,4 +156,14 @@ def test_two_minus_signs_make_a_plus_only_where_there_are_two():
 
 def test_the_square_of_a_vector_is_named_as_such():
     title = next(row[2] for row in _derivation_captions("p2", None, "en")[1] if row[0] == "A4")
-    assert title == "derivative of a square norm"
+    assert title == "quadratic-form rule"
+
+
+@pytest.mark.parametrize("path", ["ridge_loss.toml", "ridge_map.toml", "logistic_l2_bias.toml"])
+def test_a_users_penalty_is_captioned_by_the_quadratic_form_rule(path):
+    """λ wᵀw in a user's file: the step that differentiates it is the quadratic form's."""
+    d = derivator.derive(f"tests/problem_files/{path}")
+    rows = [(title, text) for _, _, _, steps in captioned(d) for _, s, _, title, text in steps
+            if s.rule == "power_rule"]
+    assert rows and all(title == "quadratic-form rule" and "(u^n)" not in text
+                        for title, text in rows), rows

@@ -231,3 +231,27 @@ def r_squared(kernel, run, X, y):
         return None
     value = float(1 - residual @ residual / spread)
     return value if np.isfinite(value) else None
+
+
+DEFAULT_RATE = 0.1
+
+
+def default_rate(kernel, X, y, params):
+    """The default learning rate: 0.1 for a loss that is a mean over the samples, 0.1/N
+    for one that is their sum (p2, p3: the gradient grows with N, and a step of 0.1 is N
+    times too long). Which it is, is measured: the loss of the data given twice is twice
+    the loss for a sum, the same for a mean."""
+    n = X.shape[0]
+    with np.errstate(all="ignore"):
+        once = float(kernel.loss(params, X, y))
+        twice = float(kernel.loss(params, np.vstack([X, X]), np.concatenate([y, y])))
+    is_sum = np.isfinite(once) and np.isfinite(twice) and abs(once) > 0 and twice / once > 1.5
+    return (DEFAULT_RATE / n, True) if is_sum else (DEFAULT_RATE, False)
+
+
+def rises(history):
+    """(how many epochs the loss rose in, the first such epoch, 1-based) — a step too long
+    makes the loss rise or oscillate instead of falling."""
+    up = [k + 1 for k in range(1, len(history))
+          if history[k] > history[k - 1] * (1 + 1e-9) + 1e-12]
+    return len(up), (up[0] if up else None)

@@ -6,6 +6,8 @@ the values its rule recorded (Step.params) alone.
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from .catalogue import fill
+
 # Fragments that join the values, per language.
 WORDS = {
     "en": {"and": " and ", "is": "is", "are": "are", "it": "it", "they": "they",
@@ -16,7 +18,7 @@ WORDS = {
            "square": "∂({v}ᵀ{v})/∂{v} = 2{v}: Σ_k {v}_k² differentiated entry by entry",
            "entries": ", and ∂{a}/∂{b} = {delta}",
            "plus": ", and two minus signs make a plus", "minus": "",
-           "power_title": "power rule", "square_title": "derivative of a square norm",
+           "power_title": "power rule", "square_title": "quadratic-form rule",
            "power": "Power rule: {identity}",
            "follows": "once the loss's derivative is known, the cost's follows",
            "follows_log": "the derivative of the log-likelihood follows"},
@@ -25,10 +27,10 @@ WORDS = {
            "outside": "; 상수 {c}는 밖에 남는다",
            "one": ", u = 1이면 (1/v)' = -v'/v²",
            "entrywise": ", {f}는 성분별로 적용된다",
-           "square": "∂({v}ᵀ{v})/∂{v} = 2{v}: Σ_k {v}_k²를 성분별로 미분",
+           "square": "∂({v}ᵀ{v})/∂{v} = 2{v}: Σ_k {v}_k²을 성분별로 미분",
            "entries": ", ∂{a}/∂{b} = {delta}",
            "plus": "마이너스를 플러스로", "minus": "마이너스를 밖으로",
-           "power_title": "거듭제곱의 미분", "square_title": "제곱 노름의 미분",
+           "power_title": "거듭제곱의 미분", "square_title": "이차 형식의 미분",
            "power": "거듭제곱의 미분: {identity}",
            "follows": "먼저 Loss Function의 편미분을 구하면 Cost Function의 편미분은 어렵지 않게 "
                       "구할 수 있다",
@@ -76,7 +78,7 @@ def into_sum(step, before, lang):
         if isinstance(d.expr, sp.Mul) and any(isinstance(f, sp.Sum) for f in d.expr.args):
             outside += [f for f in d.expr.args if not isinstance(f, sp.Sum)]
     c = sp.Mul(*outside) if outside else None
-    return {"outside": WORDS[lang]["outside"].format(c=_text(c)) if c is not None else ""}
+    return {"outside": fill(WORDS[lang]["outside"], lang, c=_text(c)) if c is not None else ""}
 
 
 def constant_factor(step, before, lang):
@@ -136,8 +138,10 @@ def _power(step, before):
 
 def power_rule(step, before, lang):
     from ..model.functions import inner
-    squares = [d.expr.args[0] for d in _derivatives_gone(step, before)
-               if isinstance(d.expr, inner) and d.expr.args[0] == d.expr.args[1]]
+    # vᵀv anywhere in what was differentiated (λ wᵀw in a user's file too): the quadratic
+    # form's rule, not the power rule of scalars
+    squares = [q.args[0] for d in _derivatives_gone(step, before) for q in _nodes(d.expr, inner)
+               if q.args[0] == q.args[1] and q.args[0] == d.variables[0]]
     w = WORDS[lang]
     if before is None:             # not known which: both identities, each true as stated
         return {"power_title": w["power_title"], "power": w["power"].format(
@@ -159,7 +163,7 @@ def vectorize(step, before, lang):
     vectors = [str(i.base.label) for i in _nodes(before, sp.Indexed)
                if n in i.indices and str(i.base.label) == "x"]
     functions = [a.function.expr.func for a in _nodes(step.expr, ElementwiseApplyFunction)]
-    entrywise = WORDS[lang]["entrywise"].format(f=_text(functions[0](sp.Symbol("·"))).split(
+    entrywise = fill(WORDS[lang]["entrywise"], lang, f=_text(functions[0](sp.Symbol("·"))).split(
         "(")[0]) if functions else ""
     return {"n": _text(n), "x": vectors[0] if vectors else "x", "entrywise": entrywise}
 
@@ -212,10 +216,20 @@ def differentiate(step, before, lang):
     return {"var": _text(lhs.variables[0]) if isinstance(lhs, sp.Derivative) else "w"}
 
 
+def index_notation(step, before, lang):
+    """A file that gives no explanation of its index form is explained by the index form
+    itself, printed (never the file's own markup, sum_{i=1}^{N} X_{ij})."""
+    explain = step.params.get("explain")
+    text = explain.get(lang, explain.get("en", "")) if isinstance(explain, dict) else explain
+    if text and not any(mark in str(text) for mark in ("\\", "sum_", "prod_")):
+        return {}
+    return {"explain": f"{_text(step.lhs)} = {_text(step.expr)}"}
+
+
 VALUES = {f.__name__: f for f in (
     into_sum, constant_factor, quotient_rule, exponential_rule, recognise, linear, power_rule,
     power_chain, sign, substitute_sample,
-    vectorize, entry_derivative, kronecker_delta, differentiate)}
+    vectorize, entry_derivative, kronecker_delta, differentiate, index_notation)}
 
 
 def values(step, before, lang):

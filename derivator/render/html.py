@@ -19,7 +19,7 @@ summary { font-weight: bold; cursor: pointer; margin: 1rem 0 .5rem; color: #075e
 .rule { color: #8a1f8a; margin-right: .5rem; } .explanation { color: #444; }
 .math { overflow-x: auto; overflow-y: hidden; padding: .25rem 0; max-width: 100%; }
 math { font-size: 1.1rem; } .result { border: 1px solid #2a7a2a; padding: .5rem; }
-nav ol { columns: 2; }
+nav ol { columns: 2; } figure.plot svg { max-width: 100%; height: auto; }
 """
 
 
@@ -35,7 +35,7 @@ def _title(derivation, lang):
     return model.title.get(lang, model.title["en"]) if model else derivation.name
 
 
-def _article(derivation, lang, level=1):
+def _article(derivation, lang, level=1, figure=None):
     model = derivation.model
     out = [f'<article id="{escape(derivation.name)}">',
            f"<h{level}>{escape(_title(derivation, lang))} (∂/∂{escape(str(derivation.wrt))})"
@@ -47,6 +47,8 @@ def _article(derivation, lang, level=1):
     if notes:
         out.append(f'<p class="note"><b>{HEADINGS[lang]["note"]}:</b> '
                    f'{escape(notes.get(lang, notes.get("en", "")))}</p>')
+    if figure:                 # show --format html --plot: the functions, as inline SVG
+        out.append(f'<figure class="plot">{figure}</figure>')
     with samples_of(model):
         for _, letter, heading, steps in captioned(derivation, lang):
             out.append(f"<details open>\n<summary>{letter}. {escape(heading)}</summary>")
@@ -65,9 +67,9 @@ def _article(derivation, lang, level=1):
     return "\n".join(out)
 
 
-def render_html(derivation, lang="en"):
-    """One derivation as a whole page."""
-    return _page(_title(derivation, lang), lang, _article(derivation, lang))
+def render_html(derivation, lang="en", figure=None):
+    """One derivation as a whole page (with `figure`, an <svg> of its functions)."""
+    return _page(_title(derivation, lang), lang, _article(derivation, lang, figure=figure))
 
 
 def render_handout(derivations, lang="en"):

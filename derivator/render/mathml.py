@@ -26,14 +26,29 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
             node.appendChild(child)
         return node
 
-    def _mo(self, text):
-        return self._el("mo", text=text)
+    def _mo(self, text, **attributes):
+        node = self._el("mo", text=text)
+        for name, value in attributes.items():
+            node.setAttribute(name, value)
+        return node
+
+    def _fence(self, text, form, stretchy):
+        """A bracket set tight against what it encloses ("J(w, b)", not "J ( w, b )"): its
+        form and spacing said outright, and a stretchy one only around what is taller than
+        a line (a stretched glyph is drawn with room on both sides)."""
+        return self._mo(text, form=form, lspace="0", rspace="0",
+                        stretchy="true" if stretchy else "false")
+
+    def _comma(self):
+        return self._mo(",", separator="true", lspace="0", rspace="0.1667em")
 
     def _mi(self, text):
         return self._el("mi", text=text)
 
     def _parens(self, node):
-        return self._el("mrow", self._mo("("), node, self._mo(")"))
+        tall = any(node.getElementsByTagName(tag) for tag in ("mfrac", "munderover", "msqrt"))
+        return self._el("mrow", self._fence("(", "prefix", tall), node,
+                        self._fence(")", "postfix", tall))
 
     def _row(self, nodes):
         return self._el("mrow", *nodes)
@@ -74,7 +89,11 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
     def _product(self, nodes):
         out = []
         for k, node in enumerate(nodes):
-            if k:
+            if k and node.getAttribute("class") == "function":
+                space = self._el("mspace")                # −y ln(h(x)), not −yln(h(x))
+                space.setAttribute("width", "0.1667em")
+                out.append(space)
+            elif k:
                 out.append(self._mo("\u2062"))          # invisible times
             out.append(node)
         return self._row(out)
@@ -145,14 +164,14 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
     def _print_Indexed(self, expr):
         label = self._print(expr.base.label)
         indices = self._row([n for k, i in enumerate(expr.indices)
-                             for n in ([self._mo(",")] if k else []) + [self._print(i)]])
+                             for n in ([self._comma()] if k else []) + [self._print(i)]])
         if _is_sample(expr):
             return self._el("msup", label, self._parens(indices))
         weight = _layer_weight(expr)
         if weight:
             stem, idx = weight
             parts = [n for k, i in enumerate(idx)
-                     for n in ([self._mo(",")] if k else []) + [self._print(sp.sympify(i))]]
+                     for n in ([self._comma()] if k else []) + [self._print(sp.sympify(i))]]
             return self._el("msub", self._mi(stem), self._row(parts))
         return self._el("msub", label, indices)
 
@@ -192,15 +211,18 @@ class LectureMathMLPrinter(MathMLPresentationPrinter):
     def _print_Function(self, expr):
         if _is_node(expr):                               # h(k, x) is the node h_k(x)
             args = [n for k, a in enumerate(expr.args[1:])
-                    for n in ([self._mo(",")] if k else []) + [self._print(a)]]
+                    for n in ([self._comma()] if k else []) + [self._print(a)]]
             return self._row([self._el("msub", self._mi(expr.func.__name__),
                                        self._print(expr.args[0])), self._parens(self._row(args))])
         if type(expr).__name__ in ("entry", "ChainSum", "ProductExcept"):
             return self._text(expr)
         name = "ln" if expr.func == sp.log else pretty_symbol(expr.func.__name__)
         args = [n for k, a in enumerate(expr.args)
-                for n in ([self._mo(",")] if k else []) + [self._print(a)]]
-        return self._row([self._mi(name), self._parens(self._row(args))])
+                for n in ([self._comma()] if k else []) + [self._print(a)]]
+        row = self._row([self._mi(name), self._mo("\u2061"), self._parens(self._row(args))])
+        if len(name) > 1:                  # ln, tr, exp: a thin space before, as TeX sets \ln
+            row.setAttribute("class", "function")
+        return row
 
     def _print_ZeroMatrix(self, expr):
         return self._el("mn", text="0")

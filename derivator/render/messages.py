@@ -325,7 +325,8 @@ def _fill(template, params, lang, computed=None):
         name = function if isinstance(function, sp.FunctionClass) else function.func
         values["function_name"] = name.__name__
     values.update(computed or {})
-    return template.format(**values)
+    from .catalogue import fill
+    return fill(template, lang, **values)           # Korean particles fit their values
 
 
 def rule_title(step, lang="en", before=None):

@@ -363,7 +363,26 @@ class LecturePrettyPrinter(PrettyPrinter):
         return ordered_terms(expr)
 
     def _print_MatAdd(self, expr):
-        return self._print_Add(expr)
+        # SymPy joins a negative matrix term without its spaces ("(y - X w)-λ w"): a term
+        # -λ w of a matrix sum is written " - " and λ w, as a scalar sum's is
+        def minus(t):             # MatMul(-λ, w) does not say it could extract a minus sign
+            return isinstance(t, sp.MatMul) and (t.could_extract_minus_sign() or (
+                t.args and t.args[0].is_commutative and t.args[0].could_extract_minus_sign()))
+        if not any(minus(t) for t in expr.args):
+            return self._print_Add(expr)
+        out = None
+        for k, term in enumerate(ordered_terms(expr)):
+            negative = minus(term)
+            form = self._print(-term if negative else term)
+            if isinstance(term, sp.MatAdd):
+                form = prettyForm(*form.parens())
+            sign = (" - " if negative else " + ") if k else ("-" if negative else "")
+            if out is None:
+                out = prettyForm(*stringPict.next(prettyForm(sign), form)) if sign else form
+            else:
+                out = prettyForm(*stringPict.next(out, sign, form))
+        out.binding = prettyForm.ADD
+        return out
 
     def _print_MatMul(self, expr):
         return self._print_Mul(expr)
@@ -685,9 +704,22 @@ def to_latex(expr):
     return LectureLatexPrinter().doprint(expr)
 
 
+@contextlib.contextmanager
+def _unicode():
+    """SymPy draws Σ and brackets from a global flag it sets from sys.stdout's encoding at
+    import; ours are always Unicode (a captured or ASCII stdout made it fail on Σ)."""
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+    before = pretty_use_unicode(True)
+    try:
+        yield
+    finally:
+        pretty_use_unicode(before)
+
+
 def to_pretty(expr, width=None):
     printer = LecturePrettyPrinter(num_columns=width) if width else LecturePrettyPrinter()
-    return printer.doprint(expr)
+    with _unicode():
+        return printer.doprint(expr)
 
 
 def to_text(expr):
@@ -697,7 +729,8 @@ def to_text(expr):
 def pretty_equation(lhs, expr, width=None):
     """`lhs = expr` (or `  = expr` when lhs is None) as 2-D text, wrapped to width."""
     printer = LecturePrettyPrinter(num_columns=width) if width else LecturePrettyPrinter()
-    left = printer._print(lhs) if lhs is not None else prettyForm("")
-    eq = prettyForm(*stringPict.next(left, " = " if lhs is not None else "= ",
-                                     printer._print(expr)))
-    return eq.render(wrap_line=True, num_columns=width or 80, use_unicode=True)
+    with _unicode():
+        left = printer._print(lhs) if lhs is not None else prettyForm("")
+        eq = prettyForm(*stringPict.next(left, " = " if lhs is not None else "= ",
+                                         printer._print(expr)))
+        return eq.render(wrap_line=True, num_columns=width or 80, use_unicode=True)

@@ -177,3 +177,16 @@ def rich_from_lines(lines, console):
         else:
             console.print()
             console.print(Text(value, style="bold green"))
+
+
+def wrap_items(items, width, separator=", "):
+    """Items joined by `separator` in lines of at most `width` columns, broken only
+    between items (a legend: "? unreadable" is never split)."""
+    lines, line = [], ""
+    for item in items:
+        candidate = line + separator + item if line else item
+        if line and display_width(candidate) > width:
+            lines.append(line + separator.rstrip())
+            candidate = item
+        line = candidate
+    return lines + [line] if line else lines

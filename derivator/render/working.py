@@ -24,44 +24,60 @@ MARKS = {"follows": ("✓", "green"), "wrong": ("✗", "bold red"), "unreadable"
 
 def render_working(verdict, out, lang="en"):
     """Print `verdict` (WorkingVerdict.as_dict()) on `out`; no markup is read from the
-    student's text."""
-    words = WORKING[lang]
+    student's text. Long lines wrap under their own text (a hanging indent), so that a
+    continuation never starts at column 0 and "read as:" stays readable."""
+    from ..answers.read.notation import LABELS
+    from .catalogue import english
+    from .terminal import MIN_WIDTH, display_width, wrap, wrap_items
+    words, say, status = WORKING[lang], english(lang), LABELS[lang]
     console = Console(file=out, highlight=False)
-    head = Text(f"{verdict['problem']}: {verdict['status']}: {verdict['message']}")
-    head.stylize("bold")
-    console.print(head)
-    console.print(Text(words["legend"], style="dim"))
+    columns = max(console.width, MIN_WIDTH)
+
+    def show(prefix, text, style=None, lead=""):
+        """`lead` + `prefix` + text, its continuation lines indented under the text."""
+        hang = display_width(prefix)
+        rows = wrap(text, max(columns - hang, 12)) if text else [""]
+        block = [prefix + rows[0]] + [" " * hang + row for row in rows[1:]]
+        console.print(Text(lead + "\n".join(block), style=style), soft_wrap=True)
+
+    show("", f"{verdict['problem']}: {status.get(verdict['status'], verdict['status'])}: "
+             f"{say(verdict['message'])}", style="bold")
+    for line in wrap_items(words["legend"].split("  "), columns, "  "):
+        console.print(Text(line, style="dim"), soft_wrap=True)
     lines = verdict.get("lines") or []
     width = max((len(str(r["line"])) for r in lines), default=1)
+    pad = f"   {' ' * width}  "
     for row in lines:
         mark, style = MARKS.get(row["status"], ("?", "yellow"))
+        hang = display_width(f" {mark} {row['line']:>{width}}  ")
+        rows = wrap(row["text"], max(columns - hang, 12))
         text = Text(f" {mark} ", style=style)
-        text.append(f"{row['line']:>{width}}  {row['text']}")
-        console.print(text)
+        text.append(f"{row['line']:>{width}}  " + f"\n{' ' * hang}".join(rows))
+        console.print(text, soft_wrap=True)
         if row.get("read_as"):
-            console.print(Text(f"   {' ' * width}  {words['read_as']}: {row['read_as']}",
-                               style="dim"))
+            show(f"{pad}{words['read_as']}: ", row["read_as"], style="dim")
         if row["status"] in ("wrong", "unreadable") and row.get("note"):
-            console.print(Text(f"   {' ' * width}  {row['note']}", style=style))
+            show(pad, say(row["note"]), style=style)
     first = verdict.get("first_wrong_line")
     if first is not None:
         row = next(r for r in lines if r["line"] == first)
-        console.print(Text(f"\n{words['first_wrong']}: {words['line']} {first}", style="bold red"))
+        show("", f"{words['first_wrong']}: {words['line']} {first}", style="bold red", lead="\n")
         step = verdict.get("first_wrong_step") or {}
         if step.get("before") and step["from_line"] != step["line"]:
-            console.print(Text(f"  {words['line']} {step['from_line']}: {step['before']}"))
+            show(f"  {words['line']} {step['from_line']}: ", step["before"])
         if step.get("after"):
-            console.print(Text(f"  {words['line']} {step['line']}: {step['after']}"))
-        console.print(Text(f"  {words['why']}: {row['note']}"))
+            show(f"  {words['line']} {step['line']}: ", step["after"])
+        show(f"  {words['why']}: ", say(row["note"]))
         if verdict.get("counterexample"):
-            console.print(Text(f"  {words['counterexample']}: {verdict['counterexample']}"))
+            show(f"  {words['counterexample']}: ", say(verdict["counterexample"]))
     flags = [(r["line"], f) for r in lines for f in r.get("flags", [])]
     if flags:
-        console.print(Text(f"\n{words['flags']}:", style="bold"))
+        show("", f"{words['flags']}:", style="bold", lead="\n")
         for number, flag in flags:
-            console.print(Text(f"  {words['line']} {number}: {flag}"))
+            show(f"  {words['line']} {number}: ", say(flag))
     final = verdict.get("final")
     if final:
-        console.print(Text(f"\n{words['answer']}: {final['status']}: {final['message']}"))
+        show(f"{words['answer']}: ", f"{status.get(final['status'], final['status'])}: "
+                                     f"{say(final['message'])}", lead="\n")
         for note in final.get("notes", []):
-            console.print(Text(f"  note: {note}"))
+            show(f"  {status['note']}: ", say(note))

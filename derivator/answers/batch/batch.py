@@ -312,16 +312,23 @@ def _print_table(results, problems, out, words):
         if r["problem"] in columns:
             cells = marks.setdefault(r["student"], {})
             cells[r["problem"]] = cells.get(r["problem"], "") + STATUS_MARK[r["status"]]
-    table = Table(title=Text(words["title"]))
+    # the legend above the table, wrapped between its items, never inside one ("? unreadable"
+    # stays whole, as rich's title wrapping did not keep it)
+    from ...render.terminal import wrap_items
+    for line in wrap_items(words["title"].split(", "), console.width, ", "):
+        console.print(Text(line), soft_wrap=True)
+    table = Table()
     table.add_column(Text(words["student"]))
     for pid in columns:
         table.add_column(Text(pid), justify="center")
     for student, cells in marks.items():
         table.add_row(Text(visible(student)), *[Text(cells.get(p, "")) for p in columns])
     console.print(table)
+    from ...render.catalogue import translate
+    lang = next(k for k, v in WORDS.items() if v is words)
     for r in results:
         if r["problem"] not in columns:
-            console.print(Text(visible(r["message"])))
+            console.print(Text(visible(translate(r["message"], lang))))
     duplicates = [str(r["line"]) for r in results if r.get("duplicate_of")]
     if duplicates:
         console.print(Text(words["duplicates"].format(count=len(duplicates),

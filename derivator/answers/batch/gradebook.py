@@ -3,6 +3,7 @@ problem file's `points` and `rubric`), the gradebook (one row per student), and 
 feedback file per student. Every file is written whole or not at all."""
 import csv
 import io
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -47,9 +48,11 @@ def _score(verdict, problem):
         return points
     if verdict["status"] != "incorrect":
         return 0
-    shares = [share for key, share in rubric.items() for note in verdict.get("notes") or []
-              if note.lower().startswith(key.lower())]
-    return round(points * max(shares, default=0), 6)
+    # each mistake named keeps its share of the points: two mistakes of 0.5 earn 0.25
+    notes = [note.lower() for note in verdict.get("notes") or []]
+    shares = [share for key, share in rubric.items()
+              if any(note.startswith(key.lower()) for note in notes)]
+    return round(points * math.prod(shares), 6) if shares else 0
 
 
 def write_atomically(path, text):
@@ -120,7 +123,8 @@ def write_feedback(directory, results, problems, lang="en"):
     """One Markdown file per student in `directory`: each verdict, how the answer was
     read, the notes, the counterexample. The names of the files come from the students'
     names, made safe (`file_name`)."""
-    labels = LABELS[lang]
+    from ...render.catalogue import english
+    labels, say = LABELS[lang], english(lang)
     directory = Path(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -148,12 +152,12 @@ def write_feedback(directory, results, problems, lang="en"):
             lines += [f"{labels['answer']}:", "", _code(r["answer"]), ""]
             if r.get("read_as"):
                 lines += [f"{labels['read_as']}: {_inline(r['read_as'])}", ""]
-            lines += [_markdown(visible(r["message"])), ""]
+            lines += [_markdown(visible(say(r["message"]))), ""]
             if r.get("notes"):
                 lines += [f"{labels['notes']}:", ""]
-                lines += [f"- {_markdown(visible(n))}" for n in r["notes"]] + [""]
+                lines += [f"- {_markdown(visible(say(n)))}" for n in r["notes"]] + [""]
             if r.get("counterexample"):
-                lines += [f"{labels['counterexample']}: {_inline(r['counterexample'])}", ""]
+                lines += [f"{labels['counterexample']}: {_inline(say(r['counterexample']))}", ""]
             if r.get("duplicate_of"):
                 lines += [labels["duplicate"].format(line=r["duplicate_of"]), ""]
         lines += [labels["total"].format(earned=earned, possible=possible), ""]
@@ -182,6 +186,11 @@ def _inline(text):
     return f"{fence} {text} {fence}"
 
 
+# characters that MathJax (Jupyter, VS Code) would read as maths if escaped with a
+# backslash (\( \[ $) are written as entities; parentheses need no escape once [ ] have one
+_ENTITIES = {"\\": "&#92;", "[": "&#91;", "]": "&#93;", "$": "&#36;"}
+
+
 def _markdown(text):
     """Plain text in Markdown: the characters that would start markup are escaped."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|~" else c for c in text)
+    return "".join(_ENTITIES.get(c) or ("\\" + c if c in "`*_{}<>#+!|~" else c) for c in text)

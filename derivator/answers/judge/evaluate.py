@@ -230,6 +230,11 @@ class Evaluator:
             free = [i for i in sub if not i.isdigit() and i not in self.bound]
             raise EvaluationError(f"the index {free[0]} of {written} is neither summed over "
                                   "nor the answer's free index", n.column, unreadable=True)
+        if not sub and name in self.functions and name not in self.values and self.samples:
+            raise EvaluationError(                  # f(X w): f takes one sample, x_i
+                f"{name} takes one sample: write {name}(x_i) inside the sum over the samples "
+                f"(\\sum_{{i=1}}^{{N}} … {name}(x_i) …), or apply it entry by entry with ⊙",
+                n.column, unreadable=True)
         if not sub and (name in self.functions or name in ELEMENTWISE) and \
                 name not in self.values:
             raise EvaluationError(f"{name} is a function: write {name}(…) with its argument",
@@ -394,6 +399,10 @@ class Evaluator:
                 raise EvaluationError(f"{_short_number(base)}^{_short_number(exp)} is not a "
                                       "real number", n.column)
             return value
+        if 1 in shape_of(base):                     # a vector squared: each entry, surely
+            raise EvaluationError(f"cannot raise {describe(shape_of(base))} to a power: for "
+                                  "the square of each entry write ⊙ (v ⊙ v), v^{\\circ 2} or "
+                                  "the entry inside a sum (\\sum_i v_i^2)", n.column)
         if shape_of(base)[0] != shape_of(base)[1]:
             raise EvaluationError(f"cannot raise {describe(shape_of(base))} to a power",
                                   n.column)

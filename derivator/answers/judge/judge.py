@@ -414,8 +414,8 @@ def _notes(task, tree, got, points, p, budget, value):
         for label, expr in task.variants:       # the gradient given, a missing term
             values = [task.value(expr, pt) for pt in points]
             found = _relation(got, values, general, points, p, equal_is_news=True)
-            if found is not None:
-                notes = [label] + found
+            if found is not None:      # a variant may be two mistakes at once: a note each
+                notes = ([label] if isinstance(label, str) else list(label)) + found
                 break
     if not notes:
         notes = _known_mistakes(got, general, points, p, budget, value, mistakes.ANSWER)

@@ -89,6 +89,8 @@ class Task:
                                      and not t.has(p.model().data_matrix[0]) else
                                      f"missing the term {_text(t)} of the gradient",
                                      sp.MatAdd(now, sp.MatMul(-1, rate, rest))))
+                for label, (_, rest) in zip([v[0] for v in variants[1:]], _without(terms)):
+                    variants.append(((variants[0][0], label), rest))   # two mistakes at once
                 return update, variants
             variants.append(("this is the gradient ∂L/∂w; the problem asks for the update rule "
                              "w_{t+1} = w_t - η ∂L/∂w", d.sum_form() or d.result))
@@ -121,6 +123,11 @@ class Task:
         if key not in self._values:
             self._values[key] = _numeric(expr, self.problem, point)
         return self._values[key]
+
+
+def _without(terms):
+    """(term, the sum of the other terms) for each term of a gradient."""
+    return [(t, sp.MatAdd(*[u for u in terms if u is not t])) for t in terms]
 
 
 @lru_cache(maxsize=None)

@@ -35,8 +35,8 @@ def model():
     lecture = get_model("bce")
     return dataclasses.replace(
         lecture, name="bce-mle",
-        title={"en": "Where BCE comes from: the likelihood of the data, then dJ/dw",
-               "ko": "BCE는 어디서 오는가: 데이터의 우도에서 dJ/dw까지"},
+        title={"en": "Where BCE comes from: the likelihood of the data, then the gradient of J",
+               "ko": "BCE는 어디서 오는가: 데이터의 우도에서 J의 기울기까지"},
         notes={"en": "Labels y ∈ {0, 1}; ŷ = P(y = 1 | x) is the lecture's h(x) = σ(z(x)), "
                      "z(x) = w x + b; m samples, as in the lecture.",
                "ko": "레이블 y ∈ {0, 1}; ŷ = P(y = 1 | x)는 강의의 h(x) = σ(z(x)), "
