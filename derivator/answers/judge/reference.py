@@ -154,42 +154,38 @@ def _text(expr):
     return to_text(expr)
 
 
-CHECK_SIZES = range(2, 8)    # the range the check's sizes are drawn from
-LARGE_SIZES = range(5, 9)    # one size of the last setting is drawn from these
+SMALL_SIZES = (2, 3, 4)      # the check's other sizes are drawn from these,
+LARGE_SIZES = (5, 6, 7)      # and one size of the last setting from these
 
 
 def _size_settings(problem, variant=0):
     """Three settings of the sizes: the problem's first stated ones (small, so that a
-    counterexample is easy to read), then two drawn at random from a wider range, none
-    of them a stated size, the last with one size of 5 or more. A coefficient that is 0
-    only at the stated sizes ((D-2)(D-3) X) is then seen. Within a setting the sizes
-    differ from each other where the range allows, so that non-square shapes show.
-    `variant` (drawn from the answer) changes the draw from one check to the next."""
+    counterexample is easy to read), then two drawn at random, different from them, the
+    last with one size of 5 or more. A coefficient that is 0 only at the stated sizes
+    ((D-2)(D-3) X) is then seen. The sizes keep the stated ones' order (N ≥ D stays so:
+    XᵀX stays invertible). `variant` (drawn from the answer) changes the draw from one
+    check to the next."""
     sizes = problem.sizes()
     if not sizes:
         return [{}]
     firsts = {n: int(problem.names[n].check[0]) for n in sorted(sizes)}
     stated = {int(c) for n in sizes for c in problem.names[n].check}
     rng = np.random.default_rng([variant, zlib.crc32(problem.id.encode())])
-    free = [v for v in CHECK_SIZES if v not in stated] or list(CHECK_SIZES)
     large = [v for v in LARGE_SIZES if v not in stated] or list(LARGE_SIZES)
 
     def draw(one_large):
-        """Sizes in the order of the stated ones (N > D stays N > D: XᵀX invertible)."""
         names = sorted(firsts, key=lambda n: (firsts[n], rng.random()))
-        values = sorted(int(v) for v in rng.choice(free, size=len(names),
-                                                   replace=len(free) < len(names)))
-        if one_large and values[-1] < min(large):
+        values = sorted(int(v) for v in rng.choice(SMALL_SIZES, size=len(names)))
+        if one_large:
             values[-1] = int(rng.choice(large))
         return {n: values[names.index(n)] for n in firsts}
 
-    middle = draw(False)
-    last = draw(True)
-    for _ in range(20):               # three different settings, where the range allows
-        if last != middle:
-            break
-        last = draw(True)
-    return [firsts, middle, last]
+    # every size changes (a 1/N is then not a constant factor), to one not stated if it can
+    tries = [draw(False) for _ in range(100)]
+    changed = [m for m in tries if all(m[n] != firsts[n] for n in firsts)] or \
+        [m for m in tries if m != firsts] or tries
+    middle = next((m for m in changed if not set(m.values()) <= stated), changed[0])
+    return [firsts, middle, draw(True)]
 
 
 def _point(problem, sizes, rng, symmetric=False, scale=1.0):
