@@ -42,6 +42,10 @@ WRONG = [
     ("p1a", "(2 + 10^{-9}) X^T"),
     ("p3", P3 + " (1 + 10^{-9})"),
     ("p7b", P7B + " + 10^{-9} w_{1,d,m}"),
+    # smooth gates: exactly 0 in floats at every point drawn
+    ("p1a", "2X^T + sigma(10^6 (tr(X^T X) - 10^3)) X"),
+    ("p1a", "2X^T + exp(-10^6 tr(X^T X)) X"),
+    ("p6", "(X+X^T)w + exp(-10^3 w^T w) w"),
 ]
 
 RIGHT = [
@@ -53,6 +57,8 @@ RIGHT = [
     ("p1b", "3 (X^2)^T + 1.5 (X^2)^T - 1.5 (X^2)^T"),
     ("p2", P2),
     ("p7b", P7B),
+    ("p1a", "2X^T + sigma(tr(X^T X)) X - sigma(tr(X^T X)) X"),
+    ("p1a", "2X^T + (tr(X) - tr(X^T)) X"),
 ]
 
 
@@ -71,6 +77,7 @@ def test_a_right_answer_with_such_parts_stays_right(problem, answer):
 @pytest.mark.parametrize("problem,answer", [
     ("p1a", "2X^T + relu(-tr(X^T X) - 1) X"),          # shut for every real X: right
     ("p7a", "(g - y) g (1 - g) w_{2,j} + H(g - 2) w_{2,j}"),   # 0 < g < 1: right
+    ("p1a", "2X^T + tanh(10^6 + tr(X^T X)) X - X"),     # tanh is 1 to the last digit
 ])
 def test_a_gate_no_value_opens_is_flagged_for_a_person(problem, answer):
     verdict = derivator.check(problem, answer)

@@ -83,7 +83,23 @@ def hidden(p, tree, task, points, value, got):
         found = _gate(s, gate)
         if found:
             return found
+    calls = [n for n in _outside_sums(tree) if n.kind == "call" and n not in gates
+             and any(m.kind == "name" for m in _walk(n)) and not _only_counts(n, s.counts)]
+    for call in calls[:MAX_SUSPECTS]:
+        found = _frozen(s, call)
+        if found:
+            return found
     return _near_miss(s)
+
+
+def _outside_sums(tree):
+    """The nodes not inside a sum (where they can be computed on their own)."""
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        yield n
+        if n.kind not in ("sum", "prod"):
+            stack.extend(n.args)
 
 
 # parts of the sizes
@@ -225,6 +241,7 @@ def _gate(s, gate):
     from .reference import _numeric, _point
     from .judge import _close
     kept = open_tree if as_open else shut_tree
+    changed = False            # the gate changed somewhere, and the answer was right there
     for scale in SCALES:
         for k in (s.general[0], s.general[-1]):
             point = _point(s.p, dict(s.points[k].sizes), np.random.default_rng(k),
@@ -237,19 +254,71 @@ def _gate(s, gate):
             if not np.all(np.isfinite(got)) or _close(got, branch):
                 continue       # the gate did not change here
             wrong = _differs(s, point, _numeric)
-            if wrong is None:
-                continue
+            changed = changed or wrong is False
             if not wrong:
-                return None    # it changed, and the answer is right there too
+                continue       # right there too (or not computable): other magnitudes
             return ("incorrect", "it agrees at the points checked only because part of "
                     f"it, {written(gate)}, did not change there",
                     [f"a part that stays {'open' if as_open else 'shut'} at the values "
                      f"checked: {written(gate)}; with values of magnitude {scale:g} it "
                      "changes, and the answer is wrong there"])
+    if changed:
+        return None
     return ("correct", f"it agrees with the derivation at {len(s.points)} random points, "
             f"but {written(gate)} never changed: {FLAG}",
             [f"{FLAG}: {written(gate)} stayed {'open' if as_open else 'shut'} at every "
              "value tried; the answer would be wrong if it changed"])
+
+
+# smooth gates: σ(10^6 (tr(XᵀX) - 10^3)) and exp(-10^6 wᵀw) are exactly 0 or 1 in floats
+
+def _alone(s, node, point):
+    """A part's value on its own at a point (None where it needs the answer around it)."""
+    try:
+        with np.errstate(all="ignore"):
+            v = Evaluator(point.values, point.samples, point.functions, sorted(s.p.names),
+                          budget=Budget(PROBE_OPERATIONS))(node)
+    except _FAILED:
+        return None
+    return float(v) if not shape_of(v) and np.isfinite(v) else None
+
+
+def _frozen(s, call):
+    """A function's value that was the same number at every point, to the last digits (a
+    sigmoid or an exponential saturated to 0 or 1): the answer is checked where it is
+    not."""
+    seen = [_alone(s, call, s.points[k]) for k in s.general]
+    if None in seen:
+        return None
+    c = float(round(seen[0])) if abs(seen[0] - round(seen[0])) <= ROUNDOFF else seen[0]
+    if any(abs(v - c) > ROUNDOFF * (1 + abs(c)) for v in seen):
+        return None                # it changed between the points: it was tested
+    if s.right(s.values(_replace(s.tree, call, Node("num", (), c + 1, call.column)))):
+        return None                # the answer does not depend on it
+    from .reference import _numeric, _point
+    changed = False
+    for scale in SCALES:
+        for k in (s.general[0], s.general[-1]):
+            point = _point(s.p, dict(s.points[k].sizes), np.random.default_rng(k),
+                           scale=scale)
+            moved = _alone(s, call, point)
+            if moved is None or abs(moved - c) <= 1e-6 * (1 + abs(c)):
+                continue
+            wrong = _differs(s, point, _numeric)
+            changed = changed or wrong is False
+            if not wrong:
+                continue       # right there too (or not computable): other magnitudes
+            return ("incorrect", "it agrees at the points checked only because part of "
+                    f"it, {written(call)}, did not change there",
+                    [f"a part that is {_number(c)} at every value checked: "
+                     f"{written(call)}; with values of magnitude {scale:g} it is not, "
+                     "and the answer is wrong there"])
+    if changed:
+        return None
+    return ("correct", f"it agrees with the derivation at {len(s.points)} random points, "
+            f"but {written(call)} never changed: {FLAG}",
+            [f"{FLAG}: {written(call)} was {_number(c)} at every value tried; the answer "
+             "would be wrong if it changed"])
 
 
 # near misses
