@@ -375,15 +375,18 @@ def _index_notes(tree, want, general, points, p, budget, value):
                 fixed = Node(node.kind, node.args, (name, sub[:k] + (other,) + sub[k + 1:]),
                              node.column)
                 candidate = _replace(tree, node, fixed)
-                try:
-                    values = [value(Evaluator(points[j].values, points[j].samples,
-                                              points[j].functions, sorted(p.names),
-                                              budget=budget), candidate, points[j])
-                              for j in general]
+
+                def right_at(j):
+                    got = value(Evaluator(points[j].values, points[j].samples,
+                                          points[j].functions, sorted(p.names),
+                                          budget=budget), candidate, points[j])
+                    return _close(got, want[j])
+                try:              # point by point: most candidates fail at the first
+                    if all(right_at(j) for j in general):
+                        return [f"a wrong index: {written(node)} where {written(fixed)} "
+                                "belongs"]
                 except (Failed, ValueError, ArithmeticError, np.linalg.LinAlgError):
                     continue
-                if all(_close(v, want[j]) for v, j in zip(values, general)):
-                    return [f"a wrong index: {written(node)} where {written(fixed)} belongs"]
     return []
 
 
