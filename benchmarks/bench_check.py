@@ -11,7 +11,11 @@
 4. with --dask: the same class on a local Dask cluster of 1, 2, ... workers (throughput
    as workers are added on this machine).
 
+5. with --distinct N: N mostly distinct answers checked in one process (answers/s per
+   worker; target >= 400).
+
 Usage: python benchmarks/bench_check.py [--rows 10000] [--dask | --only-dask] [--skip-class]
+       python benchmarks/bench_check.py --distinct 1000
 """
 import argparse
 import csv
@@ -137,13 +141,45 @@ def on_dask(rows):
         print(f"   {workers} worker(s): {elapsed:.1f} s, {len(items) / elapsed:.0f} answers/s")
 
 
+def distinct_answers(count, share_own=0.9):
+    """5. A class of mostly distinct answers (share_own of them written each student's own
+    way) checked one after another in this process, one worker, every problem warm first:
+    distinct answers a second, against the same process's rate on the common answers."""
+    global SHARE_OWN
+    SHARE_OWN, saved = share_own, SHARE_OWN
+    items = list(dict.fromkeys((p, a) for _, p, a in make_class(count * 2, seed=2)))[:count]
+    common = [(p, a) for p, answers in COMMON.items() for a in answers]
+    from derivator.answers.judge.reference import VARIANTS, _task
+    for problem in COMMON:                              # derived, compiled, every draw
+        for variant in range(VARIANTS):
+            _task(problem, 0, variant)
+    warm = list(dict.fromkeys((p, a) for _, p, a in make_class(count, seed=3)))
+    for p, a in common + warm:                          # and every problem's notes' data
+        check(p, a)
+
+    def rate(pairs):
+        start = time.perf_counter()
+        for p, a in pairs:
+            check(p, a)
+        return len(pairs) / (time.perf_counter() - start)
+    SHARE_OWN = saved
+    own, base = rate(items), rate(common * 3)
+    print(f"5. {len(items)} mostly distinct answers, one worker: {own:.0f} answers/s "
+          f"(target >= 400; the common answers: {base:.0f}/s, ratio {own / base:.2f})")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--dask", action="store_true")
     parser.add_argument("--skip-class", action="store_true")
     parser.add_argument("--only-dask", action="store_true")
+    parser.add_argument("--distinct", type=int, default=0, metavar="N",
+                        help="only part 5: N mostly distinct answers in one process")
     args = parser.parse_args()
+    if args.distinct:
+        distinct_answers(args.distinct)
+        return
     derivator.catalog()
     if not args.only_dask:
         warm_per_problem()

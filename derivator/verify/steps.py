@@ -240,6 +240,23 @@ def _index_values(model):
     return [dict(combo) for combo in itertools.product(*ranges)]
 
 
+def _expanded_over_indices(expr, model, cache):
+    """expr expanded once with its free indices (d, m of ∂L/∂w_{1,d,m}) left as symbols:
+    each entry is then this expansion with the indices put in (KroneckerDelta(d, 2) at
+    d = 1 is 0), not an expansion of its own, so verifying costs one expansion per line
+    instead of one per line and entry. None when the general expansion is not complete
+    (a derivative or a sum left): the line is then expanded entry by entry, as before."""
+    key = (expr, "general")
+    if key not in cache:
+        try:
+            general = expand_everything(expr, model)
+            done = not general.atoms(sp.Derivative, sp.Sum, sp.Subs)
+        except (ShapeError, ValueError, TypeError, NotImplementedError):
+            general, done = None, False
+        cache[key] = general if done else None
+    return cache[key]
+
+
 def verify_derivation(derivation, points=5, seed=0):
     model = derivation.model
     checks = []
@@ -250,7 +267,9 @@ def verify_derivation(derivation, points=5, seed=0):
     def expand(expr, values):          # each line is compared twice: expand it once
         key = (expr, tuple(values.items()))
         if key not in expanded:
-            expanded[key] = expand_everything(expr.xreplace(values), model)
+            general = _expanded_over_indices(expr, model, expanded) if values else None
+            expanded[key] = general.xreplace(values) if general is not None else \
+                expand_everything(expr.xreplace(values), model)
         return expanded[key]
 
     for step in derivation.steps:

@@ -16,7 +16,7 @@ from .evaluate import Budget, EvaluationError, Evaluator, describe, over_indices
 from ..read.lhs import Reading, parse_answer
 from ..read.notation import written
 from ..read.parse import AnswerError, Node
-from .reference import _free_indices, _over_free, _size_settings, _task
+from .reference import _free_indices, _over_free, _size_settings, _task, variant_of
 from ...render.notebook import VerdictDisplay
 
 RTOL = 1e-7
@@ -191,7 +191,7 @@ def _another_problem(p, answer, verdict, seed):
 def _judge(p, answer, reading, seed):
     tree = reading.tree
     try:
-        task, points = _task(p.id, seed)
+        task, points = _task(p.id, seed, variant_of(answer))
     except (NotImplementedError, StopIteration) as error:
         reason = str(error) if isinstance(error, NotImplementedError) and \
             " " in str(error) else "its answer is of a kind the checker does not compute yet"
@@ -230,6 +230,11 @@ def _judge(p, answer, reading, seed):
         if not _close(got, want) and mismatch is None and not point.symmetric:
             mismatch = (point, got, want)
     if mismatch is None:
+        from .hidden import hidden
+        found = hidden(p, tree, task, points, value, answers)
+        if found is not None:              # right at the points, wrong elsewhere (or unsure)
+            status, message, notes = found
+            return Verdict(p.id, answer, status, message, notes)
         from .symbolic import confirms
         symbolic = ", and SymPy confirms it symbolically" if not reading.entry_order and \
             confirms(tree, p, task.quantity) else ""
@@ -247,7 +252,7 @@ def _equation(p, answer, reading, seed, verdict):
     working written on one line). The normal equations XᵀXw = Xᵀy are named as such."""
     if verdict.status == "unreadable":
         return verdict
-    task, points = _task(p.id, seed)
+    task, points = _task(p.id, seed, variant_of(answer))
     side = Reading(reading.lhs.tree, entry_order=reading.entry_order)
     value = _valuer(p, side, task, points)
     budget, known = Budget(), sorted(p.names)
@@ -403,6 +408,8 @@ def _notes(task, tree, got, points, p, budget, value):
     general = [k for k, pt in enumerate(points) if not pt.symmetric]
     notes = _relation(got, want, general, points, p)
     symmetric = [k for k, pt in enumerate(points) if pt.symmetric]
+    if not notes:
+        notes = _size_notes(got, want, general, points) or notes
     if symmetric and not notes and all(_close(got[k], want[k]) for k in symmetric):
         square = [n for n, v in p.names.items() if v.kind == "matrix"]
         notes = [f"right only when {' and '.join(square)} "
@@ -432,6 +439,23 @@ def _notes(task, tree, got, points, p, budget, value):
     return list(dict.fromkeys(notes))
 
 
+def _size_notes(got, want, general, points):
+    """An answer right at every point of some sizes and wrong at others: it depends on the
+    sizes where the right one does not ((D-2)(D-3) X is 0 at D = 2 and 3)."""
+    def sizes(k):
+        return tuple(sorted(points[k].sizes.items()))
+    right = {sizes(k): True for k in general}
+    for k in general:
+        right[sizes(k)] = right[sizes(k)] and _close(got[k], want[k])
+    if len(right) < 2 or all(right.values()) or not any(right.values()):
+        return []
+    shown = lambda key: ", ".join(f"{n} = {v}" for n, v in key)       # noqa: E731
+    good = next(key for key, ok in right.items() if ok)
+    bad = next(key for key, ok in right.items() if not ok)
+    return [f"right at {shown(good)} but not at {shown(bad)}: part of the answer depends "
+            "on the sizes where the right one does not"]
+
+
 MAX_INDEX_TRIES = 24
 
 
@@ -458,15 +482,18 @@ def _index_notes(tree, want, general, points, p, budget, value):
                 fixed = Node(node.kind, node.args, (name, sub[:k] + (other,) + sub[k + 1:]),
                              node.column)
                 candidate = _replace(tree, node, fixed)
-                try:
-                    values = [value(Evaluator(points[j].values, points[j].samples,
-                                              points[j].functions, sorted(p.names),
-                                              budget=budget), candidate, points[j])
-                              for j in general]
+
+                def right_at(j):
+                    got = value(Evaluator(points[j].values, points[j].samples,
+                                          points[j].functions, sorted(p.names),
+                                          budget=budget), candidate, points[j])
+                    return _close(got, want[j])
+                try:              # point by point: most candidates fail at the first
+                    if all(right_at(j) for j in general):
+                        return [f"a wrong index: {written(node)} where {written(fixed)} "
+                                "belongs"]
                 except (Failed, ValueError, ArithmeticError, np.linalg.LinAlgError):
                     continue
-                if all(_close(v, want[j]) for v, j in zip(values, general)):
-                    return [f"a wrong index: {written(node)} where {written(fixed)} belongs"]
     return []
 
 

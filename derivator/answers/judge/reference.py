@@ -5,6 +5,7 @@ The right answer is never typed in: it is the derivation's own result, evaluated
 the same random values as the student's answer.
 """
 import types
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,9 +100,9 @@ class Task:
             return d.result, variants
         raise NotImplementedError(p.id)
 
-    def points(self, seed=0):
-        rng = np.random.default_rng(seed)
-        settings = _size_settings(self.problem)
+    def points(self, seed=0, variant=0):
+        rng = np.random.default_rng(seed if not variant else [seed, variant])
+        settings = _size_settings(self.problem, variant)
         out = []
         naturals = [n for n, v in self.problem.names.items() if v.kind == "natural"]
         for sizes in settings:
@@ -130,13 +131,29 @@ def _without(terms):
     return [(t, sp.MatAdd(*[u for u in terms if u is not t])) for t in terms]
 
 
+VARIANTS = 4      # how many draws of the sizes a problem's checks are spread over
+
+
 @lru_cache(maxsize=None)
-def _task(problem_id, seed):
+def _task(problem_id, seed, variant=0):
     """A problem's task and its random points, made once: every check of that problem
-    with the same seed sees the same points, so the reference is computed once."""
+    with the same seed and variant sees the same points, so the reference is computed
+    once per draw."""
+    task = _problem_task(problem_id)
+    return task, task.points(seed, variant)
+
+
+@lru_cache(maxsize=None)
+def _problem_task(problem_id):
     from ...model.problemset import problem
-    task = Task(problem(problem_id))
-    return task, task.points(seed)
+    return Task(problem(problem_id))
+
+
+def variant_of(answer):
+    """The draw of sizes an answer is checked at: it follows the answer's text, so that
+    the same answer always gets the same verdict (a resumed run equals a clean one), and
+    different answers are checked at different sizes."""
+    return zlib.crc32(answer.encode("utf-8", "replace")) % VARIANTS
 
 
 def _text(expr):
@@ -144,23 +161,49 @@ def _text(expr):
     return to_text(expr)
 
 
-def _size_settings(problem):
-    """Two or more sizes, different from each other so that non-square shapes show."""
+SMALL_SIZES = (2, 3, 4)      # the check's other sizes are drawn from these,
+LARGE_SIZES = (5, 6, 7)      # and one size of the last setting from these
+
+
+def _size_settings(problem, variant=0):
+    """Three settings of the sizes: the problem's first stated ones (small, so that a
+    counterexample is easy to read), then two drawn at random, different from them, the
+    last with one size of 5 or more. A coefficient that is 0 only at the stated sizes
+    ((D-2)(D-3) X) is then seen. The sizes keep the stated ones' order (N ≥ D stays so:
+    XᵀX stays invertible). `variant` (drawn from the answer) changes the draw from one
+    check to the next."""
     sizes = problem.sizes()
     if not sizes:
         return [{}]
-    firsts = {n: int(problem.names[n].check[0]) for n in sizes}
-    seconds = {n: v + 1 for n, v in firsts.items()}
-    return [firsts, seconds]
+    firsts = {n: int(problem.names[n].check[0]) for n in sorted(sizes)}
+    stated = {int(c) for n in sizes for c in problem.names[n].check}
+    rng = np.random.default_rng([variant, zlib.crc32(problem.id.encode())])
+    large = [v for v in LARGE_SIZES if v not in stated] or list(LARGE_SIZES)
+
+    def draw(one_large):
+        names = sorted(firsts, key=lambda n: (firsts[n], rng.random()))
+        values = sorted(int(v) for v in rng.choice(SMALL_SIZES, size=len(names)))
+        if one_large:
+            values[-1] = int(rng.choice(large))
+        return {n: values[names.index(n)] for n in firsts}
+
+    # every size changes (a 1/N is then not a constant factor), to one not stated if it can
+    tries = [draw(False) for _ in range(100)]
+    changed = [m for m in tries if all(m[n] != firsts[n] for n in firsts)] or \
+        [m for m in tries if m != firsts] or tries
+    middle = next((m for m in changed if not set(m.values()) <= stated), changed[0])
+    return [firsts, middle, draw(True)]
 
 
-def _point(problem, sizes, rng, symmetric=False):
+def _point(problem, sizes, rng, symmetric=False, scale=1.0):
+    """One random point; `scale` multiplies every real-valued array (labels stay), so
+    that a check can look at values of other magnitudes."""
     values, samples = {}, {}
     for name, v in problem.names.items():
         if v.kind in ("matrix", "vector") and "sample" not in problem.data["names"][name] \
                 and "alias_of" not in problem.data["names"][name]:
             shape = tuple(sizes[d] for d in v.shape) + ((1,) if v.kind == "vector" else ())
-            value = rng.normal(size=shape)
+            value = rng.normal(size=shape) * scale
             labels = label_values(problem.data["names"][name])
             if labels:                  # labels from their own set: {-1, 1} never gives 0
                 value = rng.choice(labels, size=shape).astype(float)
@@ -178,7 +221,7 @@ def _point(problem, sizes, rng, symmetric=False):
             values[name] = values[v["alias_of"]]
         whole = v.get("weight") or v.get("node")
         if whole and "array" in v and whole not in values:       # w_{1,d,m}: entries of w_1
-            values[whole] = rng.normal(size=tuple(sizes[d] for d in v["array"]))
+            values[whole] = rng.normal(size=tuple(sizes[d] for d in v["array"])) * scale
     for name, v in problem.data["names"].items():
         if "sample" not in v:
             continue
@@ -189,7 +232,7 @@ def _point(problem, sizes, rng, symmetric=False):
             continue
         count = sizes[problem.data["derive"]["count"]]
         if v["kind"] == "vector":
-            samples[v["sample"]] = [rng.normal(size=(sizes[v["shape"][0]], 1))
+            samples[v["sample"]] = [rng.normal(size=(sizes[v["shape"][0]], 1)) * scale
                                     for _ in range(count)]
         else:
             lo, hi = v.get("domain", [-2, 2])
