@@ -23,7 +23,8 @@ TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function
 MAX_WHOLE_NUMBERS = 1000      # in an integer domain: labels, counts
 NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "sample", "rows_of",
              "alias_of", "of", "node", "array", "weight", "sum",
-             "values"}      # the values a label takes ({-1, 1}), drawn from when checking
+             "values",      # the values a label takes ({-1, 1}), drawn from when checking
+             "spd"}         # a symmetric positive definite matrix (log det), drawn so
 MAX_BYTES = 200_000
 
 
