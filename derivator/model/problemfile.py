@@ -170,8 +170,13 @@ def _check_strategy(problem, fail):
     spec = data["derive"]
     if problem.strategy in ("index", "index_power"):
         fn = data.get("function")
-        if not isinstance(fn, dict) or "name" not in fn or "matrix" not in fn:
-            fail(("function",), "an index problem needs [function] with name, matrix and index")
+        if not isinstance(fn, dict) or "name" not in fn:
+            fail(("function",), "an index problem needs [function] with name and index "
+                                "(matrix, the matrix form, is optional)")
+        if problem.strategy == "index_power" and "matrix" not in fn:
+            fail(("function",), "[function] needs matrix, e.g. matrix = \"tr(X^k)\"")
+        if "power" not in spec and problem.strategy == "index_power":
+            fail(("derive",), "[derive] needs power, the natural number k of tr(X^k)")
         wrt = spec["wrt"]
         if wrt not in names or names[wrt].kind not in ("matrix", "vector"):
             fail(("derive", "wrt"), f"wrt = {wrt!r} must be a declared matrix or vector")
@@ -184,7 +189,8 @@ def _check_strategy(problem, fail):
         if problem.strategy == "index":
             if "index" not in fn:
                 fail(("function",), "[function] needs index, the function as a sum over indices")
-            problem.parse(fn["matrix"], key=("function", "matrix"))
+            if "matrix" in fn:
+                problem.parse(fn["matrix"], key=("function", "matrix"))
             form = problem.parse(fn["index"], matrix=False, key=("function", "index"))
             _check_ranges(problem, form, fail)
         return

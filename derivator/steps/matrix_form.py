@@ -76,11 +76,9 @@ class Translator:
         t = self.tensor(expr)
         if t.indices() != set(free) or t.diagonal:
             raise NoMatrixForm(f"{expr} does not run over {free}")
-        if len(free) == 1:
-            t = t.with_row(free[0])
-        elif len(free) == 2:
-            t = t.with_row(free[0])
-        return textbook(t.m)
+        if t.row != free[0] and isinstance(t.m, sp.MatAdd):     # (P + Q)ᵀ = Pᵀ + Qᵀ
+            return sp.MatAdd(*[textbook(sp.Transpose(p)) for p in t.m.args])
+        return textbook(t.with_row(free[0]).m)
 
     def tensor(self, expr):
         if expr.is_Number:
@@ -136,7 +134,8 @@ class Translator:
             if p.is_scalar:
                 rows = self.sizes[ref.row] if ref.row is not None else 1
                 cols = self.sizes[ref.col] if ref.col is not None else 1
-                out.append(sp.MatMul(p.m, sp.OneMatrix(rows, cols)))
+                ones = sp.OneMatrix(rows, cols)
+                out.append(ones if p.m == 1 else sp.MatMul(p.m, ones))
                 continue
             if p.indices() != ref.indices():
                 raise NoMatrixForm("terms over different indices")
@@ -150,12 +149,50 @@ class Translator:
             return self.add([self.tensor(sp.Sum(t, *expr.limits)) for t in terms_of(body)])
         if any(lo != 1 for _, lo, _ in expr.limits):
             raise NoMatrixForm(f"a sum that does not start at 1: {expr}")
+        factors, limits = self.lift(factors_of(body), list(expr.limits))
+        factors, limits = _collapse(factors, limits)
+        for n, f in enumerate(factors):              # Σ (f + g) h = Σ f h + Σ g h
+            if isinstance(f, sp.Add) and not self.one_index_set(f):
+                rest = factors[:n] + factors[n + 1:]
+                return self.add([self.tensor(sp.Sum(sp.Mul(t, *rest), *limits))
+                                 for t in terms_of(f)])
         outer = self.sizes
-        self.sizes = {**outer, **{v: hi for v, _, hi in expr.limits}}
+        self.sizes = {**outer, **{v: hi for v, _, hi in limits}}
         try:
-            return self.contract([self.tensor(f) for f in factors_of(body)], summed)
+            return self.contract([self.tensor(f) for f in factors],
+                                 {v for v, _, _ in limits})
         finally:
             self.sizes = outer
+
+    def one_index_set(self, expr):
+        """The terms of a bracket run over the same indices: (Ax + b)_i is one column."""
+        sets = {frozenset(self.free_in(t)) for t in terms_of(expr)} - {frozenset()}
+        return len(sets) <= 1 and all(len(s) <= 2 for s in sets)
+
+    def lift(self, factors, limits):
+        """Σ_i f Σ_n g = Σ_i Σ_n f g: an inner sum of a product joins the outer one (its
+        index renamed where it would clash), so that deltas and chains meet."""
+        out = []
+        for f in factors:
+            if isinstance(f, sp.Sum) and not isinstance(f.function, sp.Add) and \
+                    self.free_in(f) and all(lo == 1 for _, lo, _ in f.limits):
+                taken = {v for v, _, _ in limits} | set().union(
+                    *[g.free_symbols for g in factors])
+                inner, new_limits = f.function, []
+                for v, lo, hi in f.limits:
+                    if v in taken:
+                        fresh = next(s for s in sorted(self.index_symbols, key=str)
+                                     if s not in taken and not inner.has(s))
+                        inner = inner.xreplace({v: fresh})
+                        v = fresh
+                    taken.add(v)
+                    new_limits.append((v, lo, hi))
+                limits = limits + new_limits
+                more, limits = self.lift(factors_of(inner), limits)
+                out.extend(more)
+            else:
+                out.append(f)
+        return out, limits
 
     # --- combining tensors -------------------------------------------------------------
     def contract(self, tensors, summed):
@@ -179,7 +216,7 @@ class Translator:
         if len(ts) == 2:                              # u_k v_l = (u vᵀ)_kl
             u, v = ts
             if len(u.indices()) == 1 and len(v.indices()) == 1 and u.indices() != v.indices():
-                ts = [Tensor(u.with_row(*u.indices()).m * v.with_row(*v.indices()).flipped().m,
+                ts = [Tensor(_matmul(u.with_row(*u.indices()).m, v.with_row(*v.indices()).flipped().m),
                              *u.indices(), *v.indices())]
         if len(ts) > 1:
             raise NoMatrixForm("factors that do not form a chain")
@@ -204,7 +241,7 @@ class Translator:
                 continue
             a, b = having
             left, right = a.with_col(s), b.with_row(s)
-            merged = Tensor(left.m * right.m, left.row, right.col)
+            merged = Tensor(_matmul(left.m, right.m), left.row, right.col)
             summed.discard(s)
             rest = [t for t in ts if t is not a and t is not b]
             return rest + [merged]
@@ -234,7 +271,7 @@ class Translator:
                 v, a = vectors[0], chain[0]
                 diag = sp.DiagMatrix(v.with_row(s).m)
                 a = a.with_row(s)
-                merged = Tensor(diag * a.m, s, a.col)
+                merged = Tensor(_matmul(diag, a.m), s, a.col)
                 return [t for t in ts if t is not v and t is not chain[0]] + [merged]
         return None
 
@@ -246,11 +283,14 @@ class Translator:
                 continue
             t = having[0]
             summed.discard(s)
-            if t.row == t.col == s:
+            if isinstance(t.m, sp.HadamardPower) and t.m.exp == 2 and t.col is None:
+                merged = Tensor(_matmul(sp.Transpose(t.m.base), t.m.base))  # Σ v_s² = vᵀv
+            elif t.row == t.col == s:
                 merged = Tensor(sp.Trace(t.m))
             else:
-                t = t.with_col(s)
-                merged = Tensor(t.m * sp.OneMatrix(self.sizes[s], 1), t.row, None)
+                oriented = t.with_col(s)
+                merged = Tensor(_matmul(oriented.m, sp.OneMatrix(self.sizes[s], 1)),
+                                oriented.row, None)
             return [u for u in ts if u is not t] + [merged]
         return None
 
@@ -263,7 +303,7 @@ class Translator:
             for a in ts:
                 if a is not v and len(a.indices()) == 2 and i in a.indices():  # not diagonal
                     oriented = a.with_row(i)
-                    merged = Tensor(sp.DiagMatrix(v.with_row(i).m) * oriented.m, i,
+                    merged = Tensor(_matmul(sp.DiagMatrix(v.with_row(i).m), oriented.m), i,
                                     oriented.col)
                     return [t for t in ts if t is not v and t is not a] + [merged]
         return None
@@ -273,6 +313,12 @@ def textbook(m):
     """Transposes distributed as the textbook writes them: (AB)ᵀ = BᵀAᵀ, (Aᵀ)ᵀ = A,
     (X⁻¹)ᵀ = X⁻ᵀ; a product of 1×1 factors is a number."""
     def rewrite(e):
+        if isinstance(e, sp.Transpose) and isinstance(e.arg, sp.MatAdd):
+            kept = sp.Transpose(sp.MatAdd(*[textbook(t) for t in e.arg.args]))
+            spread = sp.MatAdd(*[textbook(sp.Transpose(t)) for t in e.arg.args])
+            count = lambda x: len([a for a in sp.preorder_traversal(x)
+                                   if isinstance(a, sp.Transpose)])
+            return spread if count(spread) < count(kept) else kept     # (P + Q)ᵀ
         if isinstance(e, sp.Transpose):
             inner = textbook(e.arg)
             if isinstance(inner, sp.Transpose):
@@ -284,9 +330,7 @@ def textbook(m):
             if isinstance(inner, sp.MatMul):
                 coeff, mats = inner.as_coeff_matrices()
                 out = [textbook(sp.Transpose(f)) for f in reversed(mats)]
-                return sp.MatMul(coeff, *out) if coeff != 1 else sp.MatMul(*out)
-            if isinstance(inner, sp.MatAdd):
-                return sp.MatAdd(*[textbook(sp.Transpose(t)) for t in inner.args])
+                return _matmul(coeff, *out) if coeff != 1 else _matmul(*out)
             if isinstance(inner, (sp.Identity, sp.DiagMatrix)):
                 return inner
             if isinstance(inner, sp.HadamardProduct):
@@ -296,7 +340,10 @@ def textbook(m):
             return sp.Transpose(inner)
         if isinstance(e, sp.Inverse) and isinstance(e.arg, sp.Transpose):
             return InverseTranspose(e.arg.arg)
-        if e.args and isinstance(e, (sp.MatMul, sp.MatAdd, sp.HadamardProduct)):
+        if isinstance(e, sp.MatMul):
+            return _matmul(*[rewrite(a) if isinstance(a, sp.MatrixExpr) else a
+                             for a in e.args])
+        if e.args and isinstance(e, (sp.MatAdd, sp.HadamardProduct)):
             return e.func(*[rewrite(a) if isinstance(a, sp.MatrixExpr) else a
                             for a in e.args])
         return e
@@ -332,3 +379,28 @@ def as_number(m):
     m, flipped = textbook(m), textbook(sp.Transpose(m))
     count = lambda e: len(e.atoms(sp.Transpose))
     return ScalarOf(flipped if count(flipped) < count(m) else m)
+
+
+def _matmul(*factors):
+    """A product as written, flattened: X⁻¹X⁻¹ stays two factors (not X⁻²), and
+    diag(v) I = diag(v)."""
+    args = []
+    for f in factors:
+        args.extend(f.args if isinstance(f, sp.MatMul) else [f])
+    matrices = [a for a in args if isinstance(a, sp.MatrixExpr)]
+    if len(matrices) > 1:
+        args = [a for a in args if not isinstance(a, sp.Identity)] or matrices[:1]
+    return args[0] if len(args) == 1 else sp.MatMul(*args)
+
+
+def _collapse(factors, limits):
+    """Σ_j δ_jk f(j) = f(k): a delta on a summed index substitutes the other index."""
+    summed = [v for v, _, _ in limits]
+    for n, f in enumerate(factors):
+        if isinstance(f, sp.KroneckerDelta):
+            a, b = f.args
+            gone, keep = (a, b) if a in summed else (b, a) if b in summed else (None, None)
+            if gone is not None:
+                rest = [g.xreplace({gone: keep}) for g in factors[:n] + factors[n + 1:]]
+                return _collapse(rest, [lim for lim in limits if lim[0] != gone])
+    return factors, limits

@@ -43,9 +43,10 @@ class IndexEngine(Engine):
         matrices, entries, indices = p.matrices(), p.entries(), p.indices()
         name = sp.Function(fn["name"])
         head = name(*[matrices[a] for a in fn.get("args", [spec["wrt"]])])
-        matrix_form, index_form = p.parse(fn["matrix"]), p.parse(fn["index"], matrix=False)
+        index_form = p.parse(fn["index"], matrix=False)
         self.head, self.index_form = head, index_form
-        self.emit("index", head, matrix_form, "definition", name=head)
+        if "matrix" in fn:                     # the matrix form is optional
+            self.emit("index", head, p.parse(fn["matrix"]), "definition", name=head)
         written = f"{fn['name']} = {fn['index']}"        # a file may leave explain out
         self.emit("index", head, index_form, "index_notation",
                   explain=fn.get("explain") or {"en": written, "ko": written})
@@ -118,7 +119,10 @@ class IndexEngine(Engine):
     def pattern_form(self, expr, free, lhs, head, wrt_matrix):
         p = self.problem
         translator = Translator(p.matrices(), self.index_sizes(free), INDEX_SYMBOLS)
-        pieces = [translator.matrix(t, free) for t in terms_of(expr)]
+        terms = terms_of(expr)
+        if any(not (set(free) <= t.free_symbols) for t in terms):
+            terms = [expr]                           # 1 - tanh²: the 1 is a matrix of ones
+        pieces = [translator.matrix(t, free) for t in terms]
         self.emit("matrix", lhs, total(*[entry(m, *free) for m in pieces]), "index_to_matrix")
         pieces = combine_like(pieces)
         whole = pieces[0] if len(pieces) == 1 else sp.MatAdd(*pieces, evaluate=False)
