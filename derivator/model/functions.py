@@ -129,3 +129,196 @@ class Softmax(sp.MatrixExpr):
         import numpy as np
         e = np.exp(v - np.max(v))
         return e / e.sum()
+
+
+# --- matrix calculus as far as the Matrix Cookbook goes (issue 20) ------------------------
+
+def _wrapped(printer, expr):
+    text = printer._print(expr)
+    return text if isinstance(expr, sp.MatrixSymbol) else f"({text})"
+
+
+class InverseEntry(sp.Function):
+    """(X⁻¹)_ij, an entry of the inverse in index notation: InverseEntry(X, i, j) with X an
+    IndexedBase. ∂(X⁻¹)_ij/∂X_kl = -(X⁻¹)_ik (X⁻¹)_lj."""
+
+    nargs = 3
+    is_commutative = True
+    is_real = True
+
+    def _eval_derivative(self, s):
+        base, i, j = self.args
+        if isinstance(s, sp.Indexed) and s.base == base and len(s.indices) == 2:
+            k, l = s.indices
+            return -InverseEntry(base, i, k) * InverseEntry(base, l, j)
+        return sp.Integer(0)
+
+    def numeric(self, value, arrays):
+        import numpy as np
+        base, i, j = self.args
+        inverse = np.linalg.inv(arrays[str(base.label)])
+        return float(inverse[int(value(i)) - 1, int(value(j)) - 1])
+
+    def _sympystr(self, printer):
+        return f"({self.args[0].label}⁻¹)_{printer._print(self.args[1])}{printer._print(self.args[2])}"
+
+    def _derivator_str(self, printer):
+        return self._sympystr(printer)
+
+    def _latex(self, printer):
+        base, i, j = self.args
+        return r"\left(%s^{-1}\right)_{%s%s}" % (base.label, printer._print(i), printer._print(j))
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+        return prettyForm(self._sympystr(printer))
+
+
+class Det(sp.Function):
+    """det X of a square matrix X in index notation (X an IndexedBase).
+    Jacobi's formula: ∂det X/∂X_kl = det(X) (X⁻¹)_lk."""
+
+    nargs = 1
+    is_commutative = True
+    is_real = True
+
+    def _eval_derivative(self, s):
+        base = self.args[0]
+        if isinstance(s, sp.Indexed) and s.base == base and len(s.indices) == 2:
+            k, l = s.indices
+            return self * InverseEntry(base, l, k)
+        return sp.Integer(0)
+
+    def numeric(self, value, arrays):
+        import numpy as np
+        return float(np.linalg.det(arrays[str(self.args[0].label)]))
+
+    def _sympystr(self, printer):
+        return f"det({self.args[0].label})"
+
+    def _derivator_str(self, printer):
+        return self._sympystr(printer)
+
+    def _latex(self, printer):
+        return r"\det %s" % self.args[0].label
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+        return prettyForm(self._sympystr(printer))
+
+
+class Determinant(sp.Determinant):
+    """det X of a matrix expression, printed as the Cookbook prints it: det(X)."""
+
+    def _derivator_str(self, printer):
+        return f"det({printer._print(self.arg)})"
+
+    def _latex(self, printer):
+        return r"\det\left(%s\right)" % printer._print(self.arg)
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+        return prettyForm(f"det({self.arg})")
+
+
+class ScalarOf(sp.Function):
+    """A 1×1 matrix expression (aᵀXb, xᵀy) read as the number it is, so that it can
+    multiply a matrix: 2 (aᵀXb) abᵀ."""
+
+    nargs = 1
+    is_commutative = True
+    is_real = True
+
+    @classmethod
+    def eval(cls, m):
+        if isinstance(m, sp.MatrixBase):           # explicit: the number itself
+            return m[0, 0]
+        return None
+
+    def _numpycode(self, printer):
+        return "numpy.squeeze(%s)" % printer._print(self.args[0])
+
+    _lambdacode = _numpycode
+
+    def _sympystr(self, printer):
+        return f"({printer._print(self.args[0])})"
+
+    def _derivator_str(self, printer):
+        return self._sympystr(printer)
+
+    def _latex(self, printer):
+        return r"\left(%s\right)" % printer._print(self.args[0])
+
+    def _pretty(self, printer):
+        return printer._print(self.args[0]).parens()
+
+
+class InverseTranspose(sp.MatrixExpr):
+    """X⁻ᵀ = (X⁻¹)ᵀ = (Xᵀ)⁻¹, written as the Cookbook writes it."""
+
+    def __new__(cls, arg):
+        return sp.Basic.__new__(cls, arg)
+
+    @property
+    def arg(self):
+        return self.args[0]
+
+    @property
+    def shape(self):
+        return self.arg.shape
+
+    def doit(self, **hints):
+        return sp.Inverse(sp.Transpose(self.arg)).doit(**hints)
+
+    def _entry(self, i, j, **kwargs):
+        return sp.Inverse(self.arg)._entry(j, i, **kwargs)
+
+    def _numpycode(self, printer):
+        return "numpy.linalg.inv(%s).T" % printer._print(self.arg)
+
+    def _sympystr(self, printer):
+        return _wrapped(printer, self.arg) + "⁻ᵀ"
+
+    def _derivator_str(self, printer):
+        return self._sympystr(printer)
+
+    def _latex(self, printer):
+        arg = printer._print(self.arg)
+        return (arg if isinstance(self.arg, sp.MatrixSymbol) else r"\left(%s\right)" % arg) \
+            + r"^{-\top}"
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+        return prettyForm(_wrapped(printer, self.arg) + "⁻ᵀ")
+
+
+# functions a file may apply to an entry or, in a matrix form, entry by entry; each
+# derivative is in steps.rules.EntrywiseChain
+ENTRYWISE = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan}
+
+
+def diff_through_matrix_functions(expr, var):
+    """∂expr/∂var where expr holds det X or (X⁻¹)_ij, which SymPy takes for constants:
+    sums, products, powers and functions of one argument by their rules, det X and
+    (X⁻¹)_ij by theirs, the rest by SymPy."""
+    d = lambda e: diff_through_matrix_functions(e, var)
+    if not expr.has(Det, InverseEntry):
+        return sp.diff(expr, var)
+    if isinstance(expr, (Det, InverseEntry)):
+        return expr._eval_derivative(var)
+    if isinstance(expr, sp.Add):
+        return sp.Add(*[d(a) for a in expr.args])
+    if isinstance(expr, sp.Mul):
+        return sp.Add(*[sp.Mul(*[d(a) if n == k else a for n, a in enumerate(expr.args)])
+                        for k in range(len(expr.args))])
+    if isinstance(expr, sp.Sum):
+        return sp.Sum(d(expr.function), *expr.limits)
+    if isinstance(expr, sp.Pow) and not expr.exp.has(Det, InverseEntry):
+        return expr.exp * expr.base ** (expr.exp - 1) * d(expr.base)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        return expr.fdiff(1) * d(expr.args[0])
+    raise ValueError(f"cannot differentiate {expr}")
+
+
+# what an index problem holds whole-matrix functions of (for the rules' dependence tests)
+MATRIX_FUNCTIONS = frozenset({Det, InverseEntry})

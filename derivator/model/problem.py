@@ -50,6 +50,10 @@ class Problem:
                 out[n] = sp.MatrixSymbol(n, sizes[v.shape[0]], 1)
         return out
 
+    def scalars(self):
+        """The scalars an index problem declares (λ, c): numbers in its expressions."""
+        return {n: sp.Symbol(n) for n, v in self.names.items() if v.kind == "scalar"}
+
     def entries(self):
         """The names as entries: X[i, j], w[i]."""
         return {n: sp.IndexedBase(n) for n, v in self.names.items()
@@ -62,7 +66,7 @@ class Problem:
         """The names an index problem's expressions may use: matrices (or their entries),
         sizes and index letters."""
         from .reader import Scope
-        indices = {**self.sizes(), **self.indices()}
+        indices = {**self.sizes(), **self.indices(), **self.scalars()}
         if matrix:
             return Scope({**indices, **self.matrices()})
         return Scope(indices, indexed=self.entries())

@@ -23,7 +23,8 @@ TOP_KEYS = {"id", "number", "title", "statement", "strategy", "names", "function
 MAX_WHOLE_NUMBERS = 1000      # in an integer domain: labels, counts
 NAME_KEYS = {"kind", "shape", "check", "description", "domain", "integer", "sample", "rows_of",
              "alias_of", "of", "node", "array", "weight", "sum",
-             "values"}      # the values a label takes ({-1, 1}), drawn from when checking
+             "values",      # the values a label takes ({-1, 1}), drawn from when checking
+             "spd"}         # a symmetric positive definite matrix (log det), drawn so
 MAX_BYTES = 200_000
 
 
@@ -283,8 +284,13 @@ def _check_strategy(problem, fail):
     spec = data["derive"]
     if problem.strategy in ("index", "index_power"):
         fn = data.get("function")
-        if not isinstance(fn, dict) or "name" not in fn or "matrix" not in fn:
-            fail(("function",), "an index problem needs [function] with name, matrix and index")
+        if not isinstance(fn, dict) or "name" not in fn:
+            fail(("function",), "an index problem needs [function] with name and index "
+                                "(matrix, the matrix form, is optional)")
+        if problem.strategy == "index_power" and "matrix" not in fn:
+            fail(("function",), "[function] needs matrix, e.g. matrix = \"tr(X^k)\"")
+        if "power" not in spec and problem.strategy == "index_power":
+            fail(("derive",), "[derive] needs power, the natural number k of tr(X^k)")
         wrt = spec["wrt"]
         if wrt not in names or names[wrt].kind not in ("matrix", "vector"):
             fail(("derive", "wrt"), f"wrt = {wrt!r} must be a declared matrix or vector")
@@ -297,7 +303,8 @@ def _check_strategy(problem, fail):
         if problem.strategy == "index":
             if "index" not in fn:
                 fail(("function",), "[function] needs index, the function as a sum over indices")
-            problem.parse(fn["matrix"], key=("function", "matrix"))
+            if "matrix" in fn:
+                problem.parse(fn["matrix"], key=("function", "matrix"))
             form = problem.parse(fn["index"], matrix=False, key=("function", "index"))
             _check_ranges(problem, form, fail)
         return

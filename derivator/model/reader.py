@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from ..answers.read.parse import AnswerError, parse
-from .functions import Softmax, inner, relu, sigmoid, softplus
+from .functions import ENTRYWISE, Det, Determinant, InverseEntry, Softmax, inner, relu, sigmoid, softplus
 
 
 class ExpressionError(ValueError):
@@ -24,16 +24,15 @@ class ExpressionError(ValueError):
 # the functions every file may call, by the grammar's canonical names
 ELEMENTARY = {"exp": sp.exp, "log": sp.log, "sqrt": lambda t: sp.Pow(t, sp.S.Half, evaluate=False),
               "sigma": sigmoid,
-              "tanh": sp.tanh, "softplus": softplus, "relu": relu}
+              "tanh": sp.tanh, "softplus": softplus, "relu": relu, **ENTRYWISE}
 
 
 OUT_OF_SCOPE = {
     "max": "max(...) is out of scope: a hinge max(0, 1 - t) has no derivative at its kink; "
            "relu(t) = max(0, t) is in scope, with the step function as its derivative",
     "abs": "abs(...) is out of scope: |t| has no derivative at 0",
-    "det": "det(...) is out of scope: derivatives of determinants (and log det) are not "
-           "derived yet",
-    "logdet": "logdet(...) is out of scope: derivatives of log det are not derived yet",
+    "det": "det(...) takes one square matrix: det(X), in an index problem",
+    "logdet": "logdet(...) takes one square matrix: logdet(X), in an index problem",
 }
 
 
@@ -58,7 +57,7 @@ def read(text, scope, matrix=False):
     """The SymPy expression of `text` in `scope`, or ExpressionError."""
     if not isinstance(text, str):
         raise ExpressionError(f"expected an expression in quotes, found {text!r}")
-    callable_names = set(scope.functions) | {"inner"}
+    callable_names = set(scope.functions) | {"inner"} | set(ENTRYWISE)
     try:
         tree = parse(text, functions=callable_names)
     except AnswerError as error:
@@ -200,6 +199,8 @@ class _Builder:
         return self.negate(self.build(n.args[0]))
 
     def _mul(self, n):
+        if n.value == "odot" and self.matrix:           # A ⊙ B, entry by entry
+            return sp.HadamardProduct(*[self.build(a) for a in n.args])
         chain = _flatten(n, ("mul", "div"))
         factors = []
         for op, operand in chain:
@@ -306,9 +307,38 @@ class _Builder:
                 else ELEMENTARY[func](args[0])
         if func == "softmax" and self.matrix and len(args) == 1:
             return Softmax(args[0])
+        if func in ("det", "logdet") and len(args) == 1:
+            det = _determinant(args[0])
+            if det is not None:
+                return det if func == "det" else sp.log(det, evaluate=False)
         if func in OUT_OF_SCOPE:
             self.fail(n, OUT_OF_SCOPE[func])
         if func in ("softmax", "logsumexp", "norm"):
             self.fail(n, f"{func}(...) is not supported in this form yet: write it with "
                          f"exp, log and a sum")
         self.fail(n, f"unknown function {full!r}")
+
+    def _entry(self, n):
+        """(X⁻¹)_ij, written inv(X)_{ij}, (X^{-1})_{ij} or X^{-1}_{ij}, in an index form."""
+        inner_node, = n.args
+        target = inner_node.args[0] if inner_node.kind == "inv" or (
+            inner_node.kind == "call" and inner_node.value[0] == "inv"
+            and len(inner_node.args) == 1) else None
+        base = self.build(target) if target is not None and not self.matrix else None
+        if not isinstance(base, sp.IndexedBase):
+            self.fail(n, "only an entry of an inverse, inv(X)_{ij}, can be written here")
+        indices = self.indices(n, n.value)
+        if len(indices) != 2:
+            self.fail(n, f"an entry of inv({base}) needs two indices")
+        return InverseEntry(base, *indices)
+
+
+def _determinant(arg):
+    """det of a matrix expression (a matrix form) or of an IndexedBase (an index form)."""
+    if isinstance(arg, sp.MatrixExpr):
+        if not arg.is_square:
+            return None
+        return Determinant(arg)
+    if isinstance(arg, sp.IndexedBase):
+        return Det(arg)
+    return None

@@ -530,3 +530,34 @@ SECTIONS.update({
     "link": ("K", {"en": "The link to BCE: labels y' = (1 + y)/2 in {{0, 1}}",
                    "ko": "BCE와의 관계: 레이블 y' = (1 + y)/2 ∈ {{0, 1}}"}),
 })
+
+# matrix calculus as far as the Matrix Cookbook goes (issue 20)
+RULES.update({
+    "index_to_matrix": {
+        "en": ("matrix form", "Read the index notation as matrices: δ_kl = I_kl, "
+               "Σ_s A_as B_sb = (AB)_ab, A_ab B_ab = (A ⊙ B)_ab, u_k A_kl = (diag(u) A)_kl, "
+               "u_k v_l = (u vᵀ)_kl, a scalar contraction times the rest"),
+        "ko": ("행렬 형태", "인덱스 표기를 행렬로 읽는다: δ_kl = I_kl, "
+               "Σ_s A_as B_sb = (AB)_ab, A_ab B_ab = (A ⊙ B)_ab, u_k A_kl = (diag(u) A)_kl, "
+               "u_k v_l = (u vᵀ)_kl, 스칼라 축약은 나머지에 곱한다"),
+    },
+    "no_matrix_form": {
+        "en": ("no matrix form", "No matrix form was found for this result: it stays in "
+               "index notation (every entry is still checked)"),
+        "ko": ("행렬 형태 없음", "이 결과의 행렬 형태를 찾지 못했다: 인덱스 표기로 남긴다 "
+               "(모든 성분은 그래도 검증된다)"),
+    },
+    "inverse_entry": {
+        "en": ("derivative of the inverse", "∂(X⁻¹)_ij/∂X_kl = -(X⁻¹)_ik (X⁻¹)_lj, from "
+               "∂(X X⁻¹) = 0"),
+        "ko": ("역행렬의 미분", "∂(X⁻¹)_ij/∂X_kl = -(X⁻¹)_ik (X⁻¹)_lj (∂(X X⁻¹) = 0에서)"),
+    },
+    "jacobi_formula": {
+        "en": ("Jacobi's formula", "∂det X/∂X_kl = det(X) (X⁻¹)_lk"),
+        "ko": ("야코비 공식", "∂det X/∂X_kl = det(X) (X⁻¹)_lk"),
+    },
+    "entrywise_chain": {
+        "en": ("chain rule", "∂/∂v g(u) = g'(u) ∂u/∂v with {function}' = {derivative}"),
+        "ko": ("합성함수의 미분", "∂/∂v g(u) = g'(u) ∂u/∂v, {function}' = {derivative}"),
+    },
+})

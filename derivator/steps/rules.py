@@ -22,8 +22,10 @@ class Context:
     model: object = None               # their definitions, to tell what they depend on
 
     def depends(self, expr):
+        if _through_whole_matrix(expr, self.var):     # det X, (X⁻¹)_ij depend on X_kl
+            return True
         if self.model is None:
-            return depends_on(expr, self.var, self.opaque)
+            return depends_on(expr, self.var, self.opaque - _matrix_functions())
         if depends_on(expr, self.var):
             return True
         return any(self._app_depends(a) for a in sp.preorder_traversal(expr)
@@ -35,7 +37,7 @@ class Context:
         return self.depends(body)
 
     def is_opaque(self, expr):
-        return isinstance(expr, sp.Function) and expr.func in self.opaque
+        return isinstance(expr, sp.Function) and expr.func in self.opaque - _matrix_functions()
 
 
 def D(expr, var):
@@ -342,3 +344,82 @@ class FunctionChain(Rule):
 
 
 RULES = RULES + (FunctionChain(),)
+
+
+
+# --- matrix calculus as far as the Matrix Cookbook goes (issue 20) ------------------------
+
+def _matrix_functions():
+    """det X and (X⁻¹)_ij: an index problem's Context lists them as opaque so that the
+    rules keep them inside derivatives (drop_constant_terms), though they are derived."""
+    from ..model.functions import MATRIX_FUNCTIONS
+    return MATRIX_FUNCTIONS
+
+
+def _through_whole_matrix(expr, var):
+    """det X and (X⁻¹)_ij depend on every entry X_kl of X."""
+    from ..model.functions import Det, InverseEntry
+    return isinstance(var, sp.Indexed) and any(
+        a.args[0] == var.base for a in expr.atoms(Det, InverseEntry))
+
+
+class InverseEntryRule(Rule):
+    """∂(X⁻¹)_ij/∂X_kl = -(X⁻¹)_ik (X⁻¹)_lj, from ∂(X X⁻¹) = ∂I = 0."""
+    id = "inverse_entry"
+
+    def matches(self, d, ctx):
+        from ..model.functions import InverseEntry
+        return (isinstance(d.expr, InverseEntry) and isinstance(ctx.var, sp.Indexed)
+                and d.expr.args[0] == ctx.var.base)
+
+    def apply(self, d, ctx):
+        from ..model.functions import InverseEntry
+        base, i, j = d.expr.args
+        k, l = ctx.var.indices
+        return product(-1, InverseEntry(base, i, k), InverseEntry(base, l, j))
+
+
+class JacobiRule(Rule):
+    """∂det X/∂X_kl = det(X) (X⁻¹)_lk (Jacobi's formula)."""
+    id = "jacobi_formula"
+
+    def matches(self, d, ctx):
+        from ..model.functions import Det
+        return (isinstance(d.expr, Det) and isinstance(ctx.var, sp.Indexed)
+                and d.expr.args[0] == ctx.var.base)
+
+    def apply(self, d, ctx):
+        from ..model.functions import InverseEntry
+        k, l = ctx.var.indices
+        return product(d.expr, InverseEntry(d.expr.args[0], l, k))
+
+
+class EntrywiseChain(Rule):
+    """∂/∂v g(u) = g'(u) ∂u/∂v for g = sin (g' = cos), cos (g' = -sin) and
+    tan (g' = 1 + tan²), applied to an entry or to a whole expression."""
+    id = "entrywise_chain"
+
+    def matches(self, d, ctx):
+        return isinstance(d.expr, (sp.sin, sp.cos, sp.tan)) and ctx.depends(d.expr.args[0])
+
+    def apply(self, d, ctx):
+        u = d.expr.args[0]
+        return product(self.derivative(d.expr),
+                       D(drop_constant_terms(u, ctx.var, ctx.opaque), ctx.var))
+
+    @staticmethod
+    def derivative(g):
+        u = g.args[0]
+        if isinstance(g, sp.sin):
+            return sp.cos(u)
+        if isinstance(g, sp.cos):
+            return product(-1, sp.sin(u))
+        return total(1, sp.Pow(g, 2, evaluate=False))
+
+    def params(self, d, ctx):
+        t = sp.Symbol("t")
+        return {"function": d.expr.func, "derivative": self.derivative(d.expr.func(t))}
+
+
+# the rules an index problem adds for inverses, determinants and entrywise functions
+COOKBOOK_RULES = (InverseEntryRule(), JacobiRule(), EntrywiseChain())

@@ -10,18 +10,19 @@ import sympy as sp
 from .. import DerivatorError
 from ..steps.algebra import factors_of, product, terms_of, total
 from ..steps.derivation import Derivation
+from ..steps.matrix_form import NoMatrixForm, Translator, combine_like
 from .loss import Engine
-from ..model.functions import entry
+from ..model.functions import MATRIX_FUNCTIONS, entry
 from ..model.problem import INDEX_LETTERS
 from ..steps.rewrites import (collapse_nested_deltas, expand_logs, name_softmax,
                         sum_to_one)
-from ..steps.rules import (INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
+from ..steps.rules import (COOKBOOK_RULES, INDEX_RULES, ChainThroughLemma, Context, D, ExpChain, FunctionChain, LogRule,
                     PowerChain, QuotientRule, ReciprocalRule)
 
 # the course's index rules first (it shows the product rule at work), then the chain
 # rules that a function of sums needs: (Σ_j X_ij w_j - y_i)², σ(Σ_j W_ij x_j), log, exp
 RULES_IN_INDEX = INDEX_RULES + (ReciprocalRule(), QuotientRule(), PowerChain(), ExpChain(),
-                                LogRule(), ChainThroughLemma(), FunctionChain())
+                                LogRule(), ChainThroughLemma(), FunctionChain()) + COOKBOOK_RULES
 
 FRESH = sp.symbols("a b c", integer=True)
 INDEX_SYMBOLS = set(sp.symbols(INDEX_LETTERS, integer=True))
@@ -42,9 +43,10 @@ class IndexEngine(Engine):
         matrices, entries, indices = p.matrices(), p.entries(), p.indices()
         name = sp.Function(fn["name"])
         head = name(*[matrices[a] for a in fn.get("args", [spec["wrt"]])])
-        matrix_form, index_form = p.parse(fn["matrix"]), p.parse(fn["index"], matrix=False)
+        index_form = p.parse(fn["index"], matrix=False)
         self.head, self.index_form = head, index_form
-        self.emit("index", head, matrix_form, "definition", name=head)
+        if "matrix" in fn:                     # the matrix form is optional
+            self.emit("index", head, p.parse(fn["matrix"]), "definition", name=head)
         written = f"{fn['name']} = {fn['index']}"        # a file may leave explain out
         self.emit("index", head, index_form, "index_notation",
                   explain=fn.get("explain") or {"en": written, "ko": written})
@@ -67,7 +69,8 @@ class IndexEngine(Engine):
         self.wrt = var
         lhs = D(head, var)
         expr = self.emit("entries", lhs, D(function, var), "definition", name=head)
-        expr = self.apply_rules(expr, lhs, "entries", Context(var), rules=RULES_IN_INDEX)
+        expr = self.apply_rules(expr, lhs, "entries", Context(var, MATRIX_FUNCTIONS),
+                                rules=RULES_IN_INDEX)
         expr = self.emit("entries", lhs, collapse_nested_deltas(expr), "kronecker_delta")
         renamed = rename_dummies(expr)
         if renamed != expr and len(terms_of(sp.Add(*terms_of(renamed)))) < len(terms_of(expr)):
@@ -101,6 +104,47 @@ class IndexEngine(Engine):
         return expr
 
     def to_matrix_form(self, expr, free, lhs, head, wrt_matrix):
+        """A chain of matrix products read off the sums as the lecture does; other forms
+        (δ, ⊙, diag, scalars times matrices, inverses) by the general patterns of
+        steps/matrix_form.py; none found: the result stays in index notation."""
+        try:
+            return self.chain_form(expr, free, lhs, head, wrt_matrix)
+        except ValueError:
+            pass
+        try:
+            return self.pattern_form(expr, free, lhs, head, wrt_matrix)
+        except NoMatrixForm:
+            return self.emit("entries", lhs, expr, "no_matrix_form")
+
+    def pattern_form(self, expr, free, lhs, head, wrt_matrix):
+        p = self.problem
+        translator = Translator(p.matrices(), self.index_sizes(free), INDEX_SYMBOLS)
+        terms = terms_of(expr)
+        if any(not (set(free) <= t.free_symbols) for t in terms):
+            terms = [expr]                           # 1 - tanh²: the 1 is a matrix of ones
+        pieces = [translator.matrix(t, free) for t in terms]
+        self.emit("matrix", lhs, total(*[entry(m, *free) for m in pieces]), "index_to_matrix")
+        pieces = combine_like(pieces)
+        whole = pieces[0] if len(pieces) == 1 else sp.MatAdd(*pieces, evaluate=False)
+        return self.emit("matrix", D(head, wrt_matrix), whole, "matrix_form", follows=lhs,
+                         free=free)
+
+    def index_sizes(self, free):
+        """How far each free index runs: the entry's by wrt's shape, an output index by
+        the dimension it indexes in f."""
+        p, spec = self.problem, self.problem.data["derive"]
+        sizes, names = p.sizes(), p.names
+        out = {}
+        for letter, dim in zip(spec["entry"], names[spec["wrt"]].shape):
+            out[p.indices()[letter]] = sizes[dim]
+        for a in self.index_form.atoms(sp.Indexed):
+            shape = names[str(a.base.label)].shape if str(a.base.label) in names else ()
+            for i, dim in zip(a.indices, shape):
+                if i in free and i not in out:
+                    out[i] = sizes[dim]
+        return out
+
+    def chain_form(self, expr, free, lhs, head, wrt_matrix):
         shapes = self.problem.matrices()
         chains = [matrix_chain(t, free, shapes) for t in terms_of(expr)]
         chains.sort(key=lambda c: (c[3], len(c[1].atoms(sp.Transpose))))   # X before Xᵀ
@@ -111,7 +155,8 @@ class IndexEngine(Engine):
             oriented = total(*[product(c, entry(_transposed(m) if flipped else m, *free))
                                for c, m, idx, flipped in chains])
             self.emit("matrix", lhs, oriented, "transpose", free=free)
-        pieces = [_scaled(c, _transposed(m) if flipped else m) for c, m, idx, flipped in chains]
+        pieces = combine_like(
+            [_scaled(c, _transposed(m) if flipped else m) for c, m, idx, flipped in chains])
         whole = pieces[0] if len(pieces) == 1 else sp.MatAdd(*pieces, evaluate=False)
         result = self.emit("matrix", D(head, wrt_matrix), whole, "matrix_form", follows=lhs,
                            free=free)

@@ -28,6 +28,11 @@ def _environment(problem, n, rng):
         arrays[name] = rng.normal(size=shape)
         if problem.data["names"][name].get("sum") == 1:
             arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum()
+        if problem.data["names"][name].get("spd") and shape[0] == shape[-1]:
+            arrays[name] = arrays[name] @ arrays[name].T + shape[0] * np.eye(shape[0])
+    for name, symbol in problem.scalars().items():      # λ, c: within their domain
+        low, high = problem.data["names"][name].get("domain", [0.5, 2.0])
+        sizes[symbol] = float(rng.uniform(low, high))
     return sizes, arrays
 
 
@@ -54,6 +59,7 @@ class _Unsupported(Exception):
 
 
 _FUNCTIONS = {sp.exp: np.exp, sp.log: np.log, sp.tanh: np.tanh,
+              sp.sin: np.sin, sp.cos: np.cos, sp.tan: np.tan,
               sp.Heaviside: lambda t: float(t > 0)}
 
 
@@ -89,6 +95,8 @@ def _fast(expr, env, arrays):
         return 1.0 if a == b else 0.0
     if isinstance(expr, sp.Sum):
         return _fast_sum(expr.function, list(expr.limits), env, arrays)
+    if hasattr(expr, "numeric"):                    # det X, (X⁻¹)_ij
+        return expr.numeric(lambda e: _fast(e, env, arrays), arrays)
     if isinstance(expr, sp.Function) and len(expr.args) == 1:
         from ..model.functions import NAMED
         if isinstance(expr, NAMED):
@@ -112,7 +120,13 @@ def _fast_sum(body, limits, env, arrays):
 
 def _derivatives_done(expr):
     """∂/∂X_kl written out by SymPy (Kronecker deltas appear; the sums stay sums)."""
-    return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
+    from ..model.functions import Det, InverseEntry, diff_through_matrix_functions
+
+    def done(e):
+        if e.expr.has(Det, InverseEntry) and len(e.variables) == 1:
+            return diff_through_matrix_functions(e.expr, e.variables[0])
+        return e.doit()
+    return expr.replace(lambda e: isinstance(e, sp.Derivative), done)
 
 
 def _position(idx):
@@ -159,6 +173,11 @@ def evaluate(expr, problem, head, index_form, free, sizes, arrays):
         except (TypeError, ValueError, NameError, KeyError, AttributeError):
             pass                     # something numpy cannot take: SymPy below
     if isinstance(expr, sp.MatrixExpr) or not (expr.atoms(sp.Symbol) & set(free)):
+        if not isinstance(expr, sp.MatrixExpr) and not expr.has(entry):
+            try:                  # a number in index notation (det X, aᵀX⁻¹b): walked
+                return np.atleast_1d(_fast(_derivatives_done(expr), dict(sizes), arrays))
+            except _Unsupported:
+                pass
         value = _numeric(expr, sizes, arrays, matrices)
         return np.atleast_1d(np.squeeze(np.asarray(value, dtype=float)))
     try:
@@ -170,7 +189,7 @@ def evaluate(expr, problem, head, index_form, free, sizes, arrays):
     fast = not expr.has(entry)
     if fast:
         expr = _derivatives_done(expr)
-        env = {s: int(v) for s, v in sizes.items()}
+        env = dict(sizes)
     for point in itertools.product(*ranges):
         if fast:
             try:

@@ -168,6 +168,12 @@ def _evaluate_raw(expr, values):
         expr = expr.xreplace({node: placeholder})
     # diag(v), v∘ⁿ and softmax(z), which numpy's printer does not know: their values first
     from ..model.functions import Softmax
+    for k, node in enumerate(sorted(expr.atoms(sp.Trace, sp.Determinant), key=str)):
+        inside = np.asarray(_evaluate_raw(node.args[0], values), dtype=float)   # tr, det
+        placeholder = sp.Symbol(f"S{k}_")
+        values[placeholder] = np.trace(inside) if isinstance(node, sp.Trace) \
+            else np.linalg.det(inside)
+        expr = expr.xreplace({node: placeholder})
     for k, node in enumerate(sorted(expr.atoms(sp.DiagMatrix, sp.HadamardPower, Softmax),
                                     key=str)):
         inside = np.asarray(_evaluate_raw(node.args[0], values), dtype=float)
