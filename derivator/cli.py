@@ -239,6 +239,7 @@ def cmd_check(args, out):
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
     problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
+    _refuse_without_closed_form(args.name)
     answer = _read_stdin() if args.answer == "-" else _valid_text(args.answer, "the answer")
     verdict = check_one(args.name, answer.strip(), args.timeout)
     if args.format == "json":
@@ -246,6 +247,22 @@ def cmd_check(args, out):
     else:
         out.write(_verdict_text(verdict, answer.strip(), args.lang))
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
+
+
+def _refuse_without_closed_form(name):
+    """A problem file whose derivation has no closed form cannot judge answers: one line,
+    exit status 2 (the file cannot be used), before any answer is read."""
+    from .strategies.loss import NotClosedForm
+    if not str(name).endswith(".toml"):
+        return
+    from .model.problemfile import load, parameters
+    for wrt in parameters(load(name)):
+        try:
+            derive(name, wrt)
+        except NotClosedForm as error:
+            raise DerivatorError(f"{error}; answers to it cannot be checked") from None
+        except DerivatorError:
+            return            # other faults are the judge's to report, as before
 
 
 def _verdict_text(verdict, answer, lang="en"):
@@ -320,6 +337,7 @@ def cmd_check_working(args, out):
     if args.name is None or args.answer is not None:
         raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
     problem(args.name)
+    _refuse_without_closed_form(args.name)
     text = _read_working(args.working, MAX_TEXT)
     try:
         split_working(text)               # what cannot be split is refused here, at once
@@ -507,7 +525,7 @@ def main(argv=None, out=None):
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(f"derivator: error: {error}\n")
-        return 2
+        return getattr(error, "exit_status", 2)     # 1: a derivation without a closed form
     except BrokenPipeError:          # `derivator show bce | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
