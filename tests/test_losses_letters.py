@@ -9,15 +9,12 @@ import sympy as sp
 
 import derivator
 from derivator.model import lecture
-from test_engine_corpus import (_central, assert_entries_are, mlp_grad_u, mlp_loss,
-                                network3_grad_u, network3_loss)
+from test_engine_corpus import _central, assert_entries_are, mlp_grad_u, mlp_loss
 
 CORPUS = Path(__file__).parent / "problem_files_losses"
 
 NETWORKS = {"network_reused_c": (mlp_loss, mlp_grad_u, {"u": ("M", "D"), "v": ("M",)}),
-            "network_reused_i": (mlp_loss, mlp_grad_u, {"u": ("M", "D"), "v": ("M",)}),
-            "network3_reused_c": (network3_loss, network3_grad_u,
-                                  {"u": ("M", "D"), "v": ("K", "M"), "r": ("K",)})}
+            "network_reused_i": (mlp_loss, mlp_grad_u, {"u": ("M", "D"), "v": ("M",)})}
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))

@@ -62,10 +62,28 @@ def combine_terms(expr):
 
 
 def textbook_form(expr):
-    """expr with combine_factors and combine_terms applied everywhere, bottom-up."""
+    """expr with equal factors and terms combined, then each sum's body (or expr, if it has
+    no sum) with its common factors taken out where that makes it shorter:
+    (2 r x (1 + r²) − 2 r³ x)/(1 + r²)² becomes 2 r x/(1 + r²)²."""
+    expr = _combined(expr)
+    if expr.has(sp.Sum):
+        return expr.replace(lambda e: isinstance(e, sp.Sum),
+                            lambda e: e.func(_shorter(e.function), *e.limits))
+    return _shorter(expr)
+
+
+def _shorter(expr):
+    if expr.has(sp.Sum, sp.Derivative, sp.MatrixExpr):
+        return expr
+    candidate = sp.factor_terms(expr)
+    return candidate if sp.count_ops(candidate) < sp.count_ops(expr) else expr
+
+
+def _combined(expr):
+    """combine_factors and combine_terms applied everywhere, bottom-up."""
     if not expr.args or isinstance(expr, (sp.Indexed, sp.Symbol)):
         return expr
-    args = [textbook_form(a) for a in expr.args]
+    args = [_combined(a) for a in expr.args]
     new = expr if all(a is b for a, b in zip(args, expr.args)) else rebuild(expr, args)
     if isinstance(new, sp.Mul):
         return combine_factors(new)
