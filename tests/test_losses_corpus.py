@@ -126,7 +126,7 @@ LOSSES = {
     "sqrt_loss": (lambda X, y, p: 0.5 * np.sum(np.sqrt(1 + _r(X, y, p) ** 2)),
                   {"w": lambda X, y, p: X.T @ (_r(X, y, p) / (2 * np.sqrt(1 + _r(X, y, p) ** 2)))}),
 }
-OTHERS = {"network_reused_c", "network_reused_i", "index_trace_reused",
+OTHERS = {"network_reused_c", "network_reused_i", "index_trace_reused", "index_scaled_quadratic",
           "index_product_reused"}        # tests/test_losses_letters.py
 
 

@@ -79,3 +79,25 @@ def test_an_index_form_with_reused_letters(name, by_hand):
     derived = np.array(derivation.result.xreplace(sizes).xreplace(symbols).doit()
                        .as_explicit(), dtype=float)
     assert np.allclose(np.squeeze(derived), by_hand(flat))
+
+
+def test_a_declared_scalar_in_an_index_form():
+    """A temperature T declared `scalar` is a constant of the index form (it was an unknown
+    name): ∂/∂x (‖Ax‖² + aᵀx)/T = (2/T) AᵀAx + a/T, by hand."""
+    path = str(CORPUS / "index_scaled_quadratic.toml")
+    derivation = derivator.derive(path)
+    assert all(c.ok for c in derivation.verify())
+    problem = derivator.load(path)
+    sizes = {s: int(problem.names[str(s)].check[0]) for s in problem.sizes().values()}
+    rng = np.random.default_rng(4)
+    values, symbols = {}, {sp.Symbol("T"): 0.7}
+    for n, m in problem.matrices().items():
+        values[n] = rng.normal(size=tuple(int(d.xreplace(sizes)) for d in m.shape))
+        symbols[sp.MatrixSymbol(n, *m.shape).xreplace(sizes)] = sp.ImmutableMatrix(values[n])
+    A, a, x = values["A"], values["a"][:, 0], values["x"][:, 0]
+    by_hand = (2 * A.T @ A @ x + a) / 0.7
+    f = lambda v: (np.sum((A @ v) ** 2) + a @ v) / 0.7
+    assert np.allclose(_central(f, x), by_hand, rtol=1e-6)
+    derived = np.array(derivation.result.xreplace(sizes).xreplace(symbols).doit()
+                       .as_explicit(), dtype=float)
+    assert np.allclose(np.ravel(derived), by_hand)

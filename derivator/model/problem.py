@@ -55,6 +55,10 @@ class Problem:
         return {n: sp.IndexedBase(n) for n, v in self.names.items()
                 if v.kind in ("matrix", "vector")}
 
+    def scalars(self):
+        """Declared scalars (a temperature T): constants of an index form, as symbols."""
+        return {n: sp.Symbol(n) for n, v in self.names.items() if v.kind == "scalar"}
+
     def indices(self):
         return {s.name: s for s in sp.symbols(INDEX_LETTERS, integer=True)}
 
@@ -62,7 +66,7 @@ class Problem:
         """The names an index problem's expressions may use: matrices (or their entries),
         sizes and index letters."""
         from .reader import Scope
-        indices = {**self.sizes(), **self.indices()}
+        indices = {**self.sizes(), **self.indices(), **self.scalars()}
         if matrix:
             return Scope({**indices, **self.matrices()})
         return Scope(indices, indexed=self.entries())

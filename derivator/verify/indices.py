@@ -28,6 +28,9 @@ def _environment(problem, n, rng):
         arrays[name] = rng.normal(size=shape)
         if problem.data["names"][name].get("sum") == 1:
             arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum()
+    for name, symbol in problem.scalars().items():     # a temperature T: a point of its domain
+        low, high = problem.data["names"][name].get("domain", [0.5, 2])
+        sizes[symbol] = sp.Float(rng.uniform(low, high))
     return sizes, arrays
 
 
@@ -170,7 +173,7 @@ def evaluate(expr, problem, head, index_form, free, sizes, arrays):
     fast = not expr.has(entry)
     if fast:
         expr = _derivatives_done(expr)
-        env = {s: int(v) for s, v in sizes.items()}
+        env = {s: (float(v) if isinstance(v, sp.Float) else int(v)) for s, v in sizes.items()}
     for point in itertools.product(*ranges):
         if fast:
             try:
