@@ -84,6 +84,8 @@ def build_parser():
                        help="rich (default: a progress bar) or json (the loss history)")
     train.add_argument("--size", metavar="NAME=N", action="append", default=[],
                        help="a hidden size the data does not give, e.g. M=16 for p7b (8)")
+    train.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                       help="a hyperparameter of the loss, e.g. lam=0.1 (default: the file's)")
     gradcheck = commands.add_parser("gradcheck", help="check your own gradient function "
                                     "against the derivation (runs FILE.py in a worker)")
     gradcheck.add_argument("name", metavar="PROBLEM", help="p2, p3, p7b, bce, mse")
@@ -426,6 +428,7 @@ def cmd_train(args, out):
     if args.target is not None and args.data is None:
         raise DerivatorError("--target needs --data FILE.csv (the default dataset has its own)")
     k = kernel(args.name)                   # any loss derive() knows, from a file too
+    k = _with_hyper(args.set, k)
     sizes = _sizes(args.size, k)
     data = (train.load_csv(args.data, args.target) if args.data
             else train.default_dataset(k.labels))
@@ -458,6 +461,24 @@ def cmd_train(args, out):
         out.write(f"final loss {run.history[-1]:.6g}, {label} {value} "
                   f"({X.shape[0]} samples, {X.shape[1]} standardised features)\n")
     return 0
+
+
+def _with_hyper(texts, k):
+    """--set lam=0.1: the kernel with that hyperparameter's value instead of its default."""
+    import math
+    values = {}
+    for text in texts:
+        name, _, value = text.partition("=")
+        if name not in k.hyper:
+            raise DerivatorError(f"--set {text}: {k.name} has no hyperparameter {name!r}"
+                                 + (f"; it has {', '.join(k.hyper)}" if k.hyper else ""))
+        try:
+            values[name] = float(value)
+        except ValueError:
+            raise DerivatorError(f"--set {text}: the value must be a number") from None
+        if not math.isfinite(values[name]):
+            raise DerivatorError(f"--set {text}: the value must be a finite number")
+    return k.with_hyper(**values) if values else k
 
 
 def _sizes(texts, k):

@@ -59,6 +59,11 @@ class Kernel(KernelDisplay):
         params, X, _ = self._checked(params, X, None)
         return self.functions["predict"](*params.values(), X, *self._hyper(hyper))
 
+    def with_hyper(self, **values):
+        """The same kernel with other defaults for its hyperparameters (train --set lam=0.1)."""
+        self._hyper(values)                   # unknown names and non-numbers are refused
+        return dataclasses.replace(self, hyper={**self.hyper, **values})
+
     def _hyper(self, given):
         """The hyperparameters' values in order: the defaults, overridden by keyword."""
         unknown = sorted(set(given) - set(self.hyper))
