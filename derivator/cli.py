@@ -147,6 +147,8 @@ def build_parser():
     train.add_argument("--plot", metavar="FILE.png", nargs="?", const="", default=None,
                        help="also write the loss curve as a PNG (needs matplotlib: pip "
                             "install \"derivator[plot]\")")
+    train.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                       help="a hyperparameter of the loss, e.g. lam=0.1 (default: the file's)")
     gradcheck = commands.add_parser("gradcheck", help="check your own gradient function "
                                     "against the derivation (runs FILE.py in a worker)")
     gradcheck.add_argument("name", metavar="PROBLEM", help="p2, p3, p7b, bce, mse")
@@ -370,6 +372,7 @@ def cmd_check(args, out):
     if args.name is None or args.answer is None:
         raise DerivatorError("check needs PROBLEM and ANSWER (or --file ANSWERS.csv)")
     _problem(_valid_text(args.name, "the problem's name"))   # unknown: a usage error
+    _refuse_without_closed_form(args.name)
     answer = _read_stdin() if args.answer == "-" else _valid_text(args.answer, "the answer")
     verdict = check_one(args.name, answer.strip(), args.timeout)
     if args.format == "json":
@@ -390,6 +393,22 @@ def _problem(name):
                                  problems=", ".join(all_problems()),
                                  routes=", ".join(SPECS)))
     return problem(name)
+
+
+def _refuse_without_closed_form(name):
+    """A problem file whose derivation has no closed form cannot judge answers: one line,
+    exit status 2 (the file cannot be used), before any answer is read."""
+    from .strategies.loss import NotClosedForm
+    if not str(name).endswith(".toml"):
+        return
+    from .model.problemfile import load, parameters
+    for wrt in parameters(load(name)):
+        try:
+            derive(name, wrt)
+        except NotClosedForm as error:
+            raise DerivatorError(f"{error}; answers to it cannot be checked") from None
+        except DerivatorError:
+            return            # other faults are the judge's to report, as before
 
 
 def _verdict_text(verdict, answer, lang="en"):
@@ -466,6 +485,7 @@ def cmd_check_working(args, out):
     if args.name is None or args.answer is not None:
         raise DerivatorError("check --working FILE needs PROBLEM and no ANSWER")
     _problem(args.name)
+    _refuse_without_closed_form(args.name)
     text = _read_working(args.working, MAX_TEXT)
     try:
         split_working(text)               # what cannot be split is refused here, at once
@@ -576,6 +596,7 @@ def cmd_train(args, out):
     if args.target is not None and args.data is None:
         raise DerivatorError("--target needs --data FILE.csv (the default dataset has its own)")
     k = kernel(args.name)                   # any loss derive() knows, from a file too
+    k = _with_hyper(args.set, k)
     sizes = _sizes(args.size, k)
     data = (train.load_csv(args.data, args.target) if args.data
             else train.default_dataset(k.labels))
@@ -622,6 +643,24 @@ def cmd_train(args, out):
         out.write(say("train.result", lang, loss=f"{run.history[-1]:.6g}", label=label,
                       value=value, samples=X.shape[0], features=X.shape[1]) + "\n")
     return 0
+
+
+def _with_hyper(texts, k):
+    """--set lam=0.1: the kernel with that hyperparameter's value instead of its default."""
+    import math
+    values = {}
+    for text in texts:
+        name, _, value = text.partition("=")
+        if name not in k.hyper:
+            raise DerivatorError(f"--set {text}: {k.name} has no hyperparameter {name!r}"
+                                 + (f"; it has {', '.join(k.hyper)}" if k.hyper else ""))
+        try:
+            values[name] = float(value)
+        except ValueError:
+            raise DerivatorError(f"--set {text}: the value must be a number") from None
+        if not math.isfinite(values[name]):
+            raise DerivatorError(f"--set {text}: the value must be a finite number")
+    return k.with_hyper(**values) if values else k
 
 
 def _sizes(texts, k):
@@ -700,7 +739,7 @@ def main(argv=None, out=None):
         return commands[args.command](args, out)
     except DerivatorError as error:
         sys.stderr.write(say("cli.error", lang, message=translate(str(error), lang)) + "\n")
-        return 2
+        return getattr(error, "exit_status", 2)     # 1: a derivation without a closed form
     except KeyboardInterrupt:        # Ctrl-C at any moment: one line, never a traceback
         sys.stderr.write("derivator: interrupted\n")
         return 130

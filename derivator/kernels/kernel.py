@@ -31,32 +31,50 @@ class Kernel(KernelDisplay):
     network: bool = False   # weights start random (a network), or at zero
     labels: tuple = None    # the two classes y takes (0, 1), (-1, 1); None: real y
     penalty_text: dict = dataclasses.field(default_factory=dict)  # terms free of the data
+    hyper: dict = dataclasses.field(default_factory=dict)   # λ as lam, γ, T: their defaults
 
-    def penalty(self, params):
+    def penalty(self, params, **hyper):
         """The gradient's terms that do not depend on the data (2w from ‖w‖²), as a dict."""
         values = self.functions.get("penalty")
         if values is None:
             return {p: np.zeros_like(np.asarray(v, dtype=float)) for p, v in params.items()}
         return {p: np.zeros(np.shape(params[p])) + v
-                for p, v in zip(self.params, values(*params.values()))}
+                for p, v in zip(self.params, values(*params.values(), *self._hyper(hyper)))}
 
-    def loss(self, *args):
-        """The loss (a NumPy scalar of X's dtype)."""
+    def loss(self, *args, **hyper):
+        """The loss (a NumPy scalar of X's dtype); hyperparameters by keyword (lam=0.1)."""
         params, X, y = self._arguments(args, "loss")
-        return self.functions["loss"](*params.values(), X, y)
+        return self.functions["loss"](*params.values(), X, y, *self._hyper(hyper))
 
-    def grad(self, *args):
+    def grad(self, *args, **hyper):
         """The gradient: a dict like the params given, or a tuple in positional calls."""
         params, X, y = self._arguments(args, "grad")
-        out = self.functions["grad"](*params.values(), X, y)
+        out = self.functions["grad"](*params.values(), X, y, *self._hyper(hyper))
         if isinstance(args[0], Mapping) and len(args) == 3:
             return dict(zip(self.params, out))
         return tuple(out) if len(out) > 1 else out[0]
 
-    def predict(self, params, X):
+    def predict(self, params, X, **hyper):
         """What the loss compares with y (σ(wᵀx), tanh(wᵀx/2), g(x)), for each row of X."""
         params, X, _ = self._checked(params, X, None)
-        return self.functions["predict"](*params.values(), X)
+        return self.functions["predict"](*params.values(), X, *self._hyper(hyper))
+
+    def with_hyper(self, **values):
+        """The same kernel with other defaults for its hyperparameters (train --set lam=0.1)."""
+        self._hyper(values)                   # unknown names and non-numbers are refused
+        return dataclasses.replace(self, hyper={**self.hyper, **values})
+
+    def _hyper(self, given):
+        """The hyperparameters' values in order: the defaults, overridden by keyword."""
+        unknown = sorted(set(given) - set(self.hyper))
+        if unknown:
+            raise TypeError(f"{self.name} has no hyperparameter {unknown[0]!r}"
+                            + (f"; it has {', '.join(self.hyper)}" if self.hyper else ""))
+        values = {**self.hyper, **given}
+        for k, v in values.items():
+            if not (np.isscalar(v) and np.isfinite(v)):
+                raise ValueError(f"{k} must be a finite number; got {v!r}")
+        return [float(v) for v in values.values()]
 
     def initial(self, X, sizes=None, seed=0):
         """Starting parameters for training: zeros, or for a network small random weights
@@ -100,7 +118,8 @@ def build_kernel(name):
     shapes, source, namespace = generate(name, model, derivations)
     return Kernel(name, shapes, source,
                   {f: namespace[f] for f in ("loss", "grad", "predict", "penalty")},
-                  labels=labels_of(model), penalty_text=namespace["penalty_text"])
+                  labels=labels_of(model), penalty_text=namespace["penalty_text"],
+                  hyper=namespace["hyper"])
 
 
 def _network_kernel(name, model, derivation):

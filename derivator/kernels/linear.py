@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from .. import DerivatorError
-from ..steps.algebra import canonical, factors_of, product, terms_of
+from ..steps.algebra import canonical, factors_of, product, terms_of, total
 from .stable import NUMPY_FUNCTIONS, KernelPrinter, stabilize, stable_form
 from .blocks import block_rows, over_blocks
 
@@ -116,7 +116,8 @@ def generate(name, model, derivations):
     """The kernel's functions and source from the model and one Derivation per parameter."""
     n = model.sample_index
     cost = model.definition(model.target.func).apply(model.target.args)
-    _refuse_constants(name, model, cost)
+    hyper = hyperparameters(model, cost)        # λ, γ, T: keyword arguments of the kernel
+    py = {s: sp.Symbol(python_name(s)) for s in hyper}
     loss_sums, loss_rest = sum_terms(cost, n)
     if not loss_sums:
         raise DerivatorError(f"{name}: the cost has no sum over samples")
@@ -124,7 +125,7 @@ def generate(name, model, derivations):
     arrays = ArrayForm(model, w)
     scalars = [p for p in model.params if p != w]
     N, n_symbol = model.sample_count, sp.Symbol("N")
-    args = [arrays.Xw, arrays.Y, *scalars]
+    args = [arrays.Xw, arrays.Y, *scalars, *hyper]
     printer = KernelPrinter({"fully_qualified_modules": False, "inline": True,
                              "allow_unknown_functions": True,
                              "user_functions": {f: f for f in NUMPY_FUNCTIONS}})
@@ -136,6 +137,7 @@ def generate(name, model, derivations):
         penalties[str(p)] = rest
         parts = []
         for outside, summand in sums:
+            summand = _x_outside(summand, arrays.x[n])
             has_x = arrays.x[n] in factors_of(summand)
             if has_x != (p == w):
                 raise DerivatorError(f"{name}: ∂J/∂{p} is not a sum of the form expected "
@@ -145,21 +147,23 @@ def generate(name, model, derivations):
             residuals.append(arrays(r, n))
             accumulators.append((k, has_x))
             parts.append(outside.xreplace({N: n_symbol}) * sp.Symbol(f"sum_{k}"))
-        outputs.append(_sum_of(*parts, rest.xreplace({N: n_symbol})))
+        outputs.append(_sum_of(*parts, rest.xreplace({N: n_symbol})).xreplace(py))
     per_sample = sp.lambdify(args, [arrays(summand, n) for _, summand in loss_sums], **options)
     per_sample_residuals = sp.lambdify(args, residuals, **options)
-    per_sample_hypothesis = sp.lambdify([arrays.Xw, *scalars], arrays(hypothesis(model, loss_sums[0][1], n), n),
+    per_sample_hypothesis = sp.lambdify([arrays.Xw, *scalars, *hyper],
+                                        arrays(hypothesis(model, loss_sums[0][1], n), n),
                                         **options)
     params = ", ".join(str(p) for p in model.params)
     loss_value = _sum_of(*[outside.xreplace({N: n_symbol}) * sp.Symbol(f"total_{k}")
                            for k, (outside, _) in enumerate(loss_sums)],
-                         loss_rest.xreplace({N: n_symbol}))
+                         loss_rest.xreplace({N: n_symbol})).xreplace(py)
     rest_printer = KernelPrinter({"fully_qualified_modules": False,
                                   "allow_unknown_functions": True})
-    scalar_args = "".join(f", {p}" for p in scalars)
+    hyper_args = "".join(f", {python_name(h)}" for h in hyper)
+    scalar_args = "".join(f", {p}" for p in scalars) + hyper_args
     sums = [f"sum_{k}" for k, _ in accumulators]
     code = "\n".join([
-        f"def loss({params}, X, y):",
+        f"def loss({params}, X, y{hyper_args}):",
         '    """The loss over the N rows of X: the per-sample terms summed block by block."""',
         "    N = X.shape[0]",
         "",
@@ -174,7 +178,7 @@ def generate(name, model, derivations):
         f"    return {_printed(loss_value, rest_printer)}",
         "",
         "",
-        f"def grad({params}, X, y):",
+        f"def grad({params}, X, y{hyper_args}):",
         '    """The gradient for each parameter: the sums over samples as X.T @ r and',
         '    sum(r), block by block."""',
         "    N = X.shape[0]",
@@ -196,7 +200,7 @@ def generate(name, model, derivations):
         ("," if len(outputs) == 1 else ""),
         "",
         "",
-        f"def predict({params}, X):",
+        f"def predict({params}, X{hyper_args}):",
         '    """What the loss compares with y: the hypothesis at each row of X."""',
         f"    return hypothesis(X @ {w}{scalar_args})",
     ])
@@ -214,24 +218,42 @@ def generate(name, model, derivations):
         "# softplus(t) = log(1 + e^t), evaluated stably:",
         _renamed(inspect.getsource(NUMPY_FUNCTIONS["softplus"]), "softplus")])
     shapes = {str(p): (("D",) if p == w else ()) for p in model.params}
-    namespace["penalty"] = sp.lambdify(model.params, list(penalties.values()),
+    namespace["penalty"] = sp.lambdify([*model.params, *hyper], list(penalties.values()),
                                        modules=[NUMPY_FUNCTIONS, "numpy"])
     namespace["penalty_text"] = {p: str(e) for p, e in penalties.items() if e != 0}
+    namespace["hyper"] = {python_name(h): default_value(model, h) for h in hyper}
     return shapes, source, namespace
 
 
-def _refuse_constants(name, model, cost):
-    """A kernel is called with the parameters and the data only: a loss with another
-    constant (λ of an L2 term) would give code that cannot run, so it has no kernel yet."""
+def _x_outside(summand, x):
+    """(a x + b x) as (a + b) x: each term of the summand a multiple of the sample x."""
+    terms = terms_of(summand)
+    if len(terms) < 2 or not all(x in factors_of(t) for t in terms):
+        return summand
+    rest = [product(*[f for f in factors_of(t) if f != x]) for t in terms]
+    return product(total(*rest), x)
+
+
+def hyperparameters(model, cost):
+    """The constants of a loss besides its parameters and data (λ of an L2 term, a focal
+    γ, a temperature T), by name: the kernel takes them as keyword arguments."""
     known = set(model.params) | {model.sample_count, model.sample_index} | \
         {s.label for s in model.samples}
-    constants = sorted(str(s) for s in model.substitute_definitions(cost).free_symbols
-                       if type(s) is sp.Symbol and s not in known)
-    if constants:
-        raise DerivatorError(f"{name}: a kernel is given the parameters "
-                             f"({', '.join(map(str, model.params))}) and the data only; "
-                             f"this loss also has {', '.join(constants)}, which it cannot be "
-                             f"given yet")
+    return sorted((s for s in model.substitute_definitions(cost).free_symbols
+                   if type(s) is sp.Symbol and s not in known), key=str)
+
+
+def python_name(symbol):
+    """The keyword a hyperparameter is given by: its name, `lam` for λ (a Python keyword)."""
+    import keyword
+    name = str(symbol)
+    return "lam" if name == "lambda" else name + "_" if keyword.iskeyword(name) else name
+
+
+def default_value(model, symbol):
+    """A hyperparameter's default: the middle of the domain its file declares (1 if none)."""
+    domain = model.domains.get(symbol)
+    return 1.0 if domain is None else (float(domain.low) + float(domain.high)) / 2
 
 
 def _sum_of(*terms):

@@ -5,6 +5,7 @@ The textbook BCE overflows (log(1/(1 + e^800)) is -inf) and cancels (σ(40) - 1 
 
     1 - σ(t)   = σ(-t)
     log σ(t)   = -softplus(-t)                    softplus(t) = log(1 + e^t)
+    log(1/g)   = -log g
     σ(t) + c   = (1 + c) - σ(-|t|)  if t >= 0     (σ(t) = 1 - σ(-t); σ(-|t|) never
                = σ(-|t|) + c        otherwise      overflows, and nothing cancels when
                                                    c is 0 or -1, as for labels in {0, 1})
@@ -120,6 +121,15 @@ def _log_one_plus_exp(expr):
     return None
 
 
+def _log_reciprocal(expr):
+    """log(1/g) -> -log(g): log(1/(1 + e^(-t))) then becomes -softplus(-t)."""
+    if isinstance(expr, sp.log) and isinstance(expr.args[0], sp.Pow) and \
+            expr.args[0].exp.is_Number and expr.args[0].exp < 0:
+        g = expr.args[0]
+        return g.exp * sp.log(g.base)
+    return None
+
+
 def _exp_ratio(expr):
     """(a + c e^u)/(1 + e^u) -> a σ(-u) + c σ(u) (a tanh(-u/2) when c = -a): e^u overflows,
     the sigmoids do not."""
@@ -167,7 +177,7 @@ def _rewritten(expr, rewrites):
 def stable_form(expr):
     """The identities that keep the expression symbolic (sigmoids, softplus, tanh): safe to
     apply to a definition's body before it is substituted."""
-    return _rewritten(expr, (_exp_ratio, _log_one_plus_exp, _one_minus_tanh_squared,
+    return _rewritten(expr, (_exp_ratio, _log_reciprocal, _log_one_plus_exp, _one_minus_tanh_squared,
                              _tanh_difference, _complement, _log_sigmoid))
 
 

@@ -322,3 +322,30 @@ def diff_through_matrix_functions(expr, var):
 
 # what an index problem holds whole-matrix functions of (for the rules' dependence tests)
 MATRIX_FUNCTIONS = frozenset({Det, InverseEntry})
+
+# Functions with a kink or a jump: no derivative everywhere, so no step-by-step rule.
+OUT_OF_SCOPE = {
+    "abs": "abs(...) is out of scope: |t| has no derivative at 0 (the lasso's subgradient "
+           "is not derived)",
+    "max": "max(...) is out of scope: a hinge max(0, 1 - t) has no derivative at its kink; "
+           "relu(t) = max(0, t) is in scope, with the step function as its derivative",
+    "min": "min(...) is out of scope: min(a, b) has no derivative where a = b (the Huber "
+           "loss's pieces are not derived)",
+    "sign": "sign(...) is out of scope: it jumps at 0, and its derivative is 0 elsewhere",
+}
+_OUT_OF_SCOPE_CALL = None
+
+
+def out_of_scope(text):
+    """(column, message) for the first call of abs, max, min or sign in `text` (also
+    written \\max, \\operatorname{sign}, sgn), else None: said before anything else is read."""
+    import re
+    global _OUT_OF_SCOPE_CALL
+    if _OUT_OF_SCOPE_CALL is None:
+        _OUT_OF_SCOPE_CALL = re.compile(
+            r"(?<![A-Za-z0-9_])\\?(?:operatorname\{)?(abs|max|min|sign|sgn)\}?\s*(?:\(|\\\{|\{|\\left|\\bigl?)")
+    found = _OUT_OF_SCOPE_CALL.search(text)
+    if found is None:
+        return None
+    name = "sign" if found.group(1) == "sgn" else found.group(1)
+    return found.start() + 1, OUT_OF_SCOPE[name]

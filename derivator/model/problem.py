@@ -59,6 +59,10 @@ class Problem:
         return {n: sp.IndexedBase(n) for n, v in self.names.items()
                 if v.kind in ("matrix", "vector")}
 
+    def scalars(self):
+        """Declared scalars (a temperature T): constants of an index form, as symbols."""
+        return {n: sp.Symbol(n) for n, v in self.names.items() if v.kind == "scalar"}
+
     def indices(self):
         return {s.name: s for s in sp.symbols(INDEX_LETTERS, integer=True)}
 

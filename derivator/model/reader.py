@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from ..answers.read.parse import AnswerError, parse
-from .functions import ENTRYWISE, Det, Determinant, InverseEntry, Softmax, inner, relu, sigmoid, softplus
+from .functions import ENTRYWISE, Det, Determinant, InverseEntry, Softmax, inner, out_of_scope, relu, sigmoid, softplus
 
 
 class ExpressionError(ValueError):
@@ -24,7 +24,8 @@ class ExpressionError(ValueError):
 # the functions every file may call, by the grammar's canonical names
 ELEMENTARY = {"exp": sp.exp, "log": sp.log, "sqrt": lambda t: sp.Pow(t, sp.S.Half, evaluate=False),
               "sigma": sigmoid,
-              "tanh": sp.tanh, "softplus": softplus, "relu": relu, **ENTRYWISE}
+              "tanh": sp.tanh, "softplus": softplus, "relu": relu, **ENTRYWISE,
+              "cosh": sp.cosh, "sinh": sp.sinh}
 
 
 OUT_OF_SCOPE = {
@@ -58,6 +59,9 @@ def read(text, scope, matrix=False):
     if not isinstance(text, str):
         raise ExpressionError(f"expected an expression in quotes, found {text!r}")
     callable_names = set(scope.functions) | {"inner"} | set(ENTRYWISE)
+    scope_error = out_of_scope(text)
+    if scope_error:                      # said first: the grammar cannot read min(a, b)
+        raise ExpressionError(f"column {scope_error[0]}: {scope_error[1]}")
     try:
         tree = parse(text, functions=callable_names)
     except AnswerError as error:

@@ -561,3 +561,19 @@ RULES.update({
         "ko": ("합성함수의 미분", "∂/∂v g(u) = g'(u) ∂u/∂v, {function}' = {derivative}"),
     },
 })
+
+# issue 21: the losses a course sets next
+RULES.update({
+    "hyperbolic_chain": {
+        "en": ("{function_name} derivative + chain rule", "{function_name}'(t) = {derivative}, "
+               "times the derivative of the inner {inner} by {var}"),
+        "ko": ("{function_name}의 미분 + 합성함수의 미분", "{function_name}'(t) = {derivative}에 "
+               "안쪽 {inner}를 {var}로 편미분한 것을 곱한다"),
+    },
+    "textbook_form": {
+        "en": ("textbook form", "Simplify: a factor and its reciprocal cancel, powers of the "
+               "same base combine, equal terms are combined and constants gathered"),
+        "ko": ("교과서 꼴", "정리한다: 인수와 그 역수는 약분되고, 밑이 같은 거듭제곱은 "
+               "합쳐지며, 같은 항은 묶이고 상수는 모인다"),
+    },
+})

@@ -13,6 +13,7 @@ from .algebra import (depends_on, drop_constant_terms, factors_of, product, spli
 from ..model.functions import relu, sigmoid, softplus
 
 CHAINED = (sp.tanh, softplus, relu)     # functions met through FunctionChain below
+HYPERBOLIC = (sp.cosh, sp.sinh)         # met through HyperbolicChain (the end of the file)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def D(expr, var):
 
 def is_elementary(expr, ctx):
     """Built from the variable with +, ×, integer powers and exp only: evaluated at once."""
-    if expr.has(sp.Derivative, sp.log, sp.Sum, sigmoid, *CHAINED) or any(
+    if expr.has(sp.Derivative, sp.log, sp.Sum, sigmoid, *CHAINED, *HYPERBOLIC) or any(
             ctx.is_opaque(a) for a in expr.atoms(sp.Function)):
         return False
     for p in expr.atoms(sp.Pow):
@@ -423,3 +424,30 @@ class EntrywiseChain(Rule):
 
 # the rules an index problem adds for inverses, determinants and entrywise functions
 COOKBOOK_RULES = (InverseEntryRule(), JacobiRule(), EntrywiseChain())
+
+# A product of two factors that both vary (the focal loss's (1 − p)^γ ln p) takes the
+# product rule when no rule above evaluates it at once.
+RULES = RULES + (ProductRule(),)
+
+
+class HyperbolicChain(Rule):
+    """∂/∂v cosh u = sinh u ∂u/∂v and ∂/∂v sinh u = cosh u ∂u/∂v (log-cosh regression)."""
+    id = "hyperbolic_chain"
+
+    def matches(self, d, ctx):
+        return isinstance(d.expr, HYPERBOLIC) and ctx.depends(d.expr.args[0])
+
+    def apply(self, d, ctx):
+        g = d.expr
+        u = g.args[0]
+        other = sp.sinh(u) if isinstance(g, sp.cosh) else sp.cosh(u)
+        return product(other, D(drop_constant_terms(u, ctx.var, ctx.opaque), ctx.var))
+
+    def params(self, d, ctx):
+        t = sp.Symbol("t")
+        g = d.expr.func
+        return {"function": g, "inner": d.expr.args[0], "var": ctx.var,
+                "derivative": (sp.sinh if g is sp.cosh else sp.cosh)(t)}
+
+
+RULES = RULES + (HyperbolicChain(),)

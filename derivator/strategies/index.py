@@ -202,12 +202,12 @@ def matrix_chain(term, free, shapes):
     that is a whole expression in one index, such as (Σ_j X_ij w_j - y_i) or σ(Σ_j W_ij x_j),
     is read as a column ((Xw - y)_i, σ(Wx)_i): at the end of a chain it is a vector, inside
     one a diagonal matrix diag(v); two vectors ending at k and l make an outer product."""
-    coeff = sp.Mul(*[f for f in factors_of(term) if f.is_Number])
-    body = sp.Mul(*[f for f in factors_of(term) if not f.is_Number])
+    coeff = sp.Mul(*[f for f in factors_of(term) if _constant(f)])
+    body = sp.Mul(*[f for f in factors_of(term) if not _constant(f)])
     if isinstance(body, sp.Sum):
         body = body.function
-    coeff *= sp.Mul(*[f for f in factors_of(body) if f.is_Number])
-    factors = [f for f in factors_of(body) if not f.is_Number]
+    coeff *= sp.Mul(*[f for f in factors_of(body) if _constant(f)])
+    factors = [f for f in factors_of(body) if not _constant(f)]
     if len(free) == 1:
         return coeff, matrices_of(_walk(factors, free[0], None, shapes), shapes), (free[0],), False
     forward = _walk(factors, free[0], free[1], shapes)
@@ -215,6 +215,12 @@ def matrix_chain(term, free, shapes):
     if _transposes(backward) < _transposes(forward):
         return coeff, matrices_of(backward, shapes), (free[1], free[0]), True
     return coeff, matrices_of(forward, shapes), tuple(free), False
+
+
+def _constant(factor):
+    """A number or a declared scalar (1/T): no entry, no index; a coefficient of the chain."""
+    return factor.is_Number or not (factor.has(sp.Indexed) or
+                                    factor.free_symbols & INDEX_SYMBOLS)
 
 
 def _indices_in(factor):

@@ -8,11 +8,13 @@ finally put back into the cost.
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from .. import DerivatorError
 from ..steps import rewrites
 from ..steps.algebra import depends_on, product, replace_exact, tidy, total
 from ..steps.derivation import Derivation, Step
 from ..model.functions import sigmoid
 from ..steps.rewrites import collapse_nested_deltas
+from ..steps.textbook import textbook_form
 from ..steps.rules import RULES, ChainThroughLemma, Context, D, LinearRule
 
 NAMED_FUNCTIONS = {sigmoid}     # functions with a definition and a lemma of their own
@@ -33,6 +35,21 @@ def merged_params(rule, hits, ctx):
             else:
                 params.setdefault(key, value)
     return params
+
+
+class NotClosedForm(DerivatorError):
+    """A derivation that stopped with a derivative no rule takes: it must not look finished."""
+    exit_status = 1
+
+
+def ensure_closed_form(model, wrt, result):
+    """Raise NotClosedForm naming the first derivative left in `result`, if any."""
+    left = derivatives_in(result)
+    if left:
+        from ..render.printing import to_text
+        raise NotClosedForm(f"{model.name}: by {to_text(wrt)}, the derivation stops at "
+                              f"{to_text(left[-1])}: no rule applies to it, so there is no "
+                              f"closed form (yet)")
 
 
 class Engine:
@@ -69,6 +86,7 @@ class Engine:
                     self.emit("result", also.steps[-1].lhs, also.result, "likewise", var=other)
             if self.model.update and others:
                 self.gradient_descent(result)
+        ensure_closed_form(self.model, self.wrt, result)
         return Derivation(self.model.name, self.wrt, self.steps, result, self.model)
 
     def derive(self, app, section):
@@ -114,6 +132,9 @@ class Engine:
                 per_sample = self.emit("loss", D(one, self.wrt), named, "recognise_sigmoid")
             mapping[d] = self.model.from_one_sample(per_sample)
         result = self.emit("result", lhs, tidy(replace_exact(expr, mapping)), "substitute_sample")
+        neat = textbook_form(result)
+        if neat != result:      # (1/f) f cancelled, powers combined, sinh/cosh = tanh
+            result = self.emit("result", lhs, neat, "textbook_form")
         for rule, rewrite in (("constant_out_of_sum", rewrites.constant_out_of_sum),
                               ("vectorize", lambda e: rewrites.vectorize(e, self.model))):
             done = rewrite(result)

@@ -38,6 +38,7 @@ ELEMENTWISE = {"exp": np.exp, "log": np.log, "sigma": sigmoid, "sqrt": np.sqrt,
                "dtanh": lambda z: 1 - np.tanh(z) ** 2,
                "softplus": lambda z: np.logaddexp(0, z), "relu": lambda z: np.maximum(z, 0),
                "step": lambda z: np.heaviside(z, 0)}
+ELEMENTWISE.update({"cosh": np.cosh, "sinh": np.sinh})      # log-cosh regression (issue 21)
 
 
 def _softmax(v):

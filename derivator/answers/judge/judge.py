@@ -53,6 +53,10 @@ def check(problem_name, answer, seed=0, elsewhere=True):
     the problem lacks is tried as an answer to the other problems)."""
     from ...model.problemset import problem as find
     p = find(problem_name)
+    from ...model.functions import out_of_scope
+    scope_error = out_of_scope(answer)
+    if scope_error:                    # abs, max, min, sign: out of scope, said as such
+        return Verdict(p.id, answer, "unreadable", scope_error[1], column=scope_error[0])
     try:
         reading = parse_answer(answer, p)
     except AnswerError as error:

@@ -45,6 +45,7 @@ FUNCTIONS = {"tr": "tr", "trace": "tr", "Tr": "tr", "exp": "exp", "log": "log", 
              "abs": "abs", "det": "det", "logdet": "logdet",
              "H": "step", "step": "step", "heaviside": "step",    # relu' is the step H
              "diag": "diag"}
+FUNCTIONS.update({"cosh": "cosh", "sinh": "sinh"})      # log-cosh regression (issue 21)
 # f'(z): the derivative of a function the reader knows
 DERIVATIVES = {"sigma": "dsigma", "tanh": "dtanh", "exp": "exp"}
 # \mathbf{X} is X: typography around a name (or around a function's name)
