@@ -16,7 +16,7 @@ def _directory():
     try:
         return resources.files("derivator.problems")
     except ModuleNotFoundError:                       # running from a source checkout
-        return Path(__file__).resolve().parent.parent / "problems"
+        return Path(__file__).resolve().parents[2] / "problems"
 
 
 def _load(path):
