@@ -267,3 +267,15 @@ def test_a_sum_over_the_samples_runs_over_every_sample(tmp_path, bounds):
     text = RIDGE.replace("i=1..N)", f"{bounds})")
     assert text != RIDGE
     refused(text, "it must run over every sample, i=1..N")
+
+
+def test_sums_too_large_at_the_declared_check_sizes_are_refused():
+    """tr(A⁴) as four sums over N: 625 terms at N = 5 (lint takes about 30 s), 4096 at
+    N = 8 (minutes); within the read limit, but every step is verified at those sizes."""
+    index = ("sum_{i=1}^{N} sum_{j=1}^{N} sum_{m=1}^{N} sum_{n=1}^{N} "
+             "A_{ij} A_{jm} A_{mn} A_{ni}")
+    text = (f'strategy = "index"\n\n[names]\nA = {{ kind = "matrix", shape = ["N", "N"] }}\n'
+            f'N = {{ kind = "size", check = [2, 8] }}\n\n[function]\nname = "F"\n'
+            f'matrix = "tr(A^4)"\nindex = "{index}"\n\n[derive]\nwrt = "A"\nentry = ["k", "l"]\n')
+    assert refused(text, f"expand to {8 ** 4} terms").startswith("p.toml:10:")
+    read_problem(text.replace("check = [2, 8]", "check = [2, 5]"), "p.toml")

@@ -127,6 +127,7 @@ LOSSES = {
                   {"w": lambda X, y, p: X.T @ (_r(X, y, p) / (2 * np.sqrt(1 + _r(X, y, p) ** 2)))}),
 }
 OTHERS = {"network_reused_c", "network_reused_i", "index_trace_reused", "index_scaled_quadratic",
+          "ridge_map_variance",
           "index_product_reused"}        # tests/test_losses_letters.py
 
 

@@ -101,3 +101,27 @@ def test_a_declared_scalar_in_an_index_form():
     derived = np.array(derivation.result.xreplace(sizes).xreplace(symbols).doit()
                        .as_explicit(), dtype=float)
     assert np.allclose(np.ravel(derived), by_hand)
+
+
+def test_ridge_map_with_a_variance_ends_in_the_textbook_form():
+    """The normal equations divided by −1/s², XᵀX first: (XᵀX + λs²I)⁻¹Xᵀy, where the
+    hand-written log-posterior's gradient (central differences) vanishes."""
+    from test_engine_corpus import _explicit
+    path = str(CORPUS / "ridge_map_variance.toml")
+    derivation = derivator.derive(path)
+    assert all(c.ok for c in derivation.verify())
+    assert "normalise_equations" in [s.rule for s in derivation.steps]
+    rng = np.random.default_rng(8)
+    N, D, lam, s = 5, 3, 0.6, 1.3
+    X, y = rng.normal(size=(N, D)), rng.normal(size=N)
+    by_hand = np.linalg.solve(X.T @ X + lam * s ** 2 * np.eye(D), X.T @ y)
+    log_posterior = lambda w: -np.sum((y - X @ w) ** 2) / (2 * s ** 2) - lam / 2 * w @ w
+    assert np.allclose(_central(log_posterior, by_hand), 0, atol=1e-6)
+    sizes = derivator.load(path).sizes()
+    values = {sp.MatrixSymbol("X", N, D): X, sp.MatrixSymbol("y", N, 1): y.reshape(-1, 1),
+              sp.Symbol("lambda"): lam, sp.Symbol("s"): s}
+    derived = _explicit(derivation.result.xreplace({sizes["N"]: N, sizes["D"]: D}), values)
+    assert np.allclose(np.ravel(derived), by_hand)
+    inverse = derivation.result.args[0]
+    assert isinstance(inverse, sp.Inverse) and sp.MatrixSymbol("X", sizes["N"], sizes["D"]).T \
+        in inverse.arg.args[0].args        # XᵀX + λs²I: the data term first, alone

@@ -307,6 +307,7 @@ def _check_strategy(problem, fail):
                 problem.parse(fn["matrix"], key=("function", "matrix"))
             form = problem.parse(fn["index"], matrix=False, key=("function", "index"))
             _check_ranges(problem, form, fail)
+            _check_budget(problem, form, ("function", "index"), fail)
         return
     definitions = data.get("definitions")
     if not isinstance(definitions, list) or not definitions:
@@ -335,6 +336,23 @@ def _check_strategy(problem, fail):
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
         fail(("derive",), f"cannot build the loss from its definitions: {error}")
     _check_sample_sums(model, fail)
+    for k, definition in enumerate(model.definitions):
+        _check_budget(problem, definition.body, ("definitions", k, "body"), fail)
+
+
+MAX_CHECKED_TERMS = 1000      # tr(A⁴) at N = 5 (625 terms) lints in 30 s, at N = 8 in minutes
+
+
+def _check_budget(problem, expr, key, fail):
+    """The sums of `expr`, expanded at the largest size each is checked at, stay within
+    MAX_CHECKED_TERMS: every step is verified at those sizes, in this process."""
+    from .reader import terms
+    sizes = {n: max(v.check) for n, v in problem.names.items() if v.kind == "size" and v.check}
+    count = terms(expr, sizes)
+    if count > MAX_CHECKED_TERMS:
+        fail(key, f"the sums expand to {count} terms at the sizes they are checked at "
+                  f"({', '.join(f'{n} = {v}' for n, v in sizes.items())}); at most "
+                  f"{MAX_CHECKED_TERMS}: declare smaller check sizes")
 
 
 def _check_sample_sums(model, fail):

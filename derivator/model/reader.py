@@ -32,6 +32,7 @@ OUT_OF_SCOPE = {
     "max": "max(...) is out of scope: a hinge max(0, 1 - t) has no derivative at its kink; "
            "relu(t) = max(0, t) is in scope, with the step function as its derivative",
     "abs": "abs(...) is out of scope: |t| has no derivative at 0",
+    "min": "min(...) is out of scope: it has no derivative where its arguments are equal",
     "det": "det(...) takes one square matrix: det(X), in an index problem",
     "logdet": "logdet(...) takes one square matrix: logdet(X), in an index problem",
 }
@@ -83,16 +84,18 @@ MAX_TERMS = 10_000
 LARGEST_SIZE = 8
 
 
-def terms(expr):
-    """How many terms the sums and products of `expr` expand to, at most (a bound that is
-    a size counting LARGEST_SIZE); infinity for a bound that is not a number."""
+def terms(expr, sizes=None):
+    """How many terms the sums and products of `expr` expand to, at most: a bound that is
+    a size counts its value in `sizes` (by name), else LARGEST_SIZE; infinity for a bound
+    that is not a number."""
     if not isinstance(expr, sp.Basic):
         return 0
     if not isinstance(expr, (sp.Sum, sp.Product)):
-        return sum(terms(a) for a in expr.args)
-    count = max(terms(expr.function), 1)
+        return sum(terms(a, sizes) for a in expr.args)
+    count = max(terms(expr.function, sizes), 1)
     for _, low, high in expr.limits:
-        at = {s: LARGEST_SIZE for s in (low.free_symbols | high.free_symbols)}
+        at = {s: (sizes or {}).get(str(s), LARGEST_SIZE)
+              for s in (low.free_symbols | high.free_symbols)}
         span = (high - low + 1).subs(at)
         if not (span.is_Number and span.is_finite):
             return sp.oo

@@ -577,3 +577,12 @@ RULES.update({
                "합쳐지며, 같은 항은 묶이고 상수는 모인다"),
     },
 })
+
+RULES.update({
+    "normalise_equations": {
+        "en": ("normalise", "Divide both sides by {factor}, so that XᵀX stands alone and "
+               "first: the textbook form of the normal equations"),
+        "ko": ("정규화", "양변을 {factor}로 나누어 XᵀX가 계수 없이 맨 앞에 오게 한다: 정규 "
+               "방정식의 교과서 꼴"),
+    },
+})

@@ -96,9 +96,41 @@ class LikelihoodEngine(Engine):
             b = sp.MatMul(-1, b).doit()
         self.emit("solve", None, sp.Eq(_flat_product(A, W), b, evaluate=False),
                   "normal_equations")
+        normal = _normalised(A, b, self.model.data_matrix[0])
+        if normal:              # -(1/s²)XᵀX - λI: both sides divided by -1/s², XᵀX first
+            A, b, factor = normal
+            self.emit("solve", None, sp.Eq(_flat_product(A, W), b, evaluate=False),
+                      "normalise_equations", factor=factor)
         solution = _flat_product(sp.Inverse(A), b)
         self.emit("solve", None, sp.Eq(W, solution, evaluate=False), "invert", matrix=A)
         return solution
+
+
+def _scalar_and_matrix(term):
+    """(c, M) with term = c M, M a product of matrices."""
+    if isinstance(term, sp.MatMul):
+        c = sp.Mul(*[f for f in term.args if not isinstance(f, sp.MatrixExpr)])
+        return c, sp.MatMul(*[f for f in term.args if isinstance(f, sp.MatrixExpr)]).doit()
+    return sp.Integer(1), term
+
+
+def _normalised(A, b, X):
+    """(A/c, b/c, c) with c the coefficient of A's data term (the one with X), that term
+    first: -(1/s²)XᵀX - λI = -(1/s²) b becomes (XᵀX + λs²I) w = Xᵀy. None if c is 1 already
+    and the data term comes first."""
+    terms = [_scalar_and_matrix(t) for t in (A.args if isinstance(A, sp.MatAdd) else [A])]
+    data = [k for k, (_, m) in enumerate(terms) if m.has(X)]
+    if not data:
+        return None
+    first = data[0]
+    c = terms[first][0]
+    if c == 1 and first == 0:
+        return None
+    ordered = [terms[first]] + [t for k, t in enumerate(terms) if k != first]
+    parts = [m if sp.simplify(a / c) == 1 else sp.MatMul(sp.simplify(a / c), m)
+             for a, m in ordered]
+    new_b = b if c == 1 else sp.MatMul(sp.simplify(1 / c), b).doit()
+    return sp.MatAdd(*parts, evaluate=False) if len(parts) > 1 else parts[0], new_b, c
 
 
 def _left_of(term, W):

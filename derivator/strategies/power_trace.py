@@ -39,18 +39,21 @@ class PowerTraceEngine(Engine):
         p = self.problem
         fn, spec = p.data["function"], p.data["derive"]
         k = sp.Symbol(spec["power"], integer=True, positive=True)
-        Dsym = p.sizes()["D"]
+        Dsym = p.sizes()[p.names[spec["wrt"]].shape[0]]      # whatever the size is called
         Xm = p.matrices()[spec["wrt"]]
         X = sp.IndexedBase(spec["wrt"])
         a = sp.IndexedBase("a")
-        q, r = sp.symbols("q p", integer=True, positive=True)
+        free_names = [n for n in ("q", "p", "r", "s", "t") if n != spec["power"]]
+        q, r = sp.symbols(free_names[:2], integer=True, positive=True)   # not k itself
         l, m = (p.indices()[s] for s in spec["entry"])
         head = sp.Function(fn["name"])(Xm)
         self.power = k
         self.emit("index", head, sp.Trace(sp.MatPow(Xm, k)), "definition", name=head)
         chain_product = sp.Product(chain(X, a, r), (r, 1, k))
         index_form = ChainSum(chain_product, a, k, Dsym)
-        self.emit("index", head, index_form, "index_notation", explain=fn["explain"])
+        written = "tr(X^k) = Σ over a_1, …, a_k of X_{a_1 a_2} X_{a_2 a_3} ⋯ X_{a_k a_1}"
+        self.emit("index", head, index_form, "index_notation",       # explain is optional
+                  explain=fn.get("explain") or {"en": written, "ko": written})
 
         var = X[l, m]
         self.wrt = var

@@ -37,7 +37,8 @@ ELEMENTWISE = {"exp": np.exp, "log": np.log, "sigma": sigmoid, "sqrt": np.sqrt,
                "tanh": np.tanh, "dsigma": sigmoid_derivative,
                "dtanh": lambda z: 1 - np.tanh(z) ** 2,
                "softplus": lambda z: np.logaddexp(0, z), "relu": lambda z: np.maximum(z, 0),
-               "step": lambda z: np.heaviside(z, 0)}
+               "step": lambda z: np.heaviside(z, 0),
+               "sin": np.sin, "cos": np.cos, "tan": np.tan}
 ELEMENTWISE.update({"cosh": np.cosh, "sinh": np.sinh})      # log-cosh regression (issue 21)
 
 
@@ -83,6 +84,9 @@ def _no_identity(n, *values):
 
 
 def shape_of(value):
+    shape = getattr(value, "shape", None)     # an array's own shape: np.ndim is slower
+    if isinstance(shape, tuple):
+        return shape
     return () if np.ndim(value) == 0 else np.shape(value)
 
 
@@ -480,6 +484,10 @@ class Evaluator:
             return args[0].T if shape_of(args[0]) else args[0]
         if name == "inv":
             return self._invert(args[0], n)
+        if name in ("det", "logdet") and len(args) == 1 and len(shape_of(args[0])) == 2 \
+                and shape_of(args[0])[0] == shape_of(args[0])[1]:
+            d = float(np.linalg.det(args[0]))       # det X, log det X (issue 20)
+            return d if name == "det" else float(np.log(d))
         if name in self.functions:
             if sub:                                   # z_n(x): node n of a layer
                 positions = [self._position(i) for i in sub]     # 0-based here

@@ -45,7 +45,13 @@ class Verdict(VerdictDisplay):
 def _close(a, b):
     if shape_of(a) != shape_of(b):
         return False
-    return bool(np.allclose(a, b, rtol=RTOL, atol=RTOL * (1 + np.max(np.abs(b)))))
+    a, b = np.asarray(a), np.asarray(b)
+    size = np.abs(b)
+    atol = RTOL * (1 + np.max(size))
+    if a.dtype.kind in "fiu" and b.dtype.kind in "fiu" and np.isfinite(atol) and \
+            np.all(np.isfinite(a)):          # np.allclose's test, without its overhead
+        return bool(np.all(np.abs(a - b) <= atol + RTOL * size))
+    return bool(np.allclose(a, b, rtol=RTOL, atol=atol))
 
 
 def check(problem_name, answer, seed=0, elsewhere=True):

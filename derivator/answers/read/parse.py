@@ -44,7 +44,8 @@ FUNCTIONS = {"tr": "tr", "trace": "tr", "Tr": "tr", "exp": "exp", "log": "log", 
              "softmax": "softmax", "logsumexp": "logsumexp", "norm": "norm", "max": "max",
              "abs": "abs", "det": "det", "logdet": "logdet",
              "H": "step", "step": "step", "heaviside": "step",    # relu' is the step H
-             "diag": "diag"}
+             "diag": "diag",
+             "sin": "sin", "cos": "cos", "tan": "tan"}     # entry by entry (issue 20)
 FUNCTIONS.update({"cosh": "cosh", "sinh": "sinh"})      # log-cosh regression (issue 21)
 # f'(z): the derivative of a function the reader knows
 DERIVATIVES = {"sigma": "dsigma", "tanh": "dtanh", "exp": "exp"}
@@ -485,6 +486,12 @@ class Parser:
             self.take()
             self.take()
             return Node("inv", (base,), column=op.column)
+        if self.at("{") and self.peek().text == "-" and self.peek(2).text in (
+                "T", "\\top", "⊤") and self.peek(3).text == "}":
+            for _ in range(4):                        # X⁻ᵀ, X^{-T}, X^{-\top}: (X⁻¹)ᵀ
+                self.take()
+            return Node("transpose", (Node("inv", (base,), column=op.column),),
+                        column=op.column)
         entrywise = self.entrywise_power()
         if entrywise is not None:                     # v^∘2, v^{\circ 2}: entry by entry
             _check_exponent(entrywise, op.column)
