@@ -336,13 +336,24 @@ def test_derivations_without_a_kernel_say_so(name, message):
         derivator.kernel(name)
 
 
-def test_a_loss_with_a_constant_other_than_its_parameters_has_no_kernel_yet():
-    """λ of an L2 term is neither a parameter nor data: the kernel says so when it is
-    asked for, rather than giving code that fails with a NameError when called."""
+def test_a_loss_with_a_constant_other_than_its_parameters_takes_it_as_a_hyperparameter():
+    """λ of an L2 term is neither a parameter nor data: the kernel takes it by name, with
+    the middle of its declared domain as the default. By hand: Σ(y - Xw)² + λwᵀw and
+    its gradient 2Xᵀ(Xw - y) + 2λw."""
     from pathlib import Path
     path = str(Path(__file__).parent / "problem_files" / "ridge_loss.toml")
-    with pytest.raises(derivator.DerivatorError, match="this loss also has lambda"):
-        derivator.kernel(path)
+    k = derivator.kernel(path)
+    assert k.hyper == {"lam": pytest.approx((0.1 + 2.0) / 2)}
+    rng = np.random.default_rng(5)
+    for N, D in ((7, 3), (12, 5)):
+        X, y, w = rng.normal(size=(N, D)), rng.normal(size=N), rng.normal(size=D)
+        for lam in (0.3, 1.7):
+            r = X @ w - y
+            assert k.loss({"w": w}, X, y, lam=lam) == pytest.approx(r @ r + lam * w @ w)
+            np.testing.assert_allclose(k.grad({"w": w}, X, y, lam=lam)["w"],
+                                       2 * X.T @ r + 2 * lam * w, rtol=1e-10)
+    r = X @ w - y
+    assert k.loss({"w": w}, X, y) == pytest.approx(r @ r + 1.05 * w @ w)
 
 
 @pytest.mark.parametrize("name", ALL_KERNELS)

@@ -90,7 +90,8 @@ def test_loose_notation_gets_what_would_work(monkeypatch):
     """A vector squared, and f(X w) where f takes one sample: the message says what to write."""
     ridge = str(HERE / "problem_files" / "tanh_squared.toml")
     _, out = run(["check", ridge, "X^T ((tanh(X w) - y) * (1 - tanh(X w)^2))"], 80, monkeypatch)
-    assert "⊙" in out and "\\circ 2" in out and "\\sum_i v_i^2" in out
+    # read entry by entry, and said to be a guess, with what it was read as
+    assert "guessed" in out and "loose notation" in out and "⊙" in out and "^∘2" in out
     _, out = run(["check", "p3", "w_t - eta sum_{i=1}^{N} (f(X w_t) - y_i) x_i"], 80,
                  monkeypatch)
     assert "f takes one sample: write f(x_i) inside the sum over the samples" in out

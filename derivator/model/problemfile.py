@@ -363,10 +363,14 @@ def _check_sample_sums(model, fail):
     index, count = model.sample_index, model.sample_count
     if index is None or count is None:
         return
+    samples = {str(sample) for sample in model.samples}
     for k, definition in enumerate(model.definitions):
+        own = {str(a) for a in definition.params}      # a parameter x shadows the sample x
         for s in sorted(definition.body.atoms(sp.Sum), key=str):
-            for i, low, high in s.limits:
-                if i == index and (low != 1 or high != count):
+            over_samples = any(str(a.base.label) in samples - own and index in a.indices
+                               for a in s.function.atoms(sp.Indexed))
+            for i, low, high in s.limits:     # Σ_{i=1}^{D} u_{m,i} x_i reuses the letter only
+                if i == index and over_samples and (low != 1 or high != count):
                     fail(("definitions", k, "body"),
                          f"the sum over the samples runs from {low} to {high}; it must run "
                          f"over every sample, {index}=1..{count}")

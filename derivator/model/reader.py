@@ -33,8 +33,10 @@ OUT_OF_SCOPE = {
            "relu(t) = max(0, t) is in scope, with the step function as its derivative",
     "abs": "abs(...) is out of scope: |t| has no derivative at 0",
     "min": "min(...) is out of scope: it has no derivative where its arguments are equal",
-    "det": "det(...) takes one square matrix: det(X), in an index problem",
-    "logdet": "logdet(...) takes one square matrix: logdet(X), in an index problem",
+    "det": "det(...) is out of scope here: the determinant det(X) of one square matrix is "
+           "derived in an index problem",
+    "logdet": "logdet(...) is out of scope here: the log det, logdet(X) of one square "
+              "matrix, is derived in an index problem",
 }
 
 

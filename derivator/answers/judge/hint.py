@@ -187,11 +187,12 @@ def _judged(name, lines):
     except Exception:         # noqa: BLE001 - the hint then rests on the form alone
         return None
     values = {}
-    for number, readings in judge.readings.items():
+    for line in lines:                  # the judge keeps each line's readings by the line
+        readings = judge.readings.get(id(line), [])
         last = next((r for r in reversed(readings)
                      if getattr(r, "values", None) is not None), None)
         if last is not None:
-            values[number] = last.values
+            values[line.number] = last.values
     # a wrong line written exactly as a step of the derivation is that step, misread
     # (the judge reads the lecture's notation less well than a student's)
     # (token for token in order: wᵀX is not Xᵀw, though both have the same symbols)
