@@ -241,3 +241,19 @@ def test_the_order_written_tells_apart_steps_with_the_same_symbols():
             r"\frac{\partial}{\partial w} L(y^{(i)}, h(x^{(i)}))$$")
     h = derivator.hint("bce", line)
     assert [m["step"] for m in h.matched] == [ids[1]] and h.step["id"] == ids[2]
+
+
+def test_a_hint_for_a_problem_file():
+    """A user's file is hinted as a shipped problem is: by hand, d/dw (y - wᵀx)² is
+    -2(y - wᵀx)x, so the line with +2 is the first wrong one; the definition alone is
+    followed by the next step of the file's own derivation."""
+    path = str(Path(__file__).parent / "problem_files" / "ridge_loss.toml")
+    start = derivator.hint(path, r"L = \sum_i (y_i - w^T x_i)^2 + \lambda w^T w")
+    steps = [s.rule for s in derivator.derive(path).steps]
+    assert [m["step"] for m in start.matched] == ["A1"]
+    assert start.status == "next" and start.step["rule_id"] == steps[1], (start.step, steps)
+    wrong = derivator.hint(path, "L = \\sum_i (y_i - w^T x_i)^2 + \\lambda w^T w\n"
+                                 "\\frac{dL}{dw} = \\sum_i 2(y_i - w^T x_i) x_i + 2\\lambda w")
+    assert wrong.status == "wrong" and wrong.wrong_line == 2
+    code, _, err = run("hint", "missing.toml", "--working", __file__)
+    assert code == 2 and "missing.toml" in err and "Traceback" not in err

@@ -157,6 +157,10 @@ def find_id(name):
 def _name(problem):
     from ... import DerivatorError, catalog
     from ...model.problemset import all_problems
+    if str(problem).strip().endswith(".toml"):            # a user's file: by its path
+        from ...model.problemset import problem as find
+        find(str(problem).strip())                        # says what is wrong with it
+        return str(problem).strip()
     key = str(problem).strip().lower()
     for candidate in (key, f"p{key}"):
         if candidate in catalog() or candidate in all_problems():
@@ -167,7 +171,7 @@ def _name(problem):
 def _checkable(name):
     from ...model.problemset import all_problems
     from ...strategies.routes.answers import route_problems
-    return name in all_problems() or name in route_problems()
+    return name.endswith(".toml") or name in all_problems() or name in route_problems()
 
 
 def _judged(name, lines):

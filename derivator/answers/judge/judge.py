@@ -601,8 +601,8 @@ def _mistake_values(p, points, task, level):
     once per process, with their own budget."""
     from ..read.lhs import parse_answer
     key = (p.id, id(points), level)
-    if key in _MISTAKES:
-        yield from _MISTAKES[key]
+    if key in _MISTAKES and _MISTAKES[key][0] is points:    # an id is unique only while
+        yield from _MISTAKES[key][1]                        # its object lives: kept here
         return
     known, found = sorted(p.names), []
     for kind, text, label in mistakes.mistakes(p.id):
@@ -621,7 +621,7 @@ def _mistake_values(p, points, task, level):
             continue
         found.append((label, values))
         yield label, values
-    _MISTAKES[key] = found
+    _MISTAKES[key] = (points, found)
 
 
 def _update_notes(task, got, general, points, p, budget, value):

@@ -121,9 +121,12 @@ class Task:
 
     def value(self, expr, point):
         key = (id(expr), id(point))          # notes ask for the same values again
-        if key not in self._values:
-            self._values[key] = _numeric(expr, self.problem, point)
-        return self._values[key]
+        kept = self._values.get(key)
+        if kept is None or kept[0] is not expr or kept[1] is not point:
+            # the expression and point are kept with their value: an id is only unique
+            # while its object lives, and a freed expression's id is soon reused
+            kept = self._values[key] = (expr, point, _numeric(expr, self.problem, point))
+        return kept[2]
 
 
 def _without(terms):

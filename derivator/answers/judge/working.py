@@ -429,6 +429,8 @@ def _explain(scene, before, after):
     """What the wrong step did, where a known rule says so: (note, rule)."""
     general = scene.general
     pairs = [_aligned(before.values[k], after.values[k]) for k in general]
+    if any(a is None or b is None for a, b in pairs):      # entries against a matrix
+        return "this line does not equal the one before", None
     rule = None
     log_of_prod = before.tree is not None and before.tree.kind == "call" and \
         before.tree.value[0] == "log" and before.tree.args[0].kind == "prod"
