@@ -279,3 +279,24 @@ def test_sums_too_large_at_the_declared_check_sizes_are_refused():
             f'matrix = "tr(A^4)"\nindex = "{index}"\n\n[derive]\nwrt = "A"\nentry = ["k", "l"]\n')
     assert refused(text, f"expand to {8 ** 4} terms").startswith("p.toml:10:")
     read_problem(text.replace("check = [2, 8]", "check = [2, 5]"), "p.toml")
+
+
+def test_a_number_longer_than_python_reads_is_one_line_with_its_line():
+    """tomllib raises a bare ValueError for an integer of more than 4300 digits."""
+    text = RIDGE.replace('title = "Ridge', 'points = ' + "9" * 5000 + '\ntitle = "Ridge', 1)
+    line = text[:text.index("9" * 5000)].count("\n") + 1
+    assert refused(text, "more digits than Python reads").startswith(f"p.toml:{line}:")
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_file_that_is_not_a_regular_file_is_refused_without_reading_it(tmp_path, special):
+    """A FIFO blocks on open and /dev/zero never ends: both are refused from their stat."""
+    import os
+    path = special
+    if special == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this system")
+        path = str(tmp_path / "fifo.toml")
+        os.mkfifo(path)
+    code, _, err = run("lint", path)
+    assert code == 2 and "not a regular file" in err and "Traceback" not in err, err

@@ -7,6 +7,7 @@ line of the key at fault. The format is documented in docs/problem-files.md.
 import math
 import os
 import re
+import stat as stat_module
 import tomllib
 from pathlib import Path
 
@@ -149,7 +150,12 @@ def read_problem(text, source=None, name=None):
         from .problem import ProblemFileError
         raise ProblemFileError(where, None, f"tables or lists are nested more than "
                                             f"{MAX_DEPTH} deep") from None
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:       # TOMLDecodeError, and an integer of over 4300 digits
+        if not isinstance(error, tomllib.TOMLDecodeError):
+            from .problem import ProblemFileError
+            line = _line_of_long_number(text)
+            raise ProblemFileError(where, line, "a number with more digits than Python reads "
+                                                "(at most 4300)") from None
         message = str(error)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message)
         from .problem import ProblemFileError
@@ -379,12 +385,20 @@ def _check_sample_sums(model, fail):
 _loaded = {}
 
 
+def _line_of_long_number(text):
+    """The line of the first run of more than 4300 digits, or None."""
+    m = re.search(r"\d{4301,}", text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
 def load(path):
     """The Problem of a user's file (cached while the file is unchanged)."""
     from .problem import ProblemFileError
     where = str(path)
     try:
         stat = os.stat(where)
+        if not stat_module.S_ISREG(stat.st_mode):      # a FIFO blocks, /dev/zero never ends
+            raise ProblemFileError(where, None, "not a regular file; give a .toml file")
         if stat.st_size > MAX_BYTES:
             raise ProblemFileError(where, None, f"the file is larger than {MAX_BYTES} bytes")
         key = (os.path.realpath(where), stat.st_mtime_ns, where)
