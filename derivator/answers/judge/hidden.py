@@ -72,6 +72,10 @@ class Scene:
 def hidden(p, tree, task, points, value, got):
     """(status, message, notes) when an answer the points found right is wrong, or must be
     confirmed by a person; None when nothing is hidden."""
+    from .constants import disguised
+    note = disguised(tree)
+    if note:
+        return ("incorrect", "it agrees at the points only to double precision", [note])
     s = Scene(p, tree, task, points, value, got)
     for part in _size_parts(tree, s.counts)[:MAX_SUSPECTS]:
         found = _size_part(s, part)
