@@ -15,9 +15,6 @@ MERGE_SEAMS = {
         "issue 19: sizes probed up to 200 find that this answer is not 2Xᵀ; the expectation predates it",
     "test_a_loss_with_a_constant_other_than_its_parameters_has_no_kernel_yet":
         "issue 21: kernels now take hyperparameters; the expectation predates it",
-    "test_korean_output_has_no_english_sentence": "issue 22: sentences added by the other branches lack Korean",
-    "test_help_in_korean": "issue 22: options added by the other branches lack Korean help",
-    "test_every_sentence_the_checker_writes_has_its_korean": "issue 22: the other branches' new notes lack Korean",
     "test_a_network_with_reused_letters_derives_the_delta_rule[network_reused_i]":
         "issue 21 x 24: the verifier's renamed letters against the per-entry verification",
     "test_a_line_equal_to_its_step_at_the_random_points_is_checked": "issue 23 x 19: the hint's points against the drawn sizes",
