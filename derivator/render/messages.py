@@ -326,7 +326,9 @@ def _fill(template, params, lang, computed=None):
         values["function_name"] = name.__name__
     values.update(computed or {})
     from .catalogue import fill
-    return fill(template, lang, **values)           # Korean particles fit their values
+    from .prose import plain
+    # Korean particles fit their values; mathematics in prose has no LaTeX braces
+    return plain(fill(template, lang, **values))
 
 
 def rule_title(step, lang="en", before=None):
