@@ -181,3 +181,12 @@ def test_every_problem_file_error_has_its_korean():
                translate(m, "ko") == m and any(w.isalpha() and w.islower() and len(w) > 3
                                                for w in m.split())]
     assert not english, english
+
+
+
+def test_the_sum_rule_and_the_derivative_into_a_sum_have_different_korean_names():
+    """p2's A2 (the sum rule) and A3 (the derivative into Σ) were both "…합의 미분": a
+    student reads one rule applied twice."""
+    from derivator.render.messages import RULES
+    names = {rule: RULES[rule]["ko"][0] for rule in ("sum_rule", "into_sum")}
+    assert names["sum_rule"] != names["into_sum"] and "Σ" in names["into_sum"], names
