@@ -66,3 +66,14 @@ def test_the_page_title_and_note_have_no_latex():
     page = render_html(derive("p7b"), "en")
     prose = re.sub(r"<math.*?</math>|<[^>]+>", " ", page, flags=re.S)
     assert "w_1,d,m" in prose and not RAW.search(prose), RAW.findall(prose)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_handout_title_and_note_print_no_braces(lang):
+    """LaTeX braces escaped as text (\\_\\{) would print as `w_{1,d,m}` on the page."""
+    from derivator.render.standalone import body
+    tex = body(derive("p7b"), lang)
+    title = next(line for line in tex.splitlines() if line.startswith(r"\section"))
+    note = next(line for line in tex.splitlines() if line.startswith(r"\textit"))
+    for line in (title.split(r"\quad")[0], note):
+        assert r"\{" not in line and r"\_1,d,m" in line, line
