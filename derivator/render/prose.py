@@ -2,9 +2,9 @@
 are filled with SymPy objects printed as text (`to_text`, whose Σ_{i=1}^{N} and w_{2,d}
 the answer reader also reads back); in prose, braces are noise a student must decode:
 
-    Σ_{d=1}^{D} w_{2,d} h_d      ->  Σ_d w_2,d h_d      (a sum over the whole range)
+    Σ_{d=1}^{D} w_{2,d} h_d      ->  Σ_d w_(2,d) h_d    (a sum over the whole range)
     Σ_{q=1}^{k-1}, a_{q+1}       ->  Σ_(q=1..k-1), a_(q+1)
-    x_{ij}, x_{12}               ->  x_ij, x₁₂
+    x_{ij}, x_{12}               ->  xᵢⱼ, x₁₂
 """
 import re
 
@@ -13,7 +13,6 @@ from .printing import SUBSCRIPT
 _SUM = re.compile(r"([ΣΠ])_\{([^{}=]+)=([^{}]+)\}\^\{([^{}]+)\}")
 _SUB = re.compile(r"_\{([^{}]*)\}")
 _SUP = re.compile(r"\^\{([^{}]*)\}")
-_SIMPLE = re.compile(r"[\w,′']+")
 
 
 def _sum(m):
@@ -28,7 +27,7 @@ def _sub(m):
     small = inner.translate(SUBSCRIPT)
     if inner and all(a != b for a, b in zip(small, inner)):
         return small                               # x₁₂, wᵢⱼ: every character has a subscript
-    return "_" + inner if _SIMPLE.fullmatch(inner) else f"_({inner})"
+    return f"_({inner})"            # w_(2,d), as the statements write it: never w_2,d
 
 
 def _sup(m):
