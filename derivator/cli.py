@@ -8,7 +8,7 @@ import sys
 
 from . import DerivatorError, derive
 from .render import FORMATS, LANGUAGES
-from .render.catalogue import say, translate, translate_lines
+from .render.catalogue import read_as_text, say, translate, translate_lines
 
 
 class Parser(argparse.ArgumentParser):
@@ -419,7 +419,7 @@ def _verdict_text(verdict, answer, lang="en"):
     lines = [f"{label.get(verdict['status'], verdict['status'])}: "
              f"{translate(verdict['message'], lang)}"]
     if verdict.get("read_as"):
-        lines.append(f"  {label['read_as']}: {_visible(verdict['read_as'])}")
+        lines.append(f"  {label['read_as']}: {_visible(read_as_text(verdict['read_as'], lang))}")
     column = verdict.get("column")
     if verdict["status"] == "unreadable" and column and "\n" not in answer:
         shown = _visible(answer)

@@ -47,6 +47,8 @@ def _final(text):
         depth -= ch in ")]}"
         if ch == "/" and depth == 0:
             slash = k
+    if slash and tail.startswith(("∂", "d")) and tail[slash + 1:].startswith(("∂", "d")):
+        return _final(tail[slash + 1:])          # ∂L/∂w is read in order: "디엘 디더블유"
     if slash:
         return _final(tail[:slash])
     if text.endswith("⁻¹"):
@@ -857,7 +859,9 @@ MESSAGES.update({
     "file.directory": {"en": "is a directory, not a problem file",
                        "ko": "문제 파일이 아니라 폴더이다"},
     "file.not_utf8": {"en": "not UTF-8 text ({why})", "ko": "UTF-8 텍스트가 아니다 ({why})"},
-    "file.toml": {"en": "not valid TOML: {why}", "ko": "올바른 TOML이 아니다: {why}"},
+    "file.toml": {"en": "not valid TOML: {why}",
+                  # the reason is tomllib's own English, quoted as it is
+                  "ko": "올바른 TOML이 아니다. tomllib의 설명: `{why}`"},
     "file.large": {"en": "the file is larger than {most} bytes",
                    "ko": "파일이 {most}바이트보다 크다"},
     "file.cannot_read": {"en": "cannot read {path}: no such file",
@@ -1111,4 +1115,290 @@ MESSAGES.update({
               "  시간 초과인 행이 있음, 2 잘못된 답안 파일.\n"
               "--file이면 판정은 정해지는 대로 ANSWERS.csv.partial에 저장된다. 중단된 뒤에는\n"
               "같은 명령에 --resume을 붙여 이어서 채점한다."},
+})
+
+# --- the other branches' sentences (wave 3): help, the syntax guide, workings, guesses ----
+MESSAGES.update({
+    "help.hint": {"en": "the next step for a partial working (its rule and explanation), or "
+                        "where it went wrong",
+                  "ko": "쓰다 만 풀이의 다음 단계 (그 규칙과 설명), 또는 어디서 틀렸는지"},
+    "help.hint_problem": {"en": "p1a ... p7b, bce, bce-mle, ...",
+                          "ko": "p1a ... p7b, bce, bce-mle, ..."},
+    "help.hint_working": {"en": "the working so far (plain text, LaTeX or Markdown; - reads stdin)",
+                          "ko": "지금까지의 풀이 (일반 텍스트, LaTeX 또는 Markdown; -이면 표준 "
+                                "입력에서 읽는다)"},
+    "help.hint_reveal": {"en": "also show what the next step gives (its result)",
+                         "ko": "다음 단계가 내는 결과도 보여 준다"},
+    "help.require_sandbox": {"en": "refuse to run FILE.py unless bubblewrap confines it",
+                             "ko": "bubblewrap이 가두지 못하면 FILE.py를 실행하지 않는다"},
+    "help.train_set": {"en": "a hyperparameter of the loss, e.g. lam=0.1 (default: the file's)",
+                       "ko": "손실의 초매개변수, 예: lam=0.1 (기본값: 파일에 적힌 값)"},
+    "help.check_report": {"en": "with --file: what the class got wrong, per problem (named "
+                                "mistakes, wrong answers grouped, wrong entries, the steps to "
+                                "revisit, where workings go wrong), in --lang",
+                          "ko": "--file과 함께: 반 학생들이 문제마다 무엇을 틀렸는지 (이름 붙은 "
+                                "실수, 같은 오답끼리 묶음, 틀린 성분, 다시 볼 단계, 풀이가 틀어지는 "
+                                "곳), --lang의 언어로"},
+    "help.check_output": {"en": "with --file: --output DIR gets a Gradescope results.json per "
+                                "student; --output GRADES.csv the gradebook as Canvas or Moodle "
+                                "imports it",
+                          "ko": "--file과 함께: --output DIR이면 학생마다 Gradescope results.json을, "
+                                "--output GRADES.csv이면 Canvas나 Moodle이 가져오는 성적부를 쓴다"},
+    "syntax.dialects": {"en": "Other dialects, chosen by what the text contains and said in "
+                              "'read as': code from a notebook (Python's ast, never run: * and ** "
+                              "entrywise, @ a matrix product), Word's linear format, MathType's "
+                              "TeX, prose around the formula (set aside)",
+                        "ko": "다른 표기법: 글의 내용으로 고르고 '읽은 식'에 밝힌다. 노트북의 코드 "
+                              "(Python의 ast로 읽고 실행하지 않는다: *와 **는 성분별, @는 행렬 곱), "
+                              "Word 수식 선형 형식, MathType의 TeX, 수식 둘레의 글 (제외한다)"},
+    "working.spans_follows_1": {"en": "follows from line {before}; the step spans line {span}, "
+                                      "which could not be read",
+                                "ko": "{before}번째 줄에서 나온다. 이 단계는 읽지 못한 {span}번째 "
+                                      "줄을 건너뛴다"},
+    "working.spans_follows": {"en": "follows from line {before}; the step spans lines {span}, "
+                                    "which could not be read",
+                              "ko": "{before}번째 줄에서 나온다. 이 단계는 읽지 못한 {span}번째 "
+                                    "줄을 건너뛴다"},
+    "working.spans_unjudged_1": {"en": "does not follow from line {before}, but line {span} in "
+                                       "between could not be read, so this step is not judged; a "
+                                       "person should look",
+                                 "ko": "{before}번째 줄에서 나오지 않지만, 사이의 {span}번째 줄을 "
+                                       "읽지 못해 이 단계는 채점하지 않는다. 사람이 확인해야 한다"},
+    "working.spans_unjudged": {"en": "does not follow from line {before}, but lines {span} in "
+                                     "between could not be read, so this step is not judged; a "
+                                     "person should look",
+                               "ko": "{before}번째 줄에서 나오지 않지만, 사이의 {span}번째 줄을 "
+                                     "읽지 못해 이 단계는 채점하지 않는다. 사람이 확인해야 한다"},
+    "read.loose": {"en": "{what}: {formula} (loose notation)",
+                   "ko": "{what}: {formula} (느슨한 표기)"},
+    "read.loose_odot": {"en": "a product of two vectors of the same shape read as entrywise",
+                        "ko": "같은 모양의 두 벡터의 곱을 성분별 곱으로 읽음"},
+    "read.loose_power": {"en": "a power of a vector read as entrywise",
+                         "ko": "벡터의 거듭제곱을 성분별 거듭제곱으로 읽음"},
+    "read.loose_code_vm": {"en": "a 1-D NumPy vector times a matrix, v @ M, read as Mᵀv",
+                           "ko": "1차원 NumPy 벡터와 행렬의 곱 v @ M을 Mᵀv로 읽음"},
+    "read.loose_code_rm": {"en": "a column times a matrix entry by entry, NumPy's broadcasting: "
+                                 "r * M read as diag(r) M",
+                           "ko": "열 벡터와 행렬의 성분별 곱 (NumPy의 브로드캐스팅): r * M을 "
+                                 "diag(r) M으로 읽음"},
+    "read.loose_code_mr": {"en": "a matrix times a column entry by entry, NumPy's broadcasting: "
+                                 "M * r read as diag(r) M",
+                           "ko": "행렬과 열 벡터의 성분별 곱 (NumPy의 브로드캐스팅): M * r을 "
+                                 "diag(r) M으로 읽음"},
+})
+
+
+def _compared_variants():
+    """The checker says what a line was compared with by rewording "the one before": "its
+    own left-hand side L" or "the one before (line n)" (answers/judge/working.py
+    `_compared_with`). Each note about the line before gets both variants, in both
+    languages, so that no rewording is left untranslated."""
+    found = {}
+    for key, entry in list(MESSAGES.items()):
+        en, ko = entry["en"], entry.get("ko", "")
+        if "the one before" not in en or "앞 줄" not in ko:
+            continue
+        found[key + ".own_side"] = {
+            "en": en.replace("the one before", "its own left-hand side {own_side}", 1),
+            "ko": re.sub(r"앞 줄(과|와|의|에)?",
+                         lambda m: "자기 좌변 {own_side}" + (m.group(1) or ""), ko, count=1)}
+        found[key + ".line_before"] = {
+            "en": en.replace("the one before", "the one before (line {line_before})", 1),
+            "ko": ko.replace("앞 줄", "앞 줄({line_before}번째 줄)", 1)}
+    return found
+
+
+MESSAGES.update(_compared_variants())
+
+
+def read_as_text(text, lang="en"):
+    """`read as` in `lang`: the formula as it is, what the reader added in brackets
+    ("[guessed: …; set aside: …]") translated. Each part is "word: items"; the word is one
+    of the reader's own (answers/read/dialects.py)."""
+    if lang == "en" or not text:
+        return text
+    formula, bracket, said = text.partition("   [")
+    if not bracket or not said.endswith("]"):
+        return text
+    from ..answers.read.dialects import MESSAGES as WORDS, NAMES
+    words = {w["en"]: w[lang] for w in WORDS.values()}
+    names = {n["en"]: n[lang] for n in NAMES.values()}
+    parts = []
+    for part in said[:-1].split("; "):
+        word, colon, items = part.partition(": ")
+        if part in names:
+            parts.append(names[part])
+        elif colon and word in words:
+            parts.append(f"{words[word]}: {translate(items, lang)}")
+        else:                           # an item of the part before ("; " joins guesses)
+            parts.append(translate(part, lang))
+    return f"{formula}   [{'; '.join(parts)}]"
+
+# --- what the derivations and the reader refuse (issue 21's sentences) ----------------
+MESSAGES.update({
+    "derive.not_closed_form": {"en": "{name}: by {wrt}, the derivation stops at {left}: no rule "
+                                     "applies to it, so there is no closed form (yet)",
+                               "ko": "{name}: {wrt}에 대한 유도가 {left}에서 멈춘다. 여기에 적용되는 "
+                                     "규칙이 (아직) 없어 닫힌 형태가 없다"},
+    "scope.abs": {"en": "abs(...) is out of scope: |t| has no derivative at 0 (the lasso's "
+                        "subgradient is not derived)",
+                  "ko": "abs(...)는 다루지 않는다: |t|는 0에서 미분할 수 없다 (라소의 "
+                        "하방미분은 유도하지 않는다)"},
+    "scope.max": {"en": "max(...) is out of scope: a hinge max(0, 1 - t) has no derivative at its "
+                        "kink; relu(t) = max(0, t) is in scope, with the step function as its "
+                        "derivative",
+                  "ko": "max(...)는 다루지 않는다: 힌지 max(0, 1 - t)는 꺾이는 점에서 미분할 수 "
+                        "없다. relu(t) = max(0, t)는 다루며, 그 도함수는 계단 함수이다"},
+    "scope.min": {"en": "min(...) is out of scope: min(a, b) has no derivative where a = b (the "
+                        "Huber loss's pieces are not derived)",
+                  "ko": "min(...)는 다루지 않는다: min(a, b)는 a = b인 곳에서 미분할 수 없다 "
+                        "(Huber 손실의 조각들은 유도하지 않는다)"},
+    "scope.sign": {"en": "sign(...) is out of scope: it jumps at 0, and its derivative is 0 "
+                         "elsewhere",
+                   "ko": "sign(...)는 다루지 않는다: 0에서 값이 뛰고, 그 밖에서는 도함수가 0이다"},
+})
+
+# --- problem files: what `lint` and `load` say is wrong (model/problemfile.py, reader.py) --
+MESSAGES.update({
+    "file.no_names": {"en": "a [names] table declaring every name (kind, shape) is needed",
+                      "ko": "모든 이름을 (kind, shape로) 선언하는 [names] 표가 필요하다"},
+    "file.title_text": {"en": "title must be text, or title.en and title.ko",
+                        "ko": "title은 텍스트이거나 title.en과 title.ko여야 한다"},
+    "file.notes_text": {"en": "notes must be text, or notes.en and notes.ko",
+                        "ko": "notes는 텍스트이거나 notes.en과 notes.ko여야 한다"},
+    "file.statement_text": {"en": "statement must be text", "ko": "statement는 텍스트여야 한다"},
+    "file.no_derive": {"en": "a [derive] table saying what is differentiated by what is needed",
+                       "ko": "무엇을 무엇으로 미분하는지 적은 [derive] 표가 필요하다"},
+    "file.no_wrt": {"en": "[derive] needs wrt, the name to differentiate by",
+                    "ko": "[derive]에 미분할 변수의 이름 wrt가 필요하다"},
+    "file.wrt_name": {"en": "wrt must be a name, or a list of names, to differentiate by",
+                      "ko": "wrt는 미분할 변수의 이름이나 이름의 목록이어야 한다"},
+    "file.index_letter": {"en": "index = {index} must be an index letter that is not a declared "
+                                "name: one of {letters}",
+                          "ko": "index = {index}는 선언된 이름이 아닌 인덱스 문자여야 한다: "
+                                "{letters} 중 하나"},
+    "file.no_definitions": {"en": "a loss needs [[definitions]]: name, params and body of each",
+                            "ko": "손실에는 [[definitions]]가 필요하다: 각각의 name, params, body"},
+    "file.target": {"en": "target must name one of the definitions: {names}",
+                    "ko": "target은 정의 중 하나의 이름이어야 한다: {names}"},
+    "file.too_many_terms": {"en": "the sums expand to {count} terms at the sizes they are checked "
+                                  "at ({sizes}); at most {most}: declare smaller check sizes",
+                            "ko": "검사하는 크기({sizes})에서 합이 {count}개 항으로 펼쳐진다. 최대 "
+                                  "{most}개이니 더 작은 check 크기를 선언한다"},
+    "file.nested": {"en": "tables or lists are nested more than {depth} deep",
+                    "ko": "표나 목록이 {depth}단계보다 깊게 중첩되어 있다"},
+    "file.id_letters": {"en": "{field} = {value} must be letters, digits, '.', '-' and '_'",
+                        "ko": "{field} = {value}에는 문자, 숫자, '.', '-', '_'만 쓸 수 있다"},
+    "file.unknown_key": {"en": "unknown key {field}; a problem file has: {keys}",
+                         "ko": "알 수 없는 키 {field}. 문제 파일의 키: {keys}"},
+    "file.name_table": {"en": "{name} must be a table such as {{ kind = \"scalar\" }}",
+                        "ko": "{name}는 {{ kind = \"scalar\" }} 같은 표여야 한다"},
+    "file.check_needed": {"en": "{name}: a {kind} needs check = [...], the values it is checked at",
+                          "ko": "{name}: {kind}에는 검사할 값들 check = [...]가 필요하다"},
+    "file.check_numbers": {"en": "{name}: check must list whole numbers from 1 to 8",
+                           "ko": "{name}: check에는 1부터 8까지의 자연수를 적는다"},
+    "file.domain": {"en": "{name}: domain must be [low, high]",
+                    "ko": "{name}: domain은 [low, high]여야 한다"},
+    "file.integer_domain": {"en": "{name}: an integer domain must hold from 1 to {most} whole "
+                                  "numbers",
+                            "ko": "{name}: 정수 domain에는 자연수가 1개에서 {most}개까지 있어야 한다"},
+    "file.index_function": {"en": "an index problem needs [function] with name and index (matrix, "
+                                  "the matrix form, is optional)",
+                            "ko": "인덱스 문제에는 name과 index가 있는 [function]이 필요하다 "
+                                  "(행렬 꼴인 matrix는 선택)"},
+    "file.power": {"en": "[derive] needs power, the natural number k of tr(X^k)",
+                   "ko": "[derive]에 tr(X^k)의 자연수 k인 power가 필요하다"},
+    "file.wrt_declared": {"en": "wrt = {wrt} must be a declared matrix or vector",
+                          "ko": "wrt = {wrt}는 선언된 행렬이나 벡터여야 한다"},
+    "file.entry_letters": {"en": "entry must name {count} index letter(s) for the entries of {wrt}, "
+                                 "from: {letters}",
+                           "ko": "entry에는 {wrt}의 성분을 가리킬 인덱스 문자 {count}개를 {letters} "
+                                 "중에서 적는다"},
+    "file.params": {"en": "params must be a list of names", "ko": "params는 이름의 목록이어야 한다"},
+    "file.cannot_build": {"en": "cannot build the loss from its definitions: {error}",
+                          "ko": "정의로부터 손실을 만들 수 없다: {error}"},
+    "file.line_break": {"en": "{field} holds a line break: a name or a title is one line",
+                        "ko": "{field}에 줄바꿈이 있다: 이름이나 제목은 한 줄이다"},
+    "file.control": {"en": "{field} holds the control character U+{code}",
+                     "ko": "{field}에 제어 문자 U+{code}가 있다"},
+    "file.unknown_name_key": {"en": "unknown key {field} for the name {name}",
+                              "ko": "이름 {name}에 알 수 없는 키 {field}가 있다"},
+    "file.size_undeclared": {"en": "{name}: the size {size} is not declared (add {size} = "
+                                   "{{ kind = \"size\", check = [3] }})",
+                             "ko": "{name}: 크기 {size}가 선언되지 않았다 ({size} = "
+                                   "{{ kind = \"size\", check = [3] }}을 추가한다)"},
+    "file.index_body": {"en": "[function] needs index, the function as a sum over indices",
+                        "ko": "[function]에 인덱스에 대한 합으로 쓴 함수 index가 필요하다"},
+    "file.sample_undeclared": {"en": "the sample {sample} is not declared (a name with sample = "
+                                     "{sample})",
+                               "ko": "샘플 {sample}가 선언되지 않았다 (sample = {sample}인 이름)"},
+    "file.beyond": {"en": "{source}: cannot derive {what} by {wrt}: this form is beyond the "
+                          "engine ({error})",
+                    "ko": "{source}: {what}를 {wrt}로 미분할 수 없다: 이 꼴은 엔진이 다루지 "
+                          "못한다 ({error})"},
+    "file.sample_sum": {"en": "the sum over the samples runs from {low} to {high}; it must run "
+                              "over every sample, {index}=1..{count}",
+                        "ko": "샘플에 대한 합이 {low}부터 {high}까지이다. 모든 샘플, "
+                              "{index}=1..{count}에 대해 더해야 한다"},
+    "file.index_range": {"en": "{index} runs from {low} to {high} but indexes {base} along its size "
+                               "{size} in {entry}: the sum should run from 1 to {size}",
+                         "ko": "{index}는 {low}부터 {high}까지인데, {entry}에서 크기 {size}인 {base}의 "
+                               "인덱스이다: 합은 1부터 {size}까지여야 한다"},
+    "file.transpose": {"en": "only a matrix or a declared vector can be transposed",
+                       "ko": "행렬이나 선언된 벡터만 전치할 수 있다"},
+    "file.not_allowed": {"en": "{what} is not allowed in a problem file",
+                         "ko": "문제 파일에는 {what}를 쓸 수 없다"},
+    "file.divide_matrix": {"en": "cannot divide by a matrix; write inv(A) or A^{{-1}}",
+                           "ko": "행렬로 나눌 수 없다. inv(A) 또는 A^{{-1}}로 쓴다"},
+    "file.sum_terms": {"en": "this sum has more than {most} terms: a sum runs over a declared size, "
+                             "such as i=1..N",
+                       "ko": "이 합의 항이 {most}개보다 많다: 합은 i=1..N처럼 선언된 크기에 걸쳐 "
+                             "더한다"},
+    "file.product_terms": {"en": "this product has more than {most} terms: a sum runs over a "
+                                 "declared size, such as i=1..N",
+                           "ko": "이 곱의 항이 {most}개보다 많다: 곱은 i=1..N처럼 선언된 크기에 "
+                                 "걸쳐 곱한다"},
+    "file.not_supported": {"en": "{func}(...) is not supported in this form yet: write it with "
+                                 "exp, log and a sum",
+                           "ko": "{func}(...)는 이 꼴로는 아직 다루지 않는다: exp, log, 합으로 쓴다"},
+    "file.inverse_entry": {"en": "only an entry of an inverse, inv(X)_{{ij}}, can be written here",
+                           "ko": "여기에는 역행렬의 성분 inv(X)_{{ij}}만 쓸 수 있다"},
+    "file.inverse_indices": {"en": "an entry of inv({base}) needs two indices",
+                             "ko": "inv({base})의 성분에는 인덱스가 두 개 필요하다"},
+    "file.one_argument": {"en": "{func} takes one argument", "ko": "{func}는 인자를 하나 받는다"},
+})
+MESSAGES.update({
+    "file.unknown_strategy": {"en": "unknown strategy {strategy}; one of: {choices}",
+                              "ko": "알 수 없는 strategy {strategy}. 다음 중 하나: {choices}"},
+    "file.no_strategy": {"en": "no 'strategy'; one of: {choices}",
+                         "ko": "'strategy'가 없다. 다음 중 하나: {choices}"},
+    "file.count_size": {"en": "count = {count} must be a declared size",
+                        "ko": "count = {count}는 선언된 크기여야 한다"},
+    "file.not_identifier": {"en": "{field} = {value} is not {what}: a letter, then letters, digits "
+                                  "and _subscripts (such as L_i)",
+                            "ko": "{field} = {value}는 {what}가 아니다: 문자 하나 다음에 문자, 숫자, "
+                                  "_아래첨자 (L_i처럼)"},
+    "file.a_name": {"en": "a name", "ko": "이름"},
+    "file.definition_table": {"en": "definition {k} must be a table: name, params, body",
+                              "ko": "정의 {k}는 name, params, body가 있는 표여야 한다"},
+    "file.unknown_kind": {"en": "{name}: unknown kind {kind}; one of: {choices}",
+                          "ko": "{name}: 알 수 없는 kind {kind}. 다음 중 하나: {choices}"},
+    "file.shape_1": {"en": "{name}: a {kind} needs a shape of {count} size name, e.g. shape = "
+                           "{example}",
+                     "ko": "{name}: {kind}에는 크기 이름 {count}개의 shape가 필요하다. 예: shape = "
+                           "{example}"},
+    "file.shape": {"en": "{name}: a {kind} needs a shape of {count} size names, e.g. shape = "
+                         "{example}",
+                   "ko": "{name}: {kind}에는 크기 이름 {count}개의 shape가 필요하다. 예: shape = "
+                         "{example}"},
+    "file.matrix_form": {"en": "[function] needs matrix, e.g. matrix = \"tr(X^k)\"",
+                         "ko": "[function]에 matrix가 필요하다. 예: matrix = \"tr(X^k)\""},
+    "file.definition_needs": {"en": "definition {k} needs {field}",
+                              "ko": "정의 {k}에 {field}가 필요하다"},
+    "file.unknown_name": {"en": "unknown name {name}; declared here: {names}",
+                          "ko": "알 수 없는 이름 {name}. 여기서 선언된 이름: {names}"},
+    "file.not_index": {"en": "{name} is not a declared index",
+                       "ko": "{name}는 선언된 인덱스가 아니다"},
+    "file.unknown_index": {"en": "unknown index {name} in a subscript",
+                           "ko": "아래첨자에 알 수 없는 인덱스 {name}가 있다"},
 })

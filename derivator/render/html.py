@@ -6,7 +6,8 @@ from html import escape
 from . import captioned, result_lhs
 from .mathml import equation
 from .messages import HEADINGS
-from .printing import samples_of
+from .printing import samples_of, to_text
+from .prose import plain
 from .statement import statement_text
 
 STYLE = """
@@ -26,7 +27,7 @@ nav ol { columns: 2; } figure.plot svg { max-width: 100%; height: auto; }
 def _page(title, lang, body):
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+            f"<title>{escape(plain(title))}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
             f"{body}</body>\n</html>\n")
 
 
@@ -38,7 +39,8 @@ def _title(derivation, lang):
 def _article(derivation, lang, level=1, figure=None):
     model = derivation.model
     out = [f'<article id="{escape(derivation.name)}">',
-           f"<h{level}>{escape(_title(derivation, lang))} (∂/∂{escape(str(derivation.wrt))})"
+           f"<h{level}>{escape(plain(_title(derivation, lang)))} "
+           f"(∂/∂{escape(plain(to_text(derivation.wrt)))})"
            f"</h{level}>"]
     statement = getattr(model, "statement", None)
     if statement:
@@ -46,7 +48,7 @@ def _article(derivation, lang, level=1, figure=None):
     notes = getattr(model, "notes", None) or {}
     if notes:
         out.append(f'<p class="note"><b>{HEADINGS[lang]["note"]}:</b> '
-                   f'{escape(notes.get(lang, notes.get("en", "")))}</p>')
+                   f'{escape(plain(notes.get(lang, notes.get("en", ""))))}</p>')
     if figure:                 # show --format html --plot: the functions, as inline SVG
         out.append(f'<figure class="plot">{figure}</figure>')
     with samples_of(model):

@@ -12,7 +12,8 @@ RULES = {
     },
     "into_sum": {
         "en": ("derivative into the sum", "The derivative moves inside the sum (linearity){outside}"),
-        "ko": ("합의 미분", "편미분 기호는 안으로 들어갈 수 있다{outside}"),
+        # not "합의 미분": that is the sum rule's name (합·차의 미분), a different step
+        "ko": ("Σ 안으로 미분", "편미분 기호는 안으로 들어갈 수 있다{outside}"),
     },
     "sum_rule": {
         "en": ("sum rule", "Derivative of a sum or difference: differentiate term by term"),
@@ -326,7 +327,9 @@ def _fill(template, params, lang, computed=None):
         values["function_name"] = name.__name__
     values.update(computed or {})
     from .catalogue import fill
-    return fill(template, lang, **values)           # Korean particles fit their values
+    from .prose import plain
+    # Korean particles fit their values; mathematics in prose has no LaTeX braces
+    return plain(fill(template, lang, **values))
 
 
 def rule_title(step, lang="en", before=None):

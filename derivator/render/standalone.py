@@ -13,6 +13,7 @@ import unicodedata
 from . import captioned, result_lhs
 from .messages import HEADINGS
 from .printing import samples_of, to_latex
+from .prose import plain
 
 KOREAN_FONT = "NanumMyeongjo"
 
@@ -101,14 +102,14 @@ def body(derivation, lang="en", level="section"):
     model = derivation.model
     title = model.title.get(lang, model.title["en"]) if model else derivation.name
     out = [r"\%s{%s \quad $\left(\partial/\partial %s\right)$}" % (
-        level, latex_text(title), to_latex(derivation.wrt))]
+        level, latex_text(plain(title)), to_latex(derivation.wrt))]
     statement = getattr(model, "statement", None)
     if statement:
         out += [r"\begin{quote}", statement_latex(statement), r"\end{quote}"]
     notes = getattr(model, "notes", None) or {}
     if notes:
         out.append(r"\textit{%s:} %s" % (HEADINGS[lang]["note"],
-                                          latex_text(notes.get(lang, notes.get("en", "")))))
+                                          latex_text(plain(notes.get(lang, notes.get("en", ""))))))
     sub = "subsection" if level == "section" else "subsubsection"
     with samples_of(model):
         for _, letter, heading, steps in captioned(derivation, lang):
@@ -126,7 +127,7 @@ def body(derivation, lang="en", level="section"):
 
 def preamble(title, lang):
     font = r"\setmainfont{%s}" % KOREAN_FONT + "\n" if lang == "ko" else ""
-    return PREAMBLE % {"font": font, "title": latex_text(title)}
+    return PREAMBLE % {"font": font, "title": latex_text(plain(title))}
 
 
 def render_standalone(derivation, lang="en"):

@@ -68,13 +68,14 @@ def _lines(derivation, lang, width):
     width = max(width, MIN_WIDTH)
     title = derivation.model.title.get(lang, derivation.model.title["en"]) if derivation.model \
         else derivation.name
-    yield "title", f"{title}  (∂/∂{to_text(derivation.wrt)})"
+    from .prose import plain
+    yield "title", plain(f"{title}  (∂/∂{to_text(derivation.wrt)})")
     statement = getattr(derivation.model, "statement", None)
     if statement:
         yield "statement", statement_text(statement)
     notes = getattr(derivation.model, "notes", None) or {}
     if notes:
-        yield "note", f"{HEADINGS[lang]['note']}: " + notes.get(lang, notes.get("en", ""))
+        yield "note", f"{HEADINGS[lang]['note']}: " + plain(notes.get(lang, notes.get("en", "")))
     for section, letter, heading, steps in captioned(derivation, lang):
         yield "section", f"{letter}. {heading}"
         for label, step, show_lhs, rule, text in steps:

@@ -27,7 +27,7 @@ def render_working(verdict, out, lang="en"):
     student's text. Long lines wrap under their own text (a hanging indent), so that a
     continuation never starts at column 0 and "read as:" stays readable."""
     from ..answers.read.notation import LABELS
-    from .catalogue import english
+    from .catalogue import english, read_as_text
     from .terminal import MIN_WIDTH, display_width, wrap, wrap_items
     words, say, status = WORKING[lang], english(lang), LABELS[lang]
     console = Console(file=out, highlight=False)
@@ -55,7 +55,7 @@ def render_working(verdict, out, lang="en"):
         text.append(f"{row['line']:>{width}}  " + f"\n{' ' * hang}".join(rows))
         console.print(text, soft_wrap=True)
         if row.get("read_as"):
-            show(f"{pad}{words['read_as']}: ", row["read_as"], style="dim")
+            show(f"{pad}{words['read_as']}: ", read_as_text(row["read_as"], lang), style="dim")
         if row["status"] in ("wrong", "unreadable") and row.get("note"):
             show(pad, say(row["note"]), style=style)
     first = verdict.get("first_wrong_line")
