@@ -1402,3 +1402,82 @@ MESSAGES.update({
     "file.unknown_index": {"en": "unknown index {name} in a subscript",
                            "ko": "아래첨자에 알 수 없는 인덱스 {name}가 있다"},
 })
+
+# answers that agree at every point checked and are still wrong (answers/judge/hidden.py,
+# answers/judge/constants.py)
+add({
+    "hidden.double": {"en": "it agrees at the points only to double precision",
+                      "ko": "점들에서 배정밀도 안에서만 일치한다"},
+    "hidden.constant": {"en": "{part} is {value}, not {simple}: a difference double precision "
+                              "cannot see, so the answer is not the right one",
+                        "ko": "{part}는 {simple}가 아니라 {value}이다: 배정밀도로는 보이지 않는 "
+                              "차이이므로 이 답은 정답이 아니다"},
+    "hidden.sizes": {"en": "it agrees at the points checked only because part of it depends "
+                           "on the sizes",
+                     "ko": "답의 일부가 크기에 따라 달라지는데, 검사한 점들에서만 우연히 일치한다"},
+    "hidden.sizes_note": {"en": "a part that depends on the sizes: {shown}, and the answer "
+                                "changes with it",
+                          "ko": "크기에 따라 달라지는 부분: {shown}. 답도 그에 따라 달라진다"},
+    "hidden.sizes_shown": {"en": "{part} is {c} at every size checked, but {changed} at "
+                                 "{name} = {size}",
+                           "ko": "{part}는 검사한 모든 크기에서 {c}이지만 {name} = {size}에서는 "
+                                 "{changed}이다"},
+    "hidden.sizes_flag": {"en": "it agrees with the derivation at {n} random points, but {part} "
+                                "did not change with the sizes: for a person to confirm",
+                          "ko": "임의의 점 {n}개에서 유도한 결과와 일치하지만 {part}가 크기에 따라 "
+                                "변하지 않았다: 사람이 확인해야 한다"},
+    "hidden.sizes_flag_note": {"en": "for a person to confirm: {part} depends on the sizes but "
+                                     "was {c} at every size tried; the answer would change with it",
+                               "ko": "사람이 확인해야 한다: {part}는 크기에 따라 달라지지만 시도한 "
+                                     "모든 크기에서 {c}였다. 그것이 바뀌면 답도 바뀐다"},
+    "hidden.part": {"en": "it agrees at the points checked only because part of it, {part}, did "
+                          "not change there",
+                    "ko": "답의 일부인 {part}가 검사한 점들에서 변하지 않았기 때문에만 일치한다"},
+    "hidden.gate_open": {"en": "a part that stays open at the values checked: {part}; with values "
+                               "of magnitude {scale} it changes, and the answer is wrong there",
+                         "ko": "검사한 값들에서 계속 열려 있는 부분: {part}. 크기가 {scale}인 값에서는 "
+                               "바뀌고, 거기서 답이 틀린다"},
+    "hidden.gate_shut": {"en": "a part that stays shut at the values checked: {part}; with values "
+                               "of magnitude {scale} it changes, and the answer is wrong there",
+                         "ko": "검사한 값들에서 계속 닫혀 있는 부분: {part}. 크기가 {scale}인 값에서는 "
+                               "바뀌고, 거기서 답이 틀린다"},
+    "hidden.gate_flag": {"en": "it agrees with the derivation at {n} random points, but {part} "
+                               "never changed: for a person to confirm",
+                         "ko": "임의의 점 {n}개에서 유도한 결과와 일치하지만 {part}가 한 번도 "
+                               "변하지 않았다: 사람이 확인해야 한다"},
+    "hidden.gate_open_note": {"en": "for a person to confirm: {part} stayed open at every value "
+                                    "tried; the answer would be wrong if it changed",
+                              "ko": "사람이 확인해야 한다: {part}는 시도한 모든 값에서 열려 있었다. "
+                                    "그것이 바뀌면 답이 틀린다"},
+    "hidden.gate_shut_note": {"en": "for a person to confirm: {part} stayed shut at every value "
+                                    "tried; the answer would be wrong if it changed",
+                              "ko": "사람이 확인해야 한다: {part}는 시도한 모든 값에서 닫혀 있었다. "
+                                    "그것이 바뀌면 답이 틀린다"},
+    "hidden.frozen": {"en": "a part that is {c} at every value checked: {part}; with values of "
+                            "magnitude {scale} it is not, and the answer is wrong there",
+                      "ko": "검사한 모든 값에서 {c}인 부분: {part}. 크기가 {scale}인 값에서는 그렇지 "
+                            "않고, 거기서 답이 틀린다"},
+    "hidden.frozen_note": {"en": "for a person to confirm: {part} was {c} at every value tried; "
+                                 "the answer would be wrong if it changed",
+                           "ko": "사람이 확인해야 한다: {part}는 시도한 모든 값에서 {c}였다. 그것이 "
+                                 "바뀌면 답이 틀린다"},
+    "hidden.close": {"en": "it is close to the derivation's result, but not equal (a relative "
+                           "difference of {d})",
+                     "ko": "유도한 결과와 가깝지만 같지 않다 (상대 차이 {d})"},
+    "hidden.number": {"en": "the number {n} is not {near}, which would make the answer right: a "
+                            "coefficient must be exact",
+                      "ko": "수 {n}는 답을 맞게 만들 {near}가 아니다: 계수는 정확해야 한다"},
+    "hidden.term": {"en": "the term {term} is small but not zero: without it the answer is right",
+                    "ko": "항 {term}는 작지만 0이 아니다: 그 항이 없으면 답이 맞다"},
+    "hidden.size_where": {"en": "right at {good} but not at {bad}: part of the answer depends on "
+                                "the sizes where the right one does not",
+                          "ko": "{good}에서는 맞지만 {bad}에서는 틀리다: 정답은 크기에 따라 달라지지 "
+                                "않는데 답의 일부가 크기에 따라 달라진다"},
+})
+
+add({
+    "file.not_regular": {"en": "not a regular file; give a .toml file",
+                         "ko": "일반 파일이 아니다. .toml 파일을 주어야 한다"},
+    "file.long_number": {"en": "a number with more digits than Python reads (at most 4300)",
+                         "ko": "Python이 읽을 수 있는 것보다 자릿수가 많은 수가 있다 (최대 4300자리)"},
+})
