@@ -435,8 +435,8 @@ def _verdict_text(verdict, answer, lang="en"):
 
 def _visible(text):
     """Control characters made visible, so that an answer cannot drive the terminal."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}"
-                   if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in text)
+    from .render.safe_terminal import visible
+    return visible(text)
 
 
 def _width(text):
@@ -728,6 +728,28 @@ def cmd_gradcheck(args, out):
 
 
 def main(argv=None, out=None):
+    """Every line on stderr passes through the one sanitizer (render/safe_terminal.py):
+    an error naming a file, a problem or an answer cannot drive the terminal."""
+    from .render.safe_terminal import SafeWriter
+    stderr, sys.stderr = sys.stderr, SafeWriter(sys.stderr)
+    try:
+        return _main(argv, out)
+    finally:
+        sys.stderr = stderr
+
+
+def _plain_out(args, out):
+    """stdout through the sanitizer where a command writes plain text or JSON (rich's
+    tables and progress bars write codes of their own, their cells escaped where made)."""
+    from .render.safe_terminal import SafeWriter
+    fmt = getattr(args, "format", None)
+    if args.command in ("show", "train", "handout") or args.command == "check" and (
+            args.file or args.working is not None and fmt != "json"):
+        return out
+    return SafeWriter(out, json=fmt == "json")
+
+
+def _main(argv=None, out=None):
     out = out or sys.stdout
     lang = _lang_of(argv)
     args = _translate_help(build_parser(), lang).parse_args(argv)
@@ -736,9 +758,10 @@ def main(argv=None, out=None):
                     "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
                     "gradcheck": cmd_gradcheck, "lint": cmd_lint, "new": cmd_new,
                     "hint": cmd_hint}
-        return commands[args.command](args, out)
+        return commands[args.command](args, _plain_out(args, out))
     except DerivatorError as error:
-        sys.stderr.write(say("cli.error", lang, message=translate(str(error), lang)) + "\n")
+        message = _visible(translate(str(error), lang))     # one line, whatever it names
+        sys.stderr.write(say("cli.error", lang, message=message) + "\n")
         return getattr(error, "exit_status", 2)     # 1: a derivation without a closed form
     except KeyboardInterrupt:        # Ctrl-C at any moment: one line, never a traceback
         sys.stderr.write("derivator: interrupted\n")

@@ -492,5 +492,5 @@ def test_require_sandbox(tmp_path, monkeypatch):
 
 
 def test_visible_escapes_and_cuts():
-    assert sandbox.visible("a\x1b[2Jb\u202ec\n") == "a\\x1b[2Jb\\u202ec\\n"
+    assert sandbox.visible("a\x1b[2Jb\u202ec\n") == "a\\x1b[2Jb\\u202ec\\x0a"
     assert sandbox.visible("x" * 300) == "x" * 200 + "…"

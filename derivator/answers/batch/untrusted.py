@@ -4,48 +4,7 @@ a file name (no path, no clash). They are shown, never interpreted."""
 import re
 import unicodedata
 
-# Unicode's "other" categories: controls (ESC, BEL, CR), formats (bidi overrides, zero
-# widths), surrogates, private use, unassigned; and the line and paragraph separators.
-_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-
-
-def visible(text):
-    """`text` with every control or formatting character written out (ESC as \\x1b,
-    U+202E as \\u202e), so what a terminal shows is exactly what the file holds."""
-    text = str(text)
-    if text.isprintable() and not any(unicodedata.category(c) in _HIDDEN for c in text):
-        return text
-    out = []
-    for c in text:
-        if unicodedata.category(c) in _HIDDEN or not c.isprintable() and c != " ":
-            code = ord(c)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def json_text(value):
-    """JSON whose strings keep every printable character (Korean stays Korean) but write
-    control and formatting characters as \\u escapes: the same data, nothing for a
-    terminal to act on when the file is shown."""
-    import json
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    if not any(unicodedata.category(c) in _HIDDEN for c in text if c not in "\n "):
-        return text
-    out = []
-    for c in text:
-        if c not in "\n " and unicodedata.category(c) in _HIDDEN:
-            code = ord(c)
-            if code > 0xFFFF:                            # as a surrogate pair
-                code -= 0x10000
-                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-            else:
-                out.append(f"\\u{code:04x}")
-        else:
-            out.append(c)
-    return "".join(out)
+from ...render.safe_terminal import json_text, visible  # noqa: F401 (their home)
 
 
 def spreadsheet_cell(value):
