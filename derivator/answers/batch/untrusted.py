@@ -9,14 +9,35 @@ from ...render.safe_terminal import json_text, visible  # noqa: F401 (their home
 
 def spreadsheet_cell(value):
     """A cell that a spreadsheet shows as text, never runs as a formula (OWASP's advice
-    on CSV injection): a cell starting with =, +, -, @, tab or carriage return gets a
-    leading apostrophe. Numbers are left as they are."""
+    on CSV injection): a cell starting with =, +, -, @, tab, a line break (or a full-width
+    =, +, -, @) gets a leading apostrophe. Numbers are left as they are."""
     if isinstance(value, (int, float)):
         return value
     text = str(value)
-    if text and text[0] in "=+-@\t\r":
+    if text and text[0] in FORMULA_STARTS:
         return "'" + text
     return text
+
+
+# What makes Excel, LibreOffice or Sheets read a cell as a formula (or a DDE call such as
+# =cmd|' /C calc'!A0): also a line break first, and the full-width forms some convert.
+FORMULA_STARTS = "=+-@\t\r\n\uff1d\uff0b\uff0d\uff20"
+
+
+class SpreadsheetWriter:
+    """csv.writer for every CSV the tool exports: each cell of each row, headers too,
+    passes `spreadsheet_cell`, so no column can carry a formula."""
+
+    def __init__(self, stream):
+        import csv
+        self.writer = csv.writer(stream, lineterminator="\r\n")
+
+    def writerow(self, row):
+        self.writer.writerow([spreadsheet_cell(cell) for cell in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
 
 
 MAX_STEM = 200     # bytes: with "-123" and ".md" within the 255 bytes a file name may take
