@@ -531,7 +531,7 @@ def cmd_lint(args, out):
         lines, status = lint(path)
         stream = out if status == 0 else sys.stderr
         for line in lines:
-            stream.write(_lint_line(line, args.lang) + "\n")
+            stream.write(_visible(_lint_line(line, args.lang)) + "\n")   # one line each
         worst = max(worst, status)
     return worst
 
