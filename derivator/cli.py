@@ -499,8 +499,9 @@ def cmd_check_working(args, out):
     if args.format == "json":
         out.write(json.dumps(as_json(verdict), ensure_ascii=False, indent=2) + "\n")
     else:
+        from .render.safe_terminal import visible_tree
         from .render.working import render_working
-        render_working(verdict, out, args.lang)
+        render_working(visible_tree(verdict), out, args.lang)    # rich: its text escaped
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 

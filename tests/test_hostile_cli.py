@@ -277,3 +277,25 @@ def test_hostile_gradcheck_modules(work, name):
     assert phrase in out, out
     assert sorted(os.listdir(work)) == ["solution.py"]
     assert not os.path.exists("/tmp/derivator-hostile-probe")
+
+
+# --- what a file holds, echoed: a working's lines, a data file's column names ------------
+
+@pytest.mark.parametrize("kind", [k for k in HOSTILE if k != "bad-utf8"])
+@pytest.mark.parametrize("command", ["check", "hint"])
+def test_a_workings_lines_are_shown_escaped(work, kind, command):
+    s = HOSTILE[kind]
+    (work / "working.txt").write_text(f"L = x{s} \\\\\n= 2x{s}\n", encoding="utf-8")
+    code, out, err = run(command, "p1a", "--working", "working.txt")
+    assert code in (0, 1, 2) and "Traceback" not in out + err
+    assert raw_hidden(out) == [] and raw_hidden(err) == [], (out, err)
+
+
+@pytest.mark.parametrize("kind", ["clear", "osc-title", "bidi-override", "c1-csi"])
+def test_a_data_files_column_names_are_shown_escaped(work, kind):
+    s = HOSTILE[kind]
+    (work / "d.csv").write_text(f"x{s},y{s}\n1,2\n3,5\n4,4\n", encoding="utf-8")
+    code, out, err = run("train", "mse", "--data", "d.csv", "--target", f"y{s}",
+                         "--epochs", "2")
+    assert code == 0 and "Traceback" not in out + err, err
+    assert raw_hidden(out) == [] and raw_hidden(err) == [], (out, err)

@@ -33,6 +33,18 @@ def visible(text, limit=None, keep=""):
     return text
 
 
+def visible_tree(value):
+    """Every string in a verdict's dicts and lists through `visible`: for renderers (rich)
+    that write codes of their own, so their stream cannot be escaped as a whole."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {k: visible_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(visible_tree(v) for v in value)
+    return value
+
+
 def json_text(value):
     """JSON whose strings keep every printable character (Korean stays Korean) but write
     control and formatting characters as \\u escapes: the same data, nothing for a
