@@ -435,8 +435,8 @@ def _verdict_text(verdict, answer, lang="en"):
 
 def _visible(text):
     """Control characters made visible, so that an answer cannot drive the terminal."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}"
-                   if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in text)
+    from .render.safe_terminal import visible
+    return visible(text)
 
 
 def _width(text):
@@ -499,8 +499,9 @@ def cmd_check_working(args, out):
     if args.format == "json":
         out.write(json.dumps(as_json(verdict), ensure_ascii=False, indent=2) + "\n")
     else:
+        from .render.safe_terminal import visible_tree
         from .render.working import render_working
-        render_working(verdict, out, args.lang)
+        render_working(visible_tree(verdict), out, args.lang)    # rich: its text escaped
     return {"correct": 0, "incorrect": 1, "timeout": 3}.get(verdict["status"], 2)
 
 
@@ -531,7 +532,7 @@ def cmd_lint(args, out):
         lines, status = lint(path)
         stream = out if status == 0 else sys.stderr
         for line in lines:
-            stream.write(_lint_line(line, args.lang) + "\n")
+            stream.write(_visible(_lint_line(line, args.lang)) + "\n")   # one line each
         worst = max(worst, status)
     return worst
 
@@ -728,7 +729,33 @@ def cmd_gradcheck(args, out):
 
 
 def main(argv=None, out=None):
+    """Every line on stderr passes through the one sanitizer (render/safe_terminal.py):
+    an error naming a file, a problem or an answer cannot drive the terminal."""
+    from .render.safe_terminal import SafeWriter
+    stderr, sys.stderr = sys.stderr, SafeWriter(sys.stderr)
+    try:
+        return _main(argv, out)
+    finally:
+        sys.stderr = stderr
+
+
+def _plain_out(args, out):
+    """stdout through the sanitizer where a command writes plain text or JSON (rich's
+    tables and progress bars write codes of their own, their cells escaped where made)."""
+    from .render.safe_terminal import SafeWriter
+    fmt = getattr(args, "format", None)
+    if args.command in ("show", "train", "handout") or args.command == "check" and (
+            args.file or args.working is not None and fmt != "json"):
+        return out
+    return SafeWriter(out, json=fmt == "json")
+
+
+def _main(argv=None, out=None):
     out = out or sys.stdout
+    for k, arg in enumerate(sys.argv[1:] if argv is None else argv, 1):
+        if "\x00" in str(arg):        # no file name or answer holds one; open() would raise
+            sys.stderr.write(f"derivator: error: argument {k} contains a NUL byte\n")
+            return 2
     lang = _lang_of(argv)
     args = _translate_help(build_parser(), lang).parse_args(argv)
     try:
@@ -736,9 +763,10 @@ def main(argv=None, out=None):
                     "check": cmd_check, "train": cmd_train, "handout": cmd_handout,
                     "gradcheck": cmd_gradcheck, "lint": cmd_lint, "new": cmd_new,
                     "hint": cmd_hint}
-        return commands[args.command](args, out)
+        return commands[args.command](args, _plain_out(args, out))
     except DerivatorError as error:
-        sys.stderr.write(say("cli.error", lang, message=translate(str(error), lang)) + "\n")
+        message = _visible(translate(str(error), lang))     # one line, whatever it names
+        sys.stderr.write(say("cli.error", lang, message=message) + "\n")
         return getattr(error, "exit_status", 2)     # 1: a derivation without a closed form
     except KeyboardInterrupt:        # Ctrl-C at any moment: one line, never a traceback
         sys.stderr.write("derivator: interrupted\n")

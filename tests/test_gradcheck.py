@@ -106,7 +106,7 @@ def _with(g, index, value):
     (lambda w, X, y: np.full_like(w, np.nan), "incorrect", "it returns nan at w[0]"),
     (lambda w, X, y: _with(p2_grad(w, X, y), 2, np.nan), "incorrect", "returns nan at w[2]"),
     (lambda w, X, y: _with(p2_grad(w, X, y), 1, np.inf), "incorrect", "returns inf at w[1]"),
-    (lambda w, X, y: {}, "incorrect", "no gradient for w (it returns an empty dict)"),
+    (lambda w, X, y: {}, "error", "returned an empty dict, not an array"),     # issue 19
     (lambda w, X, y: {"w": p2_grad(w, X, y).astype(complex)}, "error",
      "returned an array of dtype complex128 for w; expected an array of real numbers"),
     (lambda w, X, y: np.array([None] * len(w)), "error", "an array of dtype object for w"),
@@ -192,7 +192,7 @@ def test_cli_stops_a_function_that_never_returns(tmp_path):
     (P2_FILE, "{path}:nope", "solution.py has no function 'nope'"),
     ("def grad(w, X, y)\n    return w\n", "{path}:grad", "SyntaxError"),
     ("raise SystemExit(3)\n", "{path}:grad", "SystemExit"),
-    ("import os\nos._exit(0)\n", "{path}:grad", "the worker process ended"),
+    ("import os\nos._exit(0)\n", "{path}:grad", "ended its process before sending a gradient"),
 ])
 def test_cli_bad_files_get_one_line_and_exit_2(tmp_path, body, spec, message):
     path = _solution(tmp_path, body)

@@ -97,8 +97,8 @@ def test_right_files_for_every_problem(tmp_path, either, problem, body):
      "incorrect", "it returns nan at w[2]"),
     (RIGHT + "def one(w, X, y):\n    g = grad(w, X, y)\n    g[1] = -np.inf\n    return g\n",
      "incorrect", "it returns -inf at w[1]"),
-    ("def grad(w, X, y):\n    return {}\n", "incorrect",
-     "no gradient for w (it returns an empty dict)"),
+    ("def grad(w, X, y):\n    return {}\n", "error",          # issue 19: not an array
+     "returned an empty dict, not an array"),
     ("def grad(w, X, y):\n    return {'w': w, 'v': w}\n", "error", "a dict with key 'v'"),
     ("def grad(w, X, y):\n    return w.astype(complex)\n", "error",
      "returned an array of dtype complex128 for w; expected an array of real numbers"),
@@ -492,5 +492,5 @@ def test_require_sandbox(tmp_path, monkeypatch):
 
 
 def test_visible_escapes_and_cuts():
-    assert sandbox.visible("a\x1b[2Jb\u202ec\n") == "a\\x1b[2Jb\\u202ec\\n"
+    assert sandbox.visible("a\x1b[2Jb\u202ec\n") == "a\\x1b[2Jb\\u202ec\\x0a"
     assert sandbox.visible("x" * 300) == "x" * 200 + "…"

@@ -17,13 +17,14 @@ import json
 import os
 import reprlib
 import sys
+import traceback     # describe's: imported before the student's code can replace __import__
 
 TEXT = 200          # characters of a type name, a message or a repr sent back
+PRINTED_BYTES = 64 << 10    # of the student's prints kept (the parent shows fewer)
 
 
 def describe(error, own=None):
     """'ValueError: message (solution.py, line 12)': cut, the student's frame only."""
-    import traceback
     try:
         text = " ".join(str(error)[:4 * TEXT].split())[:TEXT]
     except Exception:                       # a __str__ that raises is the student's too
@@ -53,6 +54,8 @@ def as_arrays(result, names, wrt):
     order; anything else (a list of numbers too) is the gradient for `wrt`. Which
     gradients are missing, and whether the values are right, the parent decides."""
     import numpy as np
+    if isinstance(result, dict) and not result:
+        return None, ("type", "an empty dict")
     if isinstance(result, dict):
         for key in result:
             if not (isinstance(key, str) and key in names):
@@ -77,6 +80,31 @@ def as_arrays(result, names, wrt):
             return None, ("dtype", f"{name}\t{what[:TEXT]}")
         arrays[name] = array.astype(np.float64)
     return arrays, None
+
+
+class CappedOutput:
+    """sys.stdout and sys.stderr for the student's code: the first `limit` bytes reach the
+    file, the rest is counted and dropped, so that a giant print is cut, not an error
+    (RLIMIT_FSIZE would fail it)."""
+
+    def __init__(self, fd, limit=PRINTED_BYTES):
+        self.fd, self.left, self.write_fd = fd, limit, os.write
+
+    def write(self, text):
+        data = str(text).encode("utf-8", "replace")[:max(self.left, 0)]
+        if data:
+            try:
+                self.write_fd(self.fd, data)
+            except OSError:
+                pass
+            self.left -= len(data)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
 
 
 def _limit(resource, which, value):
@@ -284,17 +312,37 @@ def main(folder):
                for n in names + ["X", "y"]] for i in range(spec["points"])]
     save, text = np.save, np.array
 
+    def encode(array):
+        buffer = io.BytesIO()               # np.save writes to a pipe only through one
+        save(buffer, array, allow_pickle=False)
+        return buffer.getvalue()
+
     def send(*arrays):
         for array in arrays:
-            buffer = io.BytesIO()           # np.save writes to a pipe only through one
-            save(buffer, array, allow_pickle=False)
-            pipe.write(buffer.getvalue())
+            pipe.write(encode(array))
         pipe.flush()
 
     def fail(kind, message):
         send(text(["error", kind, message[:TEXT]], dtype=f"<U{TEXT}"))
 
+    # What is sent if the student's file breaks this script's own tools (builtins, numpy,
+    # io patched at import): made now, written with the os.write of now.
+    tampered = encode(text(["error", "tampered", ""], dtype=f"<U{TEXT}"))
+    raw_write, raw_exit, fd = os.write, os._exit, spec["pipe"]
     _landlock(_paths_to_read(folder, np), [os.path.join(folder, d) for d in ("work", "home")])
+    sys.stdout, sys.stderr = CappedOutput(1), CappedOutput(2)    # a giant print is cut
+    try:
+        _run_student(spec, points, names, wrt, send, fail, text)
+    except BaseException:                   # only the student's patching gets here
+        try:
+            pipe.flush()
+        except BaseException:
+            pass
+        raw_write(fd, tampered)
+        raw_exit(0)
+
+
+def _run_student(spec, points, names, wrt, send, fail, text):
     path = spec["file"]
     student = os.path.realpath(path)
     own = lambda filename: os.path.realpath(filename) == student     # noqa: E731
@@ -311,9 +359,10 @@ def main(folder):
         return fail("function", spec["function"])
     for i, values in enumerate(points):
         try:
-            got, problem = as_arrays(func(*[v.copy() for v in values]), names, wrt)
+            result = func(*[v.copy() for v in values])
         except BaseException as error:
             return fail("raised", describe(error, own))
+        got, problem = as_arrays(result, names, wrt)     # a failure here: tools patched
         if problem:
             return fail(*problem)
         # a point: its tag (the names returned, in order), then one array per name

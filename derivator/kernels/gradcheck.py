@@ -78,8 +78,17 @@ MESSAGES = {
               "ko": "함수가 {param}에 대해 {what}을 돌려주었다. 기대한 것: 실수 배열"},
     "no_function": {"en": "{file} has no function {name!r}",
                     "ko": "{file}에 함수 {name!r}가 없다"},
-    "ended": {"en": "your function raised the worker process ended (exit code {code})",
-              "ko": "함수가 예외를 일으켰다: 작업 프로세스가 끝났다 (종료 코드 {code})"},
+    "ended": {"en": "your file ended its process before sending a gradient (exit code "
+                    "{code})",
+              "ko": "파일이 기울기를 보내기 전에 프로세스를 끝냈다 (종료 코드 {code})"},
+    "not_array": {"en": "your function returned {what}, not an array (expected the gradient "
+                        "for {wrt}, or a dict or tuple of gradients for {names})",
+                  "ko": "함수가 배열이 아닌 {what}을 돌려주었다 (기대한 것: {wrt}에 대한 기울기, "
+                        "또는 {names}의 기울기를 담은 dict나 tuple)"},
+    "tampered": {"en": "your file replaced builtins, numpy or io functions that the check "
+                       "needs to send your result back; a gradient file must not patch them",
+                 "ko": "파일이 검사가 결과를 돌려보내는 데 쓰는 builtins, numpy 또는 io의 함수를 "
+                       "바꾸었다. 기울기 파일은 이것들을 고치면 안 된다"},
     "refused": {"en": "its output was refused: {reason}",
                 "ko": "출력을 받아들이지 않았다: {reason}"},
     "sandbox_bubblewrap": {"en": "sandbox: bubblewrap", "ko": "샌드박스: bubblewrap"},
@@ -174,7 +183,9 @@ def _unjudgeable(k, wrt, kind, text, lang):
         param, _, what = text.partition("\t")
         message = _say("dtype", lang, what=visible(what), param=visible(param))
     elif kind == "type":
-        message = _say("returned", lang, what=visible(text), expected="an array")
+        message = _say("not_array", lang, what=visible(text), wrt=wrt, names=names)
+    elif kind == "tampered":
+        message = _say("tampered", lang)
     else:                                   # "raised"
         message = _say("raised", lang, error=visible(text, 500))
     return GradCheck(k.name, "error", message)

@@ -42,16 +42,10 @@ PRINTED = 20                # lines of the child's output shown
 
 
 def visible(text, limit=200):
-    """Text from untrusted code, safe for a terminal: control and format characters shown
-    as escapes (\\x1b, \\u202e), the result cut to `limit` characters."""
-    text, shown, size = str(text), [], 0
-    for c in text:
-        piece = c if c.isprintable() else repr(c)[1:-1]
-        if size + len(piece) > limit:
-            return "".join(shown) + "…"
-        shown.append(piece)
-        size += len(piece)
-    return "".join(shown)
+    """Text from untrusted code, safe for a terminal (the CLI's one sanitizer,
+    render/safe_terminal.py), cut to `limit` characters."""
+    from ..render.safe_terminal import visible as escaped
+    return escaped(text, limit)
 
 
 @dataclasses.dataclass

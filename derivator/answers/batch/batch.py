@@ -264,7 +264,9 @@ def _run(items, verdicts, journal, args, out):
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    console = Console(file=sys.stderr if args.format == "json" else out)
+    # rich's own progress bar: the raw stderr (the CLI's sanitizer would escape its codes)
+    console = Console(file=getattr(sys.stderr, "raw", sys.stderr) if args.format == "json"
+                      else out)
     with Progress(TextColumn("checking"), MofNCompleteColumn(), BarColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("check", total=len(items))

@@ -14,6 +14,9 @@ from ... import DerivatorError
 COLUMNS = ("student", "problem", "answer")
 MAX_CELL = 131_072             # characters; a longer cell is a bad row, not a bad file
 SEPARATORS = ",;\t"
+MAX_BYTES = 64 << 20           # a class file larger than this is refused before it is read
+MAX_ROWS = 50_000              # answers: 1,000 students x 50 problems; more is refused in one
+#                                line (at ~10 ms each, a million rows would run for hours)
 
 
 @dataclass
@@ -30,9 +33,12 @@ def read_class_file(path):
     """The rows of `path`, each with its line number."""
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(MAX_BYTES + 1)
     except OSError as error:
         raise DerivatorError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise DerivatorError(f"{path} is larger than {MAX_BYTES >> 20} MiB; split it into "
+                             f"smaller class files")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = [_decode(line) for line in
@@ -59,6 +65,9 @@ def read_class_file(path):
         error = error or _count_error(cells, names, separator)
         if error:
             rows.append(Row(line, error=f"line {line}: {error}"))
+        elif len(rows) >= MAX_ROWS:
+            raise DerivatorError(f"{path} has more than {MAX_ROWS:,} answers (line {line}); "
+                                 f"split it into smaller class files")
         elif any(c.strip() for c in cells):
             rows.append(Row(line, *[cells[names.index(c)].strip() for c in COLUMNS[:2]],
                             cells[names.index("answer")],

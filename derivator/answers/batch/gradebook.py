@@ -1,7 +1,6 @@
 """From verdicts to grades: points per problem and partial credit from the notes (the
 problem file's `points` and `rubric`), the gradebook (one row per student), and one
 feedback file per student. Every file is written whole or not at all."""
-import csv
 import io
 import math
 import os
@@ -9,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ... import DerivatorError
-from .untrusted import file_name, json_text, spreadsheet_cell, visible
+from .untrusted import SpreadsheetWriter, file_name, json_text, spreadsheet_cell, visible
 
 DEFAULT_POINTS = 1
 
@@ -89,7 +88,7 @@ def grades_csv(results, problems):
             if r["problem"] in problems:
                 earned[r["problem"]] = r["points"]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SpreadsheetWriter(buffer)       # every cell: no formula
     writer.writerow(["student", *problems, "total"])
     possible = sum(scheme(p)[0] for p in problems.values())
     writer.writerow(["(points possible)", *[scheme(p)[0] for p in problems.values()],

@@ -19,13 +19,12 @@ The formats, as their documentation describes them (encoded here from it):
   "ID number" column; each grade column is named "<problem>: <title> (Real)" as
   Moodle's own export names them.
 """
-import csv
 import io
 from pathlib import Path
 
 from ... import DerivatorError
 from .gradebook import scheme, write_atomically
-from .untrusted import file_name, json_text, spreadsheet_cell, visible
+from .untrusted import SpreadsheetWriter, file_name, json_text, spreadsheet_cell, visible
 
 LMS = ("gradescope", "canvas", "moodle")
 VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
@@ -132,7 +131,7 @@ def _column(pid, p):
 
 def _csv(rows):
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SpreadsheetWriter(buffer)       # every cell: no formula
     writer.writerows(rows)
     return buffer.getvalue()
 
