@@ -88,3 +88,36 @@ def test_the_compiled_reference_is_the_derivation_at_every_point(name):
                 want = _by_sympy(expr, p, point)
             assert np.size(got) == np.size(want), name
             assert np.allclose(got, np.reshape(want, np.shape(got)), rtol=1e-9, atol=1e-12), name
+
+
+def test_a_reference_value_is_never_one_computed_for_another_point(monkeypatch):
+    """Task.value remembers values by id(point); a point's id is reused once the point is
+    freed, as after _task.cache_clear() (tests/test_batch.py::test_workers_start_warm),
+    which frees every point while the Task, cached by _problem_task, keeps its values.
+    Here every id collides, so a value kept for the wrong point is always seen."""
+    from derivator.answers.judge import reference
+    task = reference.Task(find("p5"))
+    small, large = task.points(0)[0], task.points(0)[-2]
+    assert small.sizes != large.sizes
+    monkeypatch.setattr(reference, "id", lambda obj: 0, raising=False)
+    for point in (small, large, small):
+        got = task.value(task.quantity, point)          # the result of p5 is B itself
+        assert np.shape(got) == np.shape(point.values["B"])
+        assert np.allclose(got, point.values["B"])
+
+
+def test_a_known_mistakes_values_are_never_another_draws(monkeypatch):
+    """The same for the known mistakes' values, remembered by id(points)."""
+    from derivator.answers.judge import judge, mistakes, reference
+    p = find("p5")
+    task = reference.Task(p)
+    level = next(kind for kind, _, _ in mistakes.mistakes("p5"))
+    draws = [task.points(0, v) for v in range(reference.VARIANTS)]
+    a, b = next((x, y) for x in draws for y in draws
+                if [pt.sizes for pt in x] != [pt.sizes for pt in y])
+    monkeypatch.setattr(judge, "_MISTAKES", {})
+    monkeypatch.setattr(judge, "id", lambda obj: 0, raising=False)
+    for points in (a, b, a):
+        for _, values in judge._mistake_values(p, points, task, level):
+            assert [np.shape(v) for v in values] == \
+                [np.shape(pt.values["A"]) for pt in points]
