@@ -112,3 +112,36 @@ def test_the_check_sizes_are_three_settings_one_large_none_only_stated(p):
 def test_the_sizes_change_from_one_answer_to_the_next():
     p = all_problems()["p1a"]
     assert len({tuple(_size_settings(p, v)[2].items()) for v in range(VARIANTS)}) > 1
+
+
+# Constants doubles cannot tell from a simple number, decided by hand: σ(40) = 1 − e⁻⁴⁰/(1 +
+# e⁻⁴⁰) ≠ 1, 1 − tanh 50 > 0, exp(−10⁴) > 0, log(1 + 10⁻¹⁷) > 0, softplus(−1000) > 0.
+DISGUISED = [("p1a", "2X^T sigma(40)", "σ(40)"),
+             ("p1a", "2X^T + (1 - tanh(50)) X", "1 - tanh(50)"),
+             ("p1a", "2X^T + (1 + 10^(-20) - 1) X", "10^(-20)"),
+             ("p6", "(X + X^T) w + exp(-10^4) X w", "exp(-10^4)"),
+             ("p6", "(X + X^T) w + softplus(-1000) w", "softplus(-1000)"),
+             ("p6", "(X + X^T) w + (sigma(1000) - 1) X w", "σ(1000) - 1")]
+# and constants that are exactly what doubles say (rounding noise in (√2)² − 2 included)
+EXACT = [("p1a", "2 X^T exp(0)"), ("p1a", "2X^T + log(1) X"), ("p1a", "(1/3 + 2/3) 2 X^T"),
+         ("p6", "(X + X^T) w + (sqrt(2)^2 - 2) w"), ("p6", "(X + X^T) w tanh(0) + (X + X^T) w")]
+
+
+@pytest.mark.parametrize("problem, answer, part", DISGUISED)
+def test_a_constant_doubles_take_for_a_simple_number_is_seen(problem, answer, part):
+    verdict = derivator.check(problem, answer)
+    assert verdict.status == "incorrect", verdict
+    assert any(part in n and "double precision cannot see" in n for n in verdict.notes), \
+        verdict.notes
+
+
+@pytest.mark.parametrize("problem, answer", EXACT)
+def test_a_constant_that_is_exactly_simple_stays_right(problem, answer):
+    assert derivator.check(problem, answer).status == "correct"
+
+
+def test_the_constant_note_is_said_in_korean():
+    from derivator.render.catalogue import translate
+    from test_korean import english_in
+    verdict = derivator.check("p1a", "2X^T sigma(40)")
+    assert not any(english_in(translate(t, "ko")) for t in [verdict.message, *verdict.notes])

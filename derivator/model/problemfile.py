@@ -152,6 +152,8 @@ def read_problem(text, source=None, name=None):
                                             f"{MAX_DEPTH} deep") from None
     except ValueError as error:       # TOMLDecodeError, and an integer of over 4300 digits
         if not isinstance(error, tomllib.TOMLDecodeError):
+            if "digits" not in str(error):
+                raise
             from .problem import ProblemFileError
             line = _line_of_long_number(text)
             raise ProblemFileError(where, line, "a number with more digits than Python reads "

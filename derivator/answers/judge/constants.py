@@ -1,8 +1,9 @@
 """Constants that double precision cannot tell from a simple number: σ(40) is 1 − 4·10⁻¹⁸,
 1 − tanh(50) and exp(−10⁴) are not 0, log(1 + 10⁻¹⁷) is not 0. In doubles each is exactly
 the simple number, so an answer with 2Xᵀσ(40) agrees with 2Xᵀ at every point, and is still
-wrong. Each constant part of an answer (one without names) is computed again with mpmath
-at DIGITS digits: one that doubles round to a simple fraction it does not equal is named.
+wrong. Each constant part of an answer (one without names) is computed again with mpmath,
+at more and more digits (PRECISIONS): one that doubles round to a simple fraction it does
+not equal is named.
 """
 from fractions import Fraction
 
@@ -11,8 +12,8 @@ import mpmath
 from ..read.notation import written
 from ..read.parse import _walk
 
-DIGITS = 60
 SIMPLE_DENOMINATOR = 1000    # 1, 0, 1/2, 2/3: what a constant is taken to stand for
+PRECISIONS = (60, 240, 1000, 5000)    # digits: 1 − σ(1000) cancels in fewer than 500
 
 _FUNCTIONS = {
     "exp": mpmath.exp, "log": mpmath.log, "sqrt": mpmath.sqrt, "tanh": mpmath.tanh,
@@ -28,10 +29,9 @@ _FUNCTIONS = {
 
 def disguised(tree):
     """A note naming the first constant part of `tree` that doubles take for a simple
-    fraction it is not, or None. The gap is computed at DIGITS and at twice as many: one
-    that stays is real (e⁻¹⁰⁰⁰ is tiny and stays), rounding noise does not ((√2)² − 2)."""
+    fraction it is not, or None."""
     for part in _constant_parts(tree):
-        with mpmath.workdps(DIGITS):
+        with mpmath.workdps(PRECISIONS[0]):
             exact = _value(part)
         if exact is None or not mpmath.isfinite(exact):
             continue
@@ -39,23 +39,22 @@ def disguised(tree):
         simple = Fraction(rounded).limit_denominator(SIMPLE_DENOMINATOR)
         if abs(rounded - float(simple)) > 1e-12 * max(1.0, abs(float(simple))):
             continue                       # not a simple number even in doubles
-        target = Fraction(simple)
-        found = _stable_gap(part, target)
+        found = _stable_gap(part, simple)
         if found is not None:
             sign = "+" if found > 0 else "-"
-            value = (f"{'-' if found < 0 else ''}{found_text(found)}" if simple == 0 else
-                     f"{simple} {sign} {found_text(found)}")
+            value = (f"{'-' if found < 0 else ''}{_size(found)}" if simple == 0 else
+                     f"{simple} {sign} {_size(found)}")
             return (f"{written(part)} is {value}, not {simple}: a difference double "
                     "precision cannot see, so the answer is not the right one")
     return None
 
 
-PRECISIONS = (60, 240, 1000, 5000)     # digits: 1 − σ(1000) cancels in fewer than 500
 
 
 def _stable_gap(part, target):
-    """part − target where it is not 0 and stays the same at the next precision (rounding
-    noise, as in (√2)² − 2, shrinks with every digit added); None where it is 0."""
+    """part − target where it is not 0 and stays the same at the next precision: a real
+    gap stays (e⁻¹⁰⁰⁰ is tiny and stays), rounding noise, as in (√2)² − 2, shrinks with
+    every digit added; None where it is 0 at every precision."""
     gaps = []
     for digits in PRECISIONS:
         with mpmath.workdps(digits):
@@ -70,7 +69,7 @@ def _stable_gap(part, target):
     return None
 
 
-def found_text(gap):
+def _size(gap):
     with mpmath.workdps(PRECISIONS[-1]):
         return mpmath.nstr(abs(gap), 3)
 
