@@ -767,6 +767,8 @@ def _number(x):
     from fractions import Fraction
     if not np.isfinite(x):
         return str(x)
+    if abs(x) >= 1e6:                   # 6.63e+52, not its 53 digits
+        return f"{x:.3g}"
     if abs(x - round(x)) < 1e-9:
         return str(int(round(x)))
     f = Fraction(x).limit_denominator(12)
