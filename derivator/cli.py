@@ -752,11 +752,12 @@ def _plain_out(args, out):
 
 def _main(argv=None, out=None):
     out = out or sys.stdout
+    lang = _lang_of(argv)
     for k, arg in enumerate(sys.argv[1:] if argv is None else argv, 1):
         if "\x00" in str(arg):        # no file name or answer holds one; open() would raise
-            sys.stderr.write(f"derivator: error: argument {k} contains a NUL byte\n")
+            message = translate(f"argument {k} contains a NUL byte", lang)
+            sys.stderr.write(say("cli.error", lang, message=message) + "\n")
             return 2
-    lang = _lang_of(argv)
     args = _translate_help(build_parser(), lang).parse_args(argv)
     try:
         commands = {"list": cmd_list, "problems": cmd_problems, "show": cmd_show,

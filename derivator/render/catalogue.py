@@ -1481,3 +1481,13 @@ add({
     "file.long_number": {"en": "a number with more digits than Python reads (at most 4300)",
                          "ko": "Python이 읽을 수 있는 것보다 자릿수가 많은 수가 있다 (최대 4300자리)"},
 })
+
+add({
+    "cli.nul": {"en": "argument {k} contains a NUL byte", "ko": "{k}번째 인자에 NUL 바이트가 있다"},
+    "class.too_large": {"en": "{path} is larger than {mib} MiB; split it into smaller class files",
+                        "ko": "{path}가 {mib} MiB보다 크다. 더 작은 학급 파일로 나누어야 한다"},
+    "class.too_many": {"en": "{path} has more than {count} answers (line {line}); split it into "
+                             "smaller class files",
+                       "ko": "{path}에 답이 {count}개보다 많다 ({line}번째 줄). 더 작은 학급 파일로 "
+                             "나누어야 한다"},
+})

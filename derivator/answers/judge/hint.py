@@ -157,11 +157,12 @@ def find_id(name):
 def _name(problem):
     from ... import DerivatorError, catalog
     from ...model.problemset import all_problems
-    if str(problem).strip().endswith(".toml"):            # a user's file: by its path
+    written = str(problem).strip()
+    if written.endswith(".toml"):                         # a user's file: by its path
         from ...model.problemset import problem as find
-        find(str(problem).strip())                        # says what is wrong with it
-        return str(problem).strip()
-    key = str(problem).strip().lower()
+        find(written)                                     # says what is wrong with it
+        return written
+    key = written.lower()
     for candidate in (key, f"p{key}"):
         if candidate in catalog() or candidate in all_problems():
             return candidate
