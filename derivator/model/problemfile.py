@@ -301,11 +301,13 @@ def _check_strategy(problem, fail):
             fail(("derive", "entry"), f"entry must name {len(names[wrt].shape)} index letter(s) "
                                       f"for the entries of {wrt}, from: {' '.join(letters)}")
         if problem.strategy == "index":
-            if "index" not in fn:
-                fail(("function",), "[function] needs index, the function as a sum over indices")
+            if "index" not in fn and "matrix" not in fn:
+                fail(("function",), "[function] needs index (the function as a sum over "
+                                    "indices) or matrix (its matrix form), or both")
             if "matrix" in fn:
                 problem.parse(fn["matrix"], key=("function", "matrix"))
-            form = problem.parse(fn["index"], matrix=False, key=("function", "index"))
+            from ..steps.to_index import file_index_form
+            form = file_index_form(problem)           # read, or built from matrix
             _check_ranges(problem, form, fail)
             _check_budget(problem, form, ("function", "index"), fail)
         return
