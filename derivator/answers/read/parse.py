@@ -71,6 +71,7 @@ UNICODE = {"Σ": "\\sum", "∑": "\\sum", "⋅": "\\cdot", "∙": "\\cdot", "•
            "←": "\\leftarrow", "≔": ":=", "√": "\\sqrt", "½": "(1/2)", "⅓": "(1/3)",
            "⅔": "(2/3)", "¼": "(1/4)", "¾": "(3/4)"}
 SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ", "0123456789-+()tinkjm"))
+SUPERSCRIPTS["ᵀ"] = "T"            # X⁻ᵀ, as derivator prints it: X^{-T} (issue 20)
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ", "0123456789+-tijklmnaxeops"))
 # characters that stand for one ASCII character (math bold 𝐗, full-width Ｘ)
 _FOLD_RANGES = ((0x1D400, 0x1D7FF), (0xFF01, 0xFF5E))
@@ -116,7 +117,7 @@ TOKEN = re.compile(r"""
   | (?P<cmd>\\[A-Za-z]+|\\[,;!:{}|\\ \[\]()])
   | (?P<word>[A-Za-z]+)
   | (?P<greek>[σηλαβμδεϵθτγφρω])
-  | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ]+)
+  | (?P<sup>⁻ᵀ|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ]+)
   | (?P<sub>[₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ]+)
   | (?P<uni>[Σ∑⋅∙•−–×⁄∕′⊙∘∂∇⟨⟩←≔√½⅓⅔¼¾])
   | (?P<op>\*\*|\.\.|\.T\b|:=|[-+*/^_=(){}\[\],'@·.;|ᵀ⊤<>])
