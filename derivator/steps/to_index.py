@@ -80,7 +80,12 @@ class IndexWriter:
         if isinstance(m, sp.Transpose):
             return self.entry(m.arg, j, i)
         if isinstance(m, sp.Inverse) or isinstance(m, sp.MatPow) and m.exp == -1:
-            return InverseEntry(self.base(m.args[0], "inv"), i, j)
+            inside = m.args[0]
+            if isinstance(inside, sp.Transpose):         # (X⁻ᵀ)_ij = (X⁻¹)_ji
+                return InverseEntry(self.base(inside.arg, "inv"), j, i)
+            return InverseEntry(self.base(inside, "inv"), i, j)
+        if isinstance(m, sp.HadamardPower):               # (A^∘p)_ij = A_ij^p
+            return sp.Pow(self.entry(m.base, i, j), self.scalar(m.exp))
         if isinstance(m, sp.MatPow) and m.exp.is_Integer and m.exp > 0:
             return self.entry(sp.MatMul(*[m.base] * int(m.exp)), i, j)
         if isinstance(m, sp.MatAdd):
