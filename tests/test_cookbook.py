@@ -211,6 +211,8 @@ CASES = {
         lambda a: (lambda z: sig(z) * sig(-z))(s(a["a"].T @ a["X"] @ a["b"])) * a["a"] @ a["b"].T),
     "mo_trace_sin": (lambda a: np.trace(a["A"].T @ np.sin(a["X"])), lambda a: a["A"] * np.cos(a["X"])),
     "mo_trace_exp": (lambda a: np.trace(a["A"].T @ np.exp(a["X"])), lambda a: a["A"] * np.exp(a["X"])),
+    "mo_frobenius_flag": (lambda a: np.linalg.norm(a["A"] @ a["X"] - a["B"], "fro") ** 2,
+                          lambda a: 2 * a["A"].T @ (a["A"] @ a["X"] - a["B"])),
     "mo_scaled_frobenius": (lambda a: a["c"] * np.sum(a["X"] ** 2), lambda a: 2 * a["c"] * a["X"]),
 }
 
