@@ -213,6 +213,14 @@ CASES = {
     "mo_trace_exp": (lambda a: np.trace(a["A"].T @ np.exp(a["X"])), lambda a: a["A"] * np.exp(a["X"])),
     "mo_frobenius_flag": (lambda a: np.linalg.norm(a["A"] @ a["X"] - a["B"], "fro") ** 2,
                           lambda a: 2 * a["A"].T @ (a["A"] @ a["X"] - a["B"])),
+    # a user's [[definitions]] g(t), applied entrywise
+    "definition_entrywise_sum": (lambda a: np.sum(np.log1p(a["X"] ** 2) + a["X"]),
+                                 lambda a: 2 * a["X"] / (1 + a["X"] ** 2) + 1),
+    "mo_definition_jacobian": (
+        lambda a: (a["A"] @ a["x"]) ** 3 + 2 * (a["A"] @ a["x"]),
+        lambda a: np.diag((3 * (a["A"] @ a["x"]) ** 2 + 2).ravel()) @ a["A"]),
+    "mo_definition_trace": (lambda a: np.trace(a["A"].T @ (a["X"] * np.exp(a["X"]))),
+                            lambda a: a["A"] * (1 + a["X"]) * np.exp(a["X"])),
     "mo_scaled_frobenius": (lambda a: a["c"] * np.sum(a["X"] ** 2), lambda a: 2 * a["c"] * a["X"]),
 }
 

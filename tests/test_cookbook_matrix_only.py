@@ -85,3 +85,18 @@ def test_neither_form_is_one_line(tmp_path):
                     '[derive]\nwrt = "X"\nentry = ["k", "l"]\n')
     with pytest.raises(ProblemFileError, match="index .* or matrix"):
         load(path)
+
+
+@pytest.mark.parametrize("definition, says", [
+    ('name = "g"\nparams = ["s", "t"]\nbody = "s t"\n', "one scalar parameter"),
+    ('name = "g"\nparams = ["t"]\nbody = "t + q"\n', "q"),          # an unknown name
+])
+def test_a_bad_entrywise_definition_is_one_line(definition, says, tmp_path):
+    text = (CORPUS / "mo_definition_trace.toml").read_text()
+    text = re.sub(r'name = "g"\nparams = \["t"\]\nbody = .*\n', definition, text)
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ProblemFileError) as error:
+        load(path)
+    assert says in str(error.value) and "\n" not in str(error.value)
+    assert str(error.value).startswith(f"{path}:")

@@ -24,6 +24,9 @@ NOT_YET = {
     ("mo_exp_trace", "text"): "the judge's NumPy reference has no tr(…) inside exp",
     ("mo_exp_trace", "latex"): "the judge's NumPy reference has no tr(…) inside exp",
     ("mo_trace_exp", "latex"): "e^{X} of a matrix is printed; the reader takes e^{…} of a number",
+    ("definition_entrywise_sum", "text"): "the entrywise power ^∘-1 is printed, not read",
+    ("mo_definition_trace", "latex"): "e^{X} of a matrix is printed; the reader takes e^{…} "
+                                      "of a number",
     ("trace_x", "text"): "I alone: the evaluator does not take its size from the expected result",
     ("trace_x", "latex"): "I alone: the evaluator does not take its size from the expected result",
     ("trace_x_squared", "text"): "c I: the evaluator does not take I's size from the result",
