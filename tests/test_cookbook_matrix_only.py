@@ -73,9 +73,10 @@ def test_no_index_form_is_one_line(tmp_path):
         load(path)
     message = str(error.value)
     assert message.startswith(f"{path}:8:") and "index" in message and "\n" not in message
-    run = subprocess.run([sys.executable, "-m", "derivator", "derive", str(path)],
+    run = subprocess.run([sys.executable, "-m", "derivator", "show", str(path)],
                          capture_output=True, text=True, timeout=60)
-    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip().count("\n") == 0 and "index" in run.stderr
 
 
 def test_neither_form_is_one_line(tmp_path):
@@ -100,3 +101,13 @@ def test_a_bad_entrywise_definition_is_one_line(definition, says, tmp_path):
         load(path)
     assert says in str(error.value) and "\n" not in str(error.value)
     assert str(error.value).startswith(f"{path}:")
+
+
+@pytest.mark.parametrize("name, said", [("jacobian_sin", True), ("jacobian_ax", True),
+                                        ("mo_jacobian_tanh", True), ("trace_x", False),
+                                        ("inner_ax", False)])
+def test_a_jacobian_says_its_layout_in_the_title(name, said):
+    title = load(CORPUS / f"{name}.toml").title
+    assert ("numerator layout" in title["en"]) is said
+    assert ("분자 레이아웃" in title["ko"]) is (said and "layout" not in
+                                          (CORPUS / f"{name}.toml").read_text())
