@@ -162,12 +162,73 @@ CASES = {
     "determinant_times_trace": (
         lambda a: det(a["X"]) * np.trace(a["X"]),
         lambda a: det(a["X"]) * np.trace(a["X"]) * inv(a["X"]).T + det(a["X"]) * np.eye(len(a["X"]))),
+    # matrix-only files (no `index =`): the index form is built from the matrix form
+    "mo_trace_atxb": (lambda a: np.trace(a["A"].T @ a["X"] @ a["B"]), lambda a: a["A"] @ a["B"].T),
+    "mo_bilinear_sum": (lambda a: s(a["a"].T @ a["X"] @ a["b"] + a["c"].T @ a["X"] @ a["d"]),
+                        lambda a: a["a"] @ a["b"].T + a["c"] @ a["d"].T),
+    "mo_trace_xtxa": (lambda a: np.trace(a["X"].T @ a["X"] @ a["A"]),
+                      lambda a: a["X"] @ (a["A"] + a["A"].T)),
+    "mo_trace_axxt": (lambda a: np.trace(a["A"] @ a["X"] @ a["X"].T),
+                      lambda a: (a["A"] + a["A"].T) @ a["X"]),
+    "mo_trace_axbxt": (lambda a: np.trace(a["A"] @ a["X"] @ a["B"] @ a["X"].T),
+                       lambda a: a["A"] @ a["X"] @ a["B"] + a["A"].T @ a["X"] @ a["B"].T),
+    "mo_norm_squared_residual": (lambda a: np.sum((a["X"] @ a["B"] - a["C"]) ** 2),
+                                 lambda a: 2 * (a["X"] @ a["B"] - a["C"]) @ a["B"].T),
+    "mo_norm_difference": (lambda a: np.linalg.norm(a["x"] - a["a"]),
+                           lambda a: (a["x"] - a["a"]) / np.linalg.norm(a["x"] - a["a"])),
+    "mo_weighted_residual": (
+        lambda a: s((a["A"] @ a["x"] - a["b"]).T @ a["W"] @ (a["A"] @ a["x"] - a["b"])),
+        lambda a: a["A"].T @ (a["W"] + a["W"].T) @ (a["A"] @ a["x"] - a["b"])),
+    "mo_jacobian_affine": (lambda a: a["A"] @ a["x"] + a["b"], lambda a: a["A"]),
+    "mo_jacobian_tanh": (lambda a: np.tanh(a["W"] @ a["x"]),
+                         lambda a: np.diag((1 - np.tanh(a["W"] @ a["x"]) ** 2).ravel()) @ a["W"]),
+    "mo_jacobian_hadamard_ax": (lambda a: a["a"] * (a["A"] @ a["x"]),
+                                lambda a: np.diag(a["a"].ravel()) @ a["A"]),
+    "mo_jacobian_outer_norm": (lambda a: a["a"] * s(a["x"].T @ a["x"]),
+                               lambda a: 2 * a["a"] @ a["x"].T),
+    "mo_jacobian_sin_ax": (lambda a: np.sin(a["A"] @ a["x"]),
+                           lambda a: np.diag(np.cos(a["A"] @ a["x"]).ravel()) @ a["A"]),
+    "mo_inverse_trace_a": (lambda a: np.trace(inv(a["X"]) @ a["A"]),
+                           lambda a: -inv(a["X"]).T @ a["A"].T @ inv(a["X"]).T),
+    "mo_inverse_transposed": (lambda a: s(a["a"].T @ inv(a["X"]).T @ a["b"]),
+                              lambda a: -inv(a["X"]).T @ a["b"] @ a["a"].T @ inv(a["X"]).T),
+    "mo_logdet_plus_trace": (lambda a: np.log(det(a["X"])) + np.trace(a["A"] @ a["X"]),
+                             lambda a: inv(a["X"]).T + a["A"].T),
+    "mo_det_reciprocal": (lambda a: 1 / det(a["X"]), lambda a: -inv(a["X"]).T / det(a["X"])),
+    "mo_exp_trace": (lambda a: np.exp(np.trace(a["A"] @ a["X"])),
+                     lambda a: np.exp(np.trace(a["A"] @ a["X"])) * a["A"].T),
+    "mo_exp_times_inner": (
+        lambda a: np.exp(s(a["a"].T @ a["x"])) * s(a["b"].T @ a["x"]),
+        lambda a: np.exp(s(a["a"].T @ a["x"])) * (s(a["b"].T @ a["x"]) * a["a"] + a["b"])),
+    "mo_trace_cube": (lambda a: np.trace(a["X"] @ a["X"] @ a["X"]),
+                      lambda a: 3 * (a["X"] @ a["X"]).T),
+    "mo_hadamard_square": (lambda a: np.trace((a["A"] * a["X"]).T @ a["X"]),
+                           lambda a: 2 * a["A"] * a["X"]),
+    "mo_cubic_inner": (lambda a: s(a["a"].T @ a["x"]) ** 3,
+                       lambda a: 3 * s(a["a"].T @ a["x"]) ** 2 * a["a"]),
+    "mo_sigmoid_bilinear": (
+        lambda a: sig(s(a["a"].T @ a["X"] @ a["b"])),
+        lambda a: (lambda z: sig(z) * sig(-z))(s(a["a"].T @ a["X"] @ a["b"])) * a["a"] @ a["b"].T),
+    "mo_trace_sin": (lambda a: np.trace(a["A"].T @ np.sin(a["X"])), lambda a: a["A"] * np.cos(a["X"])),
+    "mo_trace_exp": (lambda a: np.trace(a["A"].T @ np.exp(a["X"])), lambda a: a["A"] * np.exp(a["X"])),
+    "mo_frobenius_flag": (lambda a: np.linalg.norm(a["A"] @ a["X"] - a["B"], "fro") ** 2,
+                          lambda a: 2 * a["A"].T @ (a["A"] @ a["X"] - a["B"])),
+    # a user's [[definitions]] g(t), applied entrywise
+    "definition_entrywise_sum": (lambda a: np.sum(np.log1p(a["X"] ** 2) + a["X"]),
+                                 lambda a: 2 * a["X"] / (1 + a["X"] ** 2) + 1),
+    "mo_definition_jacobian": (
+        lambda a: (a["A"] @ a["x"]) ** 3 + 2 * (a["A"] @ a["x"]),
+        lambda a: np.diag((3 * (a["A"] @ a["x"]) ** 2 + 2).ravel()) @ a["A"]),
+    "mo_definition_trace": (lambda a: np.trace(a["A"].T @ (a["X"] * np.exp(a["X"]))),
+                            lambda a: a["A"] * (1 + a["X"]) * np.exp(a["X"])),
+    "mo_scaled_frobenius": (lambda a: a["c"] * np.sum(a["X"] ** 2), lambda a: 2 * a["c"] * a["X"]),
 }
 
 # verified step by step too (the rest: result against both references, to keep the suite fast)
 STEP_BY_STEP = ["trace_x_squared", "trace_hadamard", "bilinear_squared", "inverse_trace",
                 "log_determinant", "gaussian_covariance", "jacobian_x_xtx", "sum_tan",
-                "norm_x", "determinant_times_trace"]
+                "norm_x", "determinant_times_trace", "mo_cubic_inner", "mo_inverse_transposed",
+                "mo_jacobian_hadamard_ax", "mo_trace_sin", "mo_logdet_plus_trace"]
 
 
 def _draw(problem, rng, setting=0):

@@ -246,8 +246,9 @@ class ScalarOf(sp.Function):
     def _derivator_str(self, printer):
         return self._sympystr(printer)
 
-    def _latex(self, printer):
-        return r"\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):       # exp: the power it is raised to, (aᵀx)²
+        inner = r"\left(%s\right)" % printer._print(self.args[0])
+        return inner if exp is None else f"{inner}^{{{exp}}}"
 
     def _pretty(self, printer):
         return printer._print(self.args[0]).parens()

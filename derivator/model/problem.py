@@ -69,11 +69,12 @@ class Problem:
     def scope(self, matrix=True):
         """The names an index problem's expressions may use: matrices (or their entries),
         sizes and index letters."""
-        from .reader import Scope
+        from .reader import Scope, entrywise_definitions
         indices = {**self.sizes(), **self.indices(), **self.scalars()}
+        functions = entrywise_definitions(self)       # g(t) of [[definitions]], entrywise
         if matrix:
-            return Scope({**indices, **self.matrices()})
-        return Scope(indices, indexed=self.entries())
+            return Scope({**indices, **self.matrices()}, functions=functions)
+        return Scope(indices, indexed=self.entries(), functions=functions)
 
     def parse(self, text, matrix=True, key=None):
         """A file's expression, read by the project's own grammar (never evaluated)."""

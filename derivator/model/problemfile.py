@@ -286,6 +286,17 @@ def _check_ranges(problem, form, fail):
                              f"to {size}")
 
 
+def _say_jacobian_layout(problem, form):
+    """A vector-valued f by a vector is a Jacobian, and layouts differ between books: the
+    title says which one the result is in, unless the file's title already does."""
+    output = form.free_symbols & set(problem.indices().values())
+    wrt = problem.names[problem.data["derive"]["wrt"]]
+    if not output or wrt.kind != "vector" or "layout" in problem.title["en"]:
+        return
+    problem.title["en"] += " (Jacobian, numerator layout: row i is ∂f_i/∂x)"
+    problem.title["ko"] += " (야코비안, 분자 레이아웃: i번째 행이 ∂f_i/∂x)"
+
+
 def _check_strategy(problem, fail):
     """Every expression read now, so that a bad one is reported before deriving."""
     data, names = problem.data, problem.names
@@ -309,11 +320,14 @@ def _check_strategy(problem, fail):
             fail(("derive", "entry"), f"entry must name {len(names[wrt].shape)} index letter(s) "
                                       f"for the entries of {wrt}, from: {' '.join(letters)}")
         if problem.strategy == "index":
-            if "index" not in fn:
-                fail(("function",), "[function] needs index, the function as a sum over indices")
+            if "index" not in fn and "matrix" not in fn:
+                fail(("function",), "[function] needs index (the function as a sum over "
+                                    "indices) or matrix (its matrix form), or both")
             if "matrix" in fn:
                 problem.parse(fn["matrix"], key=("function", "matrix"))
-            form = problem.parse(fn["index"], matrix=False, key=("function", "index"))
+            from ..steps.to_index import file_index_form
+            form = file_index_form(problem)           # read, or built from matrix
+            _say_jacobian_layout(problem, form)
             _check_ranges(problem, form, fail)
             _check_budget(problem, form, ("function", "index"), fail)
         return

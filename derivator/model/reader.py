@@ -351,3 +351,24 @@ def _determinant(arg):
     if isinstance(arg, sp.IndexedBase):
         return Det(arg)
     return None
+
+
+def entrywise_definitions(problem):
+    """An index problem's [[definitions]] of one scalar parameter, g(t) = body, as functions
+    its expressions may call: on a number the body with t replaced; on a matrix or vector
+    (a matrix form) entry by entry, g(A)_ij = g(A_ij), so that its derivative is written
+    with ⊙ and diag() like that of sin or σ (issue 20)."""
+    out = {}
+    for k, d in enumerate(problem.data.get("definitions") or []):
+        if not (isinstance(d, dict) and isinstance(d.get("name"), str)
+                and isinstance(d.get("params"), list) and len(d["params"]) == 1
+                and isinstance(d["params"][0], str) and isinstance(d.get("body"), str)):
+            raise problem.error(("definitions", k), "a definition of an index problem has a "
+                                "name, one scalar parameter (params = [\"t\"]) and a body")
+        t = sp.Dummy(d["params"][0])
+        scope = Scope({**problem.sizes(), **problem.scalars(), d["params"][0]: t})
+        body = problem.read(d["body"], scope, key=("definitions", k, "body"))
+        lam = sp.Lambda(t, body)
+        out[d["name"]] = lambda arg, lam=lam: arg.applyfunc(lam) \
+            if isinstance(arg, sp.MatrixExpr) else lam(arg)
+    return out

@@ -333,7 +333,10 @@ def collapse_deltas(expr):
         if not sums:
             out.append(outer)
             continue
-        s = sums[0]
+        # the sum that holds a delta; the other sums are factors kept whole (dropping
+        # them made (aᵀx)³ come out as 3(aᵀx)a)
+        s = next((f for f in sums if f.has(sp.KroneckerDelta)), sums[0])
+        coeff = coeff + [f for f in sums if f is not s]
         for term in _delta_terms(s.function):
             limits = list(s.limits)
             bound = [lim[0] for lim in limits]

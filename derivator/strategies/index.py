@@ -11,6 +11,7 @@ from .. import DerivatorError
 from ..steps.algebra import factors_of, product, terms_of, total
 from ..steps.derivation import Derivation
 from ..steps.matrix_form import NoMatrixForm, Translator, combine_like
+from ..steps.to_index import file_index_form
 from .loss import Engine
 from ..model.functions import MATRIX_FUNCTIONS, entry
 from ..model.problem import INDEX_LETTERS
@@ -43,11 +44,12 @@ class IndexEngine(Engine):
         matrices, entries, indices = p.matrices(), p.entries(), p.indices()
         name = sp.Function(fn["name"])
         head = name(*[matrices[a] for a in fn.get("args", [spec["wrt"]])])
-        index_form = p.parse(fn["index"], matrix=False)
+        index_form = file_index_form(p)        # read, or built from the matrix form
         self.head, self.index_form = head, index_form
         if "matrix" in fn:                     # the matrix form is optional
             self.emit("index", head, p.parse(fn["matrix"]), "definition", name=head)
-        written = f"{fn['name']} = {fn['index']}"        # a file may leave explain out
+        written = f"{fn['name']} = {fn['index']}" if "index" in fn else \
+            f"{fn['name']}: the entries of its matrix form, written as sums over indices"
         self.emit("index", head, index_form, "index_notation",
                   explain=fn.get("explain") or {"en": written, "ko": written})
         function = index_form

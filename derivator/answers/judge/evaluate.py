@@ -484,6 +484,8 @@ class Evaluator:
             return args[0].T if shape_of(args[0]) else args[0]
         if name == "inv":
             return self._invert(args[0], n)
+        if name == "norm" and len(args) == 1 and shape_of(args[0]):
+            return float(np.linalg.norm(args[0]))   # ‖v‖, ‖A‖_F (issue 20)
         if name in ("det", "logdet") and len(args) == 1 and len(shape_of(args[0])) == 2 \
                 and shape_of(args[0])[0] == shape_of(args[0])[1]:
             d = float(np.linalg.det(args[0]))       # det X, log det X (issue 20)

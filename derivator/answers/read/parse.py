@@ -71,6 +71,7 @@ UNICODE = {"Σ": "\\sum", "∑": "\\sum", "⋅": "\\cdot", "∙": "\\cdot", "•
            "←": "\\leftarrow", "≔": ":=", "√": "\\sqrt", "½": "(1/2)", "⅓": "(1/3)",
            "⅔": "(2/3)", "¼": "(1/4)", "¾": "(3/4)"}
 SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ", "0123456789-+()tinkjm"))
+SUPERSCRIPTS["ᵀ"] = "T"            # X⁻ᵀ, as derivator prints it: X^{-T} (issue 20)
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ", "0123456789+-tijklmnaxeops"))
 # characters that stand for one ASCII character (math bold 𝐗, full-width Ｘ)
 _FOLD_RANGES = ((0x1D400, 0x1D7FF), (0xFF01, 0xFF5E))
@@ -116,9 +117,10 @@ TOKEN = re.compile(r"""
   | (?P<cmd>\\[A-Za-z]+|\\[,;!:{}|\\ \[\]()])
   | (?P<word>[A-Za-z]+)
   | (?P<greek>[σηλαβμδεϵθτγφρω])
-  | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ]+)
+  | (?P<sup>⁻ᵀ|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ]+)
   | (?P<sub>[₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ]+)
   | (?P<uni>[Σ∑⋅∙•−–×⁄∕′⊙∘∂∇⟨⟩←≔√½⅓⅔¼¾])
+  | (?P<fro>"fro"|'fro')
   | (?P<op>\*\*|\.\.|\.T\b|:=|[-+*/^_=(){}\[\],'@·.;|ᵀ⊤<>])
 """, re.VERBOSE)
 
@@ -172,7 +174,9 @@ def _raw_tokens(text):
             close = text.find("}", pos) if text[pos:].lstrip().startswith("{") else -1
             pos = close + 1 if close >= 0 else pos
             continue
-        if kind == "greek":                        # σ, η typed directly
+        if kind == "fro":                          # norm(A, "fro"): the one quoted word
+            tokens.append(Token("word", "fro", column))
+        elif kind == "greek":                      # σ, η typed directly
             tokens.append(Token("word", GREEK_LETTERS[word], column))
         elif kind == "uni":                        # Σ is \sum, ½ is (1/2)
             tokens.extend(Token(t.kind, t.text, column) for t in _raw_tokens(UNICODE[word]))
@@ -884,6 +888,9 @@ class Parser:
             self.expect(close, f"{close!r} closing {name}")
         else:
             return None
+        if FUNCTIONS.get(name) == "norm" and len(args) == 2 and args[1].kind == "name" \
+                and args[1].value == ("fro", None):
+            args = args[:1]               # norm(A, "fro"): the Frobenius norm, norm(A)
         return Node("call", tuple(args), value=(FUNCTIONS.get(name, name), sub),
                     column=node.column)
 
