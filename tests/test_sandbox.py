@@ -494,3 +494,22 @@ def test_require_sandbox(tmp_path, monkeypatch):
 def test_visible_escapes_and_cuts():
     assert sandbox.visible("a\x1b[2Jb\u202ec\n") == "a\\x1b[2Jb\\u202ec\\x0a"
     assert sandbox.visible("x" * 300) == "x" * 200 + "…"
+
+
+def test_the_runner_ends_when_no_one_reads_its_pipe():
+    """The watch behind PR_SET_PDEATHSIG: a runner whose reader has gone (its parent killed
+    before bubblewrap set --die-with-parent) ends instead of running the student's loop."""
+    import sys
+    code = textwrap.dedent("""
+        import os, time
+        from derivator.kernels._student_runner import _watch_parent
+        read, write = os.pipe()
+        _watch_parent(write)
+        os.close(read)                       # the reader is gone
+        time.sleep(30)
+        raise SystemExit(0)
+    """)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert done.returncode == 1
+    assert time.monotonic() - started < 20

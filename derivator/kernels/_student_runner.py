@@ -129,6 +129,24 @@ def _die_with_parent(parent):
         os._exit(1)
 
 
+def _watch_parent(pipe):
+    """End this process when the one that reads the pipe has gone. PR_SET_PDEATHSIG names
+    bubblewrap's init as the parent, and bubblewrap's own --die-with-parent is set only after
+    it starts: a check killed in its first milliseconds left the student's loop running.
+    The pipe's write end reports POLLERR once no reader is left, whatever killed it."""
+    import select
+    import threading
+
+    def watch():
+        poller = select.poll()
+        poller.register(pipe, select.POLLERR)
+        while True:
+            for _, event in poller.poll():
+                if event & (select.POLLERR | select.POLLHUP | select.POLLNVAL):
+                    os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _drop_root():
     """As root (without bubblewrap, which runs the child as nobody): give up every
     capability for good, so that RLIMIT_NPROC binds and a program it runs gains none."""
@@ -298,6 +316,7 @@ def main(folder):
     with open(os.path.join(folder, "in", "spec.json")) as f:
         spec = json.load(f)
     _die_with_parent(spec["parent"])
+    _watch_parent(spec["pipe"])                 # before the limits and the filters
     for name, value in spec["limits"].items():
         _limit(resource, getattr(resource, name), value)
     _drop_root()

@@ -1491,3 +1491,10 @@ add({
                        "ko": "{path}에 답이 {count}개보다 많다 ({line}번째 줄). 더 작은 학급 파일로 "
                              "나누어야 한다"},
 })
+
+add({
+    "file.function_needs": {"en": "[function] needs index (the function as a sum over indices) or "
+                                  "matrix (its matrix form), or both",
+                            "ko": "[function]에는 index (인덱스에 대한 합으로 쓴 함수)나 matrix (그 "
+                                  "행렬 꼴), 또는 둘 다가 필요하다"},
+})
