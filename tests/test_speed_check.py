@@ -66,3 +66,22 @@ def test_another_problems_answer_is_still_named():
     right = check("p6", "(X + X^T) w")
     assert right.status == "correct"
     assert any("p6" in n for n in verdict.notes) or "p6" in verdict.message
+
+
+def test_numbers_are_written_as_fractions_found_without_fraction():
+    from fractions import Fraction
+
+    from derivator.answers.judge.judge import _number
+
+    def slow(x):                       # the former way, with Fraction
+        if abs(x - round(x)) < 1e-9:
+            return str(int(round(x)))
+        f = Fraction(x).limit_denominator(12)
+        return f"{f.numerator}/{f.denominator}" if abs(float(f) - x) < 1e-12 else f"{x:.3g}"
+    rng = np.random.default_rng(7)
+    values = [p / q for q in range(1, 15) for p in range(-30, 31)]
+    values += list(rng.normal(size=300) * 10) + [1 / 3 + 1e-13, 2 / 3 + 1e-11, -7 / 12,
+                                                 5 / 13, 1e6 + 0.5, -1e-7]
+    for x in values:
+        assert _number(x) == slow(x), x
+    assert _number(-7 / 12) == "-7/12" and _number(0.5) == "1/2"

@@ -780,12 +780,14 @@ def _short(value):
 
 
 def _number(x):
-    from fractions import Fraction
     if not np.isfinite(x):
         return str(x)
     if abs(x - round(x)) < 1e-9:
         return str(int(round(x)))
-    f = Fraction(x).limit_denominator(12)
-    if abs(float(f) - x) < 1e-12:
-        return f"{f.numerator}/{f.denominator}"
+    # p/q with q <= 12 within 1e-12 of x (Fraction.limit_denominator(12)'s answer, since two
+    # such fractions are 1/144 apart; the smallest q is in lowest terms), without Fraction
+    for q in range(2, 13):
+        p = round(x * q)
+        if abs(p / q - x) < 1e-12:
+            return f"{p}/{q}"
     return f"{x:.3g}"
