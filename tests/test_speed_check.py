@@ -85,3 +85,17 @@ def test_numbers_are_written_as_fractions_found_without_fraction():
     for x in values:
         assert _number(x) == slow(x), x
     assert _number(-7 / 12) == "-7/12" and _number(0.5) == "1/2"
+
+
+def test_symbolic_confirmation_is_computed_once_per_tree(monkeypatch):
+    from derivator.answers.judge import judge, symbolic
+    calls = []
+    real = symbolic.confirms
+    monkeypatch.setattr(symbolic, "confirms", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(judge, "_CONFIRMED", {})
+    first = check("p6", "(X + X^T) w")
+    again = check("p6", "(X+X^T)w")              # the same tree, other columns
+    other = check("p6", "X w + X^T w")           # another tree: confirmed on its own
+    assert first.status == again.status == other.status == "correct"
+    assert first.message == again.message and "SymPy confirms" in first.message
+    assert len(calls) == 2

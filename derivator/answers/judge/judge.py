@@ -259,9 +259,8 @@ def _judge(p, answer, reading, seed, explain=True):
         if found is not None:              # right at the points, wrong elsewhere (or unsure)
             status, message, notes = found
             return Verdict(p.id, answer, status, message, notes)
-        from .symbolic import confirms
         symbolic = ", and SymPy confirms it symbolically" if not reading.entry_order and \
-            confirms(tree, p, task.quantity) else ""
+            _confirmed(tree, p, task.quantity) else ""
         return Verdict(p.id, answer, "correct", "it agrees with the derivation at "
                        f"{len(points)} random points, at {len(_size_settings(p))} sizes"
                        + symbolic)
@@ -271,6 +270,23 @@ def _judge(p, answer, reading, seed, explain=True):
     notes = _notes(task, tree, answers, points, p, budget, value)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
                    notes, _counterexample(point, got, want))
+
+
+_CONFIRMED = {}
+MAX_CONFIRMED = 20_000
+
+
+def _confirmed(tree, p, quantity):
+    """SymPy's symbolic confirmation (tens of ms), once per process for each answer tree: a
+    class gives the same right answers again and again. A tree's repr is its structure,
+    columns aside; the problem is kept in the entry so that its id is never reused."""
+    from .symbolic import confirms
+    key = (id(p), repr(tree), quantity)
+    if key not in _CONFIRMED:
+        if len(_CONFIRMED) >= MAX_CONFIRMED:
+            _CONFIRMED.clear()
+        _CONFIRMED[key] = (p, confirms(tree, p, quantity))
+    return _CONFIRMED[key][1]
 
 
 def _equation(p, answer, reading, seed, verdict):
