@@ -84,6 +84,8 @@ def _no_identity(n, *values):
 
 
 def shape_of(value):
+    if type(value) is float:                  # most values are numbers: the fast way out
+        return ()
     shape = getattr(value, "shape", None)     # an array's own shape: np.ndim is slower
     if isinstance(shape, tuple):
         return shape
@@ -604,7 +606,7 @@ def _nodes(node):
 
 def _squeeze(value):
     """A 1×1 result (wᵀx) is a number."""
-    if shape_of(value) == (1, 1):
+    if type(value) is not float and shape_of(value) == (1, 1):
         return float(np.asarray(value)[0, 0])
     return value
 

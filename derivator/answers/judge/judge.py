@@ -54,9 +54,22 @@ def _close(a, b):
     return bool(np.allclose(a, b, rtol=RTOL, atol=atol))
 
 
-def check(problem_name, answer, seed=0, elsewhere=True):
+def _allclose(a, b, rtol=1e-05, atol=1e-08):
+    """np.allclose(a, b, rtol, atol), with its test done directly where every number is a
+    finite real (the notes call it thousands of times a check on small arrays)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind in "fiu" and b.dtype.kind in "fiu":
+        with np.errstate(all="ignore"):
+            close = np.abs(a - b) <= atol + rtol * np.abs(b)
+        if np.all(np.isfinite(a)) and np.all(np.isfinite(b)):
+            return bool(np.all(close))
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def check(problem_name, answer, seed=0, elsewhere=True, explain=True):
     """The verdict on one answer to one problem (elsewhere: whether an answer with names
-    the problem lacks is tried as an answer to the other problems)."""
+    the problem lacks is tried as an answer to the other problems; explain: whether a
+    wrong answer gets its notes and counterexample, which only a reader needs)."""
     from ...model.problemset import problem as find
     p = find(problem_name)
     from ...model.functions import out_of_scope
@@ -76,7 +89,7 @@ def check(problem_name, answer, seed=0, elsewhere=True):
         return Verdict(p.id, answer, "unreadable", "the answer nests too deep to be read")
     try:
         with np.errstate(all="ignore"):     # overflow at a point is judged, never printed
-            verdict = _judged(p, answer, reading, seed)
+            verdict = _judged(p, answer, reading, seed, explain)
             for _ in range(MAX_GUESSES):        # y σ(z) of two N-vectors: y ⊙ σ(z)
                 loose = _entrywise_guess(verdict, reading)
                 if loose is None:
@@ -84,7 +97,7 @@ def check(problem_name, answer, seed=0, elsewhere=True):
                 reading.tree, guess = loose
                 if reading.prepared is not None:
                     reading.prepared.guesses.append(guess)
-                verdict = _judged(p, answer, reading, seed)
+                verdict = _judged(p, answer, reading, seed, explain)
             if elsewhere:
                 verdict = _another_problem(p, answer, verdict, seed)
     except RecursionError:
@@ -101,8 +114,8 @@ def check(problem_name, answer, seed=0, elsewhere=True):
     return verdict
 
 
-def _judged(p, answer, reading, seed):
-    verdict = _judge(p, answer, reading, seed)
+def _judged(p, answer, reading, seed, explain=True):
+    verdict = _judge(p, answer, reading, seed, explain)
     if reading.lhs is not None and reading.lhs.kind == "equation":
         verdict = _equation(p, answer, reading, seed, verdict)
     return verdict
@@ -185,7 +198,8 @@ def _another_problem(p, answer, verdict, seed):
         if not unknown and set(other.names) != set(p.names):
             continue                     # a wrong answer is tried only where it reads alike
         try:
-            elsewhere = check(other.id, answer, seed, elsewhere=False)
+            elsewhere = check(other.id, answer, seed, elsewhere=False,
+                              explain=False)     # only its status is read
         except Exception:                # noqa: BLE001 - a guess must not end the check
             continue
         if elsewhere.status == "correct":
@@ -198,7 +212,7 @@ def _another_problem(p, answer, verdict, seed):
     return verdict
 
 
-def _judge(p, answer, reading, seed):
+def _judge(p, answer, reading, seed, explain=True):
     tree = reading.tree
     try:
         task, points = _task(p.id, seed, variant_of(answer))
@@ -245,16 +259,34 @@ def _judge(p, answer, reading, seed):
         if found is not None:              # right at the points, wrong elsewhere (or unsure)
             status, message, notes = found
             return Verdict(p.id, answer, status, message, notes)
-        from .symbolic import confirms
         symbolic = ", and SymPy confirms it symbolically" if not reading.entry_order and \
-            confirms(tree, p, task.quantity) else ""
+            _confirmed(tree, p, task.quantity) else ""
         return Verdict(p.id, answer, "correct", "it agrees with the derivation at "
                        f"{len(points)} random points, at {len(_size_settings(p))} sizes"
                        + symbolic)
     point, got, want = mismatch
+    if not explain:
+        return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result")
     notes = _notes(task, tree, answers, points, p, budget, value)
     return Verdict(p.id, answer, "incorrect", "it differs from the derivation's result",
                    notes, _counterexample(point, got, want))
+
+
+_CONFIRMED = {}
+MAX_CONFIRMED = 20_000
+
+
+def _confirmed(tree, p, quantity):
+    """SymPy's symbolic confirmation (tens of ms), once per process for each answer tree: a
+    class gives the same right answers again and again. A tree's repr is its structure,
+    columns aside; the problem is kept in the entry so that its id is never reused."""
+    from .symbolic import confirms
+    key = (id(p), repr(tree), quantity)
+    if key not in _CONFIRMED:
+        if len(_CONFIRMED) >= MAX_CONFIRMED:
+            _CONFIRMED.clear()
+        _CONFIRMED[key] = (p, confirms(tree, p, quantity))
+    return _CONFIRMED[key][1]
 
 
 def _equation(p, answer, reading, seed, verdict):
@@ -538,12 +570,12 @@ def _relation(got, want, general, points, p, equal_is_news=False, exact=False):
         ratios = [_ratio(g, w) for g, w in candidates]
         if any(r is None or not np.all(np.isfinite(r)) for r in ratios):   # log(0) X
             continue
-        if np.allclose(ratios, 1, rtol=1e-6):
+        if _allclose(ratios, 1, rtol=1e-6):
             return extra
-        if np.allclose(ratios, -1, rtol=1e-6):
+        if _allclose(ratios, -1, rtol=1e-6):
             return extra + ["and with its sign flipped" if also else
                             "sign: your answer is the right one with its sign flipped"]
-        if np.allclose(ratios, ratios[0], rtol=1e-6):
+        if _allclose(ratios, ratios[0], rtol=1e-6):
             return extra + [f"and {_nice(ratios[0])} times as large" if also else
                             f"off by a constant factor: your answer is {_nice(ratios[0])} "
                             "times the right one"]
@@ -564,11 +596,11 @@ def _scalar_factor(ratios, points, p):
              and n not in ("e",)]
     for name in names:
         values = [pt.values[name] for pt in points]
-        if np.allclose(values, values[0]) or not all(values):
+        if _allclose(values, values[0]) or not all(values):
             continue
         for power, how in ((1, "an extra factor {n}"), (-1, "a missing factor {n}"),
                            (2, "an extra factor {n}²"), (-2, "a missing factor {n}²")):
-            if np.allclose([r / v ** power for r, v in zip(ratios, values)], 1, rtol=1e-6):
+            if _allclose([r / v ** power for r, v in zip(ratios, values)], 1, rtol=1e-6):
                 shown = {"eta": "η", "sigma": "σ", "lambda": "λ"}.get(name, name)
                 if name == count and power == -1:     # 1/N, or 1/m where m counts them
                     return (f"an extra 1/{count}: a mean over the samples where the answer "
@@ -663,7 +695,7 @@ def _term_notes(task, gradient, implied, right, general, points):
         values = [task.value(term, pt) for pt in points]
         rest = [right[k] - values[k] for k in range(len(points))]
         ratios = [_ratio(implied[k], rest[k]) for k in general]
-        if all(r is not None for r in ratios) and np.allclose(ratios, ratios[0], rtol=1e-6) \
+        if all(r is not None for r in ratios) and _allclose(ratios, ratios[0], rtol=1e-6) \
                 and abs(ratios[0] - 1) > 1e-6:          # a term missing, and a factor
             c = ratios[0]
             scale = ("a step up the gradient: w_t + η ∂L/∂w instead of w_t - η ∂L/∂w"
@@ -677,7 +709,7 @@ def _term_notes(task, gradient, implied, right, general, points):
         if any(r is None for r in ratios):
             continue
         shown = _text(term)
-        if not np.allclose(ratios, ratios[0], atol=1e-6):
+        if not _allclose(ratios, ratios[0], atol=1e-6):
             scalar = _scalar_factor(ratios, [points[k] for k in general], task.problem)
             if scalar:
                 return [f"the term {shown} of the gradient: {scalar}"]
@@ -737,7 +769,7 @@ def _ratio(a, b):
     if abs(b[big]) < 1e-12:
         return None
     r = a[big] / b[big]
-    return r if np.allclose(a, r * b, rtol=1e-6, atol=1e-9) else None
+    return r if _allclose(a, r * b, rtol=1e-6, atol=1e-9) else None
 
 
 def _counterexample(point, got, want):
@@ -764,14 +796,16 @@ def _short(value):
 
 
 def _number(x):
-    from fractions import Fraction
     if not np.isfinite(x):
         return str(x)
     if abs(x) >= 1e6:                   # 6.63e+52, not its 53 digits
         return f"{x:.3g}"
     if abs(x - round(x)) < 1e-9:
         return str(int(round(x)))
-    f = Fraction(x).limit_denominator(12)
-    if abs(float(f) - x) < 1e-12:
-        return f"{f.numerator}/{f.denominator}"
+    # p/q with q <= 12 within 1e-12 of x (Fraction.limit_denominator(12)'s answer, since two
+    # such fractions are 1/144 apart; the smallest q is in lowest terms), without Fraction
+    for q in range(2, 13):
+        p = round(x * q)
+        if abs(p / q - x) < 1e-12:
+            return f"{p}/{q}"
     return f"{x:.3g}"
