@@ -44,7 +44,7 @@ FIXTURES = [
     ("p3", "sum_{i=1}^{N} (f(x_i) - y_i) 2 sigma(w^T x_i) (1 - sigma(w^T x_i)) x_i", "incorrect",
      "asks for the update rule"),
     ("p3", "w - eta sum_{i=1}^{N} (f(x_i) - y_i) x_i", "incorrect", ""),
-    ("p3", "w - eta/2 sum_{i=1}^{N} (f(x_i) - y_i) x_i", "unreadable", "ambiguous"),
+    ("p3", "w - eta/2 (f(x_i) - y_i) x_i", "unreadable", "ambiguous"),   # (η/2) Σ is read
     ("p4", "(X^T X)^{-1} X^T y", "correct", ""),
     ("p4", "inv(X.T @ X) @ X.T @ y", "correct", ""),
     ("p4", r"\left(\mathbf{X}^\top \mathbf{X}\right)^{-1} \mathbf{X}^\top y", "correct", ""),

@@ -9,6 +9,7 @@ a quantity of the problem (f, L, ln P, df/dw, [df/dw]_k, ∂/∂w_k (…)) compu
 problem's definitions and the engine's derivation, so the chain must follow from them.
 The last side is also judged as the answer, by the answers' judge.
 """
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +20,10 @@ from ..read.lines import WorkingError, split_working
 from .scene import Scene
 from ..read.sides import Reader, Reading, _flag, _show, _value
 
+# a name a line defines for the lines after it: grad, delta, \delta, δ, z, a_i
+DEFINED_NAME = re.compile(r"(?:[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)?|\\[a-z]+|[α-ωΔ∇])")
+RESERVED = {"d", "e", "T", "I", "i", "j", "k"}   # a differential, constants, indices
+NOTEBOOK_UPDATE = re.compile(r"([A-Za-z])_?(?:new|next|updated|t1)")
 TOLERANCE = 1e-6          # relative; derivatives of an operand are central differences
 
 
@@ -141,6 +146,10 @@ class Judge:
         self.conditions = False   # after "= 0" the lines are equations
         self.start = None         # the chain's left-hand side, when it is the problem's
         self.derived = False      # a line named the derivative (d ln P/dw = …)
+        self.defined = {}         # names the working defines: grad = …, δ = …
+        from ..read.lhs import problem_names
+        self.names = set(problem_names(scene.problem)) | set(scene.problem.names) | {
+            scene.quantity_name(), scene.wrt}
 
     def run(self):
         previous = None
@@ -150,12 +159,15 @@ class Judge:
         for line in self.lines:
             if not line.continues:
                 free = ()
+            self._use_definitions(line)
             readings = []
             for side in line.sides:
                 readings.append(self.reader.read(side.text, line.number, free))
                 if len(readings) == 1 and not line.continues:
                     free = readings[0].indices
             self.readings[id(line)] = readings
+            if getattr(line, "defines", None) and readings[0].kind == "unreadable":
+                readings[0].kind, readings[0].error = "definition", None   # δ = …: a name
             start = 0
             if not line.continues:
                 first = readings[0]
@@ -164,6 +176,9 @@ class Judge:
                     self.conditions = True   # the derivative set to zero, "= 0" unwritten
                 if first.kind == "derivative":
                     self.derived = True
+                if first.kind == "expression" and not self.conditions and \
+                        self._states_solution(line, readings):
+                    self.conditions = True   # w = …: the solution stated, an equation
                 if first.kind == "expression" and self.conditions:
                     self._equation(readings)
                 if first.kind != "unreadable":
@@ -194,6 +209,35 @@ class Judge:
                 previous, skipped = r, []
             last_side = line.sides[-1].text
         return self._verdict(last_side)
+
+    def _use_definitions(self, line):
+        """A name the working defines (`grad = …`, `δ = σ(Xw) - y`, `z = X w`) stands for
+        its expression in the lines after it, as a `where` clause's does in an answer; a
+        notebook's `w_new = …` is the update w_{t+1}."""
+        from ..read.dialects import _substitute
+        from ..read.parse import FUNCTIONS
+        for side in line.sides:
+            for name, value in self.defined.items():
+                side.text = _substitute(side.text, name, value)[0]
+        if line.continues or len(line.sides) < 2:
+            return
+        left = line.sides[0].text.strip()
+        update = NOTEBOOK_UPDATE.fullmatch(left)
+        if update and self.scene.wrt.split("_")[0] == update.group(1):
+            line.sides[0].text = f"{update.group(1)}_{{t+1}}"
+        elif DEFINED_NAME.fullmatch(left) and left not in self.names | RESERVED | set(FUNCTIONS):
+            self.defined[left] = line.sides[-1].text
+            line.defines = left
+
+    def _states_solution(self, line, readings):
+        """`w = …` where the problem solves for w (p4): the solution stated, an equation
+        about the unknown, not a step from w's own value."""
+        if self.scene.problem.strategy != "likelihood" or len(readings) < 2:
+            return False
+        wrt = re.escape(self.scene.wrt)
+        return bool(re.fullmatch(rf"(?:\\hat\s*\{{?)?(?:\\mathbf\{{)?{wrt}\}}?\}}?"
+                                 r"(?:\^\s*\{?\s*(?:\*|\\ast|\\star)\s*\}?|\*|_\{?(?:ML|MLE|opt)\}?)?",
+                                 line.sides[0].text.strip()))
 
     def _solves(self, readings):
         """A line A = B after the derivative, whose sides differ at random points: an

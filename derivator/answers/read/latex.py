@@ -25,9 +25,21 @@ def looks_like_mathtype(text):
 LONE_LETTER = re.compile(r"(?<![}\\A-Za-z^_])\{\s*([A-Za-z](?:_[A-Za-z0-9]|_\{[^{}]*\})?)\s*\}")
 
 
+# \frac12, \frac1{2}, \frac{1}2, \tfrac ab: TeX takes one character as an argument
+SHORT_FRACTION = re.compile(r"\\([dt]?frac)\s*(?:([0-9A-Za-z])|(\{[^{}]*\}))\s*([0-9A-Za-z])?")
+
+
+def _braced_fraction(m):
+    if m.group(2) is None and m.group(4) is None:
+        return m.group(0)                       # \frac{a}{b}: as it is
+    top = m.group(3) or "{" + m.group(2) + "}"
+    return f"\\{m.group(1)}{top}" + ("{" + m.group(4) + "}" if m.group(4) else "")
+
+
 def normalise(text):
-    """The text with TeX's font switches dropped and `\\!` closed up."""
+    """The text with TeX's font switches dropped, `\\!` closed up and \\frac12 braced."""
     text = TIGHT.sub("", FONT_SWITCH.sub("", text))
+    text = SHORT_FRACTION.sub(_braced_fraction, text)
     if "{{" in text:
         for _ in range(4):
             text = LONE_LETTER.sub(r"\1", text)

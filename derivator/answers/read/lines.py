@@ -28,6 +28,7 @@ DROPPED = re.compile(r"\\(?:displaystyle|textstyle|nonumber|notag|qquad|quad|;|,
                      r"(?![A-Za-z])|\\left\.|\\right\.")
 UNWRAPPED = ("boxed", "cancel", "bcancel", "xcancel", "cancelto", "underbrace", "overbrace",
              "underline", "overline", "color")
+LONE_NAME = re.compile(r"\\?[A-Za-z]+(?:_\{?\w+\}?)?|\\mathbf\{[A-Za-z]\}")
 KEPT_TEXT = {"tr", "trace", "exp", "log", "ln", "sigmoid", "T", "d"}
 
 
@@ -107,6 +108,8 @@ def split_working(text, words=()):
             cleaned = " ".join(prose.math.split())
             cleaned = re.sub(r"[.,;]\s*$", "", cleaned)
             remarks += prose.removed
+            if prose.removed and LONE_NAME.fullmatch(cleaned):
+                cleaned = ""              # "w에 대해 미분하면": a sentence naming w, a comment
         if not cleaned:
             continue
         if len(cleaned) > MAX_LINE:

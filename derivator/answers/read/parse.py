@@ -27,6 +27,9 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_LENGTH = 2000          # characters
+# after `a/2` or `a/(…)` these begin a new factor, never the denominator's: (a/2) Σ…,
+# (N/2) ln(…), (1/(2σ²)) Σ…
+COEFFICIENT_OF = ("sum", "\\sum", "prod", "\\prod", "ln", "\\ln", "log", "\\log")
 MAX_DEPTH = 60             # nested brackets, powers, signs, transposes and sums
 MAX_TREE_DEPTH = 120       # the tree as built: everything that walks it stays shallow
 SHORT_CHAIN = 16           # chains up to this long are built left to right, longer ones balanced
@@ -346,6 +349,7 @@ class Parser:
             elif self.at("/"):
                 op = self.take()
                 numeric = factors[-1].kind == "num" and self.tok.kind == "num"
+                by_number = self.tok.kind == "num" or self.tok.text in ("(", "\\left")
                 ops.append(("div", None, op.column))
                 factors.append(self.unary())
                 divided = not (numeric and len(factors) == 2)   # 1/2 x: the fraction ½
@@ -353,6 +357,12 @@ class Parser:
                     factors[-2:] = [Node("div", tuple(factors[-2:]), column=op.column)]
                     ops.pop()
             elif self.starts_factor():
+                if divided and by_number and self.at(*COEFFICIENT_OF) and \
+                        [o[0] for o in ops].count("div") == 1:
+                    # η/2 Σ…, N/2 ln(…): a number under a coefficient, as in handwriting
+                    factors[-2:] = [Node("div", tuple(factors[-2:]), column=ops[-1][2])]
+                    ops.pop()
+                    divided = False
                 if divided:
                     raise AnswerError("ambiguous: is `a/2 x` (a/2) x or a/(2 x)? Add brackets",
                                       self.tok.column, hint="write (a/2) x or a/(2 x)")
@@ -831,6 +841,13 @@ class Parser:
         if call is None and name in FUNCTIONS and not derivative and power is None and \
                 self.call_follows():            # \ln f(x_i): the log of the call after it
             arg = self.postfix()
+            call = Node("call", (arg,), value=(FUNCTIONS[name], sub), column=node.column)
+        if call is None and FUNCTIONS.get(name) in ("log", "exp", "tr") and not derivative \
+                and power is None and self.at("\\frac", "\\dfrac", "\\tfrac"):
+            arg = self.power()          # \ln \frac{1}{\sqrt{2\pi\sigma^2}}: TeX's ln of it
+            if self.starts_factor():    # \ln 2 \pi: ln(2) π or ln(2π)?
+                raise AnswerError(f"ambiguous: how much does {name} take? Write {name}(…) "
+                                  "with brackets", self.tok.column)
             call = Node("call", (arg,), value=(FUNCTIONS[name], sub), column=node.column)
         if call is None:
             if derivative:

@@ -120,7 +120,7 @@ class Reader:
             plain = inner
         parts = _fraction(plain)
         if parts is None:
-            parts = _slash_or_nabla(plain)
+            parts = _slash_or_nabla(plain, self.scene.wrt)
         if parts is None:
             return False
         numerator, variable, rest = parts
@@ -316,14 +316,26 @@ def _fraction(text):
     return top, bottom, text[pos:]
 
 
-def _slash_or_nabla(text):
-    m = re.fullmatch(r"d\s*([A-Za-z])(\([^()]*\))?\s*/\s*d\s*([A-Za-z](?:_\{[^{}]*\}|_\w)?)",
-                     _plain(text))
+SLASHED = re.compile(r"(d|\\partial)\s*((?:\\?(?:ln|log)\s*)?[A-Za-z])(\([^()]*\))?\s*/\s*"
+                     r"(d|\\partial)\s*([A-Za-z])(?:_(\{[^{}]*\}|\w+))?")
+
+
+def _slash_or_nabla(text, wrt=None):
+    """df/dw, ∂L/∂h_j, d ln P/dw, ∂f/∂X_kl, ∇_w L, and ∇L (by `wrt`): (numerator,
+    variable, rest) as \\frac would give them, or None."""
+    plain = _plain(text).replace("∂", "\\partial ").replace("∇", "\\nabla ")
+    plain = " ".join(plain.split())
+    m = SLASHED.fullmatch(plain)
     if m:
-        return "d" + m.group(1) + (m.group(2) or ""), "d" + m.group(3), ""
-    m = re.fullmatch(r"\\nabla\s*_\s*(\{[^{}]*\}|[A-Za-z])\s*(.+)", _plain(text))
+        op, of, call, op2, var, sub = m.groups()
+        variable = var + ("_{" + sub.strip("{}") + "}" if sub else "")
+        return f"{op} {of}{call or ''}", f"{op2} {variable}", ""
+    m = re.fullmatch(r"\\nabla\s*_\s*(\{[^{}]*\}|[A-Za-z])\s*(.+)", plain)
     if m:
         return "d " + m.group(2), "d" + m.group(1).strip("{}"), ""
+    m = re.fullmatch(r"\\nabla\s*([A-Za-z](?:\([^()]*\))?)", plain)
+    if m and wrt:
+        return "d " + m.group(1), "d" + wrt.split("_")[0], ""
     return None
 
 
