@@ -66,6 +66,7 @@ class _Builder:
         self.x, self.y = model.samples[0], model.samples[1]
         self.vectors = {str(v) for v in model.vectors}
         self.steps, self.blocks = [], {}
+        self.meaning = {}            # each block's name -> ∂²L/∂p∂q, for the checker
         self.names = {}              # the weight vectors s of the matrix forms: their s_i
 
     def is_vector(self, p):
@@ -86,7 +87,7 @@ class _Builder:
         newton = self.newton()
         derivation = HessianDerivation(first.name, first.wrt, steps + self.steps,
                                        newton if newton is not None else self.result(), self.model)
-        derivation.details.update(hessian_blocks=self.blocks, weights=self.names, first_order=len(steps),
+        derivation.details.update(hessian_blocks=self.blocks, weights=self.names, meaning=self.meaning, first_order=len(steps),
                                   gradients=self.gradients)
         return derivation
 
@@ -151,7 +152,8 @@ class _Builder:
         gradient = self.gradients[str(p)].sum_form()
         if gradient is None:
             raise NoHessian(f"{self.name}: no Hessian: the gradient by {p} is not a sum over samples")
-        lhs = sp.Derivative(self.model.target, p, q)
+        lhs = self.block_name(p, q)
+        self.meaning[lhs] = sp.Derivative(self.model.target, p, q)
         sums, rest = self.split(gradient, p)
         n, N = self.n, self.model.sample_count
         limits = (n, 1, N)
@@ -177,6 +179,13 @@ class _Builder:
         if matrix is not None:
             self.blocks[(str(p), str(q))]["final"] = self.emit(
                 lhs, matrix, "hessian_matrix_form", s=[s for _, s, _, _ in weights])
+
+    def block_name(self, p, q):
+        """∂²L/∂w∂wᵀ as the line's name (SymPy prints a second Derivative as a first)."""
+        head = self.model.target.func
+        if p == q:
+            return sp.Symbol(f"∂²{head}/∂{p}∂{q}ᵀ" if self.is_vector(q) else f"∂²{head}/∂{p}²")
+        return sp.Symbol(f"∂²{head}/∂{p}∂{q}" + ("ᵀ" if self.is_vector(q) else ""))
 
     def product(self, v, other, q, done=False):
         """v (other)ᵀ: an outer product when both are vectors, else a plain product."""

@@ -184,7 +184,7 @@ def verify_second_order(derivation, steps, points=3, seed=0):
                     before = previous.get(step.lhs)
                     if before is None:
                         before = _newton(derivation, point) if step.rule == "newton_step" \
-                            else evaluate(step.lhs, point)
+                            else evaluate(derivation.details["meaning"][step.lhs], point)
                     ok, detail = _close(now, before)
                 except (ValueError, TypeError, KeyError, ZeroDivisionError,
                         np.linalg.LinAlgError) as error:
