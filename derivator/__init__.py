@@ -30,13 +30,11 @@ def derive(name, wrt=None, route=None, order=None):
     """The Derivation of `name` with respect to `wrt` (a parameter's name; default the first),
     by `route` (default: the lecture's; `derivator list` shows each derivation's routes).
     `name` is a derivation of the catalog or the path of a problem file ("my_loss.toml").
-    With `order=2` (or a file's `[derive] order = 2`) the gradient is followed by the
-    Hessian, block by block, and the Newton step (steps/second_order.py).
+    With `order=2` the gradient is followed by the Hessian, block by block, and the Newton
+    step (steps/second_order.py); `show` and `lint` also take a file's `[derive] order = 2`.
 
     Raises DerivatorError for an unknown derivation, parameter or route, or a bad file.
     """
-    if order is None and str(name).endswith(".toml"):
-        order = load(name).data["derive"].get("order", 1)
     if order not in (None, 1, 2):
         raise DerivatorError(f"order = {order!r}: the order is 1 (the gradient) or 2 (the Hessian)")
     if order == 2:

@@ -300,6 +300,9 @@ def _plot_path(given, name, what):
 
 def _derive_shown(args):
     """The derivation `show` prints: with --order 2 the Hessian and the Newton step too."""
+    if args.order is None and str(args.name).endswith(".toml"):
+        from . import load
+        args.order = load(args.name).data["derive"].get("order")     # [derive] order = 2
     if args.order:
         if args.route and args.order == 2:
             raise DerivatorError("--order 2 follows the derivation's own route; drop --route")

@@ -206,7 +206,10 @@ class _Builder:
         for k, (c, s, v, v_q) in enumerate(weights):
             S = sp.MatrixSymbol(weight_name(p, q, k, len(weights), first=not self.blocks_before(p, q)), N, 1)
             self.names[S] = s
-            if v_q != 1:                       # Σ_i s_i x_i x_iᵀ = Xᵀ diag(s) X
+            if v_q != 1 and s.is_Number:       # the same weight for every sample: s XᵀX
+                core = sp.MatMul(s, X.T, X) if s != 1 else sp.MatMul(X.T, X)
+                del self.names[S]
+            elif v_q != 1:                     # Σ_i s_i x_i x_iᵀ = Xᵀ diag(s) X
                 core = sp.MatMul(X.T, sp.DiagMatrix(S), X)
             elif v != 1:                       # Σ_i s_i x_i = Xᵀ s
                 core = sp.MatMul(X.T, S)
