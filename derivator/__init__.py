@@ -26,13 +26,19 @@ def catalog():
     return names() + list(all_problems()) + route_names()
 
 
-def derive(name, wrt=None, route=None):
+def derive(name, wrt=None, route=None, order=None):
     """The Derivation of `name` with respect to `wrt` (a parameter's name; default the first),
     by `route` (default: the lecture's; `derivator list` shows each derivation's routes).
     `name` is a derivation of the catalog or the path of a problem file ("my_loss.toml").
+    With `order=2` the gradient is followed by the Hessian, block by block, and the Newton
+    step (steps/second_order.py); `show` and `lint` also take a file's `[derive] order = 2`.
 
     Raises DerivatorError for an unknown derivation, parameter or route, or a bad file.
     """
+    if order not in (None, 1, 2):
+        raise DerivatorError(f"order = {order!r}: the order is 1 (the gradient) or 2 (the Hessian)")
+    if order == 2:
+        return _second_order(str(name), None if wrt is None else str(wrt))
     if str(name).endswith(".toml"):
         if route is not None:
             raise DerivatorError(f"{name}: a problem file has one route, its own")
@@ -80,6 +86,18 @@ def kernel(name):
     .loss(w, b, X, y), .grad(w, b, X, y) -> (dw, db)."""
     from .kernels import build_kernel
     return build_kernel(name)
+
+
+@lru_cache(maxsize=None)
+def _second_order(name, wrt):
+    """The gradient by every parameter (wrt first), then the Hessian and the Newton step."""
+    from .steps.second_order import derive_hessian
+    first = derive(name, wrt, order=1)
+    model = first.model
+    names = [str(p) for p in getattr(model, "params", ())] or [str(first.wrt)]
+    names.remove(str(first.wrt))
+    gradients = {str(first.wrt): first, **{p: derive(name, p, order=1) for p in names}}
+    return derive_hessian(name, gradients)
 
 
 def _derive_problem(problem, wrt):

@@ -80,6 +80,8 @@ def build_parser():
     show.add_argument("--wrt", help="the parameter to differentiate by (default: the first)")
     show.add_argument("--route", help="another route to the same result, from the course's "
                                       "other notes (see `derivator list`)")
+    show.add_argument("--order", type=int, choices=(1, 2), default=None,
+                      help="2: the gradient, then the Hessian and the Newton step")
     show.add_argument("--format", default="rich", choices=FORMATS,
                       help="rich (default, terminal), text, latex, markdown or json")
     show.add_argument("--lang", default="en", choices=LANGUAGES, help="en (default) or ko")
@@ -296,18 +298,30 @@ def _plot_path(given, name, what):
     return given or f"{Path(str(name)).stem}-{what}.png"
 
 
+def _derive_shown(args):
+    """The derivation `show` prints: with --order 2 the Hessian and the Newton step too."""
+    if args.order is None and str(args.name).endswith(".toml"):
+        from . import load
+        args.order = load(args.name).data["derive"].get("order")     # [derive] order = 2
+    if args.order:
+        if args.route and args.order == 2:
+            raise DerivatorError("--order 2 follows the derivation's own route; drop --route")
+        return derive(args.name, args.wrt, args.route, order=args.order)
+    return derive(args.name, args.wrt, args.route)
+
+
 def cmd_show(args, out):
     from .render import terminal
     from .render.cache import cached
     if args.plot is not None and args.format == "html":     # the page holds it as SVG
         from .render import html, plots
-        derivation = derive(args.name, args.wrt, args.route)
+        derivation = _derive_shown(args)
         figure = plots.svg(plots.activation_figure(derivation, args.lang))
         out.write(html.render_html(derivation, args.lang, figure=figure))
         return 0
     if args.plot is not None:              # the picture first: a missing matplotlib is one line
         from .render import plots
-        path = plots.write_png(plots.activation_figure(derive(args.name, args.wrt, args.route),
+        path = plots.write_png(plots.activation_figure(_derive_shown(args),
                                                        args.lang),
                                _plot_path(args.plot, args.name, "functions"))
         sys.stderr.write(say("plot.wrote", args.lang, path=path) + "\n")
@@ -319,8 +333,8 @@ def cmd_show(args, out):
             console.width = max(console.width, terminal.MIN_WIDTH)     # COLUMNS=1: no crash
         width = console.width if console else 80
         key = ["show", _show_key(args.name), args.wrt, args.lang, width] + \
-            ([args.route] if args.route else [])
-        lines = cached(key, lambda: terminal.lines_of(derive(args.name, args.wrt, args.route),
+            ([args.route] if args.route else []) + ([f"order{args.order}"] if args.order else [])
+        lines = cached(key, lambda: terminal.lines_of(_derive_shown(args),
                                                       args.lang, width),
                        valid=terminal.valid_lines)
         if console:
@@ -334,7 +348,7 @@ def cmd_show(args, out):
     render = {"latex": standalone.render_standalone if args.standalone else
               documents.render_latex, "markdown": documents.render_markdown,
               "json": documents.render_json, "html": html.render_html}
-    out.write(render[args.format](derive(args.name, args.wrt, args.route), args.lang))
+    out.write(render[args.format](_derive_shown(args), args.lang))
     return 0
 
 

@@ -54,6 +54,12 @@ class Kernel(KernelDisplay):
             return dict(zip(self.params, out))
         return tuple(out) if len(out) > 1 else out[0]
 
+    def hessian(self, params, X, y, **hyper):
+        """The Hessian from the second-order derivation: {(p, q): an array of shape
+        shape(p) + shape(q)} for every pair of parameters (kernels/hessian.py)."""
+        from .hessian import hessian
+        return hessian(self, params, X, y, **hyper)
+
     def predict(self, params, X, **hyper):
         """What the loss compares with y (σ(wᵀx), tanh(wᵀx/2), g(x)), for each row of X."""
         params, X, _ = self._checked(params, X, None)

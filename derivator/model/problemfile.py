@@ -245,6 +245,9 @@ def read_problem(text, source=None, name=None):
     wrts = spec["wrt"] if isinstance(spec["wrt"], list) else [spec["wrt"]]
     if not wrts or not all(isinstance(w, str) and w for w in wrts):
         fail(("derive", "wrt"), "wrt must be a name, or a list of names, to differentiate by")
+    if spec.get("order", 1) not in (1, 2) or isinstance(spec.get("order"), bool):
+        fail(("derive", "order"), f"order = {spec['order']!r} must be 1 (the gradient) or 2 "
+                                  f"(the Hessian and the Newton step)")
     index = spec.get("index")
     if index is not None and (index not in INDEX_LETTERS.split() or index in declared):
         fail(("derive", "index"), f"index = {index!r} must be an index letter that is not a "

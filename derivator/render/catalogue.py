@@ -1498,3 +1498,11 @@ add({
                             "ko": "[function]에는 index (인덱스에 대한 합으로 쓴 함수)나 matrix (그 "
                                   "행렬 꼴), 또는 둘 다가 필요하다"},
 })
+
+add({
+    "help.order": {"en": "2: the gradient, then the Hessian and the Newton step",
+                   "ko": "2: 기울기, 그다음 헤세 행렬과 뉴턴 단계"},
+    "file.order": {"en": "order = {order} must be 1 (the gradient) or 2 (the Hessian and the "
+                         "Newton step)",
+                   "ko": "order = {order}는 1 (기울기) 또는 2 (헤세 행렬과 뉴턴 단계)여야 한다"},
+})

@@ -589,3 +589,48 @@ RULES.update({
                "방정식의 교과서 꼴"),
     },
 })
+
+# second order: the Hessian and the Newton step (steps/second_order.py)
+SECTIONS.update({
+    "hessian": ("H", {"en": "Second order: the Hessian and the Newton step",
+                      "ko": "2차 미분: 헤세 행렬과 뉴턴 단계"}),
+})
+RULES.update({
+    "hessian_definition": {
+        "en": ("Hessian", "The Hessian block ∂²L/∂{p}∂{q}ᵀ is the gradient by {p}, "
+               "differentiated once more by {q}ᵀ (row by row)"),
+        "ko": ("헤세 행렬", "헤세 행렬의 블록 ∂²L/∂{p}∂{q}ᵀ는 {p}에 대한 기울기를 {q}ᵀ로 "
+               "한 번 더 미분한 것이다 (행마다)"),
+    },
+    "into_sum_hessian": {
+        "en": ("into the sum", "The derivative of a sum is the sum of the derivatives: "
+               "∂/∂{q}ᵀ moves into the sum over samples"),
+        "ko": ("합 안으로", "합의 미분은 미분의 합이다: ∂/∂{q}ᵀ가 샘플에 대한 합 안으로 들어간다"),
+    },
+    "data_constant": {
+        "en": ("data constant", "A sample x_i does not depend on {q}: it stays in front, and "
+               "only the scalar residual is differentiated, ∂(r x_i)/∂{q}ᵀ = x_i ∂r/∂{q}ᵀ"),
+        "ko": ("데이터는 상수", "샘플 x_i는 {q}에 의존하지 않으므로 앞에 남고, 스칼라 잔차만 "
+               "미분한다: ∂(r x_i)/∂{q}ᵀ = x_i ∂r/∂{q}ᵀ"),
+    },
+    "chain_predictor": {
+        "en": ("chain rule", "The residual depends on {q} only through the linear predictor "
+               "z_i: ∂r/∂{q}ᵀ = (∂r/∂z_i) ∂z_i/∂{q}ᵀ, with ∂r/∂z_i = {s} (the first "
+               "derivative's lemma) and ∂z_i/∂wᵀ = x_iᵀ, ∂z_i/∂b = 1; a term c w gives c I"),
+        "ko": ("연쇄 법칙", "잔차는 선형 예측값 z_i를 통해서만 {q}에 의존한다: ∂r/∂{q}ᵀ = "
+               "(∂r/∂z_i) ∂z_i/∂{q}ᵀ, ∂r/∂z_i = {s} (1차 미분의 보조정리), ∂z_i/∂wᵀ = x_iᵀ, "
+               "∂z_i/∂b = 1; 항 c w는 c I가 된다"),
+    },
+    "hessian_matrix_form": {
+        "en": ("matrix form", "The samples as the rows of X: Σ_i s_i x_i x_iᵀ = Xᵀ diag(s) X, "
+               "Σ_i s_i x_i = Xᵀ s and Σ_i s_i = 1ᵀ s, where s_i = {s}"),
+        "ko": ("행렬 꼴", "샘플을 X의 행으로: Σ_i s_i x_i x_iᵀ = Xᵀ diag(s) X, "
+               "Σ_i s_i x_i = Xᵀ s, Σ_i s_i = 1ᵀ s, 여기서 s_i = {s}"),
+    },
+    "newton_step": {
+        "en": ("Newton step", "Newton's method (IRLS for a GLM): {p} ← {p} − H⁻¹∇L, the "
+               "minimum of the quadratic model of L at {p}"),
+        "ko": ("뉴턴 단계", "뉴턴 방법 (GLM에서는 IRLS): {p} ← {p} − H⁻¹∇L, {p}에서 L의 "
+               "2차 근사의 최솟값"),
+    },
+})
