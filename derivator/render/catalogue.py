@@ -204,6 +204,8 @@ MESSAGES.update({
         "ko": "임의의 점 {points}개, 크기 {sizes}가지에서 유도한 결과와 일치하고, SymPy가 "
               "기호 계산으로도 확인한다"},
     "check.left_equal": {"en": "its left side is equal to it", "ko": "좌변도 이와 같다"},
+    "check.left_aside": {"en": "its left side {left} could not be read and was set aside",
+                         "ko": "좌변 {left}은 읽을 수 없어 제외했다"},
     "check.differs": {"en": "it differs from the derivation's result",
                       "ko": "유도한 결과와 다르다"},
     "check.shape": {"en": "your answer is {got}; the answer is {want}",

@@ -304,7 +304,15 @@ def _equation(p, answer, reading, seed, verdict):
         right = [value(Evaluator(pt.values, pt.samples, pt.functions, known, budget=budget),
                        reading.tree, pt) for pt in points]
         equal = all(_close(a, b) for a, b in zip(left, right))
-    except (EvaluationError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+    except EvaluationError as error:
+        if error.unreadable and verdict.status == "correct":
+            # a label in words the checker does not know ({partial f} over {partial X}, a
+            # word processor's script): not a mistake in the answer, so it is set aside
+            verdict.message += f"; its left side {reading.lhs.shown} could not be read and " \
+                               "was set aside"
+            return verdict
+        equal = False
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
         equal = False
     if verdict.status == "correct" and equal:
         verdict.message += "; its left side is equal to it"

@@ -1,0 +1,26 @@
+"""An answer written as an equation `left = right`: a left side in words the checker cannot
+read is a label, set aside (the right side is judged); a left side it can compute must equal
+the right side. Expected verdicts by hand."""
+import pytest
+
+import derivator
+
+
+@pytest.mark.parametrize("problem, answer", [
+    ("p1a", "{partial f} over {partial X} = 2X ^{T}"),          # a word processor's script
+    ("p5", "{partial} over {partial A} tr LEFT ( A ^{T} B RIGHT ) = B"),
+    ("p1a", "{d f} over {d X} = 2X^{T}"),
+])
+def test_a_left_side_that_cannot_be_read_is_set_aside(problem, answer):
+    verdict = derivator.check(problem, answer)
+    assert verdict.status == "correct"
+    assert "set aside" in verdict.message
+
+
+@pytest.mark.parametrize("problem, answer", [
+    ("p1a", "{partial f} over {partial X} = 2X"),               # the right side is wrong
+    ("p1a", "{d f} over {d X} = X^{T}"),
+    ("p1a", "2 X = 2 X^T"),                                      # a left side it computes
+])
+def test_a_left_side_never_makes_a_wrong_answer_right(problem, answer):
+    assert derivator.check(problem, answer).status == "incorrect"
