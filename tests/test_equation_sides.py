@@ -24,3 +24,16 @@ def test_a_left_side_that_cannot_be_read_is_set_aside(problem, answer):
 ])
 def test_a_left_side_never_makes_a_wrong_answer_right(problem, answer):
     assert derivator.check(problem, answer).status == "incorrect"
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("(sigmoid(w2 @ h) - y) * sigmoid(w2 @ h) * (1 - sigmoid(w2 @ h)) * w2[j]", "correct"),
+    ("w2[j] * (expit(np.dot(w2, h)) - y) * expit(np.dot(w2, h)) * (1 - expit(np.dot(w2, h)))",
+     "correct"),
+    ("(sigmoid(w2 @ h) - y) * sigmoid(w2 @ h) * w2[j]", "incorrect"),   # σ' lost
+    ("w2 @ h", "incorrect"),
+])
+def test_a_product_of_indexed_vectors_is_their_dot_product(answer, expected):
+    """p7a's w_{2,d} and h_d are indexed by d: NumPy's w2 @ h is Σ_d w_{2,d} h_d (it was a
+    fault that marked right answers incorrect: 'tuple index out of range')."""
+    assert derivator.check("p7a", answer).status == expected

@@ -369,6 +369,14 @@ class Evaluator:
             return float(np.ravel(a) @ np.ravel(b))
         if not shape_of(a) or not shape_of(b):
             return a * b
+        if len(shape_of(a)) == 1 or len(shape_of(b)) == 1:
+            # an indexed name's values (w_{2,d} over d) are a 1-D array, with no orientation:
+            # a product with one is NumPy's, the dot product of two of them
+            if shape_of(a)[-1] != shape_of(b)[0]:
+                raise EvaluationError(f"cannot multiply {describe(shape_of(a))} by "
+                                      f"{describe(shape_of(b))}", n.column)
+            product = np.matmul(a, b)
+            return float(product) if np.ndim(product) == 0 else product
         if shape_of(a)[1] != shape_of(b)[0]:
             raise EvaluationError(f"cannot multiply {describe(shape_of(a))} by "
                                   f"{describe(shape_of(b))}", n.column)

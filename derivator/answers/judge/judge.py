@@ -241,8 +241,9 @@ def _judge(p, answer, reading, seed, explain=True):
         except EvaluationError as error:
             status = "unreadable" if error.unreadable else "incorrect"
             return Verdict(p.id, answer, status, str(error), column=error.column)
-        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError,
-                TypeError, IndexError) as error:
+        except (ValueError, np.linalg.LinAlgError, OverflowError, ZeroDivisionError) as error:
+            # (a TypeError or an IndexError is a fault of ours, reported as one above: it
+            # must never mark an answer incorrect)
             return Verdict(p.id, answer, "incorrect", f"the answer cannot be computed: {error}")
         want = task.value(task.quantity, point)
         answers.append(got)
