@@ -37,3 +37,15 @@ def test_a_product_of_indexed_vectors_is_their_dot_product(answer, expected):
     """p7a's w_{2,d} and h_d are indexed by d: NumPy's w2 @ h is Σ_d w_{2,d} h_d (it was a
     fault that marked right answers incorrect: 'tuple index out of range')."""
     assert derivator.check("p7a", answer).status == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("w - lr * X.T @ (((1 - np.exp(-X @ w)) / (1 + np.exp(-X @ w)) - y)"
+     " * 2 * sigmoid(X @ w) * (1 - sigmoid(X @ w)))", "correct"),   # f' = 2σ(1 − σ), by hand
+    (r"w_t - \eta X^T ((\frac{1 - e^{-X w_t}}{1 + e^{-X w_t}} - y) \odot 2 \sigma(X w_t)"
+     r" \odot (1 - \sigma(X w_t)))", "correct"),
+    ("w - lr * X.T @ (((1 - np.exp(-X @ w)) / (1 + np.exp(-X @ w)) - y)"
+     " * sigmoid(X @ w) * (1 - sigmoid(X @ w)))", "incorrect"),     # the 2 of f' lost
+])
+def test_a_vector_divided_by_a_vector_of_its_shape_is_divided_entry_by_entry(answer, expected):
+    assert derivator.check("p3", answer).status == expected

@@ -393,6 +393,8 @@ class Evaluator:
             return Identity(a.scale / b)
         if shape_of(b) and not shape_of(a) and 1 in shape_of(b):
             return a / b                       # 1/(1 + e^{-Xw}): entry by entry
+        if shape_of(b) and shape_of(a) == shape_of(b) and 1 in shape_of(b):
+            return a / b                       # (1 - e^{-Xw})/(1 + e^{-Xw}): entry by entry
         if shape_of(b):
             raise EvaluationError("cannot divide by a vector or a matrix", n.column)
         return a / b
