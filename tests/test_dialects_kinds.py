@@ -1,0 +1,98 @@
+"""The kinds of writing behind the held-out corpus's gaps (issue 18), each in words of our
+own: a notebook's generator sum and np.mean(…, axis=…), NumPy's broadcasting of a column,
+a product by np.ones, @ of two vectors; a remark after the formula in brackets or after a
+comma; TeX's evaluation bar and \\| norms inside \\left…\\right. Each row names its meaning
+(a key of test_dialects.MEANINGS or of EXTRA below, computed with NumPy); the verdict it
+must get is worked out by finite differences there, never written here."""
+import numpy as np
+import pytest
+
+import derivator
+from test_dialects import MEANINGS, p4_right, point, sig, truth
+
+EXTRA = {
+    "p3": {"mean": lambda v: v.w - v.eta / (2 * v.N) * v.X.T @ ((v.f - v.y) * (1 - v.f ** 2))},
+    "p2": {"norm-reg": lambda v: v.w - v.eta * (v.X.T @ (sig(v.X @ v.w) - v.y)
+                                                 + 2 * np.linalg.norm(v.w))},
+}
+
+# problem, meaning, kind, answer
+KINDS = [
+    # a generator sum over the samples, X[i] for x_i
+    ("p2", "update", "generator", "w - eta * (sum((sigmoid(X[i] @ w) - y[i]) * X[i] for i in range(N)) + 2 * w)"),
+    ("p2", "update", "generator", "w - lr * (sum(X[n] * (expit(np.dot(X[n], w)) - y[n]) for n in range(N)) + 2*w)"),
+    ("p2", "no-regulariser", "generator", "w - eta * sum((sigmoid(X[i] @ w) - y[i]) * X[i] for i in range(N))"),
+    ("p3", "update", "generator", "w - eta / 2 * sum((np.tanh(X[i] @ w / 2) - y[i]) * (1 - np.tanh(X[i] @ w / 2)**2) * X[i] for i in range(N))"),
+    ("p3", "no-half", "generator", "w - eta * sum((f(X[i]) - y[i]) * (1 - f(X[i])**2) * X[i] for i in range(N))"),
+    ("p4", "right", "generator", "np.linalg.solve(sum(np.outer(X[j], X[j]) for j in range(N)), sum(y[j] * X[j] for j in range(N)))"),
+    ("p4", "xty", "generator", "sum(y[i] * X[i] for i in range(N))"),
+    # np.mean over an axis divides by the count of what it sums
+    ("p2", "mean", "mean-axis", "w - lr * (np.mean(X * (sigmoid(X @ w) - y)[:, None], axis=0) * 1 + 2 * w)"),
+    ("p2", "update", "mean-axis", "w - eta * (N * np.mean((expit(X @ w) - y)[:, None] * X, axis=0) + 2 * w)"),
+    ("p2", "update", "mean-axis", "w - eta * (N * (X * (sigmoid(X @ w) - y)[:, None]).mean(axis=0) + 2 * w)"),
+    ("p3", "mean", "mean-axis", "w - eta / 2 * np.mean(X * ((np.tanh(X @ w / 2) - y) * (1 - np.tanh(X @ w / 2)**2))[:, None], axis=0)"),
+    ("p3", "update", "mean-axis", "w - eta / 2 * N * np.mean(X * ((np.tanh(X @ w / 2) - y) * (1 - np.tanh(X @ w / 2)**2))[:, None], axis=0)"),
+    # a column broadcast across a matrix: row k times r_k
+    ("p2", "update", "broadcast", "w - eta * (np.sum((sigmoid(X @ w) - y)[:, None] * X, axis=0) + 2 * w)"),
+    ("p2", "ascent", "broadcast", "w + eta * (((sigmoid(X @ w) - y)[:, np.newaxis] * X).sum(axis=0) + 2 * w)"),
+    ("p3", "no-derivative", "broadcast", "w - eta * np.sum(X * (np.tanh(X @ w / 2) - y)[:, None], axis=0)"),
+    # entrywise by ones changes nothing
+    ("p5", "right", "ones", "B * np.ones((N, N))"),
+    ("p5", "right", "ones", "np.ones_like(A) * B"),
+    ("p5", "transposed", "ones", "B.T * torch.ones_like(B)"),
+    ("p6", "right", "ones", "(X + X.T) @ w * np.ones(D)"),
+    # @ of two vectors is their inner product (NumPy's 1-D @)
+    ("p2", "update", "vector-at", "w - eta * (sum((sigmoid(w @ X[i]) - y[i]) * X[i] for i in range(N)) + 2 * w)"),
+    ("p6", "scalar", "vector-at", "w @ X @ w"),
+]
+
+
+def expected(problem, meaning):
+    """correct or incorrect, from NumPy and finite differences at two random points."""
+    rng = np.random.default_rng(sum(map(ord, problem + meaning)))
+    meanings = {**MEANINGS[problem], **EXTRA.get(problem, {})}
+    for size in (0, 1):
+        v = point(problem, rng, size)
+        got = meanings[meaning](v)
+        if problem == "p4":
+            if not p4_right(v, got):
+                return "incorrect"
+            continue
+        want = truth(problem, v)
+        got = np.asarray(got, dtype=float)
+        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-5, atol=1e-6):
+            return "incorrect"
+    return "correct"
+
+
+def test_the_kinds_have_right_and_wrong_answers():
+    verdicts = {expected(p, m) for p, m, _, _ in KINDS}
+    assert verdicts == {"correct", "incorrect"}
+
+
+@pytest.mark.parametrize("problem, meaning, kind, answer", KINDS,
+                         ids=[f"{k}-{n}" for n, (_, _, k, _) in enumerate(KINDS)])
+def test_each_kind_is_read_and_judged_as_numpy_means_it(problem, meaning, kind, answer):
+    v = derivator.check(problem, answer)
+    assert v.status == expected(problem, meaning), (v.read_as, v.message)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("sum(X[i] for i in range(1, N))", "range(N)"),
+    ("sum(X[i] for i in range(N) if i > 0)", "range(N)"),
+    ("sum(X[i] for i in range(7))", "range(N)"),
+    ("sum(X[i] * y[j] for i in range(N) for j in range(N))", "range(N)"),
+    ("X.T @ np.ones((N, N))", "entrywise product"),
+    ("np.ones(D)", "entrywise product"),
+])
+def test_a_notebook_form_that_is_not_read_says_what_would_be(text, said):
+    v = derivator.check("p4", text)
+    assert v.status == "unreadable" and said in v.message and "\n" not in v.message
+
+
+def test_the_guesses_of_a_notebook_are_shown():
+    v = derivator.check("p2", "w - eta * (sum((sigmoid(X[i] @ w) - y[i]) * X[i] "
+                              "for i in range(N)) + 2 * w)")
+    assert "read as Σ_{i=1}^{N}" in v.read_as and "X[i] read as x_i" in v.read_as
+    v = derivator.check("p5", "B * np.ones((N, N))")
+    assert "read as 1" in v.read_as
