@@ -41,6 +41,27 @@ KINDS = [
     ("p5", "right", "ones", "np.ones_like(A) * B"),
     ("p5", "transposed", "ones", "B.T * torch.ones_like(B)"),
     ("p6", "right", "ones", "(X + X.T) @ w * np.ones(D)"),
+    # a remark in brackets after the formula: a sentence, whatever it mentions
+    ("p1a", "right", "bracket-remark", "2X^T (both terms of the product rule give X_{lk})"),
+    ("p1a", "plain", "bracket-remark", "Answer: 2X (each factor contributes one X)"),
+    ("p1b", "right", "bracket-remark", "3 (X^2)^T (three cyclic terms, all equal)"),
+    ("p1b", "notransposed", "bracket-remark", "3X^2 (세 항이 모두 같음)"),
+    ("p1c", "right", "bracket-remark", "k (X^{k-1})^T [trace is cyclic, so each of the k terms agrees]"),
+    ("p4", "right", "bracket-remark", "w = (X^T X)^{-1} X^T y (정규방정식의 해)"),
+    ("p4", "twice", "bracket-remark", "2 (X^T X)^{-1} X^T y (from setting the gradient to zero)"),
+    ("p5", "transposed", "bracket-remark", "The derivative is B^T (since A_{kl} meets B_{lk})."),
+    ("p6", "twice", "bracket-remark", "2Xw (X를 대칭으로 보고)"),
+    ("p6", "right", "bracket-remark", r"$(X + X^\top) w$ (product rule on both w's)"),
+    # a clause after a comma that says why or when
+    ("p6", "right", "clause", "X w + X^T w, which reduces to 2Xw when X is symmetric"),
+    ("p6", "xw", "clause", "X w, since the quadratic form only sees X once"),
+    ("p1a", "right", "clause", "2X^T, by the product rule applied to tr(XX)"),
+    ("p5", "right", "clause", "B, because tr(A^T B) is linear in A"),
+    ("p2", "update", "clause", "w - \eta (X^T(\sigma(Xw) - y) + 2w), using the logistic derivative"),
+    # a sentence after the formula's full stop
+    ("p1a", "right", "sentence", "2X^T. This follows from the product rule."),
+    ("p5", "transposed", "sentence", "B^T. Both matrices are square here."),
+    ("p6", "right", "sentence", "(X + X^T)w. The product rule gives two terms."),
     # @ of two vectors is their inner product (NumPy's 1-D @)
     ("p2", "update", "vector-at", "w - eta * (sum((sigmoid(w @ X[i]) - y[i]) * X[i] for i in range(N)) + 2 * w)"),
     ("p6", "scalar", "vector-at", "w @ X @ w"),
@@ -96,3 +117,20 @@ def test_the_guesses_of_a_notebook_are_shown():
     assert "read as Σ_{i=1}^{N}" in v.read_as and "X[i] read as x_i" in v.read_as
     v = derivator.check("p5", "B * np.ones((N, N))")
     assert "read as 1" in v.read_as
+
+
+@pytest.mark.parametrize("problem, text", [
+    ("p6", "(X + X^T) w, which equals 2Xw"),           # claims another answer, unqualified
+    ("p6", "(X + X^T) w, so the answer is 2Xw"),       # `so`: what follows may be the answer
+    ("p1a", "2X^T. The answer is 2X"),                 # a second formula after the stop
+    ("p6", "(X + X^T) w (wait, it is 2Xw)"),           # a bracket that names another answer
+])
+def test_prose_that_may_be_another_answer_is_never_set_aside_into_an_accept(problem, text):
+    assert derivator.check(problem, text).status != "correct"
+
+
+def test_a_call_or_a_bracket_of_mathematics_is_never_a_remark():
+    v = derivator.check("p2", "w_{new} = w_{old} - \\eta (X^T(\\sigma(Xw_{old}) - y) + 2 w_{old})")
+    assert v.status == "correct" and "set aside" not in v.read_as
+    v = derivator.check("p1a", "2X^T (by the product rule)")
+    assert v.status == "correct" and "(by the product rule)" in v.read_as
