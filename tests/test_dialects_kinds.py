@@ -62,6 +62,20 @@ KINDS = [
     ("p1a", "right", "sentence", "2X^T. This follows from the product rule."),
     ("p5", "transposed", "sentence", "B^T. Both matrices are square here."),
     ("p6", "right", "sentence", "(X + X^T)w. The product rule gives two terms."),
+    # norm bars in every spelling: \|v\|, \lVert v \rVert, \left\| v \right\|, ‖v‖, ||v||
+    ("p2", "update", "norm", r"w - \eta (X^T(\sigma(Xw) - y) + 2\|w\| \frac{w}{\|w\|})"),
+    ("p2", "update", "norm", r"w - η (Xᵀ(σ(Xw) - y) + 2‖w‖ w/‖w‖)"),
+    ("p2", "update", "norm", r"w - eta (X^T (sigma(X w) - y) + 2 ||w|| w / ||w||)"),
+    ("p2", "norm-reg", "norm", r"w_{t+1} = w_t - \eta\left(X^T(\sigma(X w_t) - y) + 2\lVert w_t \rVert\right)"),
+    ("p2", "norm-reg", "norm", r"w - \eta\left(\sum_{i=1}^{N}(\sigma(w^T x_i) - y_i)x_i + 2\left\|w\right\|\right)"),
+    ("p6", "right", "norm", r"(X + X^T) w \|w\|^2 / (w^T w)"),
+    # an evaluation bar: \left. E \right|_{w = w_t}, E\Big|_{…}, E|_{…}
+    ("p2", "update", "bar", r"w_t - \eta \left. \left(X^T(\sigma(Xw) - y) + 2w\right) \right|_{w = w_t}"),
+    ("p2", "update", "bar", r"w_t - \eta \left(X^T(\sigma(Xw) - y) + 2w\right)\Big|_{w=w_t}"),
+    ("p2", "ascent", "bar", r"w_t + \eta (X^T(\sigma(Xw) - y) + 2w)|_{w = w_t}"),
+    ("p2", "gradient", "bar", r"\left. X^T(\sigma(X v) - y) + 2v \right|_{v = w}"),
+    ("p6", "twice", "bar", r"\left. 2 X v \right|_{v = w}"),
+    ("p6", "right", "bar", r"\left. (X + X^T) v \right|_{v = w}"),
     # @ of two vectors is their inner product (NumPy's 1-D @)
     ("p2", "update", "vector-at", "w - eta * (sum((sigmoid(w @ X[i]) - y[i]) * X[i] for i in range(N)) + 2 * w)"),
     ("p6", "scalar", "vector-at", "w @ X @ w"),
@@ -134,3 +148,13 @@ def test_a_call_or_a_bracket_of_mathematics_is_never_a_remark():
     assert v.status == "correct" and "set aside" not in v.read_as
     v = derivator.check("p1a", "2X^T (by the product rule)")
     assert v.status == "correct" and "(by the product rule)" in v.read_as
+
+
+@pytest.mark.parametrize("text, said", [
+    (r"w - \eta (X^T(\sigma(Xw) - y) + 2\|w)", "norm opened here is never closed"),
+    (r"w_t - \eta (X^T(\sigma(Xw) - y) + 2w)|_{2w = w_t}", "sets a name"),
+    (r"w_t - \eta (X^T(\sigma(Xw) - y) + 2w)|_{w = w_t", "closing |_{w = …}"),
+])
+def test_a_broken_norm_or_bar_says_where_and_what_would_work(text, said):
+    v = derivator.check("p2", text)
+    assert v.status == "unreadable" and said in v.message and "column" in v.message
