@@ -94,3 +94,32 @@ def test_the_solution_stated_where_the_problem_solves_for_it():
 def test_a_korean_sentence_naming_a_variable_is_a_comment():
     v = check_working("p6", "f = w^T X w\nw에 대해 미분하면\ndf/dw = 2 X w")
     assert [row["line"] for row in v.lines] == [1, 3] and v.first_wrong_line == 3
+
+
+# --- issue 18's held-out gaps, as kinds -----------------------------------------------------
+
+def test_a_slashed_derivative_operator_applies_to_what_follows_it():
+    # ∂/∂w (…) in plain text, as \frac{\partial}{\partial w}(…) is read: its operand's
+    # derivative by finite differences; the factor is said when it is wrong
+    cases = [("p2", "Step 1: ∂/∂w (w^T w) = w\nStep 2: ∂L/∂w = X^T(σ(Xw) - y) + 2w", 1),
+             ("p2", "∂/∂w (w^T w) = 2w\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None),
+             ("p6", "d/dw (w^T X w) = X w + X^T w\n= (X + X^T) w", None),
+             ("p6", "d/dw (w^T X w) = 2 X^T w\n= (X + X^T) w", 1),
+             ("p2", "∂/∂w_k (w^T w) = 2 w_k\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None)]
+    for problem, text, first in cases:
+        assert check_working(problem, text).first_wrong_line == first, text
+    v = check_working("p2", "∂/∂w (w^T w) = w\n∂L/∂w = X^T(σ(Xw) - y) + 2w")
+    assert "1/2 times its own left-hand side ∂/∂w (wᵀ w)" in v.lines[0]["note"]
+
+
+def test_a_notebooks_assignment_w_equals_w_minus_a_step_is_the_update():
+    right = "grad = X.T @ (sigmoid(X @ w) - y) + 2 * w\nw = w - lr * grad"
+    assert check_working("p2", right).first_wrong_line is None
+    assert check_working("p2", right).status == "correct"
+    halved = "grad = 0.5 * (X.T @ (sigmoid(X @ w) - y)) + 2 * w\nw = w - lr * grad"
+    assert check_working("p2", halved).first_wrong_line == 1
+    ascent = "grad = X.T @ (sigmoid(X @ w) - y) + 2 * w\nw = w + lr * grad"
+    assert check_working("p2", ascent).first_wrong_line == 2
+    generator = ("grad = sum((sigmoid(X[i] @ w) - y[i]) * X[i] for i in range(N)) + 2 * w\n"
+                 "w = w - lr * grad")
+    assert check_working("p2", generator).first_wrong_line is None

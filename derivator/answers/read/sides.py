@@ -320,6 +320,10 @@ SLASHED = re.compile(r"(d|\\partial)\s*((?:\\?(?:ln|log)\s*)?[A-Za-z])(\([^()]*\
                      r"(d|\\partial)\s*([A-Za-z])(?:_(\{[^{}]*\}|\w+))?")
 
 
+OPERATOR = re.compile(r"(d|\\partial)\s*/\s*(d|\\partial)\s*([A-Za-z])(?:_(\{[^{}]*\}|\w))?"
+                      r"\s+(\S.*)")
+
+
 def _slash_or_nabla(text, wrt=None):
     """df/dw, ∂L/∂h_j, d ln P/dw, ∂f/∂X_kl, ∇_w L, and ∇L (by `wrt`): (numerator,
     variable, rest) as \\frac would give them, or None."""
@@ -330,6 +334,11 @@ def _slash_or_nabla(text, wrt=None):
         op, of, call, op2, var, sub = m.groups()
         variable = var + ("_{" + sub.strip("{}") + "}" if sub else "")
         return f"{op} {of}{call or ''}", f"{op2} {variable}", ""
+    m = OPERATOR.fullmatch(plain)         # ∂/∂w (wᵀw), d/dw_k …: the operator, then its operand
+    if m:
+        op, op2, var, sub, rest = m.groups()
+        variable = var + ("_{" + sub.strip("{}") + "}" if sub else "")
+        return op, f"{op2} {variable}", rest
     m = re.fullmatch(r"\\nabla\s*_\s*(\{[^{}]*\}|[A-Za-z])\s*(.+)", plain)
     if m:
         return "d " + m.group(2), "d" + m.group(1).strip("{}"), ""
