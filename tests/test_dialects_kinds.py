@@ -4,6 +4,8 @@ a product by np.ones, @ of two vectors; a remark after the formula in brackets o
 comma; TeX's evaluation bar and \\| norms inside \\left…\\right. Each row names its meaning
 (a key of test_dialects.MEANINGS or of EXTRA below, computed with NumPy); the verdict it
 must get is worked out by finite differences there, never written here."""
+import re
+
 import numpy as np
 import pytest
 
@@ -158,3 +160,24 @@ def test_a_call_or_a_bracket_of_mathematics_is_never_a_remark():
 def test_a_broken_norm_or_bar_says_where_and_what_would_work(text, said):
     v = derivator.check("p2", text)
     assert v.status == "unreadable" and said in v.message and "column" in v.message
+
+
+@pytest.mark.parametrize("problem, text", [
+    ("p4", "sum(X[i] for i in range(1, N))"),
+    ("p4", "X.T @ np.ones((N, N))"),
+    ("p2", r"w - \eta (X^T(\sigma(Xw) - y) + 2\|w)"),
+    ("p2", r"w_t - \eta (X^T(\sigma(Xw) - y) + 2w)|_{2w = w_t}"),
+])
+def test_the_new_refusals_read_in_korean(problem, text):
+    from derivator.render.catalogue import translate
+    korean = translate(derivator.check(problem, text).message, "ko")
+    assert re.search("[가-힣]", korean) and not re.search(r"\b(?:is|the|only|read)\b", korean)
+
+
+def test_the_new_guesses_read_in_korean():
+    from derivator.render.catalogue import read_as_text
+    for problem, text in [("p5", "B * np.ones((N, N))"),
+                          ("p2", "w - eta * (N * np.mean((expit(X @ w) - y)[:, None] * X, "
+                                 "axis=0) + 2 * w)")]:
+        korean = read_as_text(derivator.check(problem, text).read_as, "ko")
+        assert "읽음" in korean and " read as " not in korean, korean
