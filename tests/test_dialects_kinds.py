@@ -78,6 +78,12 @@ KINDS = [
     ("p2", "gradient", "bar", r"\left. X^T(\sigma(X v) - y) + 2v \right|_{v = w}"),
     ("p6", "twice", "bar", r"\left. 2 X v \right|_{v = w}"),
     ("p6", "right", "bar", r"\left. (X + X^T) v \right|_{v = w}"),
+    # a sentence before a colon introduces the mathematics after it
+    ("p1a", "right", "colon-lead", "Using the product rule twice: 2X^T"),
+    ("p1a", "plain", "colon-lead", "By the chain rule on tr(XX): 2X"),
+    ("p6", "right", "colon-lead", "for w of size D: (X + X^T) w"),
+    ("p4", "right", "colon-lead", "Setting the gradient to 0 and solving: w = (X^T X)^{-1} X^T y"),
+    ("p5", "transposed", "colon-lead", "Differentiating each entry A_{kl}: B^T"),
     # @ of two vectors is their inner product (NumPy's 1-D @)
     ("p2", "update", "vector-at", "w - eta * (sum((sigmoid(w @ X[i]) - y[i]) * X[i] for i in range(N)) + 2 * w)"),
     ("p6", "scalar", "vector-at", "w @ X @ w"),

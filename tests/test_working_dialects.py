@@ -123,3 +123,12 @@ def test_a_notebooks_assignment_w_equals_w_minus_a_step_is_the_update():
     generator = ("grad = sum((sigmoid(X[i] @ w) - y[i]) * X[i] for i in range(N)) + 2 * w\n"
                  "w = w - lr * grad")
     assert check_working("p2", generator).first_wrong_line is None
+
+
+def test_a_sentence_before_a_colon_leaves_the_equation_on_its_line_to_judge():
+    text = ("∂ ln P/∂w = (1/σ^2) Σ_{i=1}^N (y_i - w^T x_i) x_i\n"
+            "Setting it to 0: X^T X w = X^T y\nw = (X^T X)^{-1} X^T y")
+    v = check_working("p4", text)
+    assert v.first_wrong_line is None and v.lines[1]["status"] == "follows"
+    wrong = text.replace("X^T X w = X^T y", "X^T X w = 2 X^T y")
+    assert check_working("p4", wrong).first_wrong_line == 2

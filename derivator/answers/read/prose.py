@@ -56,6 +56,7 @@ def set_aside(text, words=frozenset(), code=False):
         return found
     _text_remarks(found)
     _membership(found)
+    _colon_lead(found, words)
     _where(found, words)
     _clause(found, words)
     _english(found, words)
@@ -108,6 +109,14 @@ def _is_sentence(inner, words, code=False):
     plain = [w for w in re.findall(r"(?<![A-Za-z])[A-Za-z]+(?:'[a-z]+)?(?![A-Za-z_(])", bare)
              if w not in words and w.lower() not in words]
     return len(plain) >= 2 and any(len(w) >= 3 for w in plain)
+
+
+def _colon_lead(found, words):
+    """`Setting it to 0: XᵀXw = Xᵀy`, `Using the chain rule: …`: a sentence before a colon
+    (numbers and names in it too) introduces the mathematics after it."""
+    m = re.match(r"\s*([^:=\\]{3,80}?):\s+(?=\S)", found.math)
+    if m and _is_sentence(m.group(1), words) and found.math[m.end():].strip():
+        _blank(found, 0, m.end())
 
 
 def _clause(found, words):
