@@ -132,3 +132,21 @@ def test_a_sentence_before_a_colon_leaves_the_equation_on_its_line_to_judge():
     assert v.first_wrong_line is None and v.lines[1]["status"] == "follows"
     wrong = text.replace("X^T X w = X^T y", "X^T X w = 2 X^T y")
     assert check_working("p4", wrong).first_wrong_line == 2
+
+
+def test_the_quantity_by_one_of_its_intermediates_is_a_chain_rule_factor():
+    # 7a: L = ½(g(x) - y)², so ∂L/∂g = g(x) - y (by hand); a dropped or kept factor is wrong
+    cases = [(r"\frac{\partial L}{\partial g} = g(x) - y", None),
+             (r"\frac{\partial L}{\partial g} = \frac{1}{2}(g(x) - y)", 1),
+             ("∂L/∂g = y - g(x)", 1),
+             ("∂L/∂g = (g(x) - y)^2", 1)]
+    for text, first in cases:
+        assert check_working("p7a", text + "\n∂L/∂h_j = (g(x) - y) g(x)(1 - g(x)) w_{2,j}"
+                             ).first_wrong_line == first, text
+    v = check_working("p7a", "∂L/∂g = y - g(x)\n∂L/∂h_j = (g(x) - y) g(x)(1 - g(x)) w_{2,j}")
+    assert "minus its own left-hand side ∂L/∂g" in v.lines[0]["note"]
+    # 7b's L sums over the samples: g(x_i) is N values, so ∂L/∂g is not one derivative
+    v = check_working("p7b", "∂L/∂g = g(x_i) - y_i\n"
+                      "∂L/∂w_{1,d,m} = Σ_{i=1}^N (g(x_i) - y_i) g(x_i)(1 - g(x_i)) w_{2,d} "
+                      "σ'(Σ_{n=1}^M w_{1,d,n} z_n(x_i)) z_m(x_i)")
+    assert v.lines[0]["status"] == "unreadable" and v.first_wrong_line is None

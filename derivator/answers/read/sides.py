@@ -148,6 +148,9 @@ class Reader:
         entry = f"[{{}}]_{''.join(indices)}" if indices else "{}"
         probe = Reading(operand, r.line)
         if self._quantity(_strip_brackets(operand), probe):
+            if array != self.scene.wrt and not var_indices and not indices and \
+                    self._by_intermediate(name, probe, r):
+                return True
             if array != self.scene.wrt:
                 raise WorkingError(f"the derivative by {shown} is not one this problem asks "
                                    f"for (it differentiates by {self.scene.wrt})")
@@ -167,6 +170,38 @@ class Reader:
         r.tree = tree
         r.read_as = entry.format(f"∂/∂{shown} ({_show(tree)})")
         r.compute = self._numeric_derivative(tree, array, fixed, wanted)
+        return True
+
+    def _by_intermediate(self, name, probe, r):
+        """∂L/∂g of 7a's L = ½(g(x) - y)²: the problem's quantity by one of its own
+        intermediate functions, applied once in its definition (no sum over samples, where
+        g(x_i) would be N of them): central differences of the definition with g's value
+        moved, everything else held."""
+        import copy
+        import sympy as sp
+        from sympy.core.function import AppliedUndef
+        from ..judge.scene import _definition_value, _scalar, _target_definition
+        scene = self.scene
+        if name not in scene.points[0].functions or scene.problem.strategy != "loss":
+            return False
+        body = _target_definition(scene.problem)
+        uses = {e for e in body.atoms(AppliedUndef) if type(e).__name__ == name}
+        if len(uses) != 1 or body.has(sp.Sum) or body.has(sp.Product):
+            return False
+
+        def compute(point):
+            own = point.functions[name]
+            values = []
+            for t in (-2, -1, 1, 2):
+                moved = copy.copy(point)
+                moved.functions = {**point.functions,
+                                   name: lambda *a, t=t: own(*a) + t * STEP}
+                values.append(_scalar(_definition_value(body, moved, {})))
+            a, b, c, d = values
+            return (a - 8 * b + 8 * c - d) / (12 * STEP)
+        r.kind = "derivative"
+        r.read_as = f"∂{probe.read_as}/∂{name}"
+        r.compute = compute
         return True
 
     def _named_derivatives(self, text):
