@@ -59,7 +59,7 @@ KINDS = [
     ("p6", "xw", "clause", "X w, since the quadratic form only sees X once"),
     ("p1a", "right", "clause", "2X^T, by the product rule applied to tr(XX)"),
     ("p5", "right", "clause", "B, because tr(A^T B) is linear in A"),
-    ("p2", "update", "clause", "w - \eta (X^T(\sigma(Xw) - y) + 2w), using the logistic derivative"),
+    ("p2", "update", "clause", r"w - \eta (X^T(\sigma(Xw) - y) + 2w), using the logistic derivative"),
     # a sentence after the formula's full stop
     ("p1a", "right", "sentence", "2X^T. This follows from the product rule."),
     ("p5", "transposed", "sentence", "B^T. Both matrices are square here."),
