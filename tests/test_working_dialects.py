@@ -150,3 +150,22 @@ def test_the_quantity_by_one_of_its_intermediates_is_a_chain_rule_factor():
                       "∂L/∂w_{1,d,m} = Σ_{i=1}^N (g(x_i) - y_i) g(x_i)(1 - g(x_i)) w_{2,d} "
                       "σ'(Σ_{n=1}^M w_{1,d,n} z_n(x_i)) z_m(x_i)")
     assert v.lines[0]["status"] == "unreadable" and v.first_wrong_line is None
+
+
+def test_a_derivative_through_the_problems_own_functions_moves_what_they_were_bound_to():
+    # f, g are compiled from the problem's definitions: a moved entry binds them again, so
+    # ∂g/∂h_j of 7a's g = σ(Σ_d w_{2,d} h_d) is g(1 - g) w_{2,j} (by hand), and ∂/∂w of
+    # ln f(x_i) = ln σ(wᵀx_i) is (1 - f(x_i)) x_i
+    rest = "\n∂L/∂h_j = (g(x) - y) g(x)(1 - g(x)) w_{2,j}"
+    cases = [("p7a", "∂g/∂h_j = g(x)(1 - g(x)) w_{2,j}" + rest, None),
+             ("p7a", "∂g/∂h_j = g(x)(1 - g(x))" + rest, 1),
+             ("p7a", "∂g/∂h_j = g(x) w_{2,j}" + rest, 1),
+             ("p2", "∂/∂w ln f(x_i) = (1 - f(x_i)) x_i\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None),
+             ("p2", "∂/∂w ln(1 - f(x_i)) = -f(x_i) x_i\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None),
+             ("p2", "∂/∂w ln f(x_i) = f(x_i) x_i\n∂L/∂w = X^T(σ(Xw) - y) + 2w", 1),
+             ("p3", "∂/∂w f(x_i) = (1 - f(x_i)^2) x_i / 2\n∂L/∂w = \\sum_{i=1}^N (f(x_i) - y_i)"
+                    "(1 - f(x_i)^2) x_i / 2", None),
+             ("p3", "∂/∂w f(x_i) = (1 - f(x_i)^2) x_i\n∂L/∂w = \\sum_{i=1}^N (f(x_i) - y_i)"
+                    "(1 - f(x_i)^2) x_i / 2", 1)]
+    for problem, text, first in cases:
+        assert check_working(problem, text).first_wrong_line == first, text

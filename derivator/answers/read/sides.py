@@ -164,7 +164,7 @@ class Reader:
             r.compute = _entries_of(r.compute, fixed, wanted, self.scene)
             return True
         tree = _fix_tree(parse(_constants(_strip_brackets(operand))), self.scene, r)
-        if _calls_problem_functions(tree, self.scene):
+        if _calls_problem_functions(tree, self.scene) and not _recompiles(self.scene):
             raise WorkingError("a derivative of an expression with f(…) or g(…) inside is not "
                                "computed yet; write the derivative of each factor")
         r.tree = tree
@@ -480,14 +480,34 @@ def _uses(tree, index):
     return own + sum(_uses(a, index) for a in tree.args)
 
 
+def _recompiles(scene):
+    """The problem's intermediates (f, g, h_d) are compiled from its definitions, so they
+    can be bound again to a point with an entry moved (reference._compiled_definitions)."""
+    return scene.problem.strategy in ("loss", "likelihood") and bool(scene.points[0].functions)
+
+
+def _moved_functions(scene, point, values, replaced):
+    """f, g, h_d bound to the point with `replaced` moved (∂g/∂h_j, ∂/∂w ln f(x_i)): a
+    function holds the values it was bound to, so a moved entry needs it bound again, and
+    an intermediate given as a number (7a's g) computed again."""
+    from ..judge.reference import _compiled_definitions
+    compiled = _compiled_definitions(scene.problem, dict(point.values, **replaced),
+                                     point.sizes)
+    for name, (f, needs_arguments) in compiled.items():
+        if not needs_arguments:
+            values[name] = f()
+    return {name: f for name, (f, _) in compiled.items()}
+
+
 def _value(tree, scene, point, replaced=None, indices=(), bound=None, extra=None):
     values = dict(point.values, **(replaced or {}), **(extra or {}))
+    functions = point.functions
+    if replaced and functions and _recompiles(scene) and _calls_problem_functions(tree, scene):
+        functions = _moved_functions(scene, point, values, replaced)
     for name, value in values.items():          # a layer's nodes h: a column, as vectors are
         if np.ndim(value) == 1:
             values[name] = np.reshape(value, (-1, 1))
-    # a moved entry (`replaced`) never reaches f(x_i) or g: derivatives of expressions
-    # that call them are refused, since those functions hold the point's own w
-    evaluator = WorkingEvaluator(values, point.samples, point.functions, scene.known,
+    evaluator = WorkingEvaluator(values, point.samples, functions, scene.known,
                                  budget=scene.budget)
     evaluator.bound.update(bound or {})
     import itertools
