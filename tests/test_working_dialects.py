@@ -94,3 +94,78 @@ def test_the_solution_stated_where_the_problem_solves_for_it():
 def test_a_korean_sentence_naming_a_variable_is_a_comment():
     v = check_working("p6", "f = w^T X w\nw에 대해 미분하면\ndf/dw = 2 X w")
     assert [row["line"] for row in v.lines] == [1, 3] and v.first_wrong_line == 3
+
+
+# --- issue 18's held-out gaps, as kinds -----------------------------------------------------
+
+def test_a_slashed_derivative_operator_applies_to_what_follows_it():
+    # ∂/∂w (…) in plain text, as \frac{\partial}{\partial w}(…) is read: its operand's
+    # derivative by finite differences; the factor is said when it is wrong
+    cases = [("p2", "Step 1: ∂/∂w (w^T w) = w\nStep 2: ∂L/∂w = X^T(σ(Xw) - y) + 2w", 1),
+             ("p2", "∂/∂w (w^T w) = 2w\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None),
+             ("p6", "d/dw (w^T X w) = X w + X^T w\n= (X + X^T) w", None),
+             ("p6", "d/dw (w^T X w) = 2 X^T w\n= (X + X^T) w", 1),
+             ("p2", "∂/∂w_k (w^T w) = 2 w_k\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None)]
+    for problem, text, first in cases:
+        assert check_working(problem, text).first_wrong_line == first, text
+    v = check_working("p2", "∂/∂w (w^T w) = w\n∂L/∂w = X^T(σ(Xw) - y) + 2w")
+    assert "1/2 times its own left-hand side ∂/∂w (wᵀ w)" in v.lines[0]["note"]
+
+
+def test_a_notebooks_assignment_w_equals_w_minus_a_step_is_the_update():
+    right = "grad = X.T @ (sigmoid(X @ w) - y) + 2 * w\nw = w - lr * grad"
+    assert check_working("p2", right).first_wrong_line is None
+    assert check_working("p2", right).status == "correct"
+    halved = "grad = 0.5 * (X.T @ (sigmoid(X @ w) - y)) + 2 * w\nw = w - lr * grad"
+    assert check_working("p2", halved).first_wrong_line == 1
+    ascent = "grad = X.T @ (sigmoid(X @ w) - y) + 2 * w\nw = w + lr * grad"
+    assert check_working("p2", ascent).first_wrong_line == 2
+    generator = ("grad = sum((sigmoid(X[i] @ w) - y[i]) * X[i] for i in range(N)) + 2 * w\n"
+                 "w = w - lr * grad")
+    assert check_working("p2", generator).first_wrong_line is None
+
+
+def test_a_sentence_before_a_colon_leaves_the_equation_on_its_line_to_judge():
+    text = ("∂ ln P/∂w = (1/σ^2) Σ_{i=1}^N (y_i - w^T x_i) x_i\n"
+            "Setting it to 0: X^T X w = X^T y\nw = (X^T X)^{-1} X^T y")
+    v = check_working("p4", text)
+    assert v.first_wrong_line is None and v.lines[1]["status"] == "follows"
+    wrong = text.replace("X^T X w = X^T y", "X^T X w = 2 X^T y")
+    assert check_working("p4", wrong).first_wrong_line == 2
+
+
+def test_the_quantity_by_one_of_its_intermediates_is_a_chain_rule_factor():
+    # 7a: L = ½(g(x) - y)², so ∂L/∂g = g(x) - y (by hand); a dropped or kept factor is wrong
+    cases = [(r"\frac{\partial L}{\partial g} = g(x) - y", None),
+             (r"\frac{\partial L}{\partial g} = \frac{1}{2}(g(x) - y)", 1),
+             ("∂L/∂g = y - g(x)", 1),
+             ("∂L/∂g = (g(x) - y)^2", 1)]
+    for text, first in cases:
+        assert check_working("p7a", text + "\n∂L/∂h_j = (g(x) - y) g(x)(1 - g(x)) w_{2,j}"
+                             ).first_wrong_line == first, text
+    v = check_working("p7a", "∂L/∂g = y - g(x)\n∂L/∂h_j = (g(x) - y) g(x)(1 - g(x)) w_{2,j}")
+    assert "minus its own left-hand side ∂L/∂g" in v.lines[0]["note"]
+    # 7b's L sums over the samples: g(x_i) is N values, so ∂L/∂g is not one derivative
+    v = check_working("p7b", "∂L/∂g = g(x_i) - y_i\n"
+                      "∂L/∂w_{1,d,m} = Σ_{i=1}^N (g(x_i) - y_i) g(x_i)(1 - g(x_i)) w_{2,d} "
+                      "σ'(Σ_{n=1}^M w_{1,d,n} z_n(x_i)) z_m(x_i)")
+    assert v.lines[0]["status"] == "unreadable" and v.first_wrong_line is None
+
+
+def test_a_derivative_through_the_problems_own_functions_moves_what_they_were_bound_to():
+    # f, g are compiled from the problem's definitions: a moved entry binds them again, so
+    # ∂g/∂h_j of 7a's g = σ(Σ_d w_{2,d} h_d) is g(1 - g) w_{2,j} (by hand), and ∂/∂w of
+    # ln f(x_i) = ln σ(wᵀx_i) is (1 - f(x_i)) x_i
+    rest = "\n∂L/∂h_j = (g(x) - y) g(x)(1 - g(x)) w_{2,j}"
+    cases = [("p7a", "∂g/∂h_j = g(x)(1 - g(x)) w_{2,j}" + rest, None),
+             ("p7a", "∂g/∂h_j = g(x)(1 - g(x))" + rest, 1),
+             ("p7a", "∂g/∂h_j = g(x) w_{2,j}" + rest, 1),
+             ("p2", "∂/∂w ln f(x_i) = (1 - f(x_i)) x_i\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None),
+             ("p2", "∂/∂w ln(1 - f(x_i)) = -f(x_i) x_i\n∂L/∂w = X^T(σ(Xw) - y) + 2w", None),
+             ("p2", "∂/∂w ln f(x_i) = f(x_i) x_i\n∂L/∂w = X^T(σ(Xw) - y) + 2w", 1),
+             ("p3", "∂/∂w f(x_i) = (1 - f(x_i)^2) x_i / 2\n∂L/∂w = \\sum_{i=1}^N (f(x_i) - y_i)"
+                    "(1 - f(x_i)^2) x_i / 2", None),
+             ("p3", "∂/∂w f(x_i) = (1 - f(x_i)^2) x_i\n∂L/∂w = \\sum_{i=1}^N (f(x_i) - y_i)"
+                    "(1 - f(x_i)^2) x_i / 2", 1)]
+    for problem, text, first in cases:
+        assert check_working(problem, text).first_wrong_line == first, text

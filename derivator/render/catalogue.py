@@ -1508,3 +1508,35 @@ add({
                          "Newton step)",
                    "ko": "order = {order}는 1 (기울기) 또는 2 (헤세 행렬과 뉴턴 단계)여야 한다"},
 })
+
+# --- the readers' new kinds (issue 18's held-out gaps): code, norms, evaluation bars --------
+add({
+    "code.generator_only": {
+        "en": "a generator is read only as sum(… for i in range(N)), N one of this problem's "
+              "sizes ({sizes})",
+        "ko": "제너레이터는 sum(… for i in range(N)) 꼴로만 읽는다. N은 이 문제의 크기 중 "
+              "하나여야 한다 ({sizes})"},
+    "code.ones_only": {"en": "{called}(…) is read only as a factor of an entrywise product "
+                             "(M * np.ones(…))",
+                       "ko": "{called}(…)는 원소별 곱의 인수로만 읽는다 (M * np.ones(…))"},
+    "code.guess_generator": {"en": "sum(… for {i} in range({n})) read as Σ_{{{i}=1}}^{{{n}}}",
+                             "ko": "sum(… for {i} in range({n}))를 Σ_{{{i}=1}}^{{{n}}}로 읽음"},
+    "code.guess_ones": {"en": "{call} read as 1 (entrywise by ones)",
+                        "ko": "{call}를 1로 읽음 (1로 채운 배열과의 원소별 곱)"},
+    "code.guess_broadcast": {"en": "{view} * M read as diag(r) M (NumPy broadcasting: row k of "
+                                   "M times r_k)",
+                             "ko": "{view} * M을 diag(r) M으로 읽음 (NumPy 브로드캐스팅: M의 "
+                                   "k번째 행에 r_k를 곱함)"},
+    "code.guess_mean_axis": {"en": "mean(M, axis={axis}) read as the sum over axis {axis} "
+                                   "divided by the number of entries summed",
+                             "ko": "mean(M, axis={axis})를 축 {axis}에 대한 합을 더한 원소의 "
+                                   "개수로 나눈 것으로 읽음"},
+    "read.norm_opened": {"en": "the norm opened here", "ko": "여기서 연 노름"},
+    "read.bar_sets_name": {"en": "the evaluation bar sets a name: |_{{w = w_t}}",
+                           "ko": "값을 넣는 막대는 이름에 값을 준다: |_{{w = w_t}}"},
+    "read.bar_subscript": {"en": "'_{{w = …}}' after the evaluation bar",
+                           "ko": "값을 넣는 막대 뒤의 '_{{w = …}}'"},
+    "read.bar_open": {"en": "'{{' after '|_'", "ko": "'|_' 뒤의 '{{'"},
+    "read.bar_equals": {"en": "'=' in |_{{w = …}}", "ko": "|_{{w = …}} 안의 '='"},
+    "read.bar_close": {"en": "'}}' closing |_{{w = …}}", "ko": "|_{{w = …}}를 닫는 '}}'"},
+})

@@ -222,12 +222,23 @@ class Judge:
         if line.continues or len(line.sides) < 2:
             return
         left = line.sides[0].text.strip()
-        update = NOTEBOOK_UPDATE.fullmatch(left)
+        update = NOTEBOOK_UPDATE.fullmatch(left) or self._assigned_update(line, left)
         if update and self.scene.wrt.split("_")[0] == update.group(1):
             line.sides[0].text = f"{update.group(1)}_{{t+1}}"
         elif DEFINED_NAME.fullmatch(left) and left not in self.names | RESERVED | set(FUNCTIONS):
             self.defined[left] = line.sides[-1].text
             line.defines = left
+
+    def _assigned_update(self, line, left):
+        """`w = w - lr * grad`, as a notebook assigns it: the left is the new w (an
+        equation w = w - η g would say g = 0, which no working means)."""
+        right = line.sides[-1].text
+        if self.scene.problem.strategy == "likelihood" or len(line.sides) != 2:
+            return None
+        if re.fullmatch(r"[A-Za-z]", left) and re.match(
+                rf"\s*{left}(?:_t|_{{t}})?\s*(?:-|\+|−)", right):
+            return re.match(r"([A-Za-z])", left)
+        return None
 
     def _states_solution(self, line, readings):
         """`w = …` where the problem solves for w (p4): the solution stated, an equation

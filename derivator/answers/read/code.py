@@ -32,7 +32,7 @@ ELEMENTWISE = {"exp": "exp", "log": "log", "tanh": "tanh", "sqrt": "sqrt", "sigm
 SHAPE_ONLY = {"reshape", "ravel", "flatten", "squeeze", "view", "unsqueeze", "expand_dims"}
 KNOWN_CALLS = SHAPE_ONLY | {"dot", "matmul", "mm", "mv", "inner", "transpose", "t", "inv", "solve", "pinv",
                "outer", "eye", "identity", "sum", "mean", "matrix_power", "square", "log1p",
-               "power"}
+               "power", "ones", "ones_like"}
 RATES = {"lr", "alpha", "learning_rate", "eta", "step_size", "rate"}
 
 
@@ -148,14 +148,28 @@ class _Reader:
 
     # --- operators ------------------------------------------------------------------
     def read_BinOp(self, n, depth):
-        a, b = self.node(n.left, depth), self.node(n.right, depth)
         op, column = type(n.op).__name__, _col(n)
+        if op == "Mult":
+            ones = [x for x in (n.left, n.right) if _ones(x)]
+            if ones:                    # M * np.ones(…): each entry times 1
+                other = n.right if ones[0] is n.left else n.left
+                self.guess(f"{ast.unparse(ones[0])[:40]} read as 1 (entrywise by ones)")
+                return self.node(other, depth)
+            views = [x for x in (n.left, n.right) if _is_column_view(x)]
+            if len(views) == 1:         # r[:, None] * M: row k of M times r_k
+                other = n.right if views[0] is n.left else n.left
+                r, m = self.node(views[0].value, depth), self.node(other, depth)
+                self.guess(f"{ast.unparse(views[0])[:40]} * M read as diag(r) M (NumPy "
+                           "broadcasting: row k of M times r_k)")
+                return Node("mul", (Node("call", (r,), value=("diag", None), column=column),
+                                    m), column=column)
+        a, b = self.node(n.left, depth), self.node(n.right, depth)
         if op == "Add":
             return Node("add", (a, b), column=column)
         if op == "Sub":
             return Node("sub", (a, b), column=column)
-        if op == "MatMult":
-            return Node("mul", (a, b), column=column)
+        if op == "MatMult":         # of two vectors, NumPy's @ is the inner product
+            return Node("mul", (a, b), value="dot", column=column)
         if op == "Mult":            # NumPy's *: entrywise, a scalar scales
             scalar = any(x.kind == "num" or self.scalar(x) for x in (a, b))
             return Node("mul", (a, b), value=None if scalar else "odot", column=column)
@@ -206,6 +220,12 @@ class _Reader:
 
     def read_Call(self, n, depth):
         called = n.func.attr if isinstance(n.func, ast.Attribute) else _dotted(n.func)
+        if called in ("sum", "np.sum", "numpy.sum") and len(n.args) == 1 and not n.keywords \
+                and isinstance(n.args[0], ast.GeneratorExp):
+            return self.generator_sum(n.args[0], depth)
+        if called.split(".")[-1] in ("ones", "ones_like"):
+            raise AnswerError(f"{called}(…) is read only as a factor of an entrywise "
+                              "product (M * np.ones(…))", _col(n))
         if not self.known(called):              # os.system(…): said before its arguments
             chained = isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Call)
             raise AnswerError(f"{called if chained else _dotted(n.func)}(…) is not a function "
@@ -229,6 +249,30 @@ class _Reader:
         axis = _axis(keywords.get("axis", keywords.get("dim")), column)
         return self.call(name, args, axis, column)
 
+    def generator_sum(self, g, depth):
+        """sum(f(X[i]) * X[i] for i in range(N)): Σ_{i=1}^{N}, the index as written."""
+        column = _col(g)
+        comp = g.generators[0] if len(g.generators) == 1 else None
+        size = comp and isinstance(comp.iter, ast.Call) and _dotted_or_none(comp.iter.func) \
+            == "range" and len(comp.iter.args) == 1 and not comp.iter.keywords and \
+            comp.iter.args[0]
+        if not comp or comp.ifs or comp.is_async or not isinstance(comp.target, ast.Name) \
+                or not re.fullmatch(r"[a-z]", comp.target.id) or \
+                not isinstance(size, ast.Name) or \
+                self.names.get(size.id) not in ("size", "natural"):
+            raise AnswerError("a generator is read only as sum(… for i in range(N)), N one "
+                              f"of this problem's sizes ({', '.join(self.sizes()) or '-'})",
+                              column)
+        index = comp.target.id
+        body = self.node(g.elt, depth)
+        self.guess(f"sum(… for {index} in range({size.id})) read as Σ_{{{index}=1}}^{{{size.id}}}")
+        return Node("sum", (Node("num", value=1, column=column),
+                            Node("name", value=(size.id, None), column=column), body),
+                    value=index, column=column)
+
+    def sizes(self):
+        return sorted(n for n, kind in self.names.items() if kind == "size")
+
     def call(self, name, args, axis, column):
         def arity(k):
             if len(args) != k:
@@ -238,7 +282,7 @@ class _Reader:
             return args[0]
         if name in ("dot", "matmul", "mm", "mv", "inner") and len(args) == 2:
             a, b = args
-            return Node("mul", (a, b), value="inner" if name == "inner" else None,
+            return Node("mul", (a, b), value="inner" if name == "inner" else "dot",
                         column=column)
         if name in ("transpose", "t"):
             arity(1)
@@ -308,9 +352,10 @@ class _Reader:
                           column=column)
         if name == "sum":
             return summed
-        if axis is not None:
-            raise AnswerError("mean(axis=…) is not read: write the sum divided by the count",
-                              column)
+        if axis is not None:                # the count of rows summed: ⟨𝟙ᵀA⁰, 𝟙ᵀA⁰⟩ / ⟨A⁰, A⁰⟩
+            self.guess(f"mean(M, axis={axis}) read as the sum over axis {axis} divided by "
+                       "the number of entries summed")
+            return Node("div", (summed, _count(along, column)), column=column)
         count = Node("mul", (ones, Node("pow", (v, Node("num", value=0, column=column)),
                                         value="entrywise", column=column)), column=column)
         self.guess("mean(v) read as Σ v / (the number of entries of v)")
@@ -319,6 +364,36 @@ class _Reader:
 
 _OPERATORS = {"BitXor": "^ (in Python, exclusive or: write ** for a power)", "Mod": "%",
               "FloorDiv": "//", "BitAnd": "&", "BitOr": "|", "LShift": "<<", "RShift": ">>"}
+
+
+def _count(a, column):
+    """The number of rows of a as a tree: with r = 𝟙ᵀa⁰ (a row of R's, C of them),
+    ⟨r, r⟩ / ⟨a⁰, a⁰⟩ = C R² / (R C) = R (a⁰: every entry of a raised to 0, so 1)."""
+    zero = Node("pow", (a, Node("num", value=0, column=column)), value="entrywise",
+                column=column)
+    ones = Node("transpose", (Node("num", value=1, column=column),), column=column)
+    row = Node("mul", (ones, zero), column=column)
+    return Node("div", (Node("mul", (row, row), value="inner", column=column),
+                        Node("mul", (zero, zero), value="inner", column=column)),
+                column=column)
+
+
+def _ones(n):
+    """np.ones(shape), torch.ones_like(v): a call of ones, any namespace."""
+    return isinstance(n, ast.Call) and _dotted_or_none(n.func) is not None and \
+        _dotted_or_none(n.func).split(".")[-1] in ("ones", "ones_like")
+
+
+def _is_column_view(n):
+    return isinstance(n, ast.Subscript) and _column_view(n.slice) and \
+        isinstance(n.slice, ast.Tuple)
+
+
+def _dotted_or_none(func):
+    try:
+        return _dotted(func)
+    except AnswerError:
+        return None
 
 
 def _col(n):

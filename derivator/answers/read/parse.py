@@ -68,7 +68,7 @@ LAYOUT = {"\\begin", "\\end", "\\label", "\\tag"}
 OPERATORS = {"cdot", "times", "odot", "circ", "top", "intercal", "prime", "rangle", "leftarrow",
              "gets", "right", "partial", "nabla"}
 # Unicode as students paste it: a character and the tokens it stands for
-UNICODE = {"Σ": "\\sum", "∑": "\\sum", "⋅": "\\cdot", "∙": "\\cdot", "•": "\\cdot",
+UNICODE = {"‖": "\\|", "Σ": "\\sum", "∑": "\\sum", "⋅": "\\cdot", "∙": "\\cdot", "•": "\\cdot",
            "−": "-", "–": "-", "×": "*", "⁄": "/", "∕": "/", "′": "'", "⊙": "\\odot",
            "∘": "\\odot", "∂": "\\partial", "∇": "\\nabla", "⟨": "\\langle", "⟩": "\\rangle",
            "←": "\\leftarrow", "≔": ":=", "√": "\\sqrt", "½": "(1/2)", "⅓": "(1/3)",
@@ -122,7 +122,7 @@ TOKEN = re.compile(r"""
   | (?P<greek>[σηλαβμδεϵθτγφρω])
   | (?P<sup>⁻ᵀ|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵗⁱⁿᵏʲᵐ]+)
   | (?P<sub>[₀₁₂₃₄₅₆₇₈₉₊₋ₜᵢⱼₖₗₘₙₐₓₑₒₚₛ]+)
-  | (?P<uni>[Σ∑⋅∙•−–×⁄∕′⊙∘∂∇⟨⟩←≔√½⅓⅔¼¾])
+  | (?P<uni>[‖Σ∑⋅∙•−–×⁄∕′⊙∘∂∇⟨⟩←≔√½⅓⅔¼¾])
   | (?P<fro>"fro"|'fro')
   | (?P<op>\*\*|\.\.|\.T\b|:=|[-+*/^_=(){}\[\],'@·.;|ᵀ⊤<>])
 """, re.VERBOSE)
@@ -190,8 +190,11 @@ def _raw_tokens(text):
             tokens.append(Token("op", "{", column))
             tokens.extend(Token(t.kind, t.text, column) for t in _raw_tokens(inner))
             tokens.append(Token("op", "}", column))
-        elif kind == "cmd" and word in ("\\left", "\\right") and text.startswith(".", pos):
-            pos += 1                               # \left. and \right.: no bracket at all
+        elif kind == "cmd" and word == "\\right" and text.startswith(".", pos):
+            pos += 1                               # \right.: no bracket at all
+        elif kind == "cmd" and word == "\\left" and text.startswith(".", pos):
+            pos += 1                               # \left.: what \right|_{w = …} evaluates
+            tokens.append(Token("cmd", "\\left.", column))
         else:
             tokens.append(Token(kind, word, column))
     return tokens
@@ -247,6 +250,7 @@ class Parser:
         self.tokens = tokenize(text)
         self.pos = 0
         self.depth = 0
+        self.norm_open = 0        # inside ‖…‖: the next bar closes it
         # the problem's names (x, w, X, eta, ...) for splitting `Xw` into X w; None: a run
         # of letters stays one word
         self.names = set(names) if names is not None else None
@@ -300,6 +304,11 @@ class Parser:
         if self.tok.kind == "end":
             raise AnswerError("the answer is empty", expected="an expression")
         node = self.expr()
+        if self.bar_follows():                     # ∇L|_{w = w_t}
+            if self.tok.text != "|":
+                self.take()
+            self.take()
+            node = self.evaluated_at(node)
         if self.tok.kind != "end":
             t = self.tok
             if t.text in (")", "]", "}") or t.text in ("\\right",):
@@ -326,13 +335,49 @@ class Parser:
             return t.text not in ("T",)
         if t.kind == "cmd":
             name = t.text[1:]
-            if name in ("}", "|"):                   # \} closes, \| is a norm
+            if name == "|":                          # \| opens a norm, or closes one
+                return not self.norm_open
+            if name in ("}", "rVert"):                 # \} closes
                 return False
             closing = self.peek().text in (")", "]", "}", "|", "\\}", "\\rangle")
             return name not in ("right", "cdot", "top", "intercal", "times", "odot", "rangle",
                                 "circ", "prime", "leftarrow", "gets") and not (
                 name in SIZES and closing)
+        if t.text == "|" and self.peek().text == "|" and self.peek().kind == "op":
+            return not self.norm_open                # ||w||: a norm in plain text
         return t.text in ("(", "[", "{", "\\{")
+
+    def norm(self, close):
+        """‖v‖, \\|v\\|, \\lVert v \\rVert, ||v||: the norm (of a matrix, Frobenius)."""
+        start = self.tok
+        self.norm_open += 1
+        node = self.expr()
+        self.norm_open -= 1
+        for part in close:
+            if self.tok.text != part:
+                raise AnswerError(f"the norm opened here is never closed", start.column,
+                                  expected=repr("".join(close)))
+            self.take()
+        return Node("call", (node,), value=("norm", None), column=start.column)
+
+    def evaluated_at(self, node):
+        """E|_{w = w_t}: E with the name w replaced by the value w_t (the bar's scope: from
+        \\left. when it is written, else the whole side)."""
+        self.expect("_", "'_{w = …}' after the evaluation bar")
+        self.expect("{", "'{' after '|_'")
+        name = self.expr()
+        self.expect("=", "'=' in |_{w = …}")
+        value = self.expr()
+        self.expect("}", "'}' closing |_{w = …}")
+        if name.kind != "name":
+            raise AnswerError("the evaluation bar sets a name: |_{w = w_t}", name.column)
+        return _replace(node, name, value)
+
+    def bar_follows(self):
+        """|_{…}, \\right|_{…}, \\Big|_{…}: an evaluation bar at the current token."""
+        k = 1 if self.tok.kind == "cmd" and self.tok.text[1:] in SIZES else 0
+        return self.peek(k).text == "|" and self.peek(k + 1).text == "_" and (
+            k or self.tok.text == "|")
 
     def term(self):
         factors = [self.unary()]
@@ -605,6 +650,13 @@ class Parser:
                 if value in (float("inf"), float("-inf")):        # 1e309
                     raise AnswerError(f"the number {t.text} is too large", t.column)
                 return Node("num", value=value, column=t.column)
+            if t.text in ("\\|", "\\lVert") and t.kind == "cmd":
+                self.take()
+                return self.norm(("\\|",) if t.text == "\\|" else ("\\rVert",))
+            if t.text == "|" and self.peek().text == "|":
+                self.take()
+                self.take()
+                return self.norm(("|", "|"))
             if t.text in ("(", "[", "{", "|", "\\{") and t.kind in ("op", "cmd"):
                 close = {"(": ")", "[": "]", "{": "}", "|": "|", "\\{": "\\}"}[t.text]
                 if t.text == "|":
@@ -634,15 +686,30 @@ class Parser:
     def command(self):
         t = self.take()
         name = t.text[1:]
+        if name == "left.":                     # \left. E \right|_{w = w_t}
+            node = self.expr()
+            if self.bar_follows():
+                self.take()
+                self.take()
+                return self.evaluated_at(node)
+            if self.at("\\right"):
+                self.take()
+                self.take()
+            return node
         if name in SIZES:                       # \left( ... \right)
             if name in ("right", "bigr", "Bigr", "biggr", "Biggr"):
                 raise AnswerError(f"unbalanced \\{name}: no bracket opened it", t.column)
             opener = self.take()
-            if opener.text not in ("(", "[", "{", "\\{", "|", ".", "\\langle"):
+            if opener.text not in ("(", "[", "{", "\\{", "|", ".", "\\langle", "\\|", "\\lVert"):
                 raise AnswerError(f"expected a bracket after \\{name}", opener.column,
                                   expected="(, [ or {")
             if opener.text == "\\langle":
                 return self.inner_product(t)
+            if opener.text in ("\\|", "\\lVert"):        # \left\| v \right\|
+                node = self.norm(())
+                self.expect("\\right", "\\right\\|")
+                self.take()
+                return node
             node = self.expr()
             if self.at("\\right", "\\big", "\\Big", "\\bigg", "\\Bigg", "\\bigr", "\\Bigr",
                        "\\biggr", "\\Biggr"):
@@ -1008,6 +1075,16 @@ def _check_exponent(exp, column):
                               column)
         if node.kind == "pow":
             raise AnswerError("a power inside an exponent is not accepted", column)
+
+
+def _replace(tree, name, value):
+    """The tree with every node equal to `name` (kind and value) replaced by `value`."""
+    if tree.kind == name.kind and tree.value == name.value and not tree.args:
+        return value
+    if not tree.args:
+        return tree
+    return Node(tree.kind, tuple(_replace(a, name, value) for a in tree.args), tree.value,
+                tree.column)
 
 
 def _walk(node):

@@ -48,6 +48,7 @@ def set_aside(text, words=frozenset(), code=False):
     """The mathematics of `text` (prose blanked to spaces) and what was set aside. In
     code (`code`), English words are names: only Korean and a label are set aside."""
     found = Prose(text)
+    _bracketed_remarks(found, words, code)
     _korean(found)
     _labels(found)
     if code:
@@ -55,10 +56,87 @@ def set_aside(text, words=frozenset(), code=False):
         return found
     _text_remarks(found)
     _membership(found)
+    _colon_lead(found, words)
     _where(found, words)
+    _clause(found, words)
     _english(found, words)
     found.removed = [r.strip() for r in found.removed if r.strip()]
     return found
+
+
+# a clause after a comma that says why or when, not what: `…, which equals 2Xw if …`
+# (`so`, `i.e.` restate the answer: what follows them may be the answer, so they stay)
+CLAUSE = re.compile(r",\s*(?:(?P<which>which)|since|because|as|assuming|given|provided|when|"
+                    r"if|although|though|note|noting|by|using|from|following)(?![A-Za-z])",
+                    re.I)
+# `…, which equals 2Xw` claims another answer: set aside only when it says when it holds
+CLAIM = re.compile(r"=|\b(?:is|equals?|gives?)\s+(?:[^A-Za-z\s]|[A-Za-z]\b|[A-Z][a-z]?\b)")
+CONDITION = re.compile(r"\b(?:if|only|when|unless|assuming|provided|symmetric)\b", re.I)
+# a sentence after the formula's full stop: `2X^T. This follows from …`
+SENTENCE = re.compile(r"(?<=[\w)}\]'ᵀ⊤²³])\.\s+(?=[A-Z][a-z]+\s+[a-z]{2,})")
+OPENS, CLOSES = "([", ")]"
+
+
+def _bracketed_remarks(found, words, code):
+    """`2X^T (by the product rule, both factors give X_{lk})`, `2X (X^2의 미분이므로)`: a
+    bracket after a space that holds a sentence (Hangul, or two words that are not
+    mathematics here) is a remark, whatever mathematics it mentions. A bracket right
+    after a name is a call's arguments, never a remark."""
+    text = found.math
+    groups, stack = [], []
+    for k, ch in enumerate(text):
+        if ch in OPENS:
+            stack.append(k)
+        elif ch in CLOSES and stack:
+            start = stack.pop()
+            if not stack:
+                groups.append((start, k + 1))
+    for start, end in reversed(groups):
+        if start and not text[start - 1].isspace():
+            continue
+        if _is_sentence(text[start + 1:end - 1], words, code):
+            _blank(found, start, end)
+
+
+def _is_sentence(inner, words, code=False):
+    if CLAIM.search(inner) and not CONDITION.search(inner):
+        return False                   # `(wait, it is 2Xw)`: another answer, not a remark
+    if re.search(HANGUL, inner):
+        return True
+    if code:                           # in code an English word is a name
+        return False
+    bare = re.sub(r"[_^]\s*(?:\{[^{}]*\}|\w+)|\\[A-Za-z]+", " ", inner)  # w_{old}: a name
+    plain = [w for w in re.findall(r"(?<![A-Za-z])[A-Za-z]+(?:'[a-z]+)?(?![A-Za-z_(])", bare)
+             if w not in words and w.lower() not in words]
+    return len(plain) >= 2 and any(len(w) >= 3 for w in plain)
+
+
+def _colon_lead(found, words):
+    """`Setting it to 0: XᵀXw = Xᵀy`, `Using the chain rule: …`: a sentence before a colon
+    (numbers and names in it too) introduces the mathematics after it."""
+    m = re.match(r"\s*([^:=\\]{3,80}?):\s+(?=\S)", found.math)
+    if m and _is_sentence(m.group(1), words) and found.math[m.end():].strip():
+        _blank(found, 0, m.end())
+
+
+def _clause(found, words):
+    """`(Xᵀ + X)w, which equals 2Xw only if X is symmetric` and `2Xᵀ. This follows…`:
+    what follows is said about the answer, not part of it (with mathematics before)."""
+    for pattern in (CLAUSE, SENTENCE):
+        m = pattern.search(found.math)
+        if m and m.groupdict().get("which") and not CONDITION.search(found.math[m.end():]):
+            continue
+        if m and pattern is SENTENCE and not _words_only(found.math[m.end():], words):
+            continue                      # `2X^T. The answer is 2X`: which is the answer?
+        if m and re.search(r"[^\sA-Za-z,.]|\b[A-Za-z]\b", found.math[:m.start()]) and \
+                _is_sentence(found.math[m.start():], words):
+            _blank(found, m.start(), len(found.math))
+
+
+def _words_only(text, words):
+    """A sentence without mathematics: words of a language, none of them a name here."""
+    return bool(re.fullmatch(r"[A-Za-z' ,.;:!?()-]+", text)) and \
+        not any(w in words for w in re.findall(r"[A-Za-z]+", text))
 
 
 def _blank(found, start, end):

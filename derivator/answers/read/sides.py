@@ -148,6 +148,9 @@ class Reader:
         entry = f"[{{}}]_{''.join(indices)}" if indices else "{}"
         probe = Reading(operand, r.line)
         if self._quantity(_strip_brackets(operand), probe):
+            if array != self.scene.wrt and not var_indices and not indices and \
+                    self._by_intermediate(name, probe, r):
+                return True
             if array != self.scene.wrt:
                 raise WorkingError(f"the derivative by {shown} is not one this problem asks "
                                    f"for (it differentiates by {self.scene.wrt})")
@@ -161,12 +164,44 @@ class Reader:
             r.compute = _entries_of(r.compute, fixed, wanted, self.scene)
             return True
         tree = _fix_tree(parse(_constants(_strip_brackets(operand))), self.scene, r)
-        if _calls_problem_functions(tree, self.scene):
+        if _calls_problem_functions(tree, self.scene) and not _recompiles(self.scene):
             raise WorkingError("a derivative of an expression with f(…) or g(…) inside is not "
                                "computed yet; write the derivative of each factor")
         r.tree = tree
         r.read_as = entry.format(f"∂/∂{shown} ({_show(tree)})")
         r.compute = self._numeric_derivative(tree, array, fixed, wanted)
+        return True
+
+    def _by_intermediate(self, name, probe, r):
+        """∂L/∂g of 7a's L = ½(g(x) - y)²: the problem's quantity by one of its own
+        intermediate functions, applied once in its definition (no sum over samples, where
+        g(x_i) would be N of them): central differences of the definition with g's value
+        moved, everything else held."""
+        import copy
+        import sympy as sp
+        from sympy.core.function import AppliedUndef
+        from ..judge.scene import _definition_value, _scalar, _target_definition
+        scene = self.scene
+        if name not in scene.points[0].functions or scene.problem.strategy != "loss":
+            return False
+        body = _target_definition(scene.problem)
+        uses = {e for e in body.atoms(AppliedUndef) if type(e).__name__ == name}
+        if len(uses) != 1 or body.has(sp.Sum) or body.has(sp.Product):
+            return False
+
+        def compute(point):
+            own = point.functions[name]
+            values = []
+            for t in (-2, -1, 1, 2):
+                moved = copy.copy(point)
+                moved.functions = {**point.functions,
+                                   name: lambda *a, t=t: own(*a) + t * STEP}
+                values.append(_scalar(_definition_value(body, moved, {})))
+            a, b, c, d = values
+            return (a - 8 * b + 8 * c - d) / (12 * STEP)
+        r.kind = "derivative"
+        r.read_as = f"∂{probe.read_as}/∂{name}"
+        r.compute = compute
         return True
 
     def _named_derivatives(self, text):
@@ -320,6 +355,10 @@ SLASHED = re.compile(r"(d|\\partial)\s*((?:\\?(?:ln|log)\s*)?[A-Za-z])(\([^()]*\
                      r"(d|\\partial)\s*([A-Za-z])(?:_(\{[^{}]*\}|\w+))?")
 
 
+OPERATOR = re.compile(r"(d|\\partial)\s*/\s*(d|\\partial)\s*([A-Za-z])(?:_(\{[^{}]*\}|\w))?"
+                      r"\s+(\S.*)")
+
+
 def _slash_or_nabla(text, wrt=None):
     """df/dw, ∂L/∂h_j, d ln P/dw, ∂f/∂X_kl, ∇_w L, and ∇L (by `wrt`): (numerator,
     variable, rest) as \\frac would give them, or None."""
@@ -330,6 +369,11 @@ def _slash_or_nabla(text, wrt=None):
         op, of, call, op2, var, sub = m.groups()
         variable = var + ("_{" + sub.strip("{}") + "}" if sub else "")
         return f"{op} {of}{call or ''}", f"{op2} {variable}", ""
+    m = OPERATOR.fullmatch(plain)         # ∂/∂w (wᵀw), d/dw_k …: the operator, then its operand
+    if m:
+        op, op2, var, sub, rest = m.groups()
+        variable = var + ("_{" + sub.strip("{}") + "}" if sub else "")
+        return op, f"{op2} {variable}", rest
     m = re.fullmatch(r"\\nabla\s*_\s*(\{[^{}]*\}|[A-Za-z])\s*(.+)", plain)
     if m:
         return "d " + m.group(2), "d" + m.group(1).strip("{}"), ""
@@ -436,14 +480,34 @@ def _uses(tree, index):
     return own + sum(_uses(a, index) for a in tree.args)
 
 
+def _recompiles(scene):
+    """The problem's intermediates (f, g, h_d) are compiled from its definitions, so they
+    can be bound again to a point with an entry moved (reference._compiled_definitions)."""
+    return scene.problem.strategy in ("loss", "likelihood") and bool(scene.points[0].functions)
+
+
+def _moved_functions(scene, point, values, replaced):
+    """f, g, h_d bound to the point with `replaced` moved (∂g/∂h_j, ∂/∂w ln f(x_i)): a
+    function holds the values it was bound to, so a moved entry needs it bound again, and
+    an intermediate given as a number (7a's g) computed again."""
+    from ..judge.reference import _compiled_definitions
+    compiled = _compiled_definitions(scene.problem, dict(point.values, **replaced),
+                                     point.sizes)
+    for name, (f, needs_arguments) in compiled.items():
+        if not needs_arguments:
+            values[name] = f()
+    return {name: f for name, (f, _) in compiled.items()}
+
+
 def _value(tree, scene, point, replaced=None, indices=(), bound=None, extra=None):
     values = dict(point.values, **(replaced or {}), **(extra or {}))
+    functions = point.functions
+    if replaced and functions and _recompiles(scene) and _calls_problem_functions(tree, scene):
+        functions = _moved_functions(scene, point, values, replaced)
     for name, value in values.items():          # a layer's nodes h: a column, as vectors are
         if np.ndim(value) == 1:
             values[name] = np.reshape(value, (-1, 1))
-    # a moved entry (`replaced`) never reaches f(x_i) or g: derivatives of expressions
-    # that call them are refused, since those functions hold the point's own w
-    evaluator = WorkingEvaluator(values, point.samples, point.functions, scene.known,
+    evaluator = WorkingEvaluator(values, point.samples, functions, scene.known,
                                  budget=scene.budget)
     evaluator.bound.update(bound or {})
     import itertools
