@@ -363,7 +363,7 @@ class Evaluator:
                 return a * b
             self.budget.spend(np.size(a), n.column)
             return float(np.sum(np.multiply(a, b)))
-        if n.value == "dot" and shape_of(a) and shape_of(a) == shape_of(b) and \
+        if n.value == "dot" and len(shape_of(a)) == 2 and shape_of(a) == shape_of(b) and \
                 shape_of(a)[1] == 1:              # a · b of two vectors: aᵀb
             self.budget.spend(shape_of(a)[0], n.column)
             return float(np.ravel(a) @ np.ravel(b))

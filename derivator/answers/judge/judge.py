@@ -174,7 +174,7 @@ def _entrywise_guess(verdict, reading):
 
     def walk(n):
         args = tuple(walk(a) for a in n.args)
-        if n.kind == kind and n.column == verdict.column and n.value in (None, "odot"):
+        if n.kind == kind and n.column == verdict.column and n.value in (None, "odot", "dot"):
             n = rewrite(Node(kind, args, None, n.column))
             changed.append(n)
             return n
