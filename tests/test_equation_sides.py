@@ -49,3 +49,14 @@ def test_a_product_of_indexed_vectors_is_their_dot_product(answer, expected):
 ])
 def test_a_vector_divided_by_a_vector_of_its_shape_is_divided_entry_by_entry(answer, expected):
     assert derivator.check("p3", answer).status == expected
+
+
+@pytest.mark.parametrize("problem, answer, expected", [
+    ("p2", "w - eta * ((1 / (1 + np.exp(-X @ w)) - y) @ X + 2 * w)", "correct"),  # r @ X = Xᵀr
+    ("p6", "w @ (X + X.T)", "correct"),          # X + Xᵀ is symmetric: wᵀ(X + Xᵀ) = (X + Xᵀ)w
+    ("p6", "X.dot(w) + w.dot(X)", "correct"),
+    ("p6", "w @ X", "incorrect"),
+    ("p2", "w - eta * ((1 / (1 + np.exp(-X @ w)) - y) @ X.T + 2 * w)", "incorrect"),
+])
+def test_a_one_d_vector_at_a_matrix_is_numpys_product(problem, answer, expected):
+    assert derivator.check(problem, answer).status == expected
