@@ -19,7 +19,7 @@ MAX_TERMS = 64            # a written-out sum over a_1..a_k is checked up to thi
 def _environment(problem, n, rng):
     """The n-th setting: each size at its n-th check value (its last if it has fewer),
     random matrices; a vector declared with sum = 1 (one-hot labels, probabilities) is
-    drawn positive and normalised."""
+    drawn positive and normalised, a matrix so row by row."""
     sizes = {s: int(problem.names[name].check[min(n, len(problem.names[name].check) - 1)])
              for name, s in problem.sizes().items()}
     arrays, matrices = {}, problem.matrices()
@@ -27,7 +27,8 @@ def _environment(problem, n, rng):
         shape = tuple(int(d.xreplace(sizes)) for d in m.shape)
         arrays[name] = rng.normal(size=shape)
         if problem.data["names"][name].get("sum") == 1:
-            arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum()
+            # a matrix of labels (a row per sample): each row sums to one
+            arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum(-1, keepdims=True)
         if problem.data["names"][name].get("spd") and shape[0] == shape[-1]:
             arrays[name] = arrays[name] @ arrays[name].T + shape[0] * np.eye(shape[0])
     for name, symbol in problem.scalars().items():      # λ, c: within their domain
