@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import derivator
+from corpora import working_blocks
 
 CORPUS = Path(__file__).resolve().parent / "data" / "dialect_corpus.txt"
 H = 1e-6
@@ -250,17 +251,7 @@ WORKINGS = Path(__file__).resolve().parent / "data" / "working_corpus.txt"
 
 
 def workings():
-    blocks, current = [], None
-    for line in WORKINGS.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        if line.startswith("=== "):
-            problem, first = line[4:].split()
-            current = [problem, None if first == "none" else int(first), []]
-            blocks.append(current)
-        elif current is not None:
-            current[2].append(line)
-    return [(p, first, "\n".join(text)) for p, first, text in blocks]
+    return working_blocks(WORKINGS)
 
 
 def test_workings_first_wrong_lines_are_found_and_right_workings_stay_right():

@@ -165,3 +165,18 @@ def test_every_second_order_rule_has_english_and_korean():
     for rule in ("hessian_definition", "into_sum_hessian", "data_constant", "chain_predictor",
                  "hessian_matrix_form", "newton_step"):
         assert set(RULES[rule]) >= {"en", "ko"}
+
+
+def test_the_chain_rule_caption_states_the_derivative_it_takes():
+    """bce's model is w x + b with a scalar w: ∂z/∂w = x, not 1, so the caption's value is
+    ∂r/∂w (x² σ' for the w-block's residual r = (h - y) x), never called ∂r/∂z."""
+    derivation = derivator.derive("bce", order=2)
+    stated = {str(s.lhs): s.params["d"][0] for s in derivation.steps if s.rule == "chain_predictor"}
+    x = next(iter(stated["∂²J/∂b²"].atoms(sp.Indexed)))
+    # by hand: ∂/∂w (h - y)x = x² h(1 - h), ∂/∂b (h - y)x = x h(1 - h), ∂/∂b (h - y) = h(1 - h)
+    assert sp.simplify(stated["∂²J/∂w²"] / stated["∂²J/∂b²"] - x ** 2) == 0
+    assert sp.simplify(stated["∂²J/∂w∂b"] / stated["∂²J/∂b²"] - x) == 0
+    from derivator.render import captioned
+    captions = [c for *_, rows in captioned(derivation) for *_, c in rows]
+    assert not any("∂r/∂z_i = x" in c for c in captions)
+    assert any("∂r/∂wᵀ = (∂r/∂z_i) ∂z_i/∂wᵀ = " in c for c in captions)

@@ -7,22 +7,13 @@ import derivator
 from derivator.answers.judge.working import check_working
 from derivator.answers.read.latex import normalise
 from derivator.answers.read.parse import parse
+from corpora import working_blocks
 
 CORPUS = Path(__file__).resolve().parent / "workings" / "corpus.txt"
 
 
 def blocks():
-    out, current = [], None
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") and current is None:
-            continue
-        if line.startswith("=== "):
-            problem, first = line[4:].split()
-            current = [problem, None if first == "none" else int(first), []]
-            out.append(current)
-        elif current is not None:
-            current[2].append(line)
-    return [(p, f, "\n".join(t)) for p, f, t in out]
+    return working_blocks(CORPUS)
 
 
 def test_the_corpus_first_wrong_lines_are_named_and_right_workings_stay_right():

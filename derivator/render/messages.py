@@ -615,11 +615,11 @@ RULES.update({
     },
     "chain_predictor": {
         "en": ("chain rule", "The residual depends on {q} only through the linear predictor "
-               "z_i: ∂r/∂{q}ᵀ = (∂r/∂z_i) ∂z_i/∂{q}ᵀ, with ∂r/∂z_i = {s} (the first "
-               "derivative's lemma) and ∂z_i/∂wᵀ = x_iᵀ, ∂z_i/∂b = 1; a term c w gives c I"),
+               "z_i: ∂r/∂{q}ᵀ = (∂r/∂z_i) ∂z_i/∂{q}ᵀ = {d}, with ∂r/∂z_i from the first "
+               "derivative's lemma and ∂z_i/∂wᵀ = x_iᵀ, ∂z_i/∂b = 1; a term c w gives c I"),
         "ko": ("연쇄 법칙", "잔차는 선형 예측값 z_i를 통해서만 {q}에 의존한다: ∂r/∂{q}ᵀ = "
-               "(∂r/∂z_i) ∂z_i/∂{q}ᵀ, ∂r/∂z_i = {s} (1차 미분의 보조정리), ∂z_i/∂wᵀ = x_iᵀ, "
-               "∂z_i/∂b = 1; 항 c w는 c I가 된다"),
+               "(∂r/∂z_i) ∂z_i/∂{q}ᵀ = {d}, ∂r/∂z_i는 1차 미분의 보조정리에서, ∂z_i/∂wᵀ = "
+               "x_iᵀ, ∂z_i/∂b = 1; 항 c w는 c I가 된다"),
     },
     "hessian_matrix_form": {
         "en": ("matrix form", "The samples as the rows of X: Σ_i s_i x_i x_iᵀ = Xᵀ diag(s) X, "

@@ -171,8 +171,9 @@ class _Builder:
             weights.append((c, s, v, v_q))
             chained.append(c * sp.Sum(s * self.product(v, v_q, q, done=True), limits))
         extra = self.rest_derivative(rest, q)
-        per_sample = self.emit(lhs, sp.Add(*chained) + extra, "chain_predictor", q=q,
-                               s=[s for _, s, _, _ in weights])
+        # ∂r/∂qᵀ itself: s is ∂r/∂z_i only when ∂z_i/∂q is x_i or 1, not for a scalar w x_i
+        slopes = [s * sp.Symbol("x_iᵀ") if self.is_vector(q) else s for _, s, _, _ in weights]
+        per_sample = self.emit(lhs, sp.Add(*chained) + extra, "chain_predictor", q=q, d=slopes)
         self.blocks[(str(p), str(q))] = {"weights": weights, "extra": extra, "lhs": lhs,
                                          "final": per_sample}
         matrix = self.matrix_form(p, q, weights, extra)
