@@ -120,12 +120,19 @@ def test_the_weight_matrix_files_are_covered():
     assert all((CORPUS / f"{name}.toml").exists() for name in LOSSES)
 
 
+# One file of each kind has its steps verified here (the suite's 3 minutes); the verifier
+# itself is tested on the rest of the corpora, and each file's result on both sizes below.
+VERIFIED = {"softmax_regression_sum", "multinomial_bias_by_b", "logsumexp_scores",
+            "linear_layer_sigmoid_sse"}
+
+
 @pytest.mark.parametrize("name", sorted(LOSSES))
 def test_a_weight_matrix_loss_derives_its_gradient(name):
     path = str(CORPUS / f"{name}.toml")
     problem, derivation = derivator.load(path), derivator.derive(path)
     assert not derivation.result.has(sp.Derivative)
-    assert [(c.step.rule, c.detail) for c in derivation.verify() if not c.ok] == []
+    if name in VERIFIED:          # every step of these (10-20 s each); every file's result below
+        assert [(c.step.rule, c.detail) for c in derivation.verify() if not c.ok] == []
     loss, wrt, by_hand = LOSSES[name]
     rng = np.random.default_rng(3)
     for N, D, K in ((3, 2, 4), (4, 3, 3)):             # non-square, two sizes

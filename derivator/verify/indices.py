@@ -27,8 +27,10 @@ def _environment(problem, n, rng):
         shape = tuple(int(d.xreplace(sizes)) for d in m.shape)
         arrays[name] = rng.normal(size=shape)
         if problem.data["names"][name].get("sum") == 1:
-            # a matrix of labels (a row per sample): each row sums to one
-            arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum(-1, keepdims=True)
+            # a vector (a K×1 column) sums to one; a matrix of labels (a row per sample)
+            # row by row. Normalising a column's rows made every entry 1 (Σ_k y_k = K).
+            axis = 0 if len(shape) == 1 or shape[-1] == 1 else -1
+            arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum(axis, keepdims=True)
         if problem.data["names"][name].get("spd") and shape[0] == shape[-1]:
             arrays[name] = arrays[name] @ arrays[name].T + shape[0] * np.eye(shape[0])
     for name, symbol in problem.scalars().items():      # λ, c: within their domain
