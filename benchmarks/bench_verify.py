@@ -2,8 +2,8 @@
 problem 7b, and sigmoid networks of 1, 2 and 3 hidden layers at the same sizes (N = 2,
 D = 2, every hidden layer 3 wide), derived by the first layer's weights u_{m,d}.
 
-Prints, for each case, the median seconds of derive and of verify over --repeat runs in
-this process. Compare two versions as whole processes with farm-bench, e.g.
+Prints, for each case, the median seconds of derive and of verify over --repeat runs, each
+in a fresh process (SymPy's caches cold, as for a user's `lint`). Compare two versions as whole processes with farm-bench, e.g.
     farm-bench --vs 'env PYTHONPATH=/tmp/old python benchmarks/bench_verify.py p7b' \
         -- python benchmarks/bench_verify.py p7b
 
@@ -12,6 +12,8 @@ Usage: python benchmarks/bench_verify.py [CASE ...] [--repeat 3]
 """
 import argparse
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -58,37 +60,46 @@ def network(layers):
             'free = { m = "M", d = "D" }\n')
 
 
-def measure(path, repeat):
-    derive, verify = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        d = derivator.derive(str(path))
-        middle = time.perf_counter()
-        checks = d.verify()
-        verify.append(time.perf_counter() - middle)
-        derive.append(middle - start)
-        failed = [c.step.rule for c in checks if not c.ok]
-        assert not failed, f"{path}: steps fail: {failed}"
-    return statistics.median(derive), statistics.median(verify), len(checks)
+def measure(case, directory):
+    """(derive, verify seconds, steps) of one case, cold: SymPy's caches empty."""
+    path = FILES.get(case)
+    if path is None:
+        path = Path(directory) / f"{case}.toml"
+        path.write_text(network(int(case.removeprefix("net"))))
+    start = time.perf_counter()
+    d = derivator.derive(str(path))
+    middle = time.perf_counter()
+    checks = d.verify()
+    end = time.perf_counter()
+    failed = [c.step.rule for c in checks if not c.ok]
+    assert not failed, f"{case}: steps fail: {failed}"
+    return middle - start, end - middle, len(checks)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="*", default=["softmax_l2", "p7b", "net1", "net2", "net3"])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", action="store_true", help="measure once, in this process")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        times = {}
-        for case in args.cases:
-            path = FILES.get(case)
-            if path is None:
-                path = Path(tmp) / f"{case}.toml"
-                path.write_text(network(int(case.removeprefix("net"))))
-            derive, verify, steps = measure(path, args.repeat)
-            times[case] = derive + verify
-            print(f"{case:11s} {steps:3d} steps  derive {derive:6.2f} s  verify {verify:6.2f} s")
-        if "net1" in times and "net3" in times:
-            print(f"derive + verify, 3 layers / 1 layer: {times['net3'] / times['net1']:.2f}")
+    if args.one:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(*measure(args.cases[0], tmp))
+        return
+    times = {}
+    for case in args.cases:        # each run a fresh process (the environment's PYTHONPATH)
+        runs = [subprocess.run([sys.executable, __file__, case, "--one"], check=True,
+                               capture_output=True, text=True).stdout.split()
+                for _ in range(args.repeat)]
+        derive = statistics.median(float(r[0]) for r in runs)
+        verify = statistics.median(float(r[1]) for r in runs)
+        times[case] = derive, verify
+        print(f"{case:11s} {runs[0][2]:>3s} steps  derive {derive:6.2f} s  verify {verify:6.2f} s")
+    if "net1" in times and "net3" in times:
+        for k, what in enumerate(["derive", "verify"]):
+            print(f"{what}, 3 layers / 1 layer: {times['net3'][k] / times['net1'][k]:.2f}")
+        print(f"derive + verify, 3 layers / 1 layer: "
+              f"{sum(times['net3']) / sum(times['net1']):.2f}")
 
 
 if __name__ == "__main__":
