@@ -216,6 +216,8 @@ def _at_once(expr, problem, index_form, free, sizes, arrays):
     """Every entry of a line in index notation at once (None where the arrays cannot
     take it): the same array as the loop over entries below gives."""
     from .arrays import Evaluator, Unsupported
+    if expr.has(entry) and expr.has(sp.Derivative):   # an entry made a number loses what
+        return None                                     # it depends on: never at once
     try:
         expr, arrays = _entries_as_arrays(expr, sizes, arrays)
         tables = {}
