@@ -325,6 +325,7 @@ def cmd_show(args, out):
                                                        args.lang),
                                _plot_path(args.plot, args.name, "functions"))
         sys.stderr.write(say("plot.wrote", args.lang, path=path) + "\n")
+    _refuse_unverified(args.name, args.wrt, args.route)
     if args.format in ("rich", "text"):
         console = None
         if args.format == "rich":
@@ -350,6 +351,23 @@ def cmd_show(args, out):
               "json": documents.render_json, "html": html.render_html}
     out.write(render[args.format](_derive_shown(args), args.lang))
     return 0
+
+
+class Unverified(DerivatorError):
+    """A derivation with a step that does not follow: it must not be shown as finished."""
+    exit_status = 1
+
+
+def _refuse_unverified(name, wrt, route):
+    """`show` of a problem file: every step verified first; the first that fails is named
+    in one line (exit 1), and no result is printed as final."""
+    if not str(name).endswith(".toml"):
+        return               # the catalogue's problems are verified by the test suite
+    derivation = derive(name, wrt, route)
+    for n, check in enumerate(derivation.verify(), 1):
+        if not check.ok:
+            raise Unverified(f"{name}: step {n} ({check.step.rule}) does not follow from the "
+                             f"line before: {check.detail}; the derivation is not shown")
 
 
 def _syntax_guide():

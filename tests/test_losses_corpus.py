@@ -129,6 +129,8 @@ LOSSES = {
 OTHERS = {"network_reused_c", "network_reused_i", "index_trace_reused", "index_scaled_quadratic",
           "ridge_map_variance",
           "index_product_reused"}        # tests/test_losses_letters.py
+from test_losses_softmax import LOSSES as WEIGHT_MATRIX_LOSSES     # noqa: E402
+OTHERS |= set(WEIGHT_MATRIX_LOSSES)      # by a weight matrix W: tests/test_losses_softmax.py
 
 
 def test_the_corpus_is_covered_by_expected_results():

@@ -515,20 +515,22 @@ def expand_logs(expr):
 
 
 def sum_to_one(expr, bases):
-    """Σ_k y_k r = r when the entries of y sum to one and r does not depend on k."""
+    """Σ_k y_k r = r when the entries of y sum to one and r does not depend on k; for a
+    matrix of labels Y (one row per sample) its rows sum to one: Σ_k Y_ik r = r."""
     from .algebra import transform
 
     def one(e):
-        if not (isinstance(e, sp.Sum) and len(e.limits) == 1):
+        if not isinstance(e, sp.Sum):
             return None
-        k = e.limits[0][0]
         fs = factors_of(e.function)
-        labels = [f for f in fs if isinstance(f, sp.Indexed) and f.base in bases
-                  and f.indices == (k,)]
-        rest = [f for f in fs if f not in labels]
-        if len(labels) != 1 or any(f.has(k) for f in rest):
-            return None
-        return product(*rest)
+        for n, (k, *_) in enumerate(e.limits):       # Σ_i Σ_k Y_ik r_i: the k sum goes
+            labels = [f for f in fs if isinstance(f, sp.Indexed) and f.base in bases
+                      and f.indices[-1] == k and not any(i.has(k) for i in f.indices[:-1])]
+            rest = [f for f in fs if f not in labels]
+            if len(labels) == 1 and not any(f.has(k) for f in rest):
+                others = e.limits[:n] + e.limits[n + 1:]
+                return sp.Sum(product(*rest), *others) if others else product(*rest)
+        return None
     return transform(expr, one)
 
 

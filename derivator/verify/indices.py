@@ -19,7 +19,7 @@ MAX_TERMS = 64            # a written-out sum over a_1..a_k is checked up to thi
 def _environment(problem, n, rng):
     """The n-th setting: each size at its n-th check value (its last if it has fewer),
     random matrices; a vector declared with sum = 1 (one-hot labels, probabilities) is
-    drawn positive and normalised."""
+    drawn positive and normalised, a matrix so row by row."""
     sizes = {s: int(problem.names[name].check[min(n, len(problem.names[name].check) - 1)])
              for name, s in problem.sizes().items()}
     arrays, matrices = {}, problem.matrices()
@@ -27,7 +27,10 @@ def _environment(problem, n, rng):
         shape = tuple(int(d.xreplace(sizes)) for d in m.shape)
         arrays[name] = rng.normal(size=shape)
         if problem.data["names"][name].get("sum") == 1:
-            arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum()
+            # a vector (a K×1 column) sums to one; a matrix of labels (a row per sample)
+            # row by row. Normalising a column's rows made every entry 1 (Σ_k y_k = K).
+            axis = 0 if len(shape) == 1 or shape[-1] == 1 else -1
+            arrays[name] = np.abs(arrays[name]) / np.abs(arrays[name]).sum(axis, keepdims=True)
         if problem.data["names"][name].get("spd") and shape[0] == shape[-1]:
             arrays[name] = arrays[name] @ arrays[name].T + shape[0] * np.eye(shape[0])
     for name, symbol in problem.scalars().items():      # λ, c: within their domain
@@ -162,8 +165,10 @@ def _entries_as_arrays(expr, sizes, arrays):
     return expr.xreplace(mapping), arrays
 
 
-def evaluate(expr, problem, head, index_form, free, sizes, arrays):
-    """The step's value: an array over the free indices, or the matrix itself."""
+def evaluate(expr, problem, head, index_form, free, sizes, arrays, exact=False):
+    """The step's value: an array over the free indices, or the matrix itself. Not
+    `exact`: every entry at once over arrays where the line allows (verify/arrays.py);
+    `exact`: entry by entry, SymPy doing the derivatives, as a disagreement is confirmed."""
     matrices = problem.matrices()
     expr = expr.xreplace({head: index_form})
     if isinstance(expr, sp.MatrixExpr) and not expr.has(sp.Sum, sp.Derivative):
@@ -172,6 +177,10 @@ def evaluate(expr, problem, head, index_form, free, sizes, arrays):
             return np.atleast_1d(np.squeeze(value))
         except (TypeError, ValueError, NameError, KeyError, AttributeError):
             pass                     # something numpy cannot take: SymPy below
+    if not exact and not isinstance(expr, sp.MatrixExpr):
+        value = _at_once(expr, problem, index_form, free, sizes, arrays)
+        if value is not None:
+            return value
     if isinstance(expr, sp.MatrixExpr) or not (expr.atoms(sp.Symbol) & set(free)):
         if not isinstance(expr, sp.MatrixExpr) and not expr.has(entry):
             try:                  # a number in index notation (det X, aᵀX⁻¹b): walked
@@ -201,6 +210,28 @@ def evaluate(expr, problem, head, index_form, free, sizes, arrays):
         out[tuple(p - 1 for p in point)] = _numeric(
             expr.xreplace(dict(zip(free, map(sp.Integer, point)))), sizes, arrays, matrices)
     return np.squeeze(out) if out.ndim > 1 else out
+
+
+def _at_once(expr, problem, index_form, free, sizes, arrays):
+    """Every entry of a line in index notation at once (None where the arrays cannot
+    take it): the same array as the loop over entries below gives."""
+    from .arrays import Evaluator, Unsupported
+    if expr.has(entry) and expr.has(sp.Derivative):   # an entry made a number loses what
+        return None                                     # it depends on: never at once
+    try:
+        expr, arrays = _entries_as_arrays(expr, sizes, arrays)
+        tables = {}
+        for name, a in arrays.items():
+            a = np.asarray(a, dtype=float)
+            tables[(name, a.ndim)] = a[None]
+            if a.ndim == 2:               # one index into a matrix reads its first column
+                tables[(name, 1)] = a[None, :, 0]          # as _position does
+        ranges = {i: _range_of(problem, index_form, i, sizes) for i in free}
+        out = np.array(Evaluator(tables, sizes, ranges).values(expr)[0], dtype=float)
+    except (Unsupported, TypeError, ValueError, NameError, KeyError, AttributeError,
+            IndexError, ZeroDivisionError, OverflowError):
+        return None
+    return np.atleast_1d(out) if not free else np.squeeze(out) if out.ndim > 1 else out
 
 
 def _range_of(problem, index_form, index, sizes):
@@ -249,16 +280,19 @@ def verify_index_derivation(derivation, points=2, seed=0):
 
     output = details.get("output", [])
 
-    def value(expr, env, power, lhs):   # each line is compared twice: evaluate it once
+    def value(expr, env, power, lhs, exact=False):   # each line is compared twice: once
         # lines about f itself run over f's output index only; lines about ∂f/∂X_kl over
         # the output index and the entry's (k, l)
         indices = tuple(output) if lhs == head else tuple(free)
-        key = (expr, env, power, indices)
+        key = (expr, env, power, indices, exact)
         if key not in values:
             sizes, arrays = envs[env]
             values[key] = evaluate(prepared(expr, power), problem, head, index_form,
-                                   list(indices), sizes, arrays)
+                                   list(indices), sizes, arrays, exact)
         return values[key]
+
+    def agree(a, b):
+        return a.shape == b.shape and np.allclose(a, b, rtol=TOLERANCE, atol=TOLERANCE)
 
     def affordable(env, power):
         """tr(X^k) written out has D^k terms: k up to 6 at D = 2, fewer at larger D."""
@@ -280,7 +314,10 @@ def verify_index_derivation(derivation, points=2, seed=0):
                 if not affordable(env, power):
                     continue
                 a, b = value(step.expr, env, power, key), value(before, env, power, key)
-                if a.shape != b.shape or not np.allclose(a, b, rtol=TOLERANCE, atol=TOLERANCE):
+                if not agree(a, b):     # all entries at once disagree: decided entry by entry
+                    a = value(step.expr, env, power, key, exact=True)
+                    b = value(before, env, power, key, exact=True)
+                if not agree(a, b):
                     method, detail = "failed", f"{a} != {b} at sizes {envs[env][0]}, k = {power}"
                     break
         except (ValueError, TypeError, IndexError) as error:
